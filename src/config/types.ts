@@ -1,0 +1,59 @@
+// The one typed view of every action input, produced once by parseConfig().
+
+export type Mode = 'rerun' | 'create' | 'auto'
+export type ObjectStore = 'tenant' | 's3' | 'gcs' | 'adls'
+export type InputHandling = 'upsert' | 'partial' | 'update'
+export type OnTimeout = 'fail' | 'warn' | 'cancel'
+
+export type Credential =
+  | { store: 's3'; accessKey: string; secretKey: string; region: string; bucket: string }
+  | { store: 'gcs'; projectId: string; serviceAccountJson: string; bucket: string }
+  | {
+      store: 'adls'
+      clientId: string
+      clientSecret: string
+      tenantId: string
+      accountName: string
+      container: string
+    }
+
+/** Lineage Builder options (API §5.2). Undefined = omitted from the workflow, as pyatlan does. */
+export interface LineageOptions {
+  inputHandling: InputHandling
+  failOnErrors?: boolean
+  caseSensitive?: boolean
+  fieldSeparator?: string
+  batchSize?: number
+}
+
+export interface Config {
+  /** Normalised, no trailing slash. */
+  baseUrl: string
+  apiKey: string
+  mode: Mode
+  /** Undefined: the most recent Lineage Builder workflow. */
+  workflowName?: string
+  idempotent: boolean
+  lineageFile?: string
+  validate: boolean
+  objectStore: ObjectStore
+  prefix?: string
+  objectKey?: string
+  credential?: Credential
+  options: Required<LineageOptions>
+  wait: boolean
+  pollIntervalMs: number
+  timeoutMs: number
+  onTimeout: OnTimeout
+  cancelOnJobCancel: boolean
+  requestTimeoutMs: number
+  indexGraceMs: number
+  checkRun: boolean
+  checkName: string
+  githubToken?: string
+  skipUnchanged: boolean
+  dryRun: boolean
+  summary: boolean
+  /** Every secret value read from the inputs, for redaction. */
+  secrets: string[]
+}
