@@ -54,6 +54,8 @@ export interface Config {
   skipUnchanged: boolean
   dryRun: boolean
   summary: boolean
+  /** Non-fatal remarks about the inputs, logged as warnings. */
+  warnings: string[]
   /** Every secret value read from the inputs, for redaction. */
   secrets: string[]
 }

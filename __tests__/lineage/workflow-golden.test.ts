@@ -1,0 +1,122 @@
+import { expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parseConfig } from '../../src/config/parse.js'
+import { buildWorkflow, redactWorkflow } from '../../src/lineage/workflow.js'
+import { rawInputs } from '../helpers/inputs.js'
+import { describeShared, fixture } from '../helpers/shared.js'
+
+// The settings pyatlan's tests used to produce the golden files (SOURCES.md).
+const goldenInputs = {
+  mode: 'create',
+  prefix: 'text-prefix',
+  object_key: 'test-object-key',
+  input_handling: 'upsert',
+  fail_on_errors: 'true',
+  case_sensitive_match: 'false',
+  field_separator: ',',
+  batch_size: '25'
+}
+const stores = {
+  s3: {
+    object_store: 's3',
+    s3_access_key: 'test-access-key',
+    s3_secret_key: 'test-secret-key',
+    s3_region: 'test-region',
+    s3_bucket: 'test-bucket'
+  },
+  gcs: {
+    object_store: 'gcs',
+    gcs_project_id: 'test-project-id',
+    gcs_service_account_json: 'test-service-account-json',
+    gcs_bucket: 'test-bucket'
+  },
+  adls: {
+    object_store: 'adls',
+    adls_client_id: 'test-client-id',
+    adls_client_secret: 'test-client-secret',
+    adls_tenant_id: 'test-tenant-id',
+    adls_account_name: 'test-account-name',
+    adls_container: 'test-container'
+  }
+} as const
+
+function golden(store: string): unknown {
+  return JSON.parse(readFileSync(fixture(`lineage_builder_${store}.json`), 'utf8'))
+}
+
+describeShared('workflow builder matches pyatlan byte for byte', () => {
+  for (const [store, inputs] of Object.entries(stores)) {
+    it(`${store}: same text as lineage_builder_${store}.json (key order included)`, () => {
+      const config = parseConfig(rawInputs({ ...goldenInputs, ...inputs }))
+      const doc = buildWorkflow({
+        epoch: 123456,
+        prefix: config.prefix!,
+        objectKey: config.objectKey!,
+        credential: config.credential,
+        options: config.options
+      })
+      expect(JSON.stringify(doc)).toBe(JSON.stringify(golden(store)))
+    })
+
+    it(`${store}: redaction replaces only the password`, () => {
+      const config = parseConfig(rawInputs({ ...goldenInputs, ...inputs }))
+      const doc = buildWorkflow({
+        epoch: 123456,
+        prefix: 'p',
+        objectKey: 'k',
+        credential: config.credential,
+        options: config.options
+      })
+      const redacted = redactWorkflow(doc)
+      expect(redacted.payload[0].body.password).toBe('***')
+      expect({ ...redacted.payload[0].body, password: doc.payload[0].body.password }).toEqual(
+        doc.payload[0].body
+      )
+      expect(doc.payload[0].body.password).not.toBe('***')
+    })
+  }
+})
+
+it('tenant store: no credential, payload [] and the credential placeholder kept (as pyatlan)', () => {
+  const config = parseConfig(rawInputs({ mode: 'create', lineage_file: 'lineage/orders.csv' }))
+  const doc = buildWorkflow({
+    epoch: 1714638976,
+    prefix: config.prefix!,
+    objectKey: config.objectKey!,
+    options: config.options
+  })
+  expect(doc.payload).toEqual([])
+  expect(doc.metadata.name).toBe('csa-lineage-builder-1714638976')
+  expect(doc.metadata.annotations['orchestration.atlan.com/atlanName']).toBe(doc.metadata.name)
+  const params = doc.spec.templates[0].dag.tasks[0].arguments.parameters
+  expect(params.map(p => p.name)).toEqual([
+    'lineage_prefix',
+    'lineage_key',
+    'lineage_import_type',
+    'cloud_source',
+    'lineage_upsert_semantic',
+    'lineage_fail_on_errors',
+    'lineage_case_sensitive',
+    'field_separator',
+    'batch_size'
+  ])
+  expect(params).toContainEqual({ name: 'lineage_key', value: 'orders.csv' })
+  expect(params).toContainEqual({ name: 'batch_size', value: 20 })
+  expect(params).toContainEqual({ name: 'lineage_fail_on_errors', value: true })
+})
+
+it('omits optional options that were not given, as pyatlan does', () => {
+  const doc = buildWorkflow({
+    epoch: 1,
+    prefix: 'p',
+    objectKey: 'k',
+    options: { inputHandling: 'partial' }
+  })
+  expect(doc.spec.templates[0].dag.tasks[0].arguments.parameters.map(p => p.name)).toEqual([
+    'lineage_prefix',
+    'lineage_key',
+    'lineage_import_type',
+    'cloud_source',
+    'lineage_upsert_semantic'
+  ])
+})

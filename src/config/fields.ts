@@ -1,0 +1,111 @@
+// zod field parsers for action inputs. Each message names the accepted form; values are echoed
+// only for non-secret inputs (the caller decides, via `show`).
+import { z } from 'zod'
+import { parseDuration } from './duration.js'
+
+const TRUE = new Set(['true', 'yes', 'on', '1'])
+const FALSE = new Set(['false', 'no', 'off', '0'])
+
+export function shown(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)
+}
+
+export const bool = z.string().transform((v, ctx) => {
+  const key = v.trim().toLowerCase()
+  if (TRUE.has(key)) return true
+  if (FALSE.has(key)) return false
+  ctx.addIssue({ code: 'custom', message: `got ${shown(v)}; use true or false` })
+  return z.NEVER
+})
+
+export function oneOf<T extends string>(values: readonly T[]) {
+  return z.string().transform((v, ctx) => {
+    const key = v.trim().toLowerCase() as T
+    if (values.includes(key)) return key
+    ctx.addIssue({ code: 'custom', message: `got ${shown(v)}; use one of ${values.join(', ')}` })
+    return z.NEVER
+  })
+}
+
+export function duration(min: number, max: number) {
+  return z.string().transform((v, ctx) => {
+    const ms = parseDuration(v)
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `got ${shown(v)}; use a number with a unit: 500ms, 5s, 2m or 1h`
+      })
+      return z.NEVER
+    }
+    if (ms < min || ms > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `got ${shown(v)}; it must be between ${min}ms and ${max / 3_600_000}h`
+      })
+      return z.NEVER
+    }
+    return ms
+  })
+}
+
+export const positiveInt = z.string().transform((v, ctx) => {
+  const t = v.trim()
+  if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 100_000) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `got ${shown(v)}; use a whole number from 1 to 100000`
+    })
+    return z.NEVER
+  }
+  return Number(t)
+})
+
+export const separator = z.string().transform((v, ctx) => {
+  const named: Record<string, string> = { '\\t': '\t', tab: '\t' }
+  const sep = named[v.toLowerCase()] ?? v
+  if ([...sep].length !== 1 || sep === '"' || sep === '\n' || sep === '\r') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `got ${shown(v)}; use exactly one character other than a quote or newline, e.g. "," or ";" (write \\t for a tab)`
+    })
+    return z.NEVER
+  }
+  return sep
+})
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+
+export const baseUrl = z.string().transform((v, ctx) => {
+  const fail = (why: string) => {
+    ctx.addIssue({ code: 'custom', message: `got ${shown(v)}; ${why}` })
+    return z.NEVER
+  }
+  if (!v.trim()) return fail('it is required: your tenant URL, e.g. https://acme.atlan.com')
+  let url: URL
+  try {
+    url = new URL(v.trim())
+  } catch {
+    return fail('use your tenant URL, e.g. https://acme.atlan.com')
+  }
+  if (url.username || url.password) return fail('remove the user name and password from the URL')
+  if (url.search || url.hash) return fail('remove the query string and fragment')
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname))
+    return fail('use https (plain http is only allowed for localhost)')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return fail('use an https URL, e.g. https://acme.atlan.com')
+  return url.toString().replace(/\/+$/, '')
+})
+
+export const workflowName = z.string().transform((v, ctx) => {
+  const t = v.trim()
+  if (t && !/^[a-z0-9]([a-z0-9-]{0,251}[a-z0-9])?$/.test(t)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `got ${shown(v)}; use the workflow's name as Atlan shows it, e.g. csa-lineage-builder-1714638976 (lowercase letters, digits and dashes)`
+    })
+    return z.NEVER
+  }
+  return t || undefined
+})
+
+export const optionalText = z.string().transform(v => v.trim() || undefined)

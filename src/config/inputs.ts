@@ -1,0 +1,85 @@
+// Names of every input, and reading them the way the runner passes them (INPUT_* variables).
+import * as core from '@actions/core'
+
+export const SECRET_INPUTS = [
+  'atlan_api_key',
+  's3_secret_key',
+  'gcs_service_account_json',
+  'adls_client_secret',
+  'github_token'
+] as const
+
+export const INPUT_NAMES = [
+  'atlan_base_url',
+  'atlan_api_key',
+  'mode',
+  'workflow_name',
+  'idempotent',
+  'lineage_file',
+  'validate',
+  'object_store',
+  'prefix',
+  'object_key',
+  's3_access_key',
+  's3_secret_key',
+  's3_region',
+  's3_bucket',
+  'gcs_project_id',
+  'gcs_service_account_json',
+  'gcs_bucket',
+  'adls_client_id',
+  'adls_client_secret',
+  'adls_tenant_id',
+  'adls_account_name',
+  'adls_container',
+  'input_handling',
+  'fail_on_errors',
+  'case_sensitive_match',
+  'field_separator',
+  'batch_size',
+  'wait',
+  'poll_interval',
+  'timeout',
+  'on_timeout',
+  'cancel_on_job_cancel',
+  'request_timeout',
+  'index_grace',
+  'check_run',
+  'check_name',
+  'github_token',
+  'skip_unchanged',
+  'dry_run',
+  'summary'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+/** Inputs whose surrounding whitespace is meaningful (a tab separator). */
+const UNTRIMMED: ReadonlySet<InputName> = new Set(['field_separator'])
+
+/**
+ * Reads every input once. Secrets are masked before anything else can echo them.
+ * `read` is injectable so tests can pass a plain object.
+ */
+export function readInputs(
+  read: (name: string, trim: boolean) => string = (name, trim) =>
+    core.getInput(name, { trimWhitespace: trim })
+): RawInputs {
+  const raw = {} as RawInputs
+  for (const name of SECRET_INPUTS) {
+    raw[name] = read(name, true)
+    if (raw[name]) maskSecret(raw[name])
+  }
+  for (const name of INPUT_NAMES) {
+    if (name in raw) continue
+    raw[name] = read(name, !UNTRIMMED.has(name))
+  }
+  return raw
+}
+
+/** Masks a secret and, for multi-line ones (a service-account JSON), each of its lines too. */
+export function maskSecret(value: string): void {
+  core.setSecret(value)
+  for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) core.setSecret(line.trim())
+}

@@ -1,0 +1,253 @@
+// All inputs → one typed Config, or one ConfigError naming every bad input and its fix.
+import { basename } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+import {
+  baseUrl,
+  bool,
+  duration,
+  oneOf,
+  optionalText,
+  positiveInt,
+  separator,
+  workflowName
+} from './fields.js'
+import { SECRET_INPUTS, type InputName, type RawInputs } from './inputs.js'
+import type { Config, Credential } from './types.js'
+
+const HOUR = 3_600_000
+
+const schema = z.object({
+  atlan_base_url: baseUrl,
+  atlan_api_key: z.string(),
+  mode: oneOf(['rerun', 'create', 'auto'] as const),
+  workflow_name: workflowName,
+  idempotent: bool,
+  lineage_file: optionalText,
+  validate: bool,
+  object_store: oneOf(['tenant', 's3', 'gcs', 'adls'] as const),
+  prefix: optionalText,
+  object_key: optionalText,
+  s3_access_key: optionalText,
+  s3_secret_key: optionalText,
+  s3_region: optionalText,
+  s3_bucket: optionalText,
+  gcs_project_id: optionalText,
+  gcs_service_account_json: optionalText,
+  gcs_bucket: optionalText,
+  adls_client_id: optionalText,
+  adls_client_secret: optionalText,
+  adls_tenant_id: optionalText,
+  adls_account_name: optionalText,
+  adls_container: optionalText,
+  input_handling: oneOf(['upsert', 'partial', 'update'] as const),
+  fail_on_errors: bool,
+  case_sensitive_match: bool,
+  field_separator: separator,
+  batch_size: positiveInt,
+  wait: bool,
+  poll_interval: duration(1000, HOUR),
+  timeout: duration(1000, 6 * HOUR),
+  on_timeout: oneOf(['fail', 'warn', 'cancel'] as const),
+  cancel_on_job_cancel: bool,
+  request_timeout: duration(100, 15 * 60_000),
+  index_grace: duration(0, HOUR),
+  check_run: bool,
+  check_name: z.string(),
+  github_token: optionalText,
+  skip_unchanged: bool,
+  dry_run: bool,
+  summary: bool
+})
+
+type Parsed = z.output<typeof schema>
+
+const STORE_INPUTS = {
+  s3: ['s3_access_key', 's3_secret_key', 's3_region', 's3_bucket'],
+  gcs: ['gcs_project_id', 'gcs_service_account_json', 'gcs_bucket'],
+  adls: [
+    'adls_client_id',
+    'adls_client_secret',
+    'adls_tenant_id',
+    'adls_account_name',
+    'adls_container'
+  ]
+} as const satisfies Record<string, readonly InputName[]>
+
+type Problem = { input: InputName; message: string }
+
+function crossFieldProblems(p: Parsed): Problem[] {
+  const problems: Problem[] = []
+  const add = (input: InputName, message: string) => problems.push({ input, message })
+
+  if (!p.atlan_api_key.trim())
+    add(
+      'atlan_api_key',
+      'it is required: pass your Atlan API token, e.g. ${{ secrets.ATLAN_API_KEY }}'
+    )
+  if (!p.check_name.trim()) add('check_name', 'it must not be empty when given')
+
+  if (p.mode === 'create' && p.workflow_name)
+    add(
+      'workflow_name',
+      'create mode generates a new workflow name; remove workflow_name or use mode: rerun'
+    )
+
+  const creates = p.mode !== 'rerun'
+  for (const [store, names] of Object.entries(STORE_INPUTS)) {
+    const given = names.filter(n => p[n] !== undefined)
+    if (store === p.object_store) {
+      for (const n of names)
+        if (p[n] === undefined)
+          add(n, `it is required when object_store is ${store} (set all of ${names.join(', ')})`)
+    } else {
+      for (const n of given)
+        add(
+          n,
+          `it belongs to object_store: ${store}, but object_store is ${p.object_store}; set object_store: ${store} or remove ${n}`
+        )
+    }
+  }
+  if (!creates && p.object_store !== 'tenant')
+    add(
+      'object_store',
+      `rerun mode keeps the workflow's stored storage settings; object_store: ${p.object_store} only applies with mode: create or auto`
+    )
+
+  if (creates) {
+    if (p.object_store === 'tenant' && !p.lineage_file && !(p.prefix && p.object_key))
+      add(
+        'lineage_file',
+        'create mode needs a CSV: set lineage_file (it is uploaded for you), or prefix and object_key of a file already in the store'
+      )
+    if (p.object_store !== 'tenant' && !p.prefix)
+      add(
+        'prefix',
+        `it is required with object_store: ${p.object_store}: the folder in your bucket that holds the CSV`
+      )
+    if (p.object_store !== 'tenant' && !p.object_key && !p.lineage_file)
+      add(
+        'object_key',
+        'it is required: the CSV file name in your bucket (or set lineage_file to use its name)'
+      )
+  }
+  if ((p.check_run || p.skip_unchanged) && !p.github_token)
+    add(
+      'github_token',
+      'check_run and skip_unchanged need a token; leave github_token at its default (${{ github.token }})'
+    )
+  if (p.skip_unchanged && !p.lineage_file)
+    add(
+      'skip_unchanged',
+      'it compares the CSV with the last successful run, so it needs lineage_file'
+    )
+  return problems
+}
+
+function credential(p: Parsed): Credential | undefined {
+  switch (p.object_store) {
+    case 's3':
+      return {
+        store: 's3',
+        accessKey: p.s3_access_key!,
+        secretKey: p.s3_secret_key!,
+        region: p.s3_region!,
+        bucket: p.s3_bucket!
+      }
+    case 'gcs':
+      return {
+        store: 'gcs',
+        projectId: p.gcs_project_id!,
+        serviceAccountJson: p.gcs_service_account_json!,
+        bucket: p.gcs_bucket!
+      }
+    case 'adls':
+      return {
+        store: 'adls',
+        clientId: p.adls_client_id!,
+        clientSecret: p.adls_client_secret!,
+        tenantId: p.adls_tenant_id!,
+        accountName: p.adls_account_name!,
+        container: p.adls_container!
+      }
+    default:
+      return undefined
+  }
+}
+
+// pyatlan sends the key file as an opaque string, so bad JSON is Atlan's to reject: warn only.
+function gcsJsonWarnings(p: Parsed): string[] {
+  if (p.gcs_service_account_json === undefined) return []
+  try {
+    JSON.parse(p.gcs_service_account_json)
+    return []
+  } catch {
+    return [
+      'gcs_service_account_json is not valid JSON; Atlan will likely reject the credential. Pass the whole key file, e.g. ${{ secrets.GCS_KEY_JSON }}.'
+    ]
+  }
+}
+
+/** Default folder in the tenant store for files this action uploads. */
+export const DEFAULT_TENANT_PREFIX = 'atlan-lineage-action'
+
+function formatProblems(problems: Problem[]): string {
+  const parts = problems.map(pr => `input "${pr.input}": ${pr.message}`)
+  return `Invalid input${problems.length > 1 ? 's' : ''}: ${parts.join('; ')}`
+}
+
+export function parseConfig(raw: RawInputs): Config {
+  const secretSet = new Set<string>(SECRET_INPUTS)
+  const result = schema.safeParse(raw)
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => {
+      const input = String(issue.path[0]) as InputName
+      // Secrets are never echoed, even in a malformed-value message.
+      const message = secretSet.has(input) ? 'its value is not valid' : issue.message
+      return { input, message }
+    })
+    throw new ConfigError(formatProblems(problems), problems[0]?.input)
+  }
+  const p = result.data
+  const problems = crossFieldProblems(p)
+  if (problems.length) throw new ConfigError(formatProblems(problems), problems[0].input)
+
+  const objectKey = p.object_key ?? (p.lineage_file ? basename(p.lineage_file) : undefined)
+  const prefix =
+    p.prefix ?? (p.lineage_file && p.object_store === 'tenant' ? DEFAULT_TENANT_PREFIX : undefined)
+  return {
+    baseUrl: p.atlan_base_url,
+    apiKey: p.atlan_api_key.trim(),
+    mode: p.mode,
+    workflowName: p.workflow_name,
+    idempotent: p.idempotent,
+    lineageFile: p.lineage_file,
+    validate: p.validate,
+    objectStore: p.object_store,
+    prefix,
+    objectKey,
+    credential: credential(p),
+    options: {
+      inputHandling: p.input_handling,
+      failOnErrors: p.fail_on_errors,
+      caseSensitive: p.case_sensitive_match,
+      fieldSeparator: p.field_separator,
+      batchSize: p.batch_size
+    },
+    wait: p.wait,
+    pollIntervalMs: p.poll_interval,
+    timeoutMs: p.timeout,
+    onTimeout: p.on_timeout,
+    cancelOnJobCancel: p.cancel_on_job_cancel,
+    requestTimeoutMs: p.request_timeout,
+    indexGraceMs: p.index_grace,
+    checkRun: p.check_run,
+    checkName: p.check_name.trim(),
+    githubToken: p.github_token,
+    skipUnchanged: p.skip_unchanged,
+    dryRun: p.dry_run,
+    summary: p.summary,
+    warnings: gcsJsonWarnings(p),
+    secrets: SECRET_INPUTS.map(n => raw[n]).filter(v => v && v.trim().length > 0)
+  }
+}
