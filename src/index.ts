@@ -1,3 +1,11 @@
+// One bundle for both steps: the main step marks its state, so the post step knows it is one.
 import { run } from './main.js'
+import { cleanup } from './post.js'
+import { isPostStep, markMainStarted } from './run/state.js'
 
-void run()
+if (isPostStep()) {
+  void cleanup()
+} else {
+  markMainStarted()
+  void run()
+}

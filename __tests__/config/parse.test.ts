@@ -108,7 +108,7 @@ const bad: Array<[string, Record<string, string>, string]> = [
     },
     'adls_tenant_id'
   ],
-  ['object store in rerun mode', { object_store: 's3', ...S3 }, 'object_store'],
+  ['object store in rerun mode', { ...S3 }, 'object_store'],
   ['credentials with tenant store', { s3_secret_key: 's3-SECRET-value' }, 's3_secret_key'],
   ['check run without token', { check_run: 'true' }, 'github_token'],
   [

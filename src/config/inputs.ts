@@ -1,5 +1,6 @@
 // Names of every input, and reading them the way the runner passes them (INPUT_* variables).
 import * as core from '@actions/core'
+import { INPUT_DEFAULTS } from './defaults.js'
 
 export const SECRET_INPUTS = [
   'atlan_api_key',
@@ -73,7 +74,7 @@ export function readInputs(
   }
   for (const name of INPUT_NAMES) {
     if (name in raw) continue
-    raw[name] = read(name, !UNTRIMMED.has(name))
+    raw[name] = read(name, !UNTRIMMED.has(name)) || (INPUT_DEFAULTS[name] ?? '')
   }
   return raw
 }
@@ -81,5 +82,6 @@ export function readInputs(
 /** Masks a secret and, for multi-line ones (a service-account JSON), each of its lines too. */
 export function maskSecret(value: string): void {
   core.setSecret(value)
+  if (!/[\r\n]/.test(value)) return
   for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) core.setSecret(line.trim())
 }

@@ -1,0 +1,88 @@
+// A virtual clock whose sleep advances time instantly, a recording logger and scripted timelines
+// for the follow loop tests.
+import type { FollowDeps, RunSnapshot } from '../../src/run/follow-types.js'
+
+export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
+export const RUN = 'csa-lineage-builder-1714638976-abcde'
+
+export interface Harness {
+  deps: FollowDeps
+  /** Virtual ms since T0. */
+  elapsed(): number
+  sleeps: number[]
+  /** Virtual ms since T0 of each fetchRun call. */
+  fetches: number[]
+  info: string[]
+  debug: string[]
+  warning: string[]
+}
+
+/** A step of a timeline: from `at` ms after T0 on, fetchRun returns (or throws) this. */
+export type Step = { at: number; run?: Partial<RunSnapshot>; error?: unknown }
+
+export function snapshot(over: Partial<RunSnapshot> = {}): RunSnapshot {
+  return { name: RUN, phase: 'Running', ...over }
+}
+
+/** Deterministic PRNG for `random`. */
+export function seeded(seed = 1): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * `fetch` receives the virtual ms since T0. Without one, `steps` script the timeline: the last
+ * step with `at <= elapsed` wins; a step without `run` or `error` means "not indexed".
+ */
+export function harness(
+  opts: {
+    steps?: Step[]
+    fetch?: (elapsed: number) => Promise<RunSnapshot | undefined>
+    random?: () => number
+  } = {}
+): Harness {
+  let t = T0
+  const h: Harness = {
+    elapsed: () => t - T0,
+    sleeps: [],
+    fetches: [],
+    info: [],
+    debug: [],
+    warning: [],
+    deps: {
+      now: () => t,
+      sleep: async (ms, signal) => {
+        if (signal?.aborted) throw new Error('aborted')
+        h.sleeps.push(ms)
+        t += ms
+      },
+      random: opts.random ?? seeded(),
+      fetchRun: async () => {
+        h.fetches.push(t - T0)
+        if (opts.fetch) return opts.fetch(t - T0)
+        const steps = opts.steps ?? []
+        let current: Step | undefined
+        for (const s of steps) if (s.at <= t - T0) current = s
+        if (!current) return undefined
+        if (current.error !== undefined) throw current.error
+        return current.run ? snapshot(current.run) : undefined
+      },
+      log: {
+        info: m => h.info.push(m),
+        debug: m => h.debug.push(m),
+        warning: m => h.warning.push(m)
+      }
+    }
+  }
+  return h
+}
+
+export function transient(message = 'HTTP 503', flag: 'retryable' | 'isTransient' = 'retryable') {
+  return Object.assign(new Error(message), { [flag]: true })
+}

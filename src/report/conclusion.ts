@@ -1,0 +1,23 @@
+// Check-run conclusion for a result (design §2).
+import type { CheckConclusion } from '../github/checks.js'
+import type { ActionResult } from './result.js'
+
+export function conclusionOf(result: ActionResult, warnings: number): CheckConclusion {
+  switch (result.phase) {
+    case 'Failed':
+    case 'Error':
+    case 'Invalid':
+      return 'failure'
+    case 'TimedOut':
+      return 'timed_out'
+    case 'Cancelled':
+      return 'cancelled'
+    case 'Skipped':
+      return 'skipped'
+    case 'Running':
+      return 'neutral'
+    case 'Succeeded':
+    case 'DryRun':
+      return result.failed ? 'failure' : warnings > 0 ? 'neutral' : 'success'
+  }
+}

@@ -1,0 +1,43 @@
+// Step outputs: one per field, plus `result` with all of them as JSON.
+import * as core from '@actions/core'
+import { redact } from '../config/redact.js'
+import type { ActionResult } from './result.js'
+
+const OUTPUT_FIELDS: Array<[string, keyof ActionResult]> = [
+  ['workflow_name', 'workflowName'],
+  ['run_id', 'runId'],
+  ['phase', 'phase'],
+  ['started_at', 'startedAt'],
+  ['finished_at', 'finishedAt'],
+  ['duration_seconds', 'durationSeconds'],
+  ['run_url', 'runUrl'],
+  ['rows_checked', 'rowsChecked'],
+  ['rows_with_errors', 'rowsWithErrors'],
+  ['edges_added', 'edgesAdded'],
+  ['edges_removed', 'edgesRemoved'],
+  ['edges_changed', 'edgesChanged'],
+  ['check_run_id', 'checkRunId'],
+  ['workflow_json', 'workflowJson']
+]
+
+export function outputValues(result: ActionResult): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const [name, field] of OUTPUT_FIELDS) {
+    const v = result[field]
+    values[name] = v === undefined ? '' : String(v)
+  }
+  return values
+}
+
+export function writeOutputs(result: ActionResult, secrets: readonly string[]): void {
+  const values = outputValues(result)
+  const json: Record<string, string | number> = {}
+  for (const [name, field] of OUTPUT_FIELDS) {
+    const v = result[field]
+    if (v !== undefined && name !== 'workflow_json')
+      json[name] = typeof v === 'number' ? v : String(v)
+  }
+  if (result.message) json.message = result.message
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value, secrets))
+  core.setOutput('result', redact(JSON.stringify(json), secrets))
+}

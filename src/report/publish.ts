@@ -1,0 +1,62 @@
+// Step 12: everything the user sees at the end, each surface redacted: outputs, job summary,
+// check run. A failure to write one surface never hides the others.
+import * as core from '@actions/core'
+import { redact } from '../config/redact.js'
+import type { CheckAnnotation, CheckRunReporter } from '../github/checks.js'
+import type { Finding } from '../lineage/csv-types.js'
+import { conclusionOf } from './conclusion.js'
+import { writeOutputs } from './outputs.js'
+import { renderReport, title, type ReportInput } from './summary.js'
+
+export interface PublishInput extends ReportInput {
+  secrets: readonly string[]
+  writeSummary: boolean
+  /** The same preview without Mermaid, for the check run. */
+  checkPreview?: string
+  checks?: CheckRunReporter
+  /** Started lazily when the run never reached the point where it starts. */
+  startCheck?: () => Promise<void>
+  csvFile?: string
+}
+
+function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotation[] {
+  const level = { error: 'failure', warning: 'warning', notice: 'notice' } as const
+  return findings.map(f => ({
+    path: file,
+    start_line: f.line,
+    end_line: f.line,
+    annotation_level: level[f.severity],
+    title: f.column ? `Lineage CSV: ${f.column}` : 'Lineage CSV',
+    message: f.hint ? `${f.message}\nFix: ${f.hint}` : f.message
+  }))
+}
+
+export async function publish(input: PublishInput): Promise<void> {
+  const { secrets } = input
+  if (input.checks) await input.startCheck?.()
+  const result = { ...input.result, checkRunId: input.checks?.id ?? input.result.checkRunId }
+  writeOutputs(result, secrets)
+
+  if (input.writeSummary) {
+    try {
+      await core.summary.addRaw(redact(renderReport({ ...input, result }), secrets)).write()
+    } catch (err) {
+      core.warning(`Could not write the job summary: ${(err as Error).message}`)
+    }
+  }
+
+  if (input.checks) {
+    const warnings = input.validation?.counts.warning ?? 0
+    const body = renderReport({ ...input, result, preview: input.checkPreview })
+    await input.checks.complete({
+      conclusion: conclusionOf(result, warnings),
+      title: redact(title(result), secrets),
+      summary: redact(body, secrets),
+      detailsUrl: result.runUrl,
+      annotations:
+        input.validation && input.csvFile
+          ? annotationsOf(input.validation.findings, input.csvFile)
+          : []
+    })
+  }
+}

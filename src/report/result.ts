@@ -1,0 +1,53 @@
+// The outcome of one action run: what becomes step outputs, the summary and the check run.
+
+/** Remote phases (API §4) plus the local ones this action reports. */
+export type ResultPhase =
+  | 'Succeeded'
+  | 'Failed'
+  | 'Error'
+  | 'Running'
+  | 'TimedOut'
+  | 'Cancelled'
+  | 'Skipped'
+  | 'DryRun'
+  | 'Invalid'
+
+export interface ActionResult {
+  phase: ResultPhase
+  workflowName?: string
+  runId?: string
+  startedAt?: string
+  finishedAt?: string
+  durationSeconds?: number
+  runUrl?: string
+  rowsChecked?: number
+  rowsWithErrors?: number
+  edgesAdded?: number
+  edgesRemoved?: number
+  edgesChanged?: number
+  checkRunId?: number
+  workflowJson?: string
+  /** One line on why the run ended as it did (Atlan's status.message, or ours). */
+  message?: string
+  /** True when the step must fail. */
+  failed: boolean
+}
+
+export const PHASE_ICON: Record<ResultPhase, string> = {
+  Succeeded: '✅',
+  Failed: '❌',
+  Error: '❌',
+  Running: '🔄',
+  TimedOut: '⏱️',
+  Cancelled: '🚫',
+  Skipped: '⏭️',
+  DryRun: '🧪',
+  Invalid: '❌'
+}
+
+export function durationSeconds(startedAt?: string, finishedAt?: string): number | undefined {
+  if (!startedAt || !finishedAt) return undefined
+  const s = Date.parse(startedAt)
+  const f = Date.parse(finishedAt)
+  return Number.isFinite(s) && Number.isFinite(f) && f >= s ? Math.round((f - s) / 1000) : undefined
+}

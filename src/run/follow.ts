@@ -1,0 +1,146 @@
+// Follow a submitted run until it ends, times out, never shows up in the index, or is aborted
+// (design §4, API §4). Time, randomness and I/O are injected through FollowDeps.
+import type { FollowDeps, FollowOptions, FollowResult, Phase, RunSnapshot } from './follow-types.js'
+import { TERMINAL_PHASES } from './follow-types.js'
+import { initialPollDelay, nextPollDelay } from './schedule.js'
+
+export type { FollowDeps, FollowOptions, FollowResult, Phase, RunSnapshot } from './follow-types.js'
+export { TERMINAL_PHASES } from './follow-types.js'
+
+export function isTerminal(phase: Phase): boolean {
+  return TERMINAL_PHASES.includes(phase)
+}
+
+/** The transport marks errors worth another poll with `retryable` or `isTransient`. */
+export function isTransientError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const e = err as { retryable?: unknown; isTransient?: unknown }
+  return e.retryable === true || e.isTransient === true
+}
+
+type Raced<T> = { aborted: true } | { aborted: false; value: T }
+
+/** Settles as soon as `signal` aborts, whatever `p` does; a late rejection of `p` is swallowed. */
+function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<Raced<T>> {
+  if (!signal) return p.then(value => ({ aborted: false, value }))
+  if (signal.aborted) {
+    p.catch(() => undefined)
+    return Promise.resolve({ aborted: true })
+  }
+  return new Promise<Raced<T>>((resolve, reject) => {
+    const onAbort = () => resolve({ aborted: true })
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(signal.aborted ? { aborted: true } : { aborted: false, value })
+      },
+      err => {
+        signal.removeEventListener('abort', onAbort)
+        if (signal.aborted) resolve({ aborted: true })
+        else reject(err)
+      }
+    )
+  })
+}
+
+function describe(s: RunSnapshot): string {
+  if (isTerminal(s.phase)) {
+    return `Run ${s.name} finished: ${s.phase}${s.message ? ` (${s.message})` : ''}`
+  }
+  return `Run ${s.name} is ${s.phase}${s.progress ? ` (progress ${s.progress})` : ''}`
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+export async function followRun(deps: FollowDeps, opts: FollowOptions): Promise<FollowResult> {
+  const { signal } = opts
+  const { log } = deps
+  const start = deps.now()
+  let polls = 0
+  let last: RunSnapshot | undefined
+  let lastKey: string | undefined
+  let estimateMs = opts.estimateMs
+  let errorStreak = 0
+  // Age is counted from the run's own start when that is earlier (attaching to a run in flight).
+  let origin = start
+
+  if (signal?.aborted) return { kind: 'aborted', polls }
+  let delay = initialPollDelay(opts.pollIntervalMs, deps.random)
+
+  for (;;) {
+    // Never sleep past the deadline: the last poll happens exactly at it.
+    const wait = Math.min(delay, opts.deadline - deps.now())
+    if (wait > 0) {
+      const slept = await raceAbort(
+        deps.sleep(wait, signal).catch(err => {
+          if (!signal?.aborted) throw err
+        }),
+        signal
+      )
+      if (slept.aborted) return { kind: 'aborted', last, polls }
+    }
+    if (signal?.aborted) return { kind: 'aborted', last, polls }
+
+    polls++
+    let snap: RunSnapshot | undefined
+    let failed = false
+    try {
+      const got = await raceAbort(deps.fetchRun(), signal)
+      if (got.aborted) return { kind: 'aborted', last, polls }
+      snap = got.value
+    } catch (err) {
+      if (!isTransientError(err)) throw err
+      failed = true
+      errorStreak++
+      log.debug(`Poll ${polls}: transient error (${errorStreak} in a row): ${errorText(err)}`)
+      // Transport retries already happened below us; one warning per streak is enough.
+      if (errorStreak === 1)
+        log.warning(`Could not read the run's status, will retry: ${errorText(err)}`)
+    }
+    if (polls === 1 && opts.runUrl) log.info(`Following the run at ${opts.runUrl}`)
+
+    const now = deps.now()
+    if (snap) {
+      if (errorStreak > 0) log.debug(`Status readable again after ${errorStreak} failed poll(s)`)
+      errorStreak = 0
+      last = snap
+      const key = `${snap.name}\u0000${snap.phase}`
+      if (key !== lastKey) {
+        lastKey = key
+        log.info(describe(snap))
+        opts.onPhase?.(snap)
+      } else {
+        log.debug(`Poll ${polls}: ${describe(snap)}`)
+      }
+      if (isTerminal(snap.phase)) return { kind: 'terminal', run: snap, polls }
+      if (snap.estimatedDurationS !== undefined && snap.estimatedDurationS > 0) {
+        const fromRun = snap.estimatedDurationS * 1000
+        if (fromRun !== estimateMs) log.debug(`Expected duration: ${snap.estimatedDurationS} s`)
+        estimateMs = fromRun
+      }
+      const startedAt = snap.startedAt ? Date.parse(snap.startedAt) : NaN
+      if (Number.isFinite(startedAt)) origin = Math.min(start, startedAt)
+    } else if (!failed) {
+      if (last) {
+        // Seen before: an index hiccup, not a vanished run.
+        log.debug(`Poll ${polls}: run missing from the index, keeping its last state`)
+      } else if (now - start >= opts.indexGraceMs) {
+        return { kind: 'invisible', polls }
+      } else {
+        log.debug(`Poll ${polls}: run not indexed yet, treating it as Pending`)
+      }
+    }
+    if (now >= opts.deadline) return { kind: 'timeout', last, polls }
+
+    // Until the run is visible we are looking for it, not for its end: no estimate yet.
+    delay = nextPollDelay({
+      ageMs: now - origin,
+      baseMs: opts.pollIntervalMs,
+      estimateMs: last ? estimateMs : undefined,
+      random: deps.random
+    })
+  }
+}

@@ -1,0 +1,222 @@
+// Design §3 steps 5–11: resolve → (dry run) → upload → submit or attach → follow → outcome.
+import type { Config } from '../config/types.js'
+import { ConfigError } from '../config/errors.js'
+import { redactWorkflow } from '../lineage/workflow.js'
+import { durationSeconds, type ActionResult } from '../report/result.js'
+import type { AtlanApi, RunRef } from './api.js'
+import { followRun, type RunSnapshot } from './follow.js'
+import { resolveTarget, settingDifferences, storedSettings, type Target } from './resolve.js'
+import { saveInFlight } from './state.js'
+import { startRun } from './submit.js'
+
+export interface LifecycleDeps {
+  api: AtlanApi
+  now(): number
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  random(): number
+  log: { info(m: string): void; warning(m: string): void; debug(m: string): void }
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM). */
+  signal: AbortSignal
+  /** Called once the target is known (the check run starts then). */
+  onTarget?(t: { workflowName: string; runName?: string; runUrl?: string }): Promise<void>
+}
+
+export interface LifecycleOutcome {
+  result: ActionResult
+  storedSettings?: Record<string, string>
+  notes: string[]
+}
+
+function median(values: number[]): number | undefined {
+  if (!values.length) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+/** Typical duration of the workflow's earlier successful runs, for the poll schedule. */
+export function estimateFromRuns(runs: RunRef[]): number | undefined {
+  const durations = runs
+    .filter(r => r.phase === 'Succeeded')
+    .map(r => durationSeconds(r.startedAt, r.finishedAt))
+    .filter((d): d is number => d !== undefined)
+  const m = median(durations)
+  return m === undefined ? undefined : m * 1000
+}
+
+function uploadRefusal(target: Target, file: string): ConfigError {
+  const where = target.storage.kind === 'tenant' ? '' : target.storage.description
+  return new ConfigError(
+    `The workflow reads its CSV from ${where}, which this action cannot write to. ` +
+      `Upload ${file} there first with your cloud's own action (e.g. aws s3 cp, gsutil cp or az storage blob upload), ` +
+      "then run this action without lineage_file (or use a workflow that reads from Atlan's own store: mode: create with object_store: tenant).",
+    'lineage_file'
+  )
+}
+
+function toResult(run: RunSnapshot | RunRef, base: Partial<ActionResult>): ActionResult {
+  const phase = run.phase
+  return {
+    ...base,
+    phase: phase === 'Pending' || phase === 'Running' ? 'Running' : phase,
+    runId: run.name,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationSeconds: durationSeconds(run.startedAt, run.finishedAt),
+    message: run.message,
+    failed: phase === 'Failed' || phase === 'Error'
+  }
+}
+
+export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise<LifecycleOutcome> {
+  const { api, log } = deps
+  const notes: string[] = []
+  const target = await resolveTarget(api, config, deps.now())
+  const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
+  let stored: Record<string, string> | undefined
+  if (target.kind === 'rerun') {
+    stored = storedSettings(target.workflow.parameters)
+    const diffs = settingDifferences(config, stored)
+    if (diffs.length) {
+      log.warning(`The rerun keeps the stored settings of ${workflowName}: ${diffs.join('; ')}.`)
+      notes.push(...diffs)
+    }
+    log.info(`Target: rerun of ${workflowName}.`)
+  } else log.info(`Target: new workflow ${workflowName}.`)
+
+  if (config.dryRun) {
+    const json =
+      target.kind === 'create' ? JSON.stringify(redactWorkflow(target.doc), null, 2) : undefined
+    return {
+      result: { phase: 'DryRun', workflowName, workflowJson: json, failed: false },
+      storedSettings: stored,
+      notes
+    }
+  }
+
+  if (config.lineageFile) {
+    if (target.storage.kind !== 'tenant') throw uploadRefusal(target, config.lineageFile)
+    const url = await api.presignUpload(target.storage.key)
+    await api.uploadFile(url, config.lineageFile)
+    log.info(`Uploaded ${config.lineageFile} to the tenant store at ${target.storage.key}.`)
+  }
+
+  const started = await startRun(deps, target, {
+    idempotent: config.idempotent,
+    graceMs: config.indexGraceMs
+  })
+  const runUrl = (name?: string) => (name ? api.runUrl(started.workflowName, name) : undefined)
+  saveInFlight({ workflowName: started.workflowName, runName: started.runName })
+  await deps.onTarget?.({
+    workflowName: started.workflowName,
+    runName: started.runName,
+    runUrl: runUrl(started.runName)
+  })
+  const base = { workflowName: started.workflowName, runUrl: runUrl(started.runName) }
+
+  if (!config.wait) {
+    saveInFlight(undefined)
+    log.info('wait: false: not following the run.')
+    return {
+      result: { ...base, phase: 'Running', runId: started.runName, failed: false },
+      storedSettings: stored,
+      notes
+    }
+  }
+
+  let runName = started.runName
+  const startedAt = deps.now()
+  const follow = await followRun(
+    {
+      now: deps.now,
+      sleep: deps.sleep,
+      random: deps.random,
+      log,
+      fetchRun: async () => {
+        const run = runName ? await api.getRun(runName) : await api.latestRun(started.workflowName)
+        // After a create the run's name is learnt from the first hit.
+        if (run && !runName && !started.earlierRuns.some(r => r.name === run.name))
+          runName = run.name
+        return run && run.name === runName ? run : undefined
+      }
+    },
+    {
+      pollIntervalMs: config.pollIntervalMs,
+      deadline: startedAt + config.timeoutMs,
+      indexGraceMs: config.indexGraceMs,
+      estimateMs: estimateFromRuns(started.earlierRuns),
+      signal: deps.signal,
+      runUrl: base.runUrl
+    }
+  )
+  const withRun = { ...base, runId: runName, runUrl: runUrl(runName) }
+
+  switch (follow.kind) {
+    case 'terminal':
+      saveInFlight(undefined)
+      return { result: toResult(follow.run, withRun), storedSettings: stored, notes }
+    case 'invisible':
+      saveInFlight(undefined)
+      return {
+        result: {
+          ...withRun,
+          phase: 'Error',
+          failed: true,
+          message: `The run did not appear in Atlan's search index within index_grace (${Math.round(config.indexGraceMs / 1000)}s). Check the workflow in the Atlan UI; raise index_grace if your tenant indexes slowly.`
+        },
+        storedSettings: stored,
+        notes
+      }
+    case 'aborted': {
+      await stopQuietly(deps, runName, 'the job was cancelled')
+      return {
+        result: {
+          ...withRun,
+          phase: 'Cancelled',
+          failed: true,
+          message: 'The job was cancelled; the Atlan run was asked to stop.'
+        },
+        storedSettings: stored,
+        notes
+      }
+    }
+    case 'timeout': {
+      const minutes = `${Math.round(config.timeoutMs / 1000)}s`
+      if (config.onTimeout === 'cancel') await stopQuietly(deps, runName, 'the timeout passed')
+      else saveInFlight(undefined)
+      const last = follow.last ? ` (last seen ${follow.last.phase})` : ''
+      const message =
+        config.onTimeout === 'cancel'
+          ? `The run did not finish within timeout (${minutes})${last}; it was asked to stop (on_timeout: cancel).`
+          : `The run did not finish within timeout (${minutes})${last}; it is still running in Atlan. Raise timeout, or set on_timeout: warn to pass anyway.`
+      if (config.onTimeout === 'warn') log.warning(message)
+      return {
+        result: {
+          ...withRun,
+          phase: 'TimedOut',
+          startedAt: follow.last?.startedAt,
+          failed: config.onTimeout !== 'warn',
+          message
+        },
+        storedSettings: stored,
+        notes
+      }
+    }
+  }
+}
+
+async function stopQuietly(
+  deps: LifecycleDeps,
+  runName: string | undefined,
+  why: string
+): Promise<void> {
+  if (!runName) return
+  try {
+    await deps.api.stopRun(runName)
+    deps.log.info(`Asked Atlan to stop run ${runName} because ${why}.`)
+    saveInFlight(undefined)
+  } catch (err) {
+    deps.log.warning(
+      `Could not stop run ${runName} (${(err as Error).message}); the post step will try again.`
+    )
+  }
+}

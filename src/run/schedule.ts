@@ -1,0 +1,83 @@
+// Poll-delay policy for following a run (design §4). Pure: age, randomness and the estimate come in
+// as inputs, so tests and the benchmark (bench/poll.ts) drive it without a clock.
+//
+// Shape, with nominal delays before jitter:
+// - No estimate: `baseMs + 10 % of the run's age`, up to 30 s. Detection latency stays near a tenth
+//   of the run time (a 1-minute run is seen within ~11 s) and a long run costs ~2 calls/min.
+// - With an estimate E (possibly off by ±20 %), the end can come from E/1.2 on. Until then wait
+//   for the time left until E/1.2 (at most 30 s): the early part costs one call per 30 s and lands
+//   a poll right at E/1.2. From there poll at `baseMs` and back off by 5.5 % of the time since, up to
+//   30 s: densest where an end is most likely (the estimate being too long or right), still
+//   reasonable through E/0.8, and an overrun backs off to 30 s on its own.
+//   Why not an even cadence across [E/1.2, E/0.8]: each poll there buys the same chance of a
+//   short latency, so the even spread needs ~25 polls in the window for a 5 s median on a
+//   10-minute run and busts 40 calls; front-loading gets the same median with fewer calls
+//   (tuned with bench/poll.ts).
+// - Always ±20 % jitter (50 actions started by one matrix drift apart), then clamped to [1 s, 30 s].
+
+export const MIN_DELAY_MS = 1_000
+export const MAX_DELAY_MS = 30_000
+export const DEFAULT_BASE_MS = 5_000
+/** First poll: short, because the search index needs a moment to show a new run (API §1.3). */
+export const INITIAL_DELAY_MS = 3_000
+/** Relative jitter: the nominal delay is multiplied by a factor in [1 - JITTER, 1 + JITTER]. */
+export const JITTER = 0.2
+/** Delay growth per ms of age, without an estimate. */
+export const GROWTH = 0.1
+/** How far off an estimate may be: the end is expected from estimate / (1 + ESTIMATE_ERROR) on. */
+export const ESTIMATE_ERROR = 0.2
+/** Delay growth per ms since that point, with an estimate. */
+export const WINDOW_GROWTH = 0.055
+
+export interface PollDelayInput {
+  /** Since the run started (or since submit). */
+  ageMs: number
+  /** The poll_interval input. */
+  baseMs: number
+  /** Expected total duration of the run, when known. */
+  estimateMs?: number
+  /** Uniform in [0, 1). */
+  random: () => number
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x))
+}
+
+/** When, with an estimate, the end becomes plausible: the estimate may be 20 % too long. */
+export function windowOpensAt(estimateMs: number): number {
+  return estimateMs / (1 + ESTIMATE_ERROR)
+}
+
+/** Delay before the next poll, before jitter and clamping. */
+export function nominalPollDelay(ageMs: number, baseMs: number, estimateMs?: number): number {
+  if (estimateMs === undefined || !(estimateMs > 0)) return baseMs + GROWTH * ageMs
+  const opensAt = windowOpensAt(estimateMs)
+  if (ageMs < opensAt) return clamp(opensAt - ageMs, baseMs, MAX_DELAY_MS)
+  return baseMs + WINDOW_GROWTH * (ageMs - opensAt)
+}
+
+function normaliseBase(baseMs: number): number {
+  // Bad inputs degrade to the default policy rather than to a busy loop or NaN sleep.
+  return Number.isFinite(baseMs) ? clamp(baseMs, MIN_DELAY_MS, MAX_DELAY_MS) : DEFAULT_BASE_MS
+}
+
+function jitter(nominal: number, random: () => number): number {
+  const r = random()
+  const u = Number.isFinite(r) ? clamp(r, 0, 1) : 0.5
+  return Math.round(clamp(nominal * (1 + JITTER * (2 * u - 1)), MIN_DELAY_MS, MAX_DELAY_MS))
+}
+
+export function initialPollDelay(baseMs: number, random: () => number): number {
+  return jitter(Math.min(normaliseBase(baseMs), INITIAL_DELAY_MS), random)
+}
+
+export function nextPollDelay(input: PollDelayInput): number {
+  const baseMs = normaliseBase(input.baseMs)
+  const ageMs = Number.isFinite(input.ageMs) ? Math.max(0, input.ageMs) : 0
+  const estimateMs =
+    input.estimateMs !== undefined && Number.isFinite(input.estimateMs)
+      ? input.estimateMs
+      : undefined
+  return jitter(Math.min(MAX_DELAY_MS, nominalPollDelay(ageMs, baseMs, estimateMs)), input.random)
+}

@@ -1,0 +1,97 @@
+// Start exactly one run, or attach to one already running. A submit whose outcome is unknown is
+// never resent blindly: Atlan may have started the run, so we look for it first.
+import type { AtlanApi, RunRef } from './api.js'
+import type { Target } from './resolve.js'
+
+export interface Started {
+  workflowName: string
+  /** Known at once after a rerun or an attach; after a create, found by polling. */
+  runName?: string
+  attached: boolean
+  /** Runs of the workflow that existed before this step (not ours). */
+  earlierRuns: RunRef[]
+}
+
+export interface SubmitDeps {
+  api: AtlanApi
+  now(): number
+  sleep(ms: number): Promise<void>
+  log: { info(m: string): void; warning(m: string): void; debug(m: string): void }
+}
+
+export class SubmitUnconfirmedError extends Error {
+  override readonly name = 'SubmitUnconfirmedError'
+}
+
+function isUnknownOutcome(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { submitOutcomeUnknown?: boolean }).submitOutcomeUnknown === true
+  )
+}
+
+/**
+ * After an unanswered submit, look for a run that is not one of the runs seen before it, for up to
+ * `graceMs` (the index may lag). Found: that run is ours. Not found: we cannot tell, so we stop
+ * rather than risk a second run.
+ */
+async function findLandedRun(
+  deps: SubmitDeps,
+  workflowName: string,
+  before: ReadonlySet<string>,
+  graceMs: number
+): Promise<RunRef | undefined> {
+  const until = deps.now() + graceMs
+  for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
+    const runs = await deps.api.runsOf(workflowName, 50).catch(() => [] as RunRef[])
+    const fresh = runs.find(r => !before.has(r.name))
+    if (fresh) return fresh
+    if (deps.now() + wait > until) return undefined
+    await deps.sleep(wait)
+  }
+}
+
+export async function startRun(
+  deps: SubmitDeps,
+  target: Target,
+  opts: { idempotent: boolean; graceMs: number }
+): Promise<Started> {
+  const { api, log } = deps
+  const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
+  const earlierRuns = target.kind === 'rerun' ? await api.runsOf(workflowName, 50) : []
+  const before = new Set(earlierRuns.map(r => r.name))
+
+  if (target.kind === 'rerun' && opts.idempotent) {
+    const current = earlierRuns.find(r => r.phase === 'Pending' || r.phase === 'Running')
+    if (current) {
+      log.info(
+        `Run ${current.name} of ${workflowName} is already ${current.phase}: following it instead of starting another (idempotent: true).`
+      )
+      return { workflowName, runName: current.name, attached: true, earlierRuns }
+    }
+  }
+
+  try {
+    if (target.kind === 'rerun') {
+      const { runName } = await api.rerun(workflowName, target.workflow.namespace)
+      return { workflowName, runName, attached: false, earlierRuns }
+    }
+    const { workflowName: created } = await api.submitWorkflow(target.doc)
+    return { workflowName: created || workflowName, attached: false, earlierRuns }
+  } catch (err) {
+    if (!isUnknownOutcome(err)) throw err
+    log.warning(
+      `Atlan did not confirm the submit (${(err as Error).message}). Looking for the run before doing anything else.`
+    )
+    const landed = await findLandedRun(deps, workflowName, before, opts.graceMs)
+    if (landed) {
+      log.info(`The submit did land: following run ${landed.name}.`)
+      return { workflowName, runName: landed.name, attached: false, earlierRuns }
+    }
+    throw new SubmitUnconfirmedError(
+      `Atlan did not confirm the submit of ${workflowName} and no new run appeared within index_grace. ` +
+        'The action does not resubmit, to avoid starting two runs: check the workflow in the Atlan UI, then rerun this job if no run started.'
+    )
+  }
+}
