@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../../src/config/parse.js'
+import {
+  resolveTarget,
+  settingDifferences,
+  storageOf,
+  storedSettings
+} from '../../src/run/resolve.js'
+import { rawInputs } from '../helpers/inputs.js'
+import { fakeApi } from './fake-api.js'
+
+const stored = {
+  lineage_prefix: 'lineage',
+  lineage_key: 'orders.csv',
+  lineage_import_type: 'CLOUD',
+  cloud_source: '{{credentialGuid}}',
+  lineage_upsert_semantic: 'upsert',
+  lineage_fail_on_errors: true,
+  batch_size: 20
+}
+
+describe('storageOf', () => {
+  it('a CLOUD import without a credential reads the tenant store at prefix/key', () => {
+    expect(storageOf(stored)).toEqual({ kind: 'tenant', key: 'lineage/orders.csv' })
+    expect(storageOf({ ...stored, cloud_source: '' })).toEqual({
+      kind: 'tenant',
+      key: 'lineage/orders.csv'
+    })
+    expect(storageOf({ ...stored, lineage_prefix: '/a/b/' })).toEqual({
+      kind: 'tenant',
+      key: 'a/b/orders.csv'
+    })
+    expect(storageOf({ ...stored, lineage_prefix: '' })).toEqual({
+      kind: 'tenant',
+      key: 'orders.csv'
+    })
+  })
+  it("a credential means the team's own bucket", () => {
+    expect(storageOf({ ...stored, cloud_source: '6b1c0f7e-guid' }).kind).toBe('own-bucket')
+  })
+  it('a direct upload is the tenant key it names; an unreadable one is unknown', () => {
+    expect(storageOf({ lineage_import_type: 'DIRECT', lineage_file: 'uploads/x.csv' })).toEqual({
+      kind: 'tenant',
+      key: 'uploads/x.csv'
+    })
+    expect(storageOf({ lineage_import_type: 'DIRECT' }).kind).toBe('unknown')
+    expect(storageOf({}).kind).toBe('unknown')
+  })
+})
+
+describe('resolveTarget', () => {
+  const now = 1_714_638_976_123
+  it('rerun by name', async () => {
+    const api = fakeApi()
+    api.workflows.push({ name: 'csa-lineage-builder-1', namespace: 'default', parameters: stored })
+    const t = await resolveTarget(
+      api,
+      parseConfig(rawInputs({ workflow_name: 'csa-lineage-builder-1' })),
+      now
+    )
+    expect(t).toMatchObject({ kind: 'rerun', workflow: { name: 'csa-lineage-builder-1' } })
+    expect(api.calls).toEqual(['findWorkflow csa-lineage-builder-1'])
+  })
+  it('rerun by name: not found says how to fix it', async () => {
+    await expect(
+      resolveTarget(
+        fakeApi(),
+        parseConfig(rawInputs({ workflow_name: 'csa-lineage-builder-9' })),
+        now
+      )
+    ).rejects.toThrow(/"csa-lineage-builder-9" was not found.*workflow_name/)
+  })
+  it('rerun latest: none found says how to create one', async () => {
+    await expect(resolveTarget(fakeApi(), parseConfig(rawInputs()), now)).rejects.toThrow(
+      /Atlan UI.*mode: create/
+    )
+  })
+  it('auto creates when none exists, with the epoch in seconds', async () => {
+    const t = await resolveTarget(
+      fakeApi(),
+      parseConfig(rawInputs({ mode: 'auto', lineage_file: 'lineage/orders.csv' })),
+      now
+    )
+    expect(t.kind).toBe('create')
+    if (t.kind === 'create') expect(t.doc.metadata.name).toBe('csa-lineage-builder-1714638976')
+    expect(t.storage).toEqual({ kind: 'tenant', key: 'atlan-lineage-action/orders.csv' })
+  })
+  it('stored settings and the differences with the inputs', () => {
+    const s = storedSettings(stored)
+    expect(s).toMatchObject({
+      input_handling: 'upsert',
+      fail_on_errors: 'true',
+      batch_size: '20',
+      prefix: 'lineage'
+    })
+    const diffs = settingDifferences(parseConfig(rawInputs()), s)
+    expect(diffs).toHaveLength(1)
+    expect(diffs[0]).toMatch(/input_handling: the stored workflow uses "upsert"/)
+  })
+})

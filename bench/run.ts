@@ -1,0 +1,31 @@
+// npm run bench [-- csv|poll ...]: each case runs in its own process, so its figures (peak RSS
+// above all) are its own, and prints its tables.
+import { spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const CASES: Record<string, string> = { csv: 'csv.ts', poll: 'poll.ts' }
+const args = process.argv.slice(2)
+const chosen = args.filter(a => !a.startsWith('-'))
+const passThrough = args.filter(a => a.startsWith('-'))
+const names = chosen.length ? chosen : Object.keys(CASES)
+
+let failed = false
+for (const name of names) {
+  const file = CASES[name]
+  if (!file) {
+    console.error(`Unknown benchmark "${name}"; choose from ${Object.keys(CASES).join(', ')}.`)
+    process.exit(2)
+  }
+  console.log(`\n# Benchmark: ${name}\n`)
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx/esm', '--expose-gc', join(here, file), ...passThrough],
+    {
+      stdio: 'inherit'
+    }
+  )
+  if (r.status !== 0) failed = true
+}
+process.exit(failed ? 1 : 0)
