@@ -8,6 +8,8 @@ export interface WorkflowRef {
   name: string
   namespace: string
   parameters: Record<string, unknown>
+  /** Whether the workflow reads through a stored credential (undefined: cannot tell). */
+  hasCredential?: boolean
 }
 
 export interface RunRef {

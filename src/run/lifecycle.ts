@@ -132,11 +132,14 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
       random: deps.random,
       log,
       fetchRun: async () => {
-        const run = runName ? await api.getRun(runName) : await api.latestRun(started.workflowName)
-        // After a create the run's name is learnt from the first hit.
-        if (run && !runName && !started.earlierRuns.some(r => r.name === run.name))
-          runName = run.name
-        return run && run.name === runName ? run : undefined
+        if (runName) return api.getRun(runName)
+        // After a create (or a rerun reply without a name) the run is the newest one not seen
+        // before the submit; runsOf sorts by creation, which a not-yet-started run also has.
+        const fresh = (await api.runsOf(started.workflowName, 10)).find(
+          r => !started.earlierRuns.some(e => e.name === r.name)
+        )
+        if (fresh) runName = fresh.name
+        return fresh
       }
     },
     {

@@ -25,7 +25,10 @@ function joinKey(prefix: string | undefined, key: string): string {
  * Reads a stored workflow's parameters (API §5.2). A CLOUD import with no credential reads from
  * the tenant's backing store (API §3.13, INFERENCE): the only place this action can upload to.
  */
-export function storageOf(parameters: Record<string, unknown>): StorageTarget {
+export function storageOf(
+  parameters: Record<string, unknown>,
+  hasCredential?: boolean
+): StorageTarget {
   const str = (k: string) =>
     typeof parameters[k] === 'string' ? (parameters[k] as string) : undefined
   const importType = str('lineage_import_type') ?? 'CLOUD'
@@ -40,7 +43,8 @@ export function storageOf(parameters: Record<string, unknown>): StorageTarget {
     return { kind: 'unknown', description: 'an object store location this action cannot read' }
   const source = str('cloud_source')
   const location = joinKey(str('lineage_prefix'), key)
-  if (!source || source === CREDENTIAL_PLACEHOLDER) return { kind: 'tenant', key: location }
+  if (hasCredential !== true && (!source || source === CREDENTIAL_PLACEHOLDER))
+    return { kind: 'tenant', key: location }
   return {
     kind: 'own-bucket',
     description: `${location} in your own bucket (credential ${source})`
@@ -67,7 +71,12 @@ export async function resolveTarget(api: AtlanApi, config: Config, nowMs: number
     const found = config.workflowName
       ? await api.findWorkflow(config.workflowName)
       : await api.findLatestWorkflow()
-    if (found) return { kind: 'rerun', workflow: found, storage: storageOf(found.parameters) }
+    if (found)
+      return {
+        kind: 'rerun',
+        workflow: found,
+        storage: storageOf(found.parameters, found.hasCredential)
+      }
     if (config.mode === 'rerun') throw notFound(config)
   }
   const doc = buildWorkflow({

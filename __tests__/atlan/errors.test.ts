@@ -1,0 +1,206 @@
+// Status and failure mapping: kind, retryable, a message naming cause and fix, and never the key.
+import { describe, expect, it } from '@jest/globals'
+import { AtlanError, describeError, isTransient } from '../../src/atlan/errors.js'
+import { API_KEY, envelope, json, makeClient, netError, text, timeoutError } from './fakes.js'
+import type { Step } from './fakes.js'
+
+const GENERIC_BODY = {
+  errorCode: 1234,
+  errorMessage: 'something went wrong',
+  causes: [{ errorType: 'x', errorMessage: 'bad field', location: 'body' }],
+  errorCause: 'because',
+  errorId: '95d80a45999cabc',
+  doc: 'https://ask.atlan.com/hc/en-us/articles/6755306791697'
+}
+
+/** Runs getRun against `steps` and returns what it threw. */
+async function failure(steps: Step[], retry = { maxAttempts: 1 }): Promise<AtlanError> {
+  const { client } = makeClient(steps, { retry })
+  const err = await client.getRun('wf-1-abcde').then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  expect(err).toBeInstanceOf(AtlanError)
+  const e = err as AtlanError
+  for (const s of [e.message, describeError(e), JSON.stringify(e), String(e.stack)]) {
+    expect(s).not.toContain(API_KEY)
+  }
+  return e
+}
+
+describe('HTTP status mapping', () => {
+  it('401: auth, the exact advice, not retryable', async () => {
+    const e = await failure([json(401, GENERIC_BODY)])
+    expect(e.kind).toBe('auth')
+    expect(e.status).toBe(401)
+    expect(e.retryable).toBe(false)
+    expect(e.endpoint).toBe('POST /api/service/runs/indexsearch')
+    expect(e.message).toContain(
+      'Atlan rejected the API token (401): it is invalid or expired. Create a new token in Atlan (Admin → API tokens) and update the secret passed as atlan_api_key.'
+    )
+    expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(e.message).toContain(e.requestId)
+  })
+
+  it('parses the generic error body of API §2.4 into the message', async () => {
+    const e = await failure([json(400, GENERIC_BODY)])
+    expect(e.kind).toBe('bad_request')
+    expect(e.message).toContain('1234: something went wrong')
+    expect(e.message).toContain('cause: because')
+    expect(e.message).toContain('cause: bad field')
+    expect(e.message).toContain('error id 95d80a45999cabc')
+    expect(e.message).toContain('see https://ask.atlan.com/')
+  })
+
+  it('reads the alternative field names code/message', async () => {
+    const e = await failure([json(409, { code: 'ATLAN-1', message: 'already exists' })])
+    expect(e.message).toContain('ATLAN-1: already exists')
+  })
+
+  it('403: permission, names what the token needs', async () => {
+    const e = await failure([json(403, { errorCode: 403, errorMessage: 'forbidden' })])
+    expect(e.kind).toBe('permission')
+    expect(e.message).toMatch(/lacks permission/)
+    expect(e.message).toMatch(/persona/)
+    expect(e.message).toMatch(/\$admin/)
+  })
+
+  it('404 on a normal endpoint: not_found with the endpoint', async () => {
+    const { client } = makeClient([json(404, { message: 'no such run' })])
+    const e = (await client.stopRun('wf-1-abcde').catch(x => x)) as AtlanError
+    expect(e.kind).toBe('not_found')
+    expect(e.message).toContain('404')
+    expect(e.message).toContain('POST /api/service/runs/wf-1-abcde/stop')
+    expect(e.message).toContain('no such run')
+  })
+
+  it('404 on rerun names workflow_name', async () => {
+    const { client } = makeClient([json(404, {})])
+    const e = (await client.rerun('csa-lineage-builder-1').catch(x => x)) as AtlanError
+    expect(e.kind).toBe('not_found')
+    expect(e.message).toContain('workflow_name')
+    expect(e.submitOutcomeUnknown).toBe(false)
+  })
+
+  it.each(['runs/indexsearch', 'workflows/indexsearch'])(
+    '404 on %s: legacy_removed with the support advice',
+    async path => {
+      const { client } = makeClient([text(404, 'Not Found')], { retry: { maxAttempts: 1 } })
+      const call = path.startsWith('runs') ? client.getRun('x') : client.findWorkflow('x')
+      const e = (await call.catch(x => x)) as AtlanError
+      expect(e.kind).toBe('legacy_removed')
+      expect(e.message).toContain(
+        `This tenant no longer serves Atlan's legacy workflow API (POST /api/service/${path} answered 404); Lineage Builder has no documented replacement on /api/service/v1/app yet, so it cannot be run from this action. Ask Atlan support whether your tenant can run @csa/lineage-builder via the API.`
+      )
+      expect(e.retryable).toBe(false)
+    }
+  )
+
+  it('429: rate_limited and transient', async () => {
+    const e = await failure([json(429, {}, { 'retry-after': '7' })])
+    expect(e.kind).toBe('rate_limited')
+    expect(e.retryAfterMs).toBe(7000)
+    expect(isTransient(e)).toBe(true)
+    expect(e.message).toMatch(/1800 requests per minute/)
+  })
+
+  it.each([500, 502, 503, 504])('%i: server and transient', async status => {
+    const e = await failure([text(status, '<html><body><h1>Bad gateway</h1></body></html>')])
+    expect(e.kind).toBe('server')
+    expect(e.status).toBe(status)
+    expect(isTransient(e)).toBe(true)
+    expect(e.message).toContain(`(${status})`)
+    expect(e.message).toContain('Bad gateway')
+    expect(e.message).not.toContain('<h1>')
+  })
+
+  it('a redirect is reported, not followed', async () => {
+    const e = await failure([text(302, '', { location: 'https://login.example.com/sso?x=1' })])
+    expect(e.kind).toBe('bad_request')
+    expect(e.message).toContain('https://login.example.com')
+    expect(e.message).not.toContain('sso?x=1')
+    expect(e.message).toContain('atlan_base_url')
+  })
+
+  it('redacts the key if the server echoes it back', async () => {
+    const e = await failure([
+      json(400, { errorMessage: `bad header Authorization: Bearer ${API_KEY} and ${API_KEY}` })
+    ])
+    expect(e.message).toContain('Bearer ***')
+    expect(e.message).not.toContain(API_KEY)
+  })
+})
+
+describe('malformed 2xx replies', () => {
+  it('a body that is not JSON', async () => {
+    const e = await failure([text(200, '<html>login</html>')])
+    expect(e.kind).toBe('malformed')
+    expect(e.message).toContain('POST /api/service/runs/indexsearch')
+    expect(e.message).toContain('not JSON')
+    expect(e.message).toContain('atlan_base_url')
+  })
+
+  it('a hit whose phase is not one of the five', async () => {
+    const bad = envelope([{ _id: 'r', _source: { spec: {}, status: { phase: 'Stopped' } } }])
+    const e = await failure([json(200, bad)])
+    expect(e.kind).toBe('malformed')
+    expect(e.message).toContain('hits.hits.0._source.status.phase')
+  })
+
+  it('a submit reply without metadata.name', async () => {
+    const { client } = makeClient([json(200, { spec: {} })])
+    const e = (await client.submitWorkflow({}).catch(x => x)) as AtlanError
+    expect(e.kind).toBe('malformed')
+    expect(e.message).toContain('POST /api/service/workflows?submit=true')
+  })
+
+  it('a presigned URL that is not http(s)', async () => {
+    const { client } = makeClient([json(200, { url: 'file:///etc/passwd' })])
+    const e = (await client.presignUpload('k').catch(x => x)) as AtlanError
+    expect(e.kind).toBe('malformed')
+  })
+})
+
+describe('network failures', () => {
+  it.each([
+    ['ECONNREFUSED', true],
+    ['ENOTFOUND', true],
+    ['ECONNRESET', false],
+    ['UND_ERR_SOCKET', false]
+  ])('%s: network, notSent=%s', async (code, notSent) => {
+    const e = await failure([netError(code)])
+    expect(e.kind).toBe('network')
+    expect(e.code).toBe(code)
+    expect(e.notSent).toBe(notSent)
+    expect(e.retryable).toBe(true)
+    expect(e.message).toContain(code)
+    expect(e.message).toContain('HTTPS_PROXY')
+  })
+
+  it('an aborted request (our timeout) is a timeout', async () => {
+    const e = await failure([timeoutError()])
+    expect(e.kind).toBe('timeout')
+    expect(e.message).toContain('within 30 s')
+  })
+
+  it('a TLS failure is not retried and mentions NODE_EXTRA_CA_CERTS', async () => {
+    const e = await failure([netError('UNABLE_TO_VERIFY_LEAF_SIGNATURE')])
+    expect(e.kind).toBe('network')
+    expect(e.retryable).toBe(false)
+    expect(e.message).toContain('NODE_EXTRA_CA_CERTS')
+  })
+})
+
+describe('describeError / isTransient', () => {
+  it('handles non-Atlan values', () => {
+    expect(describeError(new Error('boom'))).toBe('boom')
+    expect(describeError('plain')).toBe('plain')
+    expect(describeError({ a: 1 })).toBe('{"a":1}')
+    expect(isTransient(new Error('x'))).toBe(false)
+  })
+
+  it('successful calls still work after the error tests (sanity)', async () => {
+    const { client } = makeClient([json(200, envelope([]))])
+    expect(await client.getRun('x')).toBeUndefined()
+  })
+})

@@ -1,0 +1,196 @@
+// Presigned upload against a real HTTP server on 127.0.0.1: the file is streamed (several
+// chunks, Content-Length from stat), carries no Authorization, and failures reopen the stream.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AtlanClient } from '../../src/atlan/client.js'
+import { AtlanError } from '../../src/atlan/errors.js'
+import { API_KEY, MemoryLog } from './fakes.js'
+
+const PROXY_VARS = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy'
+]
+const SIGNATURE = 'SIGNATURE-abcdef0123456789'
+const SIZE = 6 * 1024 * 1024 + 123
+
+interface Put {
+  headers: http.IncomingHttpHeaders
+  bytes: number
+  chunks: number
+  sha256: string
+}
+
+let server: http.Server
+let base: string
+let dir: string
+let file: string
+let fileSha: string
+let puts: Put[] = []
+let presigns: http.IncomingHttpHeaders[] = []
+/** Status for each coming PUT, in order; 201 once the list is empty. */
+let putStatuses: number[] = []
+const savedEnv: Record<string, string | undefined> = {}
+let client: AtlanClient | undefined
+let log: MemoryLog
+
+beforeAll(async () => {
+  for (const v of PROXY_VARS) {
+    savedEnv[v] = process.env[v]
+    delete process.env[v]
+  }
+  dir = mkdtempSync(join(tmpdir(), 'atlan-upload-'))
+  file = join(dir, 'lineage.csv')
+  const data = randomBytes(SIZE)
+  writeFileSync(file, data)
+  fileSha = createHash('sha256').update(data).digest('hex')
+
+  server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/api/service/files/presignedUrl') {
+      presigns.push(req.headers)
+      let body = ''
+      req.on('data', c => (body += c))
+      req.on('end', () => {
+        const { key } = JSON.parse(body) as { key: string }
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify({ url: `${base}/objectstore/${key}?sig=${SIGNATURE}&exp=60` }))
+      })
+      return
+    }
+    if (req.method === 'PUT' && req.url?.startsWith('/objectstore/')) {
+      const hash = createHash('sha256')
+      const put: Put = { headers: req.headers, bytes: 0, chunks: 0, sha256: '' }
+      req.on('data', (c: Buffer) => {
+        put.bytes += c.length
+        put.chunks++
+        hash.update(c)
+      })
+      req.on('end', () => {
+        put.sha256 = hash.digest('hex')
+        puts.push(put)
+        res.statusCode = putStatuses.shift() ?? 201
+        res.end(res.statusCode >= 400 ? `<Error><Signature>${SIGNATURE}</Signature></Error>` : '')
+      })
+      return
+    }
+    res.statusCode = 404
+    res.end()
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+
+afterEach(async () => {
+  await client?.close()
+  client = undefined
+  puts = []
+  presigns = []
+  putStatuses = []
+})
+
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise(resolve => server.close(resolve))
+  rmSync(dir, { recursive: true, force: true })
+  for (const v of PROXY_VARS) {
+    if (savedEnv[v] === undefined) delete process.env[v]
+    else process.env[v] = savedEnv[v]
+  }
+})
+
+function makeRealClient(): AtlanClient {
+  log = new MemoryLog()
+  client = new AtlanClient({
+    baseUrl: base,
+    apiKey: API_KEY,
+    version: '1.2.3',
+    requestTimeoutMs: 10_000,
+    uploadTimeoutMs: 10_000,
+    family: 'workflows',
+    sleep: async () => {},
+    log
+  })
+  return client
+}
+
+describe('uploadFile', () => {
+  it('streams a multi-MB file with Content-Length, BlockBlob and no Authorization', async () => {
+    const c = makeRealClient()
+    const result = await c.upload('lineage/orders.csv', file)
+    expect(result).toEqual({ status: 201, bytes: SIZE })
+
+    expect(presigns).toHaveLength(1)
+    expect(presigns[0].authorization).toBe(`Bearer ${API_KEY}`)
+
+    expect(puts).toHaveLength(1)
+    const put = puts[0]
+    expect(put.bytes).toBe(SIZE)
+    expect(put.sha256).toBe(fileSha)
+    // Streamed from disk: many reads of the file arrive as separate chunks.
+    expect(put.chunks).toBeGreaterThan(5)
+    expect(put.headers['content-length']).toBe(String(SIZE))
+    expect(put.headers['transfer-encoding']).toBeUndefined()
+    expect(put.headers['x-ms-blob-type']).toBe('BlockBlob')
+    expect(put.headers.authorization).toBeUndefined()
+    expect(put.headers['user-agent']).toBe('atlan-lineage-action/1.2.3')
+
+    expect(log.lines.some(l => l.includes('/objectstore/lineage/orders.csv'))).toBe(true)
+    expect(log.lines.join('\n')).not.toContain(SIGNATURE)
+    expect(log.lines.join('\n')).not.toContain(API_KEY)
+  })
+
+  it('accepts 200 (S3/GCS)', async () => {
+    putStatuses = [200]
+    const c = makeRealClient()
+    const url = await c.presignUpload('a.csv')
+    expect(await c.uploadFile(url, file)).toEqual({ status: 200, bytes: SIZE })
+  })
+
+  it('retries a 503 with a fresh stream: the retry carries the whole file', async () => {
+    putStatuses = [503, 502]
+    const c = makeRealClient()
+    const url = await c.presignUpload('b.csv')
+    expect(await c.uploadFile(url, file)).toEqual({ status: 201, bytes: SIZE })
+    expect(puts).toHaveLength(3)
+    for (const p of puts) expect(p.sha256).toBe(fileSha)
+    expect(log.lines.filter(l => l.includes('retrying in'))).toHaveLength(2)
+    expect(log.lines.join('\n')).not.toContain(SIGNATURE)
+  })
+
+  it('403 (expired URL) is not retried; the error hides the signature', async () => {
+    putStatuses = [403]
+    const c = makeRealClient()
+    const url = await c.presignUpload('c.csv')
+    const err = (await c.uploadFile(url, file).catch(e => e)) as AtlanError
+    expect(err).toBeInstanceOf(AtlanError)
+    expect(err.kind).toBe('permission')
+    expect(err.endpoint).toBe('PUT /objectstore/c.csv')
+    expect(err.message).toContain('expired')
+    expect(err.message).not.toContain(SIGNATURE)
+    expect(puts).toHaveLength(1)
+  })
+
+  it('upload() asks for a fresh URL once when the first is refused', async () => {
+    putStatuses = [403]
+    const c = makeRealClient()
+    expect(await c.upload('d.csv', file)).toEqual({ status: 201, bytes: SIZE })
+    expect(presigns).toHaveLength(2)
+    expect(puts).toHaveLength(2)
+  })
+
+  it('a missing file fails before any request', async () => {
+    const c = makeRealClient()
+    await expect(
+      c.uploadFile(`${base}/objectstore/x?sig=1`, join(dir, 'nope.csv'))
+    ).rejects.toThrow(/Cannot read the file to upload/)
+    expect(puts).toHaveLength(0)
+  })
+})

@@ -1,0 +1,60 @@
+// The CLI as a child process: prints the listening line, answers, exits on SIGTERM.
+import { afterEach, expect, it } from '@jest/globals'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { repoRoot } from '../helpers/shared.js'
+
+let child: ChildProcess | undefined
+afterEach(() => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
+
+it('npm run sim -- --port 0 prints the real port and answers whoami', async () => {
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx/esm', 'sim/cli.ts', '--port', '0', '--token', 'cli-token'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
+  const proc = child
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(
+      () => reject(new Error(`no listening line within 15 s; got: ${out}`)),
+      15_000
+    )
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const nl = out.indexOf('\n')
+      if (nl >= 0) {
+        clearTimeout(timer)
+        resolve(out.slice(0, nl))
+      }
+    })
+    proc.once('exit', code => reject(new Error(`exited early with ${code}`)))
+  })
+  const m = /^Atlan simulator listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(line)
+  expect(m).not.toBeNull()
+  expect(Number(m?.[1])).toBeGreaterThan(0)
+
+  const res = await fetch(`http://127.0.0.1:${m?.[1]}/api/service/whoami`, {
+    headers: { authorization: 'Bearer cli-token' },
+    signal: AbortSignal.timeout(5000)
+  })
+  expect(res.status).toBe(200)
+  expect(((await res.json()) as { roles: { name: string }[] }).roles[0].name).toBe(
+    '$api-token-default-access'
+  )
+
+  const exited = once(proc, 'exit')
+  proc.kill('SIGTERM')
+  const [code] = await Promise.race([
+    exited,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('no exit within 5 s')), 5000).unref()
+    )
+  ])
+  expect(code).toBe(0)
+}, 30_000)

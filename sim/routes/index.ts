@@ -1,0 +1,22 @@
+// One handler per route name.
+import type { Handler } from '../router.js'
+import type { RouteName } from '../types.js'
+import { downloadRoute, presignRoute, uploadRoute } from './files.js'
+import { runsSearch, stop, workflowsSearch } from './runs.js'
+import { listApps, whoami } from './tenant.js'
+import { archive, rerun, submit, update } from './workflows.js'
+
+export const handlers: Record<RouteName, Handler> = {
+  whoami,
+  app: listApps,
+  submit,
+  rerun,
+  update,
+  archive,
+  'workflows.search': workflowsSearch,
+  'runs.search': runsSearch,
+  stop,
+  presign: presignRoute,
+  upload: uploadRoute,
+  download: downloadRoute
+}

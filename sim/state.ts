@@ -1,0 +1,117 @@
+// Everything the simulated tenant holds, plus the timers that drive run timelines.
+import { randomUUID } from 'node:crypto'
+import type {
+  Fault,
+  Parameter,
+  Phase,
+  RecordedRequest,
+  Scenario,
+  WorkflowDocument
+} from './types.js'
+
+export const defaultScenario: Scenario = {
+  role: 'token',
+  pendingMs: 300,
+  runningMs: 700,
+  stopMs: 200,
+  indexLagMs: 0,
+  objectStore: 's3',
+  legacyRemoved: false,
+  enforceFamily: true,
+  retryAfterSeconds: 1
+}
+
+export interface StoredWorkflow {
+  name: string
+  namespace: string
+  seq: number
+  createdMs: number
+  /** Searches see the workflow from this time on (index lag). */
+  visibleAt: number
+  /** metadata (with creationTimestamp and uid), spec and payload as stored. */
+  document: WorkflowDocument
+}
+
+/** One indexed version of a run: what searches see from `visibleAt` on. */
+export interface Snapshot {
+  visibleAt: number
+  phase: Phase
+  message?: string
+  finishedMs?: number
+}
+
+export interface Run {
+  name: string
+  workflow: string
+  namespace: string
+  uid: string
+  seq: number
+  creator: string
+  startedMs: number
+  phase: Phase
+  message?: string
+  finishedMs?: number
+  estimatedDuration?: number
+  stopped: boolean
+  /** Parameters and payload as they were when the run started. */
+  parameters: Parameter[]
+  tenantStore: boolean
+  templates: unknown[]
+  history: Snapshot[]
+  timer?: NodeJS.Timeout
+}
+
+export class SimState {
+  scenario: Scenario
+  readonly workflows = new Map<string, StoredWorkflow>()
+  readonly runs = new Map<string, Run>()
+  readonly objects = new Map<string, Buffer>()
+  readonly requests: RecordedRequest[] = []
+  faults: (Fault & { left: number })[] = []
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private seq = 0
+  /** Signs presigned URLs; fresh per simulator so URLs of another instance fail. */
+  readonly secret = randomUUID()
+
+  constructor(
+    readonly token: string,
+    private readonly initial: Scenario
+  ) {
+    this.scenario = { ...initial }
+  }
+
+  nextSeq(): number {
+    return ++this.seq
+  }
+
+  /** A tracked timer, cleared by reset() and close(). */
+  later(ms: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.timers.delete(t)
+      fn()
+    }, ms)
+    this.timers.add(t)
+    return t
+  }
+
+  cancel(t: NodeJS.Timeout | undefined): void {
+    if (!t) return
+    clearTimeout(t)
+    this.timers.delete(t)
+  }
+
+  clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+  }
+
+  reset(): void {
+    this.clearTimers()
+    this.workflows.clear()
+    this.runs.clear()
+    this.objects.clear()
+    this.requests.length = 0
+    this.faults = []
+    this.scenario = { ...this.initial }
+  }
+}

@@ -1,0 +1,138 @@
+// Public shapes of the simulator: scenario knobs, faults, seeds and the request log.
+
+export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error'
+export type TerminalPhase = 'Succeeded' | 'Failed' | 'Error'
+export type Family = 'workflows' | 'package-workflows'
+
+export interface Scenario {
+  /** whoami roles: token → $api-token-default-access, admin → $admin, user → a plain role. */
+  role: 'token' | 'admin' | 'user'
+  /** Time a new run stays Pending, then Running (real milliseconds). */
+  pendingMs: number
+  runningMs: number
+  /** Time between a stop request and the run turning Failed. */
+  stopMs: number
+  /** Every index write (new run, new workflow, phase change) is invisible to searches this long. */
+  indexLagMs: number
+  /** Unset: credential workflows succeed, tenant-store workflows apply the CSV rules. Failed/Error force every run. */
+  outcome?: TerminalPhase
+  /** status.message of a forced Failed/Error outcome. */
+  outcomeMessage?: string
+  /** s3: presigned PUT answers 200. azure: requires x-ms-blob-type: BlockBlob and answers 201. */
+  objectStore: 's3' | 'azure'
+  /** Newer tenant: the legacy workflow surface answers 404 (see sim/README.md). */
+  legacyRemoved: boolean
+  /** Plain users (role 'user') get 403 on the legacy `workflows` family, as they must use package-workflows. */
+  enforceFamily: boolean
+  /** Retry-After (seconds) of 429 faults that do not set their own. */
+  retryAfterSeconds: number
+}
+
+export type RouteName =
+  | 'whoami'
+  | 'submit'
+  | 'rerun'
+  | 'archive'
+  | 'update'
+  | 'workflows.search'
+  | 'runs.search'
+  | 'stop'
+  | 'presign'
+  | 'upload'
+  | 'download'
+  | 'app'
+
+export type FaultStatus = 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504
+
+export type FaultKind =
+  /** An error reply with the generic body; perform: true does the work first (outcome unknown to the client). */
+  | { kind: 'status'; status: FaultStatus; retryAfterSeconds?: number; perform?: boolean }
+  /** Destroy the socket without a reply. */
+  | { kind: 'reset'; perform?: boolean }
+  /** Do the work, answer after delayMs. */
+  | { kind: 'slow'; delayMs: number }
+  /** Do the work, answer 200 with broken JSON. */
+  | { kind: 'malformed' }
+  /** Do the work, never answer (socket held until the client gives up or the server closes). */
+  | { kind: 'store-no-answer' }
+
+/** Applies to the next `count` requests of `route` (default 1; -1 or Infinity = every request). */
+export type Fault = { route: RouteName | '*'; count?: number } & FaultKind
+
+export interface SeedRun {
+  phase: Phase
+  /** Terminal runs: how long the run took (default 60 s). */
+  durationS?: number
+  /** When it started, seconds ago (default: staggered an hour apart, oldest first). */
+  startedAgoS?: number
+  message?: string
+  /** Pending/Running runs: real milliseconds until they end by the normal rules (default runningMs). */
+  remainingMs?: number
+}
+
+export interface SeedInput {
+  /** Default csa-lineage-builder-<10-digit epoch>. Ignored when `workflow` is given. */
+  name?: string
+  namespace?: string
+  /** Tenant backing store location the workflow reads (lineage_prefix / lineage_key). */
+  prefix?: string
+  key?: string
+  /** Reads from the team's own bucket instead: payload carries a credential of this type. */
+  credential?: 's3' | 'gcs' | 'adls'
+  options?: LineageBuilderOptions
+  /** A whole workflow document (e.g. a golden fixture) instead of the fields above. */
+  workflow?: WorkflowDocument
+  /** Past runs, oldest first. Default one Succeeded run of 60 s; [] = never run (not searchable). */
+  runs?: SeedRun[]
+  /** Workflow creation, seconds ago (default 1 day). */
+  createdAgoS?: number
+}
+
+export interface LineageBuilderOptions {
+  upsertSemantic?: 'upsert' | 'partial' | 'update'
+  failOnErrors?: boolean
+  caseSensitive?: boolean
+  fieldSeparator?: string
+  batchSize?: number
+}
+
+export interface Parameter {
+  name: string
+  value: unknown
+}
+
+/** The workflow body of API §3.2 / §5 (only the parts the simulator reads are typed). */
+export interface WorkflowDocument {
+  metadata: { name: string; namespace?: string; [k: string]: unknown }
+  spec: { templates?: unknown[]; [k: string]: unknown }
+  payload?: unknown[]
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: Record<string, string>
+  headers: Record<string, string>
+  /** Parsed JSON, `{ bytes: n }` for uploads and non-JSON bodies, null when empty. */
+  body: unknown
+  /** Epoch milliseconds when the request arrived. */
+  time: number
+  route?: RouteName
+  family?: Family
+  /** Status sent; undefined when no answer was given (reset, store-no-answer, pending). */
+  status?: number
+  /** Kind of the fault applied to this request, if any. */
+  fault?: FaultKind['kind']
+}
+
+/** A run as the simulator knows it right now (no index lag), for tests and GET /_sim/runs. */
+export interface RunInfo {
+  name: string
+  workflow: string
+  phase: Phase
+  message?: string
+  startedAt: string
+  finishedAt?: string
+  estimatedDuration?: number
+  stopped: boolean
+}

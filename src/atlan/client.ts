@@ -1,0 +1,336 @@
+// The Atlan operations the action needs: endpoint family, find workflow, find runs, submit,
+// rerun, stop, presigned upload (API §3). Each method maps one documented call.
+import * as core from '@actions/core'
+import { AtlanError } from './errors.js'
+import {
+  findWorkflowByNameQuery,
+  findWorkflowsByTypeQuery,
+  latestRunQuery,
+  presignBody,
+  rerunBody,
+  runByIdQuery,
+  runsOfQuery
+} from './queries.js'
+import type { Clock, Logger, RetryPolicy } from './retry.js'
+import {
+  presignedUrlSchema,
+  rerunResponseSchema,
+  runSearchSchema,
+  stopResponseSchema,
+  submitResponseSchema,
+  whoamiSchema,
+  workflowSearchSchema
+} from './schemas.js'
+import type { RunDetail, RunPhase, WorkflowDetail } from './schemas.js'
+import { proxyAwareFetch, Transport } from './transport.js'
+import type { FetchLike } from './transport.js'
+import { uploadFile } from './upload.js'
+import type { UploadResult } from './upload.js'
+
+export type Family = 'workflows' | 'package-workflows'
+
+/** Roles that make pyatlan use the `workflows` family (API §3.1). */
+export const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
+
+export interface AtlanClientOptions {
+  /** https://<tenant>.atlan.com; a trailing slash is ignored. */
+  baseUrl: string
+  apiKey: string
+  /** The action's version, for the User-Agent. */
+  version: string
+  requestTimeoutMs: number
+  /** Per-attempt timeout of a file upload; default max(requestTimeoutMs, 5 min). */
+  uploadTimeoutMs?: number
+  /** Epoch ms: no retry wait ends after it, and attempts are cut to it. */
+  deadline?: number
+  /** `auto` (default) asks whoami. */
+  family?: 'auto' | Family
+  fetch?: FetchLike
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+  random?: () => number
+  log?: Logger
+  retry?: Partial<RetryPolicy>
+}
+
+export interface WorkflowInfo {
+  name: string
+  namespace: string
+  /** `spec.templates[0].dag.tasks[0].arguments.parameters`, by name; values keep their JSON types. */
+  parameters: Record<string, unknown>
+  /** Whether the workflow reads through a stored credential (undefined: cannot tell). */
+  hasCredential?: boolean
+  creationTimestamp?: string
+  /** The whole `_source` document. */
+  raw: WorkflowDetail
+}
+
+export interface RunInfo {
+  /** The hit's `_id`: the run name. */
+  name: string
+  workflowName: string
+  phase: RunPhase
+  startedAt?: string
+  finishedAt?: string
+  message?: string
+  progress?: string
+  estimatedDurationS?: number
+  creationTimestamp?: string
+}
+
+const ACTIVE: readonly RunPhase[] = ['Pending', 'Running']
+
+export class AtlanClient {
+  readonly baseUrl: string
+  readonly #t: Transport
+  readonly #familyOption: 'auto' | Family
+  readonly #uploadTimeoutMs: number
+  readonly #close?: () => Promise<void>
+  #family?: Promise<Family>
+
+  constructor(opts: AtlanClientOptions) {
+    let fetch = opts.fetch
+    if (!fetch) {
+      const proxied = proxyAwareFetch()
+      fetch = proxied.fetch
+      this.#close = proxied.close
+    }
+    const clock: Clock = {
+      now: opts.now ?? Date.now,
+      sleep: opts.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms))),
+      random: opts.random ?? Math.random
+    }
+    const log: Logger = opts.log ?? {
+      debug: m => core.debug(m),
+      info: m => core.info(m),
+      warning: m => core.warning(m)
+    }
+    this.#t = new Transport({
+      baseUrl: opts.baseUrl,
+      apiKey: opts.apiKey,
+      version: opts.version,
+      requestTimeoutMs: opts.requestTimeoutMs,
+      deadline: opts.deadline,
+      fetch,
+      clock,
+      log,
+      retry: opts.retry
+    })
+    this.baseUrl = this.#t.baseUrl
+    this.#familyOption = opts.family ?? 'auto'
+    this.#uploadTimeoutMs = opts.uploadTimeoutMs ?? Math.max(opts.requestTimeoutMs, 300_000)
+  }
+
+  /** Moves (or clears) the overall deadline, e.g. to give a cleanup call its own budget. */
+  setDeadline(deadline: number | undefined): void {
+    this.#t.deadline = deadline
+  }
+
+  /** Closes the proxy-aware connection pool (no-op with an injected fetch). */
+  async close(): Promise<void> {
+    await this.#close?.()
+  }
+
+  /** Endpoint family for submit and rerun (API §3.1), asked once. */
+  family(): Promise<Family> {
+    if (this.#familyOption !== 'auto') return Promise.resolve(this.#familyOption)
+    this.#family ??= this.#whoami().catch(e => {
+      this.#family = undefined
+      throw e
+    })
+    return this.#family
+  }
+
+  async #whoami(): Promise<Family> {
+    const me = await this.#t.json({ method: 'GET', path: 'whoami', schema: whoamiSchema })
+    const names = (me.roles ?? []).map(r => (typeof r === 'string' ? r : r.name))
+    const family = names.some(n => n && API_TOKEN_ROLES.includes(n))
+      ? 'workflows'
+      : 'package-workflows'
+    this.#t.log.debug(`whoami roles [${names.join(', ')}] -> /api/service/${family}`)
+    return family
+  }
+
+  /** A workflow by its name (API §3.5); undefined when the index has none. */
+  async findWorkflow(name: string): Promise<WorkflowInfo | undefined> {
+    const hits = await this.#searchWorkflows(findWorkflowByNameQuery(name))
+    return hits[0] && toWorkflowInfo(hits[0])
+  }
+
+  /** The newest `csa-lineage-builder-<10 digits>` workflow that has run (API §3.4). */
+  async findLatestWorkflow(): Promise<WorkflowInfo | undefined> {
+    const hits = await this.#searchWorkflows(findWorkflowsByTypeQuery())
+    return hits[0] && toWorkflowInfo(hits[0])
+  }
+
+  async #searchWorkflows(body: unknown): Promise<WorkflowDetail[]> {
+    const res = await this.#t.json({
+      method: 'POST',
+      path: 'workflows/indexsearch',
+      body,
+      schema: workflowSearchSchema
+    })
+    return (res.hits?.hits ?? []).map(h => h._source)
+  }
+
+  async #searchRuns(body: unknown, workflowName?: string): Promise<RunInfo[]> {
+    const res = await this.#t.json({
+      method: 'POST',
+      path: 'runs/indexsearch',
+      body,
+      schema: runSearchSchema
+    })
+    return (res.hits?.hits ?? []).map(h => toRunInfo(h._id, h._source, workflowName))
+  }
+
+  /**
+   * The run with the latest start (API §3.6, what pyatlan's monitor() polls). A run not started
+   * yet has no startedAt and may sort after older runs; use runsOf()/getRun() to find it.
+   */
+  async latestRun(workflowName: string): Promise<RunInfo | undefined> {
+    return (await this.#searchRuns(latestRunQuery(workflowName), workflowName))[0]
+  }
+
+  /** The newest Pending/Running run among the last 50 (API §3.7). */
+  async currentRun(workflowName: string): Promise<RunInfo | undefined> {
+    const runs = await this.#searchRuns(runsOfQuery(workflowName, 50), workflowName)
+    return runs.find(r => ACTIVE.includes(r.phase))
+  }
+
+  /** Up to `size` runs of a workflow, newest created first. */
+  runsOf(workflowName: string, size = 10): Promise<RunInfo[]> {
+    return this.#searchRuns(runsOfQuery(workflowName, size), workflowName)
+  }
+
+  /** One run by name (API §3.8); undefined until the index has it. */
+  async getRun(runName: string): Promise<RunInfo | undefined> {
+    return (await this.#searchRuns(runByIdQuery(runName)))[0]
+  }
+
+  /**
+   * Creates and starts a new workflow (API §3.2). Never resent after it may have reached Atlan:
+   * such failures carry `submitOutcomeUnknown: true`.
+   */
+  async submitWorkflow(doc: unknown): Promise<{ workflowName: string }> {
+    const family = await this.family()
+    const res = await this.#t.json({
+      method: 'POST',
+      path: `${family}?submit=true`,
+      body: doc,
+      schema: submitResponseSchema,
+      retry: 'submit'
+    })
+    return { workflowName: res.metadata.name }
+  }
+
+  /** Starts a new run of an existing workflow (API §3.3); same resend rule as submitWorkflow. */
+  async rerun(workflowName: string, namespace = 'default'): Promise<{ runName?: string }> {
+    const family = await this.family()
+    const res = await this.#t.json({
+      method: 'POST',
+      path: `${family}/submit`,
+      body: rerunBody(workflowName, namespace),
+      schema: rerunResponseSchema,
+      retry: 'submit',
+      notFoundHint: `Check workflow_name: this tenant has no workflow named ${workflowName}.`
+    })
+    return { runName: res.metadata?.name ?? undefined }
+  }
+
+  /** Asks Atlan to stop a run (API §3.10). Repeating a stop is harmless, so it is retried. */
+  async stopRun(runName: string): Promise<void> {
+    await this.#t.json({
+      method: 'POST',
+      path: `runs/${encodeURIComponent(runName)}/stop`,
+      schema: stopResponseSchema,
+      notFoundHint: `The run ${runName} no longer exists; nothing to stop.`
+    })
+  }
+
+  /** A presigned PUT URL for `key` in the tenant's object store (API §3.13). */
+  async presignUpload(key: string): Promise<string> {
+    const res = await this.#t.json({
+      method: 'POST',
+      path: 'files/presignedUrl',
+      body: presignBody(key),
+      schema: presignedUrlSchema
+    })
+    return res.url
+  }
+
+  /** Streams a file to a presigned URL (see upload.ts). */
+  uploadFile(url: string, path: string): Promise<UploadResult> {
+    return uploadFile(this.#t, url, path, this.#uploadTimeoutMs)
+  }
+
+  /** presignUpload + uploadFile, asking for a fresh URL once if the first one was refused (403). */
+  async upload(key: string, path: string): Promise<UploadResult> {
+    const url = await this.presignUpload(key)
+    try {
+      return await this.uploadFile(url, path)
+    } catch (e) {
+      if (!(e instanceof AtlanError) || e.kind !== 'permission') throw e
+      this.#t.log.debug('presigned URL refused; asking for a fresh one')
+      return this.uploadFile(await this.presignUpload(key), path)
+    }
+  }
+
+  /** Link to the run in Atlan's UI. */
+  runUrl(workflowName: string, runName: string): string {
+    return `${this.baseUrl}/workflows/profile/${encodeURIComponent(workflowName)}/runs?name=${encodeURIComponent(runName)}`
+  }
+}
+
+function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
+  const params = d.spec?.templates?.[0]?.dag?.tasks?.[0]?.arguments?.parameters ?? []
+  const parameters: Record<string, unknown> = {}
+  for (const p of params) parameters[p.name] = p.value
+  return {
+    name: d.metadata.name,
+    namespace: d.metadata.namespace || 'default',
+    parameters,
+    hasCredential: hasCredential(d, parameters),
+    creationTimestamp: d.metadata.creationTimestamp ?? undefined,
+    raw: d
+  }
+}
+
+/**
+ * INFERENCE (API §3.13, §5.1): the server swaps `{{credentialGuid}}` for a vaulted credential's
+ * GUID, so a filled `cloud_source` means the workflow reads the team's own bucket. A DIRECT
+ * import uses none.
+ */
+function hasCredential(
+  d: WorkflowDetail,
+  parameters: Record<string, unknown>
+): boolean | undefined {
+  if (d.payload?.some(p => (p as { type?: unknown } | null)?.type === 'credential')) return true
+  const source = parameters.cloud_source
+  if (source !== undefined) {
+    return typeof source === 'string' && source.trim() !== '' && !/^\{\{.*\}\}$/.test(source.trim())
+  }
+  if (parameters.lineage_import_type === 'DIRECT') return false
+  return undefined
+}
+
+function toRunInfo(id: string, d: RunDetail, fallbackWorkflow?: string): RunInfo {
+  const labels = d.metadata?.labels ?? {}
+  const labelTemplate = labels['workflows.argoproj.io/workflow-template']
+  const workflowName =
+    d.spec?.workflowTemplateRef?.name ??
+    (typeof labelTemplate === 'string' ? labelTemplate : undefined) ??
+    fallbackWorkflow ??
+    ''
+  const s = d.status
+  return {
+    name: id,
+    workflowName,
+    phase: s.phase,
+    startedAt: s.startedAt ?? undefined,
+    finishedAt: s.finishedAt ?? undefined,
+    message: s.message ?? undefined,
+    progress: s.progress ?? undefined,
+    estimatedDurationS: s.estimatedDuration ?? undefined,
+    creationTimestamp: d.metadata?.creationTimestamp ?? undefined
+  }
+}

@@ -1,0 +1,331 @@
+// Turns an HTTP status, a thrown fetch error or an unreadable body into an AtlanError whose
+// message names the cause and the fix (API §2.3-2.4).
+import { AtlanError } from './errors.js'
+
+export interface RequestContext {
+  /** Method + path (no host, no query of a signed URL). */
+  endpoint: string
+  requestId: string
+  /** Who answered: Atlan itself, or the object store behind a presigned URL. */
+  service: 'atlan' | 'store'
+  /** Object-store host, for messages about presigned uploads. */
+  host?: string
+  timeoutMs: number
+  /** Replaces the generic 404 advice when the caller knows what was missing. */
+  notFoundHint?: string
+}
+
+const MAX_DETAIL = 400
+
+/** Paths every legacy tenant serves; a 404 there means the legacy surface is gone (API §1.1). */
+const LEGACY_PROBES = ['/api/service/workflows/indexsearch', '/api/service/runs/indexsearch']
+
+const TOKEN_HINT =
+  'Create a new token in Atlan (Admin → API tokens) and update the secret passed as atlan_api_key.'
+
+/** Summarises the generic error body of API §2.4, or a short text snippet of anything else. */
+export function serverDetail(bodyText: string): string | undefined {
+  const text = bodyText.trim()
+  if (!text) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return shorten(
+      text
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+    )
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return shorten(text)
+  const b = parsed as Record<string, unknown>
+  const code = firstString(b.errorCode, b.code, b.status)
+  const message = firstString(b.errorMessage, b.message)
+  const parts: string[] = []
+  if (code && message) parts.push(`${code}: ${message}`)
+  else if (code || message) parts.push((code ?? message) as string)
+  const cause = firstString(b.errorCause)
+  if (cause) parts.push(`cause: ${cause}`)
+  if (Array.isArray(b.causes)) {
+    for (const c of b.causes.slice(0, 3)) {
+      const m =
+        c && typeof c === 'object'
+          ? firstString((c as Record<string, unknown>).errorMessage)
+          : undefined
+      if (m) parts.push(`cause: ${m}`)
+    }
+  }
+  const id = firstString(b.errorId)
+  if (id) parts.push(`error id ${id}`)
+  const doc = firstString(b.doc, b.errorDoc, b.errorDocument, b.errorDocumentation)
+  if (doc) parts.push(`see ${doc}`)
+  return parts.length ? shorten(parts.join('; ')) : shorten(text)
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  for (const v of values) {
+    if (typeof v === 'string' && v.trim()) return v.trim()
+    if (typeof v === 'number') return String(v)
+  }
+  return undefined
+}
+
+function shorten(s: string): string {
+  return s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL)}…` : s
+}
+
+/** Who answered, for the middle of a sentence. */
+function who(ctx: RequestContext): string {
+  return ctx.service === 'atlan' ? 'Atlan' : `the object store${ctx.host ? ` (${ctx.host})` : ''}`
+}
+
+/** Who answered, at the start of a sentence. */
+function Who(ctx: RequestContext): string {
+  const w = who(ctx)
+  return w[0].toUpperCase() + w.slice(1)
+}
+
+/** Maps a non-success HTTP status. `bodyText` must already be redacted. */
+export function errorFromStatus(
+  ctx: RequestContext,
+  status: number,
+  bodyText: string,
+  opts: { retryAfterMs?: number; location?: string | null } = {}
+): AtlanError {
+  const detail = serverDetail(bodyText)
+  const base = {
+    status,
+    endpoint: ctx.endpoint,
+    requestId: ctx.requestId,
+    detail,
+    reason: `HTTP ${status}`,
+    retryAfterMs: opts.retryAfterMs
+  }
+  const W = Who(ctx)
+  const atlan = ctx.service === 'atlan'
+
+  if (status === 401 && atlan) {
+    return new AtlanError({
+      ...base,
+      kind: 'auth',
+      retryable: false,
+      summary: 'Atlan rejected the API token (401): it is invalid or expired.',
+      hint: TOKEN_HINT
+    })
+  }
+  if (status === 403) {
+    return new AtlanError({
+      ...base,
+      kind: 'permission',
+      retryable: false,
+      summary: atlan
+        ? `Atlan refused ${ctx.endpoint} (403): the API token lacks permission for it.`
+        : `${W} refused the upload (403): the presigned URL was rejected, usually because it expired before the upload started.`,
+      hint: atlan
+        ? 'The token needs permission to run workflows: in Atlan (Admin → API tokens) give it a persona that may run the Lineage Builder workflow, or the $admin / workflow admin role. New permissions can take a minute to apply.'
+        : 'Re-run the job; if it keeps failing, ask Atlan support whether the tenant store accepts uploads.'
+    })
+  }
+  if (status === 404) {
+    if (atlan && LEGACY_PROBES.some(p => ctx.endpoint.endsWith(` ${p}`))) {
+      return new AtlanError({
+        ...base,
+        kind: 'legacy_removed',
+        retryable: false,
+        summary: `This tenant no longer serves Atlan's legacy workflow API (${ctx.endpoint} answered 404); Lineage Builder has no documented replacement on /api/service/v1/app yet, so it cannot be run from this action.`,
+        hint: 'Ask Atlan support whether your tenant can run @csa/lineage-builder via the API. (If atlan_base_url is not your tenant URL, fix that first.)'
+      })
+    }
+    return new AtlanError({
+      ...base,
+      kind: 'not_found',
+      retryable: false,
+      summary: `${W} answered 404 Not Found for ${ctx.endpoint}.`,
+      hint:
+        ctx.notFoundHint ??
+        (atlan
+          ? 'Check that atlan_base_url is your tenant URL (https://<tenant>.atlan.com) and that the workflow or run exists.'
+          : 'The bucket or container behind the presigned URL does not exist; ask Atlan support about the tenant store.')
+    })
+  }
+  if (status === 429) {
+    return new AtlanError({
+      ...base,
+      kind: 'rate_limited',
+      retryable: true,
+      summary: `${W} rate-limited ${ctx.endpoint} (429 Too Many Requests).`,
+      hint: atlan
+        ? 'Atlan allows about 1800 requests per minute per IP address; run fewer jobs against the tenant at once, or retry later.'
+        : 'Retry later.'
+    })
+  }
+  if (status >= 500) {
+    return new AtlanError({
+      ...base,
+      kind: 'server',
+      retryable: true,
+      summary: `${W} failed with a server error (${status}) on ${ctx.endpoint}.`,
+      hint: 'The service may be degraded or restarting; retry later, and contact Atlan support if it persists.'
+    })
+  }
+  if (status >= 300 && status < 400) {
+    const to = opts.location ? ` to ${safeOrigin(opts.location)}` : ''
+    return new AtlanError({
+      ...base,
+      kind: 'bad_request',
+      retryable: false,
+      summary: `${W} redirected ${ctx.endpoint} (${status}${to}) instead of answering.`,
+      hint: 'atlan_base_url must be the tenant address itself (https://<tenant>.atlan.com, no path); a redirect usually means a wrong host, http instead of https, or a login page.'
+    })
+  }
+  if (status === 401) {
+    return new AtlanError({
+      ...base,
+      kind: 'permission',
+      retryable: false,
+      summary: `${W} refused the upload (401).`,
+      hint: 'The presigned URL was not accepted; re-run the job, and ask Atlan support if it persists.'
+    })
+  }
+  return new AtlanError({
+    ...base,
+    kind: 'bad_request',
+    retryable: false,
+    summary: `${W} rejected ${ctx.endpoint} as invalid (${status}).`,
+    hint: "Check the inputs named in the server's reply; if they look right, report this as a bug in the action together with the request id."
+  })
+}
+
+function safeOrigin(location: string): string {
+  try {
+    return new URL(location).origin
+  } catch {
+    return 'another address'
+  }
+}
+
+/** A 2xx reply this client cannot read (bad JSON or a schema mismatch). */
+export function malformedError(ctx: RequestContext, status: number, why: string): AtlanError {
+  return new AtlanError({
+    kind: 'malformed',
+    status,
+    endpoint: ctx.endpoint,
+    requestId: ctx.requestId,
+    retryable: false,
+    reason: 'malformed reply',
+    summary: `${Who(ctx)} answered ${ctx.endpoint} (${status}) with a reply this action cannot read: ${shorten(why)}.`,
+    hint:
+      ctx.service === 'atlan'
+        ? 'Check that atlan_base_url points at an Atlan tenant; if it does, the tenant API has changed, so report it with the request id.'
+        : 'Report it with the request id.'
+  })
+}
+
+// Error codes that prove the request never left this machine or never reached the server.
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT'
+])
+const TLS_CODES =
+  /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|UND_ERR_PRX_TLS|EPROTO)/
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+const CODE_TEXT: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed while sending',
+  UND_ERR_SOCKET: 'connection closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout'
+}
+
+/** Walks error.cause to find a Node/undici error code. */
+export function errorCode(err: unknown): string | undefined {
+  let e: unknown = err
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && code) return code
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+function isProxyRefusal(err: unknown): boolean {
+  let e: unknown = err
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    const m = (e as { message?: unknown }).message
+    if (typeof m === 'string' && m.startsWith('Proxy response')) return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}
+
+/** Maps an exception thrown by fetch (or while reading the body). */
+export function errorFromException(
+  ctx: RequestContext,
+  err: unknown,
+  timedOut: boolean
+): AtlanError {
+  if (err instanceof AtlanError) return err
+  const code = errorCode(err)
+  const name = err && typeof err === 'object' ? (err as { name?: unknown }).name : undefined
+  const w = who(ctx)
+  const base = { endpoint: ctx.endpoint, requestId: ctx.requestId, code, cause: err }
+  const seconds = Math.round(ctx.timeoutMs / 100) / 10
+
+  if (timedOut || name === 'TimeoutError' || (code && TIMEOUT_CODES.has(code))) {
+    return new AtlanError({
+      ...base,
+      kind: 'timeout',
+      retryable: true,
+      notSent: code === 'UND_ERR_CONNECT_TIMEOUT',
+      reason: code ?? `timeout after ${ctx.timeoutMs} ms`,
+      summary: `${Who(ctx)} did not answer ${ctx.endpoint} within ${seconds} s.`,
+      hint: 'The service may be slow or unreachable from the runner; retry later.'
+    })
+  }
+  if (code && TLS_CODES.test(code)) {
+    return new AtlanError({
+      ...base,
+      kind: 'network',
+      retryable: false,
+      notSent: true,
+      reason: code,
+      summary: `The TLS connection to ${w} failed for ${ctx.endpoint} (${code}).`,
+      hint: 'If a corporate proxy re-signs TLS, point NODE_EXTRA_CA_CERTS at its CA certificate; otherwise check atlan_base_url.'
+    })
+  }
+  if (isProxyRefusal(err)) {
+    return new AtlanError({
+      ...base,
+      kind: 'network',
+      retryable: true,
+      notSent: true,
+      reason: 'proxy refused the tunnel',
+      summary: `The HTTP proxy refused to connect to ${w} for ${ctx.endpoint}.`,
+      hint: 'Check HTTPS_PROXY/HTTP_PROXY (and proxy credentials) or add the host to NO_PROXY.'
+    })
+  }
+  const notSent = code !== undefined && NOT_SENT.has(code)
+  const what = code ? `${code}${CODE_TEXT[code] ? `: ${CODE_TEXT[code]}` : ''}` : 'network error'
+  return new AtlanError({
+    ...base,
+    kind: 'network',
+    retryable: true,
+    notSent,
+    reason: code ?? (err instanceof Error ? err.message : 'network error'),
+    summary: `Could not reach ${w} for ${ctx.endpoint} (${what}).`,
+    hint:
+      ctx.service === 'atlan'
+        ? 'Check atlan_base_url, that the runner can reach the tenant, and HTTPS_PROXY/NO_PROXY.'
+        : 'Check that the runner can reach the object store, and HTTPS_PROXY/NO_PROXY.'
+  })
+}

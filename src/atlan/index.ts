@@ -1,0 +1,13 @@
+// Public surface of the Atlan HTTP client.
+export { AtlanClient, API_TOKEN_ROLES } from './client.js'
+export type { AtlanClientOptions, Family, RunInfo, WorkflowInfo } from './client.js'
+export { AtlanError, describeError, isTransient } from './errors.js'
+export type { AtlanErrorKind } from './errors.js'
+export { RUN_PHASES, TERMINAL_PHASES } from './schemas.js'
+export type { RunPhase } from './schemas.js'
+export { DEFAULT_RETRY_POLICY } from './retry.js'
+export type { Clock, Logger, RetryPolicy } from './retry.js'
+export type { FetchInit, FetchLike, FetchResponse } from './transport.js'
+export { redactUrl } from './upload.js'
+export type { UploadResult } from './upload.js'
+export { LINEAGE_BUILDER_PREFIX } from './queries.js'

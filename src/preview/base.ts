@@ -1,0 +1,154 @@
+// The base version of the lineage CSV, read from git, and the base commit from the event.
+
+import { spawn } from 'node:child_process'
+import * as nodePath from 'node:path'
+
+export type BaseMissingReason = 'invalid-sha' | 'not-a-repo' | 'no-commit' | 'no-file' | 'git-error'
+
+export interface BaseMissing {
+  /** A sentence for the summary: why there is no base version. */
+  missing: string
+  /**
+   * 'no-file': the file did not exist at the base commit, so the base graph is empty and every
+   * edge is added. Anything else: no base could be read, so there is nothing to diff against.
+   */
+  reason: BaseMissingReason
+}
+
+interface GitResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' }
+
+function git(cwd: string, args: string[]): Promise<GitResult> {
+  return new Promise(resolve => {
+    const child = spawn('git', args, { cwd, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.on('error', e => resolve({ code: -1, stdout: '', stderr: String(e.message) }))
+    child.on('close', code =>
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8').trim()
+      })
+    )
+  })
+}
+
+const short = (sha: string): string => sha.slice(0, 12)
+
+/**
+ * Streams `git show <baseSha>:<path>` (raw blob bytes: git applies no textconv to a blob unless
+ * asked). `path` is relative to `cwd` or absolute; it must lie inside the repository.
+ * Returns `{missing}` when the commit is not in the checkout or the file did not exist then.
+ */
+export async function readBaseVersion(opts: {
+  cwd: string
+  path: string
+  baseSha: string
+}): Promise<AsyncIterable<Uint8Array> | BaseMissing> {
+  const { cwd, baseSha } = opts
+  if (!/^[0-9a-f]{4,64}$/i.test(baseSha)) {
+    return {
+      reason: 'invalid-sha',
+      missing: `the base commit id ${JSON.stringify(baseSha)} is not a commit sha`
+    }
+  }
+  const top = await git(cwd, ['rev-parse', '--show-toplevel'])
+  if (top.code !== 0) {
+    return {
+      reason: 'not-a-repo',
+      missing: `${cwd} is not a git checkout, so the base version cannot be read (git: ${top.stderr || 'failed'})`
+    }
+  }
+  const root = top.stdout.trim()
+  const rel = nodePath
+    .relative(root, nodePath.resolve(cwd, opts.path))
+    .split(nodePath.sep)
+    .join('/')
+  if (rel === '' || rel.startsWith('../') || nodePath.isAbsolute(rel)) {
+    return { reason: 'git-error', missing: `${opts.path} is outside the repository at ${root}` }
+  }
+  const commit = await git(cwd, ['cat-file', '-e', `${baseSha}^{commit}`])
+  if (commit.code !== 0) {
+    const shallow = await git(cwd, ['rev-parse', '--is-shallow-repository'])
+    return {
+      reason: 'no-commit',
+      missing:
+        `the checkout lacks the base commit ${short(baseSha)}` +
+        (shallow.stdout.trim() === 'true' ? ' (it is a shallow clone)' : '') +
+        ': use actions/checkout with fetch-depth: 0'
+    }
+  }
+  const spec = `${baseSha}:${rel}`
+  const type = await git(cwd, ['cat-file', '-t', spec])
+  if (type.code !== 0) {
+    return {
+      reason: 'no-file',
+      missing: `${rel} did not exist at the base commit ${short(baseSha)}`
+    }
+  }
+  if (type.stdout.trim() !== 'blob') {
+    return {
+      reason: 'git-error',
+      missing: `${rel} at the base commit ${short(baseSha)} is a ${type.stdout.trim()}, not a file`
+    }
+  }
+  return streamShow(cwd, spec)
+}
+
+async function* streamShow(cwd: string, spec: string): AsyncGenerator<Uint8Array> {
+  const child = spawn('git', ['show', spec], {
+    cwd,
+    env: GIT_ENV,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const err: Buffer[] = []
+  child.stderr.on('data', (b: Buffer) => {
+    if (err.length < 64) err.push(b)
+  })
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', code => resolve(code ?? -1))
+  })
+  exited.catch(() => undefined) // observed below; avoid an unhandled rejection if we stop early
+  let done = false
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer
+    const code = await exited
+    done = true
+    if (code !== 0) {
+      throw new Error(
+        `git show ${spec} failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`
+      )
+    }
+  } finally {
+    if (!done && child.exitCode === null) child.kill()
+  }
+}
+
+/** The commit to diff against: the PR's base, or the commit before a push. */
+export function baseShaFromEvent(eventName: string, payload: unknown): string | undefined {
+  const p = (payload ?? {}) as Record<string, unknown>
+  const str = (v: unknown): string | undefined =>
+    typeof v === 'string' && v !== '' ? v : undefined
+  if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+    const pr = p.pull_request as { base?: { sha?: unknown } } | undefined
+    return str(pr?.base?.sha)
+  }
+  if (eventName === 'push') {
+    const before = str(p.before)
+    return before && !/^0+$/.test(before) ? before : undefined
+  }
+  if (eventName === 'merge_group') {
+    const mg = p.merge_group as { base_sha?: unknown } | undefined
+    return str(mg?.base_sha)
+  }
+  return undefined
+}

@@ -1,0 +1,177 @@
+// Lineage graph built from validated CSV rows (API §6.2): assets are nodes, each row is an edge
+// source → target carried by a process. Rows arrive one at a time from the streaming validator.
+
+import { createHash } from 'node:crypto'
+import type { AssetRef, LineageRow } from '../lineage/csv-types.js'
+
+export interface GraphNode {
+  /** Match key: connector/connection/identity (folded to lower case when matching ignores case). */
+  key: string
+  /** First spelling seen, for display. */
+  type: string
+  connector: string
+  connection: string
+  identity: string
+  name: string
+}
+
+export interface GraphProcess {
+  connector: string
+  connection: string
+  identity: string
+  name: string
+}
+
+export interface GraphEdge {
+  /** sourceKey + targetKey + process key; rows with the same key are one edge. */
+  key: string
+  /** sourceKey + targetKey: the pair that the diff matches on. */
+  pairKey: string
+  source: string
+  target: string
+  process: GraphProcess
+  /**
+   * Pass-through column values (those that land on the process). Values longer than
+   * LONG_VALUE are stored as a short preview plus a digest of the whole value, so that a
+   * 100k-row file with large SQL does not keep every statement in memory.
+   */
+  extra: Record<string, string>
+  /** Line of the first row that produced this edge. */
+  line: number
+  /** Number of rows merged into this edge. */
+  rows: number
+  /** True when merged duplicate rows disagreed on the process name or a pass-through value. */
+  conflict: boolean
+}
+
+export interface LineageGraph {
+  caseSensitive: boolean
+  /** Insertion order = first appearance in the file. */
+  nodes: Map<string, GraphNode>
+  edges: Map<string, GraphEdge>
+  /** Rows added. */
+  rows: number
+  /** Rows merged into an earlier edge with the same source, target and process. */
+  duplicateRows: number
+}
+
+const SEP = '\u0000'
+const LONG_VALUE = 96
+
+/**
+ * A private copy of a string that is kept. V8 makes a substring of 13 or more characters a view
+ * on its parent, so a name sliced out of a parser's line buffer would keep the whole line (and
+ * its SQL) alive; the UTF-16 round trip is lossless, lone surrogates included.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le')
+}
+
+/** Store a pass-through value compactly: short values verbatim, long ones as preview + digest. */
+export function compactValue(v: string): string {
+  if (v.length <= LONG_VALUE) return own(v)
+  const digest = createHash('sha256').update(v).digest('hex').slice(0, 16)
+  return own(`${v.slice(0, 48)}… [${v.length} chars, sha256 ${digest}]`)
+}
+
+export function emptyGraph(caseSensitive = true): LineageGraph {
+  return { caseSensitive, nodes: new Map(), edges: new Map(), rows: 0, duplicateRows: 0 }
+}
+
+export class GraphBuilder {
+  private readonly graph: LineageGraph
+  private readonly fold: (s: string) => string
+
+  constructor(opts: { caseSensitive: boolean }) {
+    this.graph = emptyGraph(opts.caseSensitive)
+    this.fold = opts.caseSensitive ? s => s : s => s.toLowerCase()
+  }
+
+  /** Atlan lower-cases the connector always (§6.2); the rest only when matching ignores case. */
+  private assetKey(a: { connector: string; connection: string; identity: string }): string {
+    return a.connector.toLowerCase() + SEP + this.fold(a.connection) + SEP + this.fold(a.identity)
+  }
+
+  private node(a: AssetRef): string {
+    const k = this.assetKey(a)
+    const existing = this.graph.nodes.get(k)
+    if (existing) return existing.key
+    const key = own(k)
+    this.graph.nodes.set(key, {
+      key,
+      type: own(a.type),
+      connector: own(a.connector),
+      connection: own(a.connection),
+      identity: own(a.identity),
+      name: own(a.name)
+    })
+    return key
+  }
+
+  /**
+   * The process is identified by its connection and identity; without an identity its
+   * qualifiedName is derived from its name and the inputs/outputs (§6.2), so the name then counts.
+   */
+  private processKey(p: GraphProcess): string {
+    const base = p.connector.toLowerCase() + SEP + this.fold(p.connection) + SEP
+    return p.identity !== '' ? base + 'id:' + this.fold(p.identity) : base + 'name:' + p.name
+  }
+
+  add(row: LineageRow): void {
+    const g = this.graph
+    g.rows++
+    const source = this.node(row.source)
+    const target = this.node(row.target)
+    const pairKey = source + SEP + SEP + target
+    const process: GraphProcess = {
+      connector: own(row.process.connector),
+      connection: own(row.process.connection),
+      identity: own(row.process.identity),
+      name: own(row.process.name)
+    }
+    const key = pairKey + SEP + SEP + this.processKey(process)
+    const extra: Record<string, string> = {}
+    for (const [k, v] of Object.entries(row.extra)) {
+      if (v !== '') extra[k] = compactValue(v)
+    }
+    const prev = g.edges.get(key)
+    if (prev) {
+      // Later rows for the same process overwrite earlier ones when imported (INFERENCE:
+      // asset import upserts by qualifiedName), so the last row's values are kept.
+      g.duplicateRows++
+      prev.rows++
+      if (prev.process.name !== process.name || !sameRecord(prev.extra, extra)) prev.conflict = true
+      prev.process = process
+      prev.extra = extra
+      return
+    }
+    g.edges.set(key, {
+      key,
+      pairKey,
+      source,
+      target,
+      process,
+      extra,
+      line: row.line,
+      rows: 1,
+      conflict: false
+    })
+  }
+
+  build(): LineageGraph {
+    return this.graph
+  }
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a)
+  if (ka.length !== Object.keys(b).length) return false
+  return ka.every(k => a[k] === b[k])
+}
+
+/** Convenience for tests and callers that already hold all rows. */
+export function buildGraph(rows: Iterable<LineageRow>, caseSensitive = true): LineageGraph {
+  const b = new GraphBuilder({ caseSensitive })
+  for (const r of rows) b.add(r)
+  return b.build()
+}

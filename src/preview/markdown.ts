@@ -1,0 +1,198 @@
+// The lineage preview as Markdown, for the job summary (with a Mermaid diagram) or a check run
+// (`mermaid: false`: the Checks API does not render Mermaid). The output is capped in bytes so
+// that it stays far below GitHub's 1 MiB job-summary limit whatever the CSV holds.
+
+import type { EdgeChange, LineageDiff } from './diff.js'
+import type { GraphEdge, GraphNode, LineageGraph } from './graph.js'
+import { cleanText, renderMermaid, type MermaidOptions } from './mermaid.js'
+
+export interface PreviewMarkdownOptions extends MermaidOptions {
+  /** Include the ```mermaid block (default true). */
+  mermaid?: boolean
+  /** Table rows at most (default 20). */
+  maxRows?: number
+  /** UTF-8 bytes of output at most (default 100,000, a tenth of the job-summary limit). */
+  maxBytes?: number
+  /** Heading text (default 'Lineage preview'); '' for none. */
+  title?: string
+  /** The CSV's path, shown after the title. */
+  file?: string
+  /** A line about the base, e.g. why there is none (readBaseVersion's `missing`). */
+  baseNote?: string
+}
+
+export const DEFAULT_MAX_ROWS = 20
+export const DEFAULT_MAX_BYTES = 100_000
+
+const fmt = (n: number): string => n.toLocaleString('en-US')
+const plural = (n: number, one: string, many = one + 's'): string =>
+  `${fmt(n)} ${n === 1 ? one : many}`
+
+/** Plain text made safe for one Markdown table cell (or any inline Markdown). */
+export function escapeCell(s: string, max = 100): string {
+  return cleanText(s, max)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]~|#!]/g, c => '\\' + c)
+    .replace(/@/g, '@\u200b')
+}
+
+function asset(n: GraphNode): string {
+  const name = n.name !== '' ? n.name : n.identity
+  const meta = [n.type, n.connector].filter(s => s !== '').join(', ')
+  return escapeCell(meta ? `${name} (${meta})` : name)
+}
+
+function changeRow(c: EdgeChange): string {
+  const b = c.base as GraphEdge
+  const h = c.head as GraphEdge
+  let kind: string
+  let process: string
+  let what = ''
+  if (c.kind === 'added') {
+    kind = `added (line ${h.line})`
+    process = escapeCell(h.process.name)
+  } else if (c.kind === 'removed') {
+    kind = `removed (base line ${b.line})`
+    process = escapeCell(b.process.name)
+  } else {
+    kind = `changed (line ${h.line})`
+    process = c.fields.includes('process name')
+      ? `${escapeCell(b.process.name, 60)} → ${escapeCell(h.process.name, 60)}`
+      : escapeCell(h.process.name)
+    what = escapeCell(c.fields.join(', '), 160)
+  }
+  return `| ${kind} | ${asset(c.source)} | ${asset(c.target)} | ${process} | ${what} |`
+}
+
+function table(graph: LineageGraph, diff: LineageDiff | undefined, maxRows: number): string[] {
+  if (maxRows <= 0) return []
+  if (diff) {
+    const total = diff.counts.added + diff.counts.removed + diff.counts.changed
+    if (total === 0) return []
+    const rows: string[] = [
+      '| Change | Source | Target | Process | What changed |',
+      '| --- | --- | --- | --- | --- |'
+    ]
+    let n = 0
+    for (const list of [diff.changed, diff.removed, diff.added]) {
+      for (const c of list) {
+        if (n >= maxRows) break
+        rows.push(changeRow(c))
+        n++
+      }
+    }
+    if (total > n) rows.push('', `_…and ${plural(total - n, 'more change')} not listed._`)
+    return rows
+  }
+  const rows: string[] = ['| Line | Source | Target | Process |', '| --- | --- | --- | --- |']
+  let n = 0
+  for (const e of graph.edges.values()) {
+    if (n >= maxRows) break
+    const s = graph.nodes.get(e.source) as GraphNode
+    const t = graph.nodes.get(e.target) as GraphNode
+    rows.push(`| ${e.line} | ${asset(s)} | ${asset(t)} | ${escapeCell(e.process.name)} |`)
+    n++
+  }
+  if (n === 0) return []
+  if (graph.edges.size > n) {
+    rows.push('', `_…and ${plural(graph.edges.size - n, 'more edge')} not listed._`)
+  }
+  return rows
+}
+
+function summaryLines(graph: LineageGraph, diff?: LineageDiff): string[] {
+  const out: string[] = []
+  const size = `${plural(graph.edges.size, 'edge')} between ${plural(graph.nodes.size, 'asset')}`
+  if (diff) {
+    const c = diff.counts
+    out.push(
+      `**${fmt(c.added)} added, ${fmt(c.removed)} removed, ${fmt(c.changed)} changed** ` +
+        `(${fmt(c.unchanged)} unchanged; now ${size}, base ${plural(c.baseEdges, 'edge')})`
+    )
+  } else {
+    out.push(`**${size}** (from ${plural(graph.rows, 'row')})`)
+  }
+  const extra: string[] = []
+  if (graph.duplicateRows > 0) {
+    extra.push(`${plural(graph.duplicateRows, 'duplicate row')} merged into earlier edges`)
+  }
+  let conflicts = 0
+  for (const e of graph.edges.values()) if (e.conflict) conflicts++
+  if (conflicts > 0) {
+    extra.push(
+      `${plural(conflicts, 'edge')} repeated with different process names or values (the last row is shown)`
+    )
+  }
+  if (!graph.caseSensitive) extra.push('assets matched ignoring case')
+  if (extra.length > 0) out.push('', extra.join('; ') + '.')
+  return out
+}
+
+export function renderPreviewMarkdown(
+  graph: LineageGraph,
+  diff?: LineageDiff,
+  opts: PreviewMarkdownOptions = {}
+): string {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
+  let maxRows = Math.max(0, Math.floor(opts.maxRows ?? DEFAULT_MAX_ROWS))
+  let withMermaid = opts.mermaid ?? true
+  let maxChars = opts.maxChars
+  const cut: string[] = []
+
+  const head: string[] = []
+  const title = opts.title ?? 'Lineage preview'
+  if (title !== '') {
+    head.push(
+      `### ${escapeCell(title, 80)}${opts.file ? `: ${escapeCell(opts.file, 120)}` : ''}`,
+      ''
+    )
+  }
+  head.push(...summaryLines(graph, diff))
+  if (opts.baseNote) head.push('', `> ${escapeCell(opts.baseNote, 300)}`)
+
+  const compose = (): string => {
+    const parts = [...head]
+    const t = table(graph, diff, maxRows)
+    if (t.length > 0) parts.push('', ...t)
+    if (withMermaid) {
+      const m = renderMermaid(graph, diff, { maxEdges: opts.maxEdges, maxChars })
+      if (m.note) parts.push('', `> ${escapeCell(m.note, 400)}`)
+      parts.push('', '```mermaid', m.text, '```')
+      if (diff && diff.counts.added + diff.counts.removed + diff.counts.changed > 0) {
+        parts.push('', 'Green: added. Red, dotted: removed. Amber: changed.')
+      }
+    }
+    if (cut.length > 0)
+      parts.push('', `_Preview shortened to stay under ${fmt(maxBytes)} bytes: ${cut.join('; ')}._`)
+    return parts.join('\n') + '\n'
+  }
+
+  let out = compose()
+  // Cap: first a smaller diagram, then fewer table rows, then no diagram, then no table.
+  while (Buffer.byteLength(out, 'utf8') > maxBytes) {
+    if (withMermaid && (maxChars ?? 40_000) > 5_000) {
+      maxChars = Math.floor((maxChars ?? 40_000) / 2)
+      if (!cut.includes('smaller diagram')) cut.push('smaller diagram')
+    } else if (maxRows > 5) {
+      maxRows = 5
+      cut.push('fewer table rows')
+    } else if (withMermaid) {
+      withMermaid = false
+      cut.push('diagram left out')
+    } else if (maxRows > 0) {
+      maxRows = 0
+      cut.push('table left out')
+    } else {
+      // Only the heading and counts remain; cut them hard (they are short by construction).
+      return (
+        Buffer.from(out, 'utf8')
+          .subarray(0, Math.max(0, maxBytes - 4))
+          .toString('utf8') + '…\n'
+      )
+    }
+    out = compose()
+  }
+  return out
+}
