@@ -1,0 +1,190 @@
+// The bundled action against the simulator: each scenario of design §3 end to end, asserting the
+// outputs and the exact requests the simulator received.
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runAction } from '../helpers/action.js'
+import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
+import { repoRoot } from '../helpers/shared.js'
+
+const CSV = 'examples/lineage.csv'
+const csvBytes = () => readFileSync(join(repoRoot, CSV))
+
+describe('rerun', () => {
+  it('by name: validates, uploads to where the workflow reads, reruns once, follows to Succeeded', async () => {
+    const s = await sim()
+    const wf = s.seed({
+      prefix: 'lineage',
+      key: 'orders.csv',
+      runs: [{ phase: 'Succeeded', durationS: 2 }]
+    })
+    const r = await runAction({ inputs: inputsFor(s, { workflow_name: wf, lineage_file: CSV }) })
+    expect(r.code).toBe(0)
+    expect(r.outputs).toMatchObject({
+      phase: 'Succeeded',
+      workflow_name: wf,
+      rows_checked: '5',
+      rows_with_errors: '0'
+    })
+    expect(r.outputs.run_id).toMatch(new RegExp(`^${wf}-[a-z0-9]{5}$`))
+    expect(r.outputs.run_url).toBe(`${s.url}/workflows/profile/${wf}/runs?name=${r.outputs.run_id}`)
+    expect(r.outputs.started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    expect(Number(r.outputs.duration_seconds)).toBeGreaterThanOrEqual(0)
+    expect(JSON.parse(r.outputs.result)).toMatchObject({
+      phase: 'Succeeded',
+      run_id: r.outputs.run_id
+    })
+    expect(s.objects().get('lineage/orders.csv')).toEqual(csvBytes())
+    const seen = routes(s)
+    expect(seen.slice(0, 4)).toEqual(['workflows.search', 'presign', 'upload', 'runs.search'])
+    expect(seen.filter(x => x === 'rerun')).toHaveLength(1)
+    expect(seen.indexOf('upload')).toBeLessThan(seen.indexOf('rerun'))
+    const rerun = s.requests().find(q => q.route === 'rerun')!
+    expect(rerun.body).toEqual({
+      namespace: 'default',
+      resourceKind: 'WorkflowTemplate',
+      resourceName: wf
+    })
+    expect(rerun.headers.authorization).toBe(`Bearer ${inputsFor(s).atlan_api_key}`)
+    expect(rerun.headers['user-agent']).toMatch(/^atlan-lineage-action\/\d+\.\d+\.\d+/)
+    expect(r.summary).toContain('✅ Succeeded')
+    expect(r.summary).toContain(`[${r.outputs.run_id}](`)
+    expect(r.summary).toContain('```mermaid')
+    expectClean(r, s)
+  })
+
+  it('latest: with no workflow_name it reruns the most recent Lineage Builder workflow', async () => {
+    const s = await sim()
+    s.seed({
+      name: 'csa-lineage-builder-1700000000',
+      prefix: 'a',
+      key: 'old.csv',
+      createdAgoS: 86_400 * 30
+    })
+    s.objects().set('a/new.csv', csvBytes())
+    const newest = s.seed({
+      name: 'csa-lineage-builder-1760000000',
+      prefix: 'a',
+      key: 'new.csv',
+      createdAgoS: 3600
+    })
+    const r = await runAction({ inputs: inputsFor(s) })
+    expect(r.code).toBe(0)
+    expect(r.outputs.workflow_name).toBe(newest)
+    expect(s.requests().find(q => q.route === 'rerun')!.body).toMatchObject({
+      resourceName: newest
+    })
+    expect(routes(s)).not.toContain('upload')
+    expectClean(r, s)
+  })
+
+  it('none found: a clear error that says how to create one, and no submit', async () => {
+    const s = await sim()
+    const r = await runAction({ inputs: inputsFor(s) })
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('Invalid')
+    expect(r.stdout).toMatch(/::error::No Lineage Builder workflow exists.*Atlan UI.*mode: create/)
+    expect(submits(s)).toBe(0)
+    expectClean(r, s)
+  })
+
+  it('a plain user is sent to the package-workflows family', async () => {
+    const s = await sim({ role: 'user' })
+    const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+    s.objects().set('p/k.csv', csvBytes())
+    const r = await runAction({ inputs: inputsFor(s, { workflow_name: wf }) })
+    expect(r.code).toBe(0)
+    expect(s.requests().find(q => q.route === 'rerun')!.path).toBe(
+      '/api/service/package-workflows/submit'
+    )
+  })
+
+  it('idempotent: a run already in flight is followed, not duplicated', async () => {
+    const s = await sim()
+    const wf = s.seed({
+      prefix: 'p',
+      key: 'k.csv',
+      runs: [
+        { phase: 'Succeeded', durationS: 3 },
+        { phase: 'Running', startedAgoS: 1, remainingMs: 1500 }
+      ]
+    })
+    s.objects().set('p/k.csv', csvBytes())
+    const inFlight = s.runs().find(x => x.phase === 'Running')!.name
+    const r = await runAction({ inputs: inputsFor(s, { workflow_name: wf }) })
+    expect(r.code).toBe(0)
+    expect(r.outputs).toMatchObject({ phase: 'Succeeded', run_id: inFlight })
+    expect(submits(s)).toBe(0)
+    expect(r.stdout).toContain('following it instead of starting another')
+  })
+
+  it("a run that fails in Atlan fails the step with phase=Failed and Atlan's message", async () => {
+    const s = await sim()
+    const wf = s.seed({ prefix: 'p', key: 'bad.csv' })
+    // validate: false lets a CSV with a field-count error reach the (simulated) Lineage Builder.
+    const r = await runAction({
+      inputs: inputsFor(s, {
+        workflow_name: wf,
+        lineage_file: 'examples/lineage-invalid.csv',
+        validate: 'false'
+      })
+    })
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('Failed')
+    expect(r.stdout).toMatch(
+      /::error::Invalid input file received\. Record at line 4 has 15 fields/
+    )
+    expect(r.summary).toContain('❌ Failed')
+    expectClean(r, s)
+  })
+})
+
+describe('create', () => {
+  it('on the tenant store: uploads, submits the pyatlan-shaped workflow once, follows it', async () => {
+    const s = await sim()
+    const r = await runAction({
+      inputs: inputsFor(s, { mode: 'create', lineage_file: CSV, prefix: 'lineage/sales' })
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(r.outputs.workflow_name).toMatch(/^csa-lineage-builder-\d{10}$/)
+    expect(r.outputs.run_id).toMatch(new RegExp(`^${r.outputs.workflow_name}-[a-z0-9]{5}$`))
+    const submit = s.requests().find(q => q.route === 'submit')!
+    expect(submit.query).toEqual({ submit: 'true' })
+    const body = submit.body as {
+      metadata: { name: string }
+      payload: unknown[]
+      spec: { templates: { dag: { tasks: { arguments: { parameters: unknown[] } }[] } }[] }
+    }
+    expect(body.metadata.name).toBe(r.outputs.workflow_name)
+    expect(body.payload).toEqual([])
+    expect(body.spec.templates[0].dag.tasks[0].arguments.parameters.slice(0, 2)).toEqual([
+      { name: 'lineage_prefix', value: 'lineage/sales' },
+      { name: 'lineage_key', value: 'lineage.csv' }
+    ])
+    expect(s.objects().get('lineage/sales/lineage.csv')).toEqual(csvBytes())
+    expect(submits(s)).toBe(1)
+    expectClean(r, s)
+  })
+
+  it("s3: refuses to upload into the team's own bucket, with the fix, before any submit", async () => {
+    const s = await sim()
+    const secret = 's3-secret-e2e-value-99'
+    const r = await runAction({
+      inputs: inputsFor(s, {
+        mode: 'create',
+        lineage_file: CSV,
+        prefix: 'p',
+        object_store: 's3',
+        s3_access_key: 'AKIA',
+        s3_secret_key: secret,
+        s3_region: 'eu-west-1',
+        s3_bucket: 'b'
+      })
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/::error::.*cannot write to.*aws s3 cp/)
+    expect(submits(s)).toBe(0)
+    expectClean(r, s, [secret])
+  })
+})

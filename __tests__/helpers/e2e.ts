@@ -1,0 +1,49 @@
+// Shared set-up of end-to-end tests: a simulator per test, inputs pointing at it, and the checks
+// every scenario makes (no secret in anything written, at most one submit).
+import { afterEach, expect } from '@jest/globals'
+import { startSimulator, type Scenario, type Simulator } from '../../sim/server.js'
+import { leaks, type ActionRun } from './action.js'
+
+export const API_KEY = 'e2e-atlan-key-7f3a9c'
+
+let current: Simulator | undefined
+afterEach(async () => {
+  await current?.close()
+  current = undefined
+})
+
+/** A simulator that accepts API_KEY, closed after the test. */
+export async function sim(scenario: Partial<Scenario> = {}): Promise<Simulator> {
+  current = await startSimulator({
+    token: API_KEY,
+    scenario: { pendingMs: 200, runningMs: 600, ...scenario }
+  })
+  return current
+}
+
+export function inputsFor(
+  s: Simulator,
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    atlan_base_url: s.url,
+    atlan_api_key: API_KEY,
+    poll_interval: '1s',
+    request_timeout: '2s',
+    ...extra
+  }
+}
+
+export function submits(s: Simulator): number {
+  return s.requests().filter(r => r.route === 'submit' || r.route === 'rerun').length
+}
+
+export function routes(s: Simulator): string[] {
+  return s.requests().map(r => r.route ?? `${r.method} ${r.path}`)
+}
+
+/** What every scenario must hold: nothing secret written anywhere, at most one submit. */
+export function expectClean(run: ActionRun, s: Simulator, secrets: string[] = []): void {
+  expect(leaks(run.everything, [API_KEY, ...secrets])).toEqual([])
+  expect(submits(s)).toBeLessThanOrEqual(1)
+}

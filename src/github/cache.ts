@@ -1,0 +1,104 @@
+// skip_unchanged: a cache entry keyed by the CSV and the effective settings marks a successful
+// run. Only the key matters; the entry holds a tiny marker file that is never downloaded.
+import * as cache from '@actions/cache'
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { stableJson } from './stable-json.js'
+
+export const SKIP_KEY_PREFIX = 'atlan-lineage-'
+// Part of every key: bump it to invalidate all markers if what goes into a key changes.
+const KEY_FORMAT = 'v1'
+
+export const CACHE_UNAVAILABLE =
+  'skip_unchanged needs the Actions cache service, which this runner does not provide; running anyway'
+
+/** `atlan-lineage-<sha256>` of the CSV digest and the settings, independent of key order. */
+export function skipKey(p: { csvSha256: string; settings: unknown }): string {
+  const digest = createHash('sha256')
+    .update(`${KEY_FORMAT}\n${p.csvSha256}\n${stableJson(p.settings)}`)
+    .digest('hex')
+  return `${SKIP_KEY_PREFIX}${digest}`
+}
+
+/**
+ * The cached path. @actions/cache folds the path into the entry's version, so it must be the
+ * same string on every run: RUNNER_TEMP is stable on a given runner.
+ */
+export function markerPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.RUNNER_TEMP || tmpdir(), 'atlan-lineage-skip', 'marker.json')
+}
+
+export interface CacheApi {
+  isFeatureAvailable(): boolean
+  restoreCache: typeof cache.restoreCache
+  saveCache: typeof cache.saveCache
+}
+
+export interface SkipCache {
+  /** True when a successful run with this key was recorded; false on a miss or any trouble. */
+  wasDone(key: string): Promise<boolean>
+  /** Record the key. True when saved; false (and at most one warning) otherwise. */
+  markDone(key: string): Promise<boolean>
+}
+
+export function createSkipCache(
+  deps: { api?: CacheApi; warning?: (message: string) => void } = {}
+): SkipCache {
+  const api = deps.api ?? cache
+  const warning = deps.warning ?? core.warning
+  let warned = false
+  const warnOnce = (detail?: string): void => {
+    if (warned) return
+    warned = true
+    warning(detail ? `${CACHE_UNAVAILABLE} (${detail})` : CACHE_UNAVAILABLE)
+  }
+  // GHES without the cache service, local runs and act lack the URL or the runtime token.
+  const available = (): boolean => {
+    if (api.isFeatureAvailable() && process.env.ACTIONS_RUNTIME_TOKEN) return true
+    warnOnce()
+    return false
+  }
+
+  return {
+    async wasDone(key) {
+      if (!available()) return false
+      try {
+        const hit = await api.restoreCache([markerPath()], key, [], { lookupOnly: true })
+        return hit === key
+      } catch (error) {
+        warnOnce(errorText(error))
+        return false
+      }
+    },
+    async markDone(key) {
+      if (!available()) return false
+      try {
+        const path = markerPath()
+        await mkdir(dirname(path), { recursive: true })
+        await writeFile(path, JSON.stringify({ key, at: new Date().toISOString() }))
+        // -1: not saved; @actions/cache has already said why (for example, the key exists).
+        return (await api.saveCache([path], key)) !== -1
+      } catch (error) {
+        warnOnce(errorText(error))
+        return false
+      }
+    }
+  }
+}
+
+const shared = createSkipCache()
+
+export function wasDone(key: string): Promise<boolean> {
+  return shared.wasDone(key)
+}
+
+export function markDone(key: string): Promise<boolean> {
+  return shared.markDone(key)
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

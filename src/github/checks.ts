@@ -1,0 +1,279 @@
+// A check run on the commit that mirrors the Lineage Builder run. Best effort: a token that may
+// not write checks turns the reporter into a no-op after one warning; it never fails the step.
+import * as core from '@actions/core'
+import { context } from '@actions/github'
+import {
+  ANNOTATION_MESSAGE_LIMIT,
+  ANNOTATION_TITLE_LIMIT,
+  ANNOTATIONS_PER_REQUEST,
+  chunk,
+  clampCheckText,
+  clampText
+} from './check-limits.js'
+import type { Octokit } from './octokit.js'
+
+export type CheckConclusion =
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'timed_out' | 'skipped'
+
+export interface CheckAnnotation {
+  path: string
+  start_line: number
+  end_line: number
+  annotation_level: 'failure' | 'warning' | 'notice'
+  message: string
+  title?: string
+}
+
+export interface CheckStart {
+  name: string
+  headSha: string
+  detailsUrl?: string
+  externalId?: string
+  title: string
+  summary: string
+}
+
+export interface CheckUpdate {
+  title: string
+  summary: string
+  text?: string
+  detailsUrl?: string
+  externalId?: string
+}
+
+export interface CheckComplete {
+  conclusion: CheckConclusion
+  title: string
+  summary: string
+  text?: string
+  annotations?: readonly CheckAnnotation[]
+  detailsUrl?: string
+}
+
+/** The slice of Octokit the reporter uses, so tests can hand in a fake. */
+export interface ChecksClient {
+  rest: { checks: Pick<Octokit['rest']['checks'], 'create' | 'update'> }
+}
+
+export interface CheckRunReporterOptions {
+  octokit: ChecksClient
+  owner: string
+  repo: string
+  /** Default core.warning. */
+  warning?: (message: string) => void
+  /** More annotations than this are left out, with a line in the summary. Default 500. */
+  maxAnnotations?: number
+}
+
+export const PERMISSION_FIX =
+  'add `permissions: checks: write` to the job; on pull requests from forks the token is read-only, so the check run is skipped'
+
+/** The subset of github.context that headSha reads. */
+export interface EventContext {
+  eventName: string
+  sha: string
+  payload: { pull_request?: { [key: string]: unknown } }
+}
+
+const PR_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment'
+])
+
+/** The commit the check belongs on: a PR's head (GITHUB_SHA is its merge commit), else GITHUB_SHA. */
+export function headSha(ctx: EventContext = context): string {
+  const head = PR_EVENTS.has(ctx.eventName) ? ctx.payload.pull_request?.head : undefined
+  const sha = (head as { sha?: unknown } | undefined)?.sha
+  return typeof sha === 'string' && sha !== '' ? sha : ctx.sha
+}
+
+type Output = { title: string; summary: string; text?: string; annotations?: CheckAnnotation[] }
+
+export class CheckRunReporter {
+  private checkId?: number
+  private url?: string
+  private started?: CheckStart
+  private disabled = false
+  private readonly warnedOps = new Set<string>()
+  private readonly warning: (message: string) => void
+  private readonly maxAnnotations: number
+
+  constructor(private readonly opts: CheckRunReporterOptions) {
+    this.warning = opts.warning ?? core.warning
+    this.maxAnnotations = opts.maxAnnotations ?? 500
+  }
+
+  get id(): number | undefined {
+    return this.checkId
+  }
+
+  get htmlUrl(): string | undefined {
+    return this.url
+  }
+
+  /** False once GitHub refused us; every later call is a no-op. */
+  get enabled(): boolean {
+    return !this.disabled
+  }
+
+  /** Create the check run `in_progress`. Returns its id, or undefined when it could not be made. */
+  async start(p: CheckStart): Promise<number | undefined> {
+    if (this.disabled || this.checkId !== undefined) return this.checkId
+    this.started = p
+    await this.attempt('create', () => this.create(p))
+    return this.checkId
+  }
+
+  async update(p: CheckUpdate): Promise<void> {
+    if (!(await this.ensureCreated())) return
+    await this.attempt('update', () =>
+      this.patch({
+        details_url: p.detailsUrl,
+        external_id: p.externalId,
+        output: output(p)
+      })
+    )
+  }
+
+  /**
+   * Finish the run. Annotations go in batches of 50: every batch but the last in PATCH updates
+   * while the run is still in progress, the last one in the completing PATCH, so the run turns
+   * `completed` only with every annotation attached.
+   */
+  async complete(p: CheckComplete): Promise<void> {
+    if (!(await this.ensureCreated())) return
+    const all = p.annotations ?? []
+    const kept = all.slice(0, this.maxAnnotations).map(cleanAnnotation)
+    const summary =
+      all.length > kept.length
+        ? `${p.summary}\n\nOnly the first ${kept.length} of ${all.length} problems are annotated.`
+        : p.summary
+    const base = output({ ...p, summary })
+    const batches = chunk(kept, ANNOTATIONS_PER_REQUEST)
+    const last = batches.pop()
+    for (const annotations of batches) {
+      await this.attempt('annotate', () => this.patch({ output: { ...base, annotations } }))
+      if (this.disabled) return
+    }
+    await this.attempt('complete', () =>
+      this.patch({
+        status: 'completed',
+        conclusion: p.conclusion,
+        completed_at: new Date().toISOString(),
+        details_url: p.detailsUrl,
+        output: last ? { ...base, annotations: last } : base
+      })
+    )
+  }
+
+  private async create(p: CheckStart): Promise<void> {
+    const { owner, repo } = this.opts
+    const res = await this.opts.octokit.rest.checks.create({
+      owner,
+      repo,
+      name: p.name,
+      head_sha: p.headSha,
+      status: 'in_progress',
+      started_at: new Date().toISOString(),
+      ...(p.detailsUrl ? { details_url: p.detailsUrl } : {}),
+      ...(p.externalId ? { external_id: p.externalId } : {}),
+      output: output(p)
+    })
+    this.checkId = res.data.id
+    this.url = res.data.html_url ?? undefined
+  }
+
+  private async patch(body: {
+    status?: 'completed'
+    conclusion?: CheckConclusion
+    completed_at?: string
+    details_url?: string
+    external_id?: string
+    output: Output
+  }): Promise<void> {
+    const { owner, repo } = this.opts
+    // Leave out unset fields rather than sending nulls.
+    const set = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
+    await this.opts.octokit.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: this.checkId as number,
+      ...(set as typeof body)
+    })
+  }
+
+  /** A start that failed for a passing reason is retried once by the next call. */
+  private async ensureCreated(): Promise<boolean> {
+    if (this.disabled) return false
+    if (this.checkId !== undefined) return true
+    if (!this.started) {
+      core.debug('check run: update/complete before start; nothing to report on')
+      return false
+    }
+    const started = this.started
+    await this.attempt('create', () => this.create(started))
+    return this.checkId !== undefined
+  }
+
+  private async attempt(op: string, call: () => Promise<void>): Promise<void> {
+    try {
+      await call()
+    } catch (error) {
+      const status = (error as { status?: unknown }).status
+      const name = this.started?.name ?? 'check run'
+      const message = apiMessage(error)
+      const detail = `${typeof status === 'number' ? `HTTP ${status}: ` : ''}${message}`
+      const rateLimited = /rate limit/i.test(message)
+      if ((status === 403 || status === 404) && !rateLimited) {
+        this.disabled = true
+        this.warning(
+          `Check run "${name}" skipped: GitHub refused to ${op} it (${detail}). To fix: ${PERMISSION_FIX}.`
+        )
+      } else if (status === 401) {
+        this.disabled = true
+        this.warning(
+          `Check run "${name}" skipped: GitHub rejected the token (${detail}); check the github_token input.`
+        )
+      } else if (!this.warnedOps.has(op)) {
+        // One warning per kind of call: ten failing annotation batches say it once.
+        this.warnedOps.add(op)
+        this.warning(`Check run "${name}": could not ${op} it (${detail}); the step goes on.`)
+      }
+    }
+  }
+}
+
+function output(p: { title: string; summary: string; text?: string }): Output {
+  return {
+    title: p.title,
+    summary: clampCheckText(p.summary),
+    ...(p.text !== undefined ? { text: clampCheckText(p.text) } : {})
+  }
+}
+
+function cleanAnnotation(a: CheckAnnotation): CheckAnnotation {
+  const start = Math.max(1, Math.trunc(a.start_line) || 1)
+  return {
+    path: a.path,
+    start_line: start,
+    end_line: Math.max(start, Math.trunc(a.end_line) || start),
+    annotation_level: a.annotation_level,
+    message: clampText(a.message, ANNOTATION_MESSAGE_LIMIT),
+    ...(a.title ? { title: clampText(a.title, ANNOTATION_TITLE_LIMIT) } : {})
+  }
+}
+
+/** GitHub's own message ("Resource not accessible by integration"), without the docs link. */
+function apiMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data
+  if (
+    data &&
+    typeof data === 'object' &&
+    typeof (data as { message?: unknown }).message === 'string'
+  ) {
+    return (data as { message: string }).message
+  }
+  return error instanceof Error ? error.message : String(error)
+}
