@@ -25,10 +25,11 @@ export function skipKey(p: { csvSha256: string; settings: unknown }): string {
 
 /**
  * The cached path. @actions/cache folds the path into the entry's version, so it must be the
- * same string on every run: RUNNER_TEMP is stable on a given runner.
+ * same string on every run and every runner: the OS temp dir is (RUNNER_TEMP differs between
+ * self-hosted runners, and a file in the workspace would dirty the user's checkout).
  */
-export function markerPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.RUNNER_TEMP || tmpdir(), 'atlan-lineage-skip', 'marker.json')
+export function markerPath(): string {
+  return join(tmpdir(), 'atlan-lineage-skip', 'marker.json')
 }
 
 export interface CacheApi {

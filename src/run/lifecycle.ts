@@ -1,5 +1,6 @@
 // Design §3 steps 5–11: resolve → (dry run) → upload → submit or attach → follow → outcome.
 import type { Config } from '../config/types.js'
+import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
 import { redactWorkflow } from '../lineage/workflow.js'
 import { durationSeconds, type ActionResult } from '../report/result.js'
@@ -183,7 +184,7 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
       }
     }
     case 'timeout': {
-      const minutes = `${Math.round(config.timeoutMs / 1000)}s`
+      const minutes = formatDuration(config.timeoutMs)
       if (config.onTimeout === 'cancel') await stopQuietly(deps, runName, 'the timeout passed')
       else saveInFlight(undefined)
       const last = follow.last ? ` (last seen ${follow.last.phase})` : ''

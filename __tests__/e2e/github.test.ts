@@ -1,0 +1,210 @@
+// Check runs and skip_unchanged end to end: dist/index.js with GITHUB_API_URL at the GitHub
+// simulator (bodies validated against GitHub's OpenAPI description) and Atlan at its simulator.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
+import type { Simulator } from '../../sim/server.js'
+import { runAction } from '../helpers/action.js'
+import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
+import { expectClean, inputsFor, sim, submits } from '../helpers/e2e.js'
+
+const TOKEN = 'ghs_e2eGitHubToken000111'
+let gh: GitHubSim
+beforeEach(async () => (gh = await startGitHubSim()))
+afterEach(() => gh.close())
+
+function githubEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/lineage', ...gh.cacheEnv(), ...extra }
+}
+
+async function runWith(
+  s: Simulator,
+  dir: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+) {
+  return runAction({
+    cwd: dir,
+    inputs: inputsFor(s, {
+      check_run: 'true',
+      github_token: TOKEN,
+      check_name: 'Lineage (orders)',
+      ...inputs
+    }),
+    env: githubEnv(env)
+  })
+}
+
+function seeded(s: Simulator, dir: string, lines: string[]) {
+  const file = writeCsv(dir, 'orders.csv', lines)
+  const wf = s.seed({
+    prefix: 'lineage',
+    key: 'orders.csv',
+    runs: [{ phase: 'Succeeded', durationS: 1 }]
+  })
+  return { file, wf }
+}
+
+describe('check run', () => {
+  it('success: one check run, created in_progress on the commit, completed success, bodies valid', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b'), row('b', 'c')])
+    const r = await runWith(s, dir, { workflow_name: wf, lineage_file: file })
+    expect(r.code).toBe(0)
+    expect(gh.schemaViolations()).toEqual([])
+    const runs = gh.checkRuns()
+    expect(runs).toHaveLength(1)
+    const [check] = runs
+    expect(check).toMatchObject({
+      name: 'Lineage (orders)',
+      head_sha: 'a'.repeat(40),
+      status: 'completed',
+      conclusion: 'success',
+      external_id: r.outputs.run_id,
+      details_url: r.outputs.run_url
+    })
+    expect(check.history[0]).toMatchObject({ status: 'in_progress' })
+    expect(check.output.summary).toContain('✅ Succeeded')
+    expect(check.output.summary).not.toContain('```mermaid')
+    expect(r.outputs.check_run_id).toBe(String(check.id))
+    expect(
+      gh
+        .requests()
+        .every(q => q.auth === 'token' || q.auth === 'bearer' || !q.route.startsWith('checks'))
+    ).toBe(true)
+    expectClean(r, s, [TOKEN])
+  })
+
+  it('validation errors with fail_on_errors: conclusion failure, exit 1, nothing sent to Atlan', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b'), row('b', 'c', 'p', { 2: '' })])
+    const r = await runWith(s, dir, { workflow_name: wf, lineage_file: file })
+    expect(r.code).toBe(1)
+    expect(r.outputs).toMatchObject({ phase: 'Invalid', rows_with_errors: '1' })
+    expect(r.stdout).toMatch(
+      /::error title=[^\n]*,file=orders\.csv,line=3::Source Connection is empty/
+    )
+    expect(s.requests()).toEqual([])
+    const [check] = gh.checkRuns()
+    expect(check.conclusion).toBe('failure')
+    expect(
+      check.annotations.some(a => a.start_line === 3 && a.annotation_level === 'failure')
+    ).toBe(true)
+    expect(gh.schemaViolations()).toEqual([])
+  })
+
+  it('warnings only: the run succeeds and the check is neutral', async () => {
+    const s = await sim()
+    const dir = workspace()
+    // An empty Transformation Name is a warning (the process gets no name), not an error.
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b', '')])
+    const r = await runWith(s, dir, { workflow_name: wf, lineage_file: file })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(gh.checkRuns()[0].conclusion).toBe('neutral')
+  })
+
+  it('a failing Atlan run: exactly one check run, conclusion failure, step exit 1', async () => {
+    const s = await sim({
+      outcome: 'Failed',
+      outcomeMessage: 'Lineage Builder failed: connection not found'
+    })
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
+    const r = await runWith(s, dir, { workflow_name: wf, lineage_file: file })
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('Failed')
+    const runs = gh.checkRuns()
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toMatchObject({ status: 'completed', conclusion: 'failure' })
+    expect(runs[0].output.summary).toContain('connection not found')
+    expect(gh.schemaViolations()).toEqual([])
+    expectClean(r, s, [TOKEN])
+  })
+
+  it('timeout: conclusion timed_out', async () => {
+    const s = await sim({ runningMs: 30_000 })
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
+    const r = await runWith(s, dir, { workflow_name: wf, lineage_file: file, timeout: '2s' })
+    expect(r.code).toBe(1)
+    expect(gh.checkRuns()[0].conclusion).toBe('timed_out')
+  })
+
+  it('403 on checks (no checks: write): one warning with the fix, the step still passes', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
+    gh.setFault('checks/create', 403, 5)
+    const r = await runWith(s, dir, { workflow_name: wf, lineage_file: file })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    const warnings = r.stdout
+      .split('\n')
+      .filter(l => l.startsWith('::warning::') && l.includes('checks: write'))
+    expect(warnings).toHaveLength(1)
+    expect(gh.checkRuns()).toHaveLength(0)
+  })
+
+  it('more than 50 annotations go in batches of 50 (several update calls)', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const bad = Array.from({ length: 60 }, (_, i) => row(`a${i}`, `b${i}`, 'p', { 3: '' }))
+    const { file, wf } = seeded(s, dir, [HEADER, ...bad])
+    const r = await runWith(s, dir, { workflow_name: wf, lineage_file: file })
+    expect(r.code).toBe(1)
+    const [check] = gh.checkRuns()
+    expect(check.annotations.length).toBe(60)
+    const updates = gh.requests().filter(q => q.route === 'checks/update')
+    expect(updates.length).toBeGreaterThanOrEqual(2)
+    for (const u of updates)
+      expect(
+        ((u.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length
+      ).toBeLessThanOrEqual(50)
+    expect(gh.schemaViolations()).toEqual([])
+  })
+})
+
+describe('skip_unchanged', () => {
+  it('miss then hit: the second run of the same CSV is Skipped with no Atlan submit', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
+    const inputs = {
+      workflow_name: wf,
+      lineage_file: file,
+      skip_unchanged: 'true',
+      check_run: 'false'
+    }
+    const first = await runWith(s, dir, inputs)
+    expect(first.code).toBe(0)
+    expect(first.outputs.phase).toBe('Succeeded')
+    expect(gh.cacheEntries().length).toBe(1)
+    const second = await runWith(s, dir, inputs)
+    expect(second.code).toBe(0)
+    expect(second.outputs.phase).toBe('Skipped')
+    expect(second.summary).toContain('unchanged since the last successful run')
+    expect(submits(s)).toBe(1)
+    // A changed CSV is not skipped.
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b'), row('b', 'c')])
+    const third = await runWith(s, dir, inputs)
+    expect(third.outputs.phase).toBe('Succeeded')
+    expect(submits(s)).toBe(2)
+  })
+
+  it('no cache service: a warning, and the run goes ahead', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
+    const r = await runWith(
+      s,
+      dir,
+      { workflow_name: wf, lineage_file: file, skip_unchanged: 'true', check_run: 'false' },
+      { ACTIONS_RESULTS_URL: '', ACTIONS_CACHE_URL: '', ACTIONS_RUNTIME_TOKEN: '' }
+    )
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(r.stdout).toMatch(/::warning::.*cache/i)
+  })
+})

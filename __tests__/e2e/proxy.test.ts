@@ -1,0 +1,59 @@
+// HTTP(S)_PROXY / NO_PROXY end to end: Atlan and GitHub traffic of dist/index.js provably goes
+// through a recording forward proxy on 127.0.0.1, and NO_PROXY bypasses it.
+import { afterEach, beforeEach, expect, it } from '@jest/globals'
+import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
+import { runAction } from '../helpers/action.js'
+import { HEADER, row } from '../helpers/csv.js'
+import { expectClean, inputsFor, sim } from '../helpers/e2e.js'
+import { startProxy } from '../helpers/proxy.js'
+
+type Proxy = Awaited<ReturnType<typeof startProxy>>
+let proxy: Proxy
+let gh: GitHubSim
+beforeEach(async () => {
+  proxy = await startProxy()
+  gh = await startGitHubSim()
+})
+afterEach(async () => {
+  await proxy.close()
+  await gh.close()
+})
+
+const port = (url: string) => new URL(url).port
+
+it('Atlan and GitHub requests go through HTTP_PROXY/HTTPS_PROXY', async () => {
+  const s = await sim()
+  const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+  s.objects().set('p/k.csv', Buffer.from(`${HEADER}\n${row('a', 'b')}\n`))
+  // @actions/http-client never proxies loopback addresses, so GitHub is reached by a *.localhost
+  // name (the test proxy resolves it to 127.0.0.1).
+  const githubUrl = `http://github.localhost:${port(gh.url)}`
+  const r = await runAction({
+    inputs: inputsFor(s, { workflow_name: wf, check_run: 'true', github_token: 'ghs_proxyTest' }),
+    env: {
+      HTTP_PROXY: proxy.url,
+      HTTPS_PROXY: proxy.url,
+      GITHUB_API_URL: githubUrl,
+      GITHUB_REPOSITORY: 'acme/lineage'
+    }
+  })
+  expect(r.code).toBe(0)
+  const targets = proxy.seen().map(x => x.target)
+  expect(targets.some(t => t.includes(`127.0.0.1:${port(s.url)}`))).toBe(true)
+  expect(targets.some(t => t.includes(`github.localhost:${port(gh.url)}`))).toBe(true)
+  expect(gh.checkRuns()).toHaveLength(1)
+  expectClean(r, s, ['ghs_proxyTest'])
+})
+
+it('NO_PROXY bypasses the proxy for the hosts it names', async () => {
+  const s = await sim()
+  const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+  s.objects().set('p/k.csv', Buffer.from(`${HEADER}\n${row('a', 'b')}\n`))
+  const r = await runAction({
+    inputs: inputsFor(s, { workflow_name: wf }),
+    env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }
+  })
+  expect(r.code).toBe(0)
+  expect(proxy.seen()).toEqual([])
+  expect(s.requests().length).toBeGreaterThan(3)
+})

@@ -1,0 +1,57 @@
+// timeout and each on_timeout choice, end to end.
+import { describe, expect, it } from '@jest/globals'
+import { runAction } from '../helpers/action.js'
+import { expectClean, inputsFor, sim } from '../helpers/e2e.js'
+
+async function longRun(onTimeout: string) {
+  const s = await sim({ runningMs: 30_000 })
+  const wf = s.seed({ prefix: 'p', key: 'k.csv', runs: [{ phase: 'Succeeded', durationS: 30 }] })
+  s.objects().set('p/k.csv', Buffer.from('x'))
+  const r = await runAction({
+    inputs: inputsFor(s, { workflow_name: wf, timeout: '3s', on_timeout: onTimeout })
+  })
+  const stops = s.requests().filter(q => q.route === 'stop')
+  return { s, r, stops }
+}
+
+describe('on_timeout', () => {
+  it('fail: phase TimedOut, step fails, the run is left alone', async () => {
+    const { s, r, stops } = await longRun('fail')
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('TimedOut')
+    expect(r.stdout).toMatch(
+      /::error::The run did not finish within timeout \(3s\).*still running in Atlan/
+    )
+    expect(stops).toHaveLength(0)
+    expectClean(r, s)
+  })
+
+  it('warn: phase TimedOut, a warning, the step passes', async () => {
+    const { s, r, stops } = await longRun('warn')
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('TimedOut')
+    expect(r.stdout).toMatch(/::warning::The run did not finish within timeout/)
+    expect(stops).toHaveLength(0)
+    expectClean(r, s)
+  })
+
+  it('cancel: the run is stopped once, then the step fails', async () => {
+    const { s, r, stops } = await longRun('cancel')
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('TimedOut')
+    expect(stops).toHaveLength(1)
+    expect(stops[0].path).toBe(`/api/service/runs/${r.outputs.run_id}/stop`)
+    expect(r.stdout).toMatch(/asked to stop \(on_timeout: cancel\)/)
+    expectClean(r, s)
+  })
+
+  it('wait: false returns at once with phase Running and the run id', async () => {
+    const s = await sim({ runningMs: 30_000 })
+    const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+    const r = await runAction({ inputs: inputsFor(s, { workflow_name: wf, wait: 'false' }) })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Running')
+    expect(r.outputs.run_id).toMatch(new RegExp(`^${wf}-`))
+    expect(r.state.runInFlight ?? '').toBe('')
+  })
+})
