@@ -1,0 +1,247 @@
+// One streaming pass over a lineage CSV: tokenise, apply the Lineage Builder's rules, hand each
+// well-formed row to onRow, and hash the raw bytes. Memory does not grow with the file: it is
+// bounded by the read chunk (1 MiB), the largest buffered record (maxRecordBytes) and the
+// duplicate finder (12 bytes a row, capped at maxDistinctRows; see dedupe.ts).
+import { createHash, type Hash } from 'node:crypto'
+import { open } from 'node:fs/promises'
+import type { LineageRow, ValidationResult } from '../csv-types.js'
+import { fieldString, isBlankRecord } from './fields.js'
+import {
+  analyzeHeaders,
+  missingColumnsMessage,
+  REQUIRED_COLUMNS,
+  type HeaderLayout
+} from './headers.js'
+import { FindingSink, RowRules } from './rules.js'
+import { CsvTokenizer, type RawRecord } from './tokenizer.js'
+
+export interface ValidateOptions {
+  /** Field separator, exactly one character (the package's field_separator). */
+  separator: string
+  /** lineage_case_sensitive: when false, duplicate detection ignores case. */
+  caseSensitive: boolean
+  /** Findings kept in the result (default 1000); counts keep counting past it. */
+  maxFindings?: number
+  /** Called for every non-blank record with the header's field count, in file order. */
+  onRow?: (row: LineageRow) => void
+  /** Largest record buffered (default 16 MiB); a longer one is reported, not parsed. */
+  maxRecordBytes?: number
+  /** Rows remembered for duplicate detection (default 2,000,000, 12 bytes each). */
+  maxDistinctRows?: number
+}
+
+export const READ_CHUNK_BYTES = 1 << 20
+
+/** Push-based validator: push() chunks in order, then finish(). */
+export class CsvValidator {
+  private readonly sink: FindingSink
+  private readonly hash: Hash = createHash('sha256')
+  private readonly tokenizer: CsvTokenizer | null
+  private readonly separator: string
+  private layout: HeaderLayout | null = null
+  private rules: RowRules | null = null
+  private fatal: string | undefined
+  private bytes = 0
+  private rowsChecked = 0
+  private rowsWithErrors = 0
+  private blankRows = 0
+  private done = false
+
+  constructor(private readonly opts: ValidateOptions) {
+    this.sink = new FindingSink(opts.maxFindings ?? 1000)
+    this.separator = opts.separator
+    const sep = opts.separator
+    const code = sep.length === 1 ? sep.charCodeAt(0) : -1
+    if (sep.length !== 1) {
+      this.fatal = `The field separator must be exactly one character; got ${JSON.stringify(sep)}.`
+    } else if (code > 127 || code === 10 || code === 13 || code === 34) {
+      this.fatal = `Unsupported field separator ${JSON.stringify(sep)}: use an ASCII character other than a quote or a line break.`
+    }
+    if (this.fatal !== undefined) {
+      this.sink.add({
+        severity: 'error',
+        line: 1,
+        rule: 'separator',
+        message: this.fatal,
+        hint: 'Set field-separator to a single character such as "," or ";".'
+      })
+      this.tokenizer = null
+    } else {
+      this.tokenizer = new CsvTokenizer(code, this.onRecord, {
+        maxRecordBytes: opts.maxRecordBytes
+      })
+    }
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.byteLength === 0) return
+    this.hash.update(chunk)
+    this.bytes += chunk.byteLength
+    this.tokenizer?.push(chunk)
+  }
+
+  finish(): ValidationResult {
+    if (this.done) throw new Error('finish() called twice')
+    this.done = true
+    this.tokenizer?.end()
+    this.rules?.finish()
+    if (this.layout === null && this.tokenizer !== null) {
+      this.fatal = missingColumnsMessage(REQUIRED_COLUMNS)
+      this.sink.add({
+        severity: 'error',
+        line: 1,
+        rule: 'missing-columns',
+        message: this.fatal,
+        hint: 'The file is empty: add the header row and at least one lineage row.'
+      })
+    }
+    return {
+      rowsChecked: this.rowsChecked,
+      rowsWithErrors: this.rowsWithErrors,
+      blankRows: this.blankRows,
+      headers: this.layout?.headers ?? [],
+      passThroughColumns: this.layout
+        ? this.layout.passThrough.map(i => this.layout!.headers[i])
+        : [],
+      findings: this.sink.findings,
+      counts: { ...this.sink.counts },
+      ...(this.fatal !== undefined ? { fatal: this.fatal } : {}),
+      bytes: this.bytes,
+      sha256: this.hash.digest('hex')
+    }
+  }
+
+  private unterminated(rec: RawRecord): void {
+    this.sink.add({
+      severity: 'error',
+      line: rec.line,
+      rule: 'unterminated-quote',
+      message: `A quoted field in the record starting on line ${rec.line} is never closed: the rest of the file is read as one field.`,
+      hint: 'Close the quote, and double every quote inside a quoted field ("").'
+    })
+  }
+
+  private readonly onRecord = (rec: RawRecord): void => {
+    const layout = this.layout
+    if (layout === null) {
+      this.onHeader(rec)
+      return
+    }
+    // Empty lines are skipped by the package's reader (FastCSV skipEmptyLines).
+    if (rec.start === rec.end && !rec.oversized) {
+      this.blankRows++
+      return
+    }
+    if (rec.oversized) {
+      this.rowsChecked++
+      this.rowsWithErrors++
+      if (rec.unterminated) this.unterminated(rec)
+      else {
+        this.sink.add({
+          severity: 'error',
+          line: rec.line,
+          rule: 'record-too-large',
+          message: `The record starting on line ${rec.line} is larger than ${this.opts.maxRecordBytes ?? 16 * 1024 * 1024} bytes and was not checked.`,
+          hint: 'Look for a stray quote that makes many lines one field.'
+        })
+      }
+      return
+    }
+    if (rec.unterminated) {
+      this.rowsChecked++
+      this.rowsWithErrors++
+      this.unterminated(rec)
+      return
+    }
+    const expected = layout.headers.length
+    if (rec.fieldCount !== expected) {
+      // The package's reader rejects the file (errorOnDifferentFieldCount) before it looks for
+      // blank rows, so a short all-blank line is an error too.
+      this.rowsChecked++
+      if (this.rules === null) return // fatal header error: count only
+      this.rowsWithErrors++
+      this.sink.add({
+        severity: 'error',
+        line: rec.line,
+        rule: 'field-count',
+        message: `Line ${rec.line} has ${rec.fieldCount} field${rec.fieldCount === 1 ? '' : 's'}; the header has ${expected}.`,
+        hint:
+          rec.fieldCount > expected
+            ? `Quote values that contain the separator ${JSON.stringify(this.separator)}, or remove the extra fields.`
+            : `Add the missing fields (empty ones still need their separators).`
+      })
+      return
+    }
+    if (isBlankRecord(rec)) {
+      this.blankRows++
+      return
+    }
+    this.rowsChecked++
+    if (this.rules === null) return
+    if (this.rules.check(rec) > 0) this.rowsWithErrors++
+  }
+
+  private onHeader(rec: RawRecord): void {
+    if (!rec.oversized && rec.start === rec.end) {
+      this.blankRows++ // empty lines before the header are skipped too
+      return
+    }
+    const headers: string[] = []
+    if (!rec.oversized) for (let k = 0; k < rec.fieldCount; k++) headers.push(fieldString(rec, k))
+    if (rec.unterminated) this.unterminated(rec)
+    const layout = analyzeHeaders(headers, rec.line, this.separator, f => this.sink.add(f))
+    this.layout = layout
+    if (layout.missingRequired.length > 0) {
+      this.fatal = missingColumnsMessage(layout.missingRequired)
+      return
+    }
+    this.rules = new RowRules(
+      layout,
+      this.opts.caseSensitive,
+      this.separator.charCodeAt(0),
+      this.sink,
+      this.opts.onRow,
+      this.opts.maxDistinctRows
+    )
+  }
+}
+
+export async function validateCsv(
+  source: AsyncIterable<Uint8Array>,
+  opts: ValidateOptions
+): Promise<ValidationResult> {
+  const v = new CsvValidator(opts)
+  for await (const chunk of source) v.push(chunk)
+  return v.finish()
+}
+
+/**
+ * Reads a file in READ_CHUNK_BYTES chunks into two reused buffers: the next read runs while the
+ * current chunk is validated, and no garbage buffers pile up. A yielded chunk is only valid until
+ * the next one is requested (the validator copies what it keeps).
+ */
+async function* readChunks(path: string): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r')
+  try {
+    const bufs = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)]
+    let cur = 0
+    let pending = fh.read(bufs[cur], 0, READ_CHUNK_BYTES, null)
+    for (;;) {
+      const { bytesRead } = await pending
+      if (bytesRead === 0) return
+      const chunk = bufs[cur].subarray(0, bytesRead)
+      cur ^= 1
+      pending = fh.read(bufs[cur], 0, READ_CHUNK_BYTES, null)
+      yield chunk
+    }
+  } finally {
+    await fh.close()
+  }
+}
+
+export async function validateCsvFile(
+  path: string,
+  opts: ValidateOptions
+): Promise<ValidationResult> {
+  return validateCsv(readChunks(path), opts)
+}
