@@ -19,6 +19,9 @@ export interface ReportInput {
 
 const MAX_FINDINGS_SHOWN = 20
 
+const plural = (n: number, word: string) =>
+  `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
+
 export function title(result: ActionResult): string {
   const what = result.workflowName ? ` ${result.workflowName}` : ''
   return `${PHASE_ICON[result.phase]} Atlan Lineage Builder${what}: ${result.phase}`
@@ -68,7 +71,7 @@ function runTable(input: ReportInput): string {
 
 export function findingsSection(v: ValidationResult, file?: string): string {
   const { error, warning, notice } = v.counts
-  const head = `### CSV validation${file ? ` of \`${cell(file)}\`` : ''}\n\n${v.rowsChecked} rows checked, ${v.blankRows} blank rows skipped: **${error} errors**, ${warning} warnings, ${notice} notices.`
+  const head = `### CSV validation${file ? ` of \`${cell(file)}\`` : ''}\n\n${plural(v.rowsChecked, 'row')} checked, ${plural(v.blankRows, 'blank row')} skipped: **${plural(error, 'error')}**, ${plural(warning, 'warning')}, ${plural(notice, 'notice')}.`
   const fatal = v.fatal ? `\n\n> ${cell(v.fatal, 1000)}` : ''
   const shown = v.findings.filter(
     f => f.severity !== 'notice' || v.findings.length < MAX_FINDINGS_SHOWN
