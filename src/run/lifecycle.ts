@@ -101,6 +101,19 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
     log.info(`Uploaded ${config.lineageFile} to the tenant store at ${target.storage.key}.`)
   }
 
+  // Cancelled before anything was submitted: there is nothing to stop.
+  if (deps.signal.aborted)
+    return {
+      result: {
+        phase: 'Cancelled',
+        workflowName,
+        failed: true,
+        message: 'The job was cancelled before a run was started.'
+      },
+      storedSettings: stored,
+      notes
+    }
+
   const started = await startRun(deps, target, {
     idempotent: config.idempotent,
     graceMs: config.indexGraceMs

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../../src/config/parse.js'
+import { estimateFromRuns, runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import { rawInputs } from '../helpers/inputs.js'
+import { fakeApi } from './fake-api.js'
+
+const WF = 'csa-lineage-builder-1714638976'
+const stored = {
+  lineage_prefix: 'p',
+  lineage_key: 'k.csv',
+  lineage_import_type: 'CLOUD',
+  cloud_source: '{{credentialGuid}}',
+  lineage_upsert_semantic: 'partial'
+}
+
+function setup(signal = new AbortController().signal) {
+  const api = fakeApi()
+  api.workflows.push({ name: WF, namespace: 'default', parameters: stored })
+  let now = 1_800_000_000_000
+  const deps: LifecycleDeps = {
+    api,
+    now: () => now,
+    sleep: async ms => void (now += ms),
+    random: () => 0.5,
+    log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
+    signal
+  }
+  return { api, deps }
+}
+
+const config = (extra: Record<string, string> = {}) =>
+  parseConfig(rawInputs({ workflow_name: WF, ...extra }))
+
+describe('runLifecycle', () => {
+  it('a job cancelled before the submit starts nothing', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    const { api, deps } = setup(ac.signal)
+    const out = await runLifecycle(deps, config())
+    expect(out.result).toMatchObject({ phase: 'Cancelled', failed: true })
+    expect(api.calls.some(c => c.startsWith('rerun'))).toBe(false)
+  })
+
+  it('follows the rerun it started to its terminal phase', async () => {
+    const { api, deps } = setup()
+    api.getRun = async name => ({
+      name,
+      workflowName: WF,
+      phase: 'Succeeded',
+      startedAt: '2027-01-15T08:00:00Z',
+      finishedAt: '2027-01-15T08:01:30Z'
+    })
+    const out = await runLifecycle(deps, config())
+    expect(out.result).toMatchObject({
+      phase: 'Succeeded',
+      runId: `${WF}-new01`,
+      durationSeconds: 90,
+      failed: false
+    })
+  })
+
+  it('on_timeout: cancel stops the run once and fails', async () => {
+    const { api, deps } = setup()
+    api.getRun = async name => ({ name, workflowName: WF, phase: 'Running' })
+    const out = await runLifecycle(deps, config({ timeout: '1m', on_timeout: 'cancel' }))
+    expect(out.result).toMatchObject({ phase: 'TimedOut', failed: true })
+    expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([`stopRun ${WF}-new01`])
+  })
+
+  it('a run that never shows in the index ends as an Error naming index_grace', async () => {
+    const { api, deps } = setup()
+    api.getRun = async () => undefined
+    const out = await runLifecycle(deps, config({ index_grace: '30s' }))
+    expect(out.result.phase).toBe('Error')
+    expect(out.result.message).toMatch(/index_grace \(30s\)/)
+  })
+
+  it('dry run reports the plan without upload or submit', async () => {
+    const { api, deps } = setup()
+    const out = await runLifecycle(deps, config({ dry_run: 'true', lineage_file: 'x.csv' }))
+    expect(out.result.phase).toBe('DryRun')
+    expect(api.calls).toEqual([`findWorkflow ${WF}`])
+  })
+})
+
+it('estimateFromRuns: the median duration of earlier successful runs', () => {
+  const run = (phase: 'Succeeded' | 'Failed', s: number) => ({
+    name: 'r',
+    workflowName: WF,
+    phase,
+    startedAt: '2027-01-15T08:00:00Z',
+    finishedAt: new Date(Date.parse('2027-01-15T08:00:00Z') + s * 1000).toISOString()
+  })
+  expect(
+    estimateFromRuns([
+      run('Succeeded', 60),
+      run('Failed', 5),
+      run('Succeeded', 120),
+      run('Succeeded', 90)
+    ])
+  ).toBe(90_000)
+  expect(estimateFromRuns([run('Failed', 5)])).toBeUndefined()
+})
+
