@@ -89,6 +89,6 @@ it('many findings: at most 10 annotations per severity, then one line pointing a
   const r = await runAction({ cwd: dir, inputs: dryRun(file) })
   expect(r.code).toBe(1)
   expect(r.stdout.match(/^::error [^\n]*file=many\.csv/gm)).toHaveLength(10)
-  expect(r.stdout).toContain('15 more CSV findings are listed in the job summary.')
+  expect(r.stdout).toContain('15 more CSV findings are not annotated here')
   expect(r.summary).toContain('…and 5 more.')
 })

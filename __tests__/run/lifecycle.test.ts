@@ -101,4 +101,3 @@ it('estimateFromRuns: the median duration of earlier successful runs', () => {
   ).toBe(90_000)
   expect(estimateFromRuns([run('Failed', 5)])).toBeUndefined()
 })
-

@@ -75,6 +75,14 @@ describe('resolveTarget', () => {
       /Atlan UI.*mode: create/
     )
   })
+  it('auto with a workflow_name that does not exist is an error, not a silent create', async () => {
+    const c = parseConfig(
+      rawInputs({ mode: 'auto', workflow_name: 'csa-lineage-builder-5', lineage_file: 'a.csv' })
+    )
+    await expect(resolveTarget(fakeApi(), c, now)).rejects.toThrow(
+      /"csa-lineage-builder-5" was not found/
+    )
+  })
   it('auto creates when none exists, with the epoch in seconds', async () => {
     const t = await resolveTarget(
       fakeApi(),

@@ -131,10 +131,10 @@ function crossFieldProblems(p: Parsed): Problem[] {
         'it is required: the CSV file name in your bucket (or set lineage_file to use its name)'
       )
   }
-  if ((p.check_run || p.skip_unchanged) && !p.github_token)
+  if (p.check_run && !p.github_token)
     add(
       'github_token',
-      'check_run and skip_unchanged need a token; leave github_token at its default (${{ github.token }})'
+      'check_run needs a token; leave github_token at its default (${{ github.token }})'
     )
   if (p.skip_unchanged && !p.lineage_file)
     add(

@@ -58,7 +58,12 @@ export function createSkipCache(
   }
   // GHES without the cache service, local runs and act lack the URL or the runtime token.
   const available = (): boolean => {
-    if (api.isFeatureAvailable() && process.env.ACTIONS_RUNTIME_TOKEN) return true
+    try {
+      if (api.isFeatureAvailable() && process.env.ACTIONS_RUNTIME_TOKEN) return true
+    } catch (error) {
+      warnOnce(errorText(error))
+      return false
+    }
     warnOnce()
     return false
   }

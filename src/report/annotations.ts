@@ -28,5 +28,8 @@ export function annotate(
     (n, [sev, count]) => n + Math.max(0, count - (shown[sev] ?? 0)),
     0
   )
-  if (hidden > 0) core.info(`${hidden} more CSV findings are listed in the job summary.`)
+  if (hidden > 0)
+    core.info(
+      `${hidden} more CSV findings are not annotated here (GitHub shows ${ANNOTATIONS_PER_SEVERITY} per severity per step): the job summary lists the first ones and the check run (check_run: true) annotates them all.`
+    )
 }

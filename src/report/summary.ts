@@ -66,7 +66,9 @@ function runTable(input: ReportInput): string {
   if (c?.wait && c.timeoutMs)
     rows.push(['Timeout', `${formatDuration(c.timeoutMs)} (on timeout: ${c.onTimeout})`])
   // Values are already escaped cells or links, so the rows are joined here rather than by table().
-  return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| **${k}** | ${v} |`)].join('\n')
+  // GitHub tables need a header row: the first field serves as one.
+  const [first, ...rest] = rows.map(([k, v]) => `| **${k}** | ${v} |`)
+  return [first, '| --- | --- |', ...rest].join('\n')
 }
 
 export function findingsSection(v: ValidationResult, file?: string): string {

@@ -152,7 +152,10 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
         const fresh = (await api.runsOf(started.workflowName, 10)).find(
           r => !started.earlierRuns.some(e => e.name === r.name)
         )
-        if (fresh) runName = fresh.name
+        if (fresh) {
+          runName = fresh.name
+          log.info(`Following the run at ${api.runUrl(started.workflowName, fresh.name)}`)
+        }
         return fresh
       }
     },
@@ -184,14 +187,13 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
         notes
       }
     case 'aborted': {
-      await stopQuietly(deps, runName, 'the job was cancelled')
+      if (config.cancelOnJobCancel) await stopQuietly(deps, runName, 'the job was cancelled')
+      else saveInFlight(undefined)
+      const message = config.cancelOnJobCancel
+        ? 'The job was cancelled; the Atlan run was asked to stop.'
+        : 'The job was cancelled; the Atlan run was left running (cancel_on_job_cancel: false).'
       return {
-        result: {
-          ...withRun,
-          phase: 'Cancelled',
-          failed: true,
-          message: 'The job was cancelled; the Atlan run was asked to stop.'
-        },
+        result: { ...withRun, phase: 'Cancelled', failed: true, message },
         storedSettings: stored,
         notes
       }

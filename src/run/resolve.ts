@@ -77,7 +77,8 @@ export async function resolveTarget(api: AtlanApi, config: Config, nowMs: number
         workflow: found,
         storage: storageOf(found.parameters, found.hasCredential)
       }
-    if (config.mode === 'rerun') throw notFound(config)
+    // A named workflow that is missing is a mistake to report, not a reason to create another.
+    if (config.mode === 'rerun' || config.workflowName) throw notFound(config)
   }
   const doc = buildWorkflow({
     epoch: Math.floor(nowMs / 1000),
@@ -107,8 +108,10 @@ export function storedSettings(parameters: Record<string, unknown>): Record<stri
     ['lineage_key', 'object_key']
   ]
   const out: Record<string, string> = {}
-  for (const [param, input] of map)
-    if (parameters[param] !== undefined) out[input] = String(parameters[param])
+  for (const [param, input] of map) {
+    const v = parameters[param]
+    if (v !== undefined) out[input] = param === 'field_separator' ? JSON.stringify(v) : String(v)
+  }
   return out
 }
 
@@ -118,7 +121,7 @@ export function settingDifferences(config: Config, stored: Record<string, string
     input_handling: config.options.inputHandling,
     fail_on_errors: String(config.options.failOnErrors),
     case_sensitive_match: String(config.options.caseSensitive),
-    field_separator: config.options.fieldSeparator,
+    field_separator: JSON.stringify(config.options.fieldSeparator),
     batch_size: String(config.options.batchSize)
   }
   return Object.entries(ours)

@@ -1,0 +1,144 @@
+// The example workflows (and the README's YAML snippets, and our own CI) only use inputs and
+// outputs that action.yml declares, and always give the required inputs.
+import { describe, expect, it } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { actionYml } from '../helpers/inputs.js'
+import { repoRoot } from '../helpers/shared.js'
+
+interface Step {
+  id?: string
+  uses?: string
+  with?: Record<string, unknown>
+  env?: Record<string, unknown>
+  run?: string
+}
+interface Workflow {
+  on?: unknown
+  jobs: Record<string, { steps?: Step[]; concurrency?: unknown; strategy?: unknown }>
+}
+
+/** A step runs this action when `uses:` is the published ref (…/atlan-lineage-action@ref) or ./ */
+function usesThisAction(uses: string | undefined): boolean {
+  if (!uses) return false
+  const u = uses.trim()
+  return u === './' || u === '.' || /(^|\/)atlan-lineage-action@[\w.-]+$/.test(u)
+}
+
+const requiredInputs = Object.entries(actionYml.inputs)
+  .filter(([, spec]) => spec.required)
+  .map(([name]) => name)
+const inputNames = new Set(Object.keys(actionYml.inputs))
+const outputNames = new Set(Object.keys(actionYml.outputs))
+
+function actionSteps(wf: Workflow): Array<{ job: string; step: Step }> {
+  const out: Array<{ job: string; step: Step }> = []
+  for (const [job, spec] of Object.entries(wf.jobs ?? {}))
+    for (const step of spec.steps ?? []) if (usesThisAction(step.uses)) out.push({ job, step })
+  return out
+}
+
+/** Problems with how a workflow uses the action: unknown inputs, missing required inputs, unknown outputs. */
+function problems(wf: Workflow, text: string): string[] {
+  const found: string[] = []
+  const ids = new Set<string>()
+  for (const { job, step } of actionSteps(wf)) {
+    if (step.id) ids.add(step.id)
+    const given = Object.keys(step.with ?? {})
+    for (const key of given)
+      if (!inputNames.has(key)) found.push(`${job}: input "${key}" is not in action.yml`)
+    for (const req of requiredInputs)
+      if (!given.includes(req)) found.push(`${job}: required input "${req}" is missing`)
+  }
+  // steps.<id>.outputs.<name> of an action step must name a declared output.
+  for (const m of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g))
+    if (ids.has(m[1]) && !outputNames.has(m[2]))
+      found.push(`output "${m[2]}" (steps.${m[1]}) is not in action.yml`)
+  return found
+}
+
+const exampleDir = join(repoRoot, 'examples', 'workflows')
+const examples = readdirSync(exampleDir).filter(f => /\.ya?ml$/.test(f))
+
+describe('examples/workflows', () => {
+  it('has the five documented examples', () => {
+    expect(examples.sort()).toEqual(
+      ['bootstrap-s3.yml', 'dispatch.yml', 'matrix.yml', 'pr-validate.yml', 'push.yml'].sort()
+    )
+  })
+
+  it.each(examples)('%s uses the action with valid inputs and outputs', file => {
+    const text = readFileSync(join(exampleDir, file), 'utf8')
+    const wf = parse(text) as Workflow
+    expect(wf.on).toBeDefined()
+    expect(actionSteps(wf).length).toBeGreaterThan(0)
+    expect(problems(wf, text)).toEqual([])
+  })
+
+  it('the PR example is a dry run with the full history for the base diff', () => {
+    const wf = parse(readFileSync(join(exampleDir, 'pr-validate.yml'), 'utf8')) as Workflow
+    const steps = Object.values(wf.jobs)[0].steps ?? []
+    expect(steps.find(s => s.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth']).toBe(0)
+    expect(actionSteps(wf)[0].step.with).toMatchObject({ dry_run: true, mode: 'create' })
+  })
+
+  it('the matrix example serialises runs per workflow with a concurrency group', () => {
+    const wf = parse(readFileSync(join(exampleDir, 'matrix.yml'), 'utf8')) as Workflow
+    const job = Object.values(wf.jobs)[0]
+    expect(job.strategy).toBeDefined()
+    expect(JSON.stringify(job.concurrency)).toContain('matrix.')
+  })
+
+  it('the S3 bootstrap does not ask the action to upload into the own bucket', () => {
+    const wf = parse(readFileSync(join(exampleDir, 'bootstrap-s3.yml'), 'utf8')) as Workflow
+    for (const { step } of actionSteps(wf)) {
+      expect(step.with?.object_store).toBe('s3')
+      if (step.with?.lineage_file) expect(step.with?.dry_run).toBe(true)
+    }
+  })
+})
+
+describe('usesThisAction', () => {
+  it.each([
+    ['OWNER/atlan-lineage-action@v1', true],
+    ['acme/atlan-lineage-action@0123456789abcdef0123456789abcdef01234567', true],
+    ['./', true],
+    ['actions/checkout@v4', false],
+    ['OWNER/atlan-lineage-action-fork@v1', false],
+    [undefined, false]
+  ])('%s → %s', (uses, expected) => {
+    expect(usesThisAction(uses)).toBe(expected)
+  })
+})
+
+describe('other workflow YAML', () => {
+  it("the README's YAML snippets that use the action are valid", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const blocks = [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map(m => m[1])
+    let checked = 0
+    for (const block of blocks) {
+      const doc = parse(block) as unknown
+      // A full workflow, or a list of steps.
+      const wf: Workflow | undefined =
+        doc && typeof doc === 'object' && 'jobs' in doc
+          ? (doc as Workflow)
+          : Array.isArray(doc)
+            ? { jobs: { snippet: { steps: doc as Step[] } } }
+            : undefined
+      if (!wf || actionSteps(wf).length === 0) continue
+      expect(problems(wf, block)).toEqual([])
+      checked++
+    }
+    expect(checked).toBeGreaterThanOrEqual(2)
+  })
+
+  it('CI runs the action itself (uses: ./) as a dry run in create mode', () => {
+    const text = readFileSync(join(repoRoot, '.github', 'workflows', 'ci.yml'), 'utf8')
+    const wf = parse(text) as Workflow
+    const steps = actionSteps(wf)
+    expect(steps.map(s => s.step.uses)).toContain('./')
+    expect(problems(wf, text)).toEqual([])
+    expect(steps[0].step.with).toMatchObject({ mode: 'create', dry_run: true })
+  })
+})
