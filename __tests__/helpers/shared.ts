@@ -22,6 +22,8 @@ export function describeShared(name: string, fn: () => void): void {
     describe(name, fn)
     return
   }
-  process.stderr.write(`NOTICE: skipping "${name}": ../shared/fixtures/atlan is not present in this clone.\n`)
+  process.stderr.write(
+    `NOTICE: skipping "${name}": ../shared/fixtures/atlan is not present in this clone.\n`
+  )
   describe.skip(name, fn)
 }
