@@ -1,48 +1,13 @@
 import { expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
 import { parseConfig } from '../../src/config/parse.js'
 import { buildWorkflow, redactWorkflow } from '../../src/lineage/workflow.js'
 import { rawInputs } from '../helpers/inputs.js'
-import { describeShared, fixture } from '../helpers/shared.js'
+import { GOLDEN_INPUTS, GOLDEN_STORES, goldenText } from '../helpers/golden.js'
+import { describeShared } from '../helpers/shared.js'
 
-// The settings pyatlan's tests used to produce the golden files (SOURCES.md).
-const goldenInputs = {
-  mode: 'create',
-  prefix: 'text-prefix',
-  object_key: 'test-object-key',
-  input_handling: 'upsert',
-  fail_on_errors: 'true',
-  case_sensitive_match: 'false',
-  field_separator: ',',
-  batch_size: '25'
-}
-const stores = {
-  s3: {
-    object_store: 's3',
-    s3_access_key: 'test-access-key',
-    s3_secret_key: 'test-secret-key',
-    s3_region: 'test-region',
-    s3_bucket: 'test-bucket'
-  },
-  gcs: {
-    object_store: 'gcs',
-    gcs_project_id: 'test-project-id',
-    gcs_service_account_json: 'test-service-account-json',
-    gcs_bucket: 'test-bucket'
-  },
-  adls: {
-    object_store: 'adls',
-    adls_client_id: 'test-client-id',
-    adls_client_secret: 'test-client-secret',
-    adls_tenant_id: 'test-tenant-id',
-    adls_account_name: 'test-account-name',
-    adls_container: 'test-container'
-  }
-} as const
-
-function golden(store: string): unknown {
-  return JSON.parse(readFileSync(fixture(`lineage_builder_${store}.json`), 'utf8'))
-}
+const goldenInputs = GOLDEN_INPUTS
+const stores = GOLDEN_STORES
+const golden = (store: string): unknown => JSON.parse(goldenText(store))
 
 describeShared('workflow builder matches pyatlan byte for byte', () => {
   for (const [store, inputs] of Object.entries(stores)) {
