@@ -4,7 +4,7 @@ import { context } from '@actions/github'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { ConfigError } from './config/errors.js'
-import { readInputs } from './config/inputs.js'
+import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import { redact } from './config/redact.js'
 import type { Config } from './config/types.js'
@@ -60,7 +60,10 @@ export async function run(): Promise<void> {
   }
   let client: AtlanClient | undefined
   try {
-    const config = parseConfig(readInputs())
+    const raw = readInputs()
+    // Known before parsing: a secret pasted into another input must not be echoed by its error.
+    out.secrets = secretValues(raw)
+    const config = parseConfig(raw)
     out.config = config
     out.secrets = config.secrets
     out.writeSummary = config.summary

@@ -155,9 +155,23 @@ describe('malformed 2xx replies', () => {
   })
 
   it('a presigned URL that is not http(s)', async () => {
-    const { client } = makeClient([json(200, { url: 'file:///etc/passwd' })])
+    const bad = () => json(200, { url: 'file:///etc/passwd' })
+    const { client } = makeClient([bad(), bad()])
     const e = (await client.presignUpload('k').catch(x => x)) as AtlanError
     expect(e.kind).toBe('malformed')
+  })
+
+  it('a malformed read is read once more (a cut body), then fails', async () => {
+    const { client, fake } = makeClient([text(200, '{"hits": {"hi'), text(200, '{"hits": {"hi')])
+    const e = (await client.getRun('wf-1-abcde').catch(x => x)) as AtlanError
+    expect(e.kind).toBe('malformed')
+    expect(fake.calls).toHaveLength(2)
+  })
+
+  it('a malformed read that reads well the second time recovers', async () => {
+    const { client, fake } = makeClient([text(200, '{"hits": {"hi'), json(200, envelope([]))])
+    await expect(client.getRun('wf-1-abcde')).resolves.toBeUndefined()
+    expect(fake.calls).toHaveLength(2)
   })
 })
 

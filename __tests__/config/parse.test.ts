@@ -134,6 +134,19 @@ describe('parseConfig rejects bad inputs with one line naming the input', () => 
     for (const secret of SECRET_VALUES) expect(message).not.toContain(secret)
   })
 
+  it('names every bad input at once, field and cross-field problems together', () => {
+    expect(() =>
+      parseConfig(
+        rawInputs({
+          poll_interval: 'soon',
+          mode: 'create',
+          workflow_name: 'csa-lineage-builder-1',
+          lineage_file: 'a.csv'
+        })
+      )
+    ).toThrow(/input "poll_interval".*input "workflow_name"/)
+  })
+
   it('has at least 30 cases', () => expect(bad.length).toBeGreaterThanOrEqual(30))
 
   it('never echoes a malformed secret value', () => {

@@ -232,7 +232,7 @@ export class AtlanClient {
       body: rerunBody(workflowName, namespace),
       schema: rerunResponseSchema,
       retry: 'submit',
-      notFoundHint: `Check workflow_name: this tenant has no workflow named ${workflowName}.`
+      notFoundHint: `Atlan knows no workflow named ${workflowName} any more (it may have been archived), or the tenant no longer serves the legacy workflow API. Check the workflow in the Atlan UI and workflow_name.`
     })
     return { runName: res.metadata?.name ?? undefined }
   }

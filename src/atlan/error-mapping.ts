@@ -18,7 +18,13 @@ export interface RequestContext {
 const MAX_DETAIL = 400
 
 /** Paths every legacy tenant serves; a 404 there means the legacy surface is gone (API §1.1). */
-const LEGACY_PROBES = ['/api/service/workflows/indexsearch', '/api/service/runs/indexsearch']
+// Endpoints every legacy tenant serves, whatever the workflow: a 404 there means the surface is gone.
+const LEGACY_PROBES = [
+  '/api/service/workflows/indexsearch',
+  '/api/service/runs/indexsearch',
+  '/api/service/workflows?submit=true',
+  '/api/service/package-workflows?submit=true'
+]
 
 const TOKEN_HINT =
   'Create a new token in Atlan (Admin → API tokens) and update the secret passed as atlan_api_key.'

@@ -56,6 +56,9 @@ export function parseRetryAfter(
 /** Which failures a normal (idempotent or harmless-to-repeat) request retries. */
 export function retryIdempotent(err: AtlanError, attempt: number, policy: RetryPolicy): boolean {
   if (err.kind === 'permission') return attempt < policy.permissionAttempts
+  // A cut or garbled body (a proxy, a restarting pod) deserves one more read; a reply that is
+  // malformed twice is a real incompatibility.
+  if (err.kind === 'malformed') return attempt < 2
   return err.retryable
 }
 

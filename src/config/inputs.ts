@@ -79,6 +79,11 @@ export function readInputs(
   return raw
 }
 
+/** The non-empty secret values among the inputs, for redaction. */
+export function secretValues(raw: RawInputs): string[] {
+  return SECRET_INPUTS.map(n => raw[n]).filter(v => v && v.trim().length > 0)
+}
+
 /** Masks a secret and, for multi-line ones (a service-account JSON), each of its lines too. */
 export function maskSecret(value: string): void {
   core.setSecret(value)

@@ -12,7 +12,8 @@ import {
   separator,
   workflowName
 } from './fields.js'
-import { SECRET_INPUTS, type InputName, type RawInputs } from './inputs.js'
+import { INPUT_DEFAULTS } from './defaults.js'
+import { SECRET_INPUTS, secretValues, type InputName, type RawInputs } from './inputs.js'
 import type { Config, Credential } from './types.js'
 
 const HOUR = 3_600_000
@@ -206,6 +207,14 @@ export function parseConfig(raw: RawInputs): Config {
       const message = secretSet.has(input) ? 'its value is not valid' : issue.message
       return { input, message }
     })
+    // Check the other inputs' cross-field rules too, with the bad fields at their defaults, so one
+    // run names every problem.
+    const bad = new Set(problems.map(pr => pr.input))
+    const patched = { ...raw }
+    for (const name of bad) patched[name] = INPUT_DEFAULTS[name] ?? ''
+    const retry = schema.safeParse(patched)
+    if (retry.success)
+      problems.push(...crossFieldProblems(retry.data).filter(pr => !bad.has(pr.input)))
     throw new ConfigError(formatProblems(problems), problems[0]?.input)
   }
   const p = result.data
@@ -248,6 +257,6 @@ export function parseConfig(raw: RawInputs): Config {
     dryRun: p.dry_run,
     summary: p.summary,
     warnings: gcsJsonWarnings(p),
-    secrets: SECRET_INPUTS.map(n => raw[n]).filter(v => v && v.trim().length > 0)
+    secrets: secretValues(raw)
   }
 }

@@ -187,11 +187,13 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
         notes
       }
     case 'aborted': {
-      if (config.cancelOnJobCancel) await stopQuietly(deps, runName, 'the job was cancelled')
+      let message =
+        'The job was cancelled; the Atlan run was left running (cancel_on_job_cancel: false).'
+      if (config.cancelOnJobCancel)
+        message = (await stopQuietly(deps, runName, 'the job was cancelled'))
+          ? 'The job was cancelled; the Atlan run was asked to stop.'
+          : 'The job was cancelled, and the request to stop the Atlan run failed (see the warning above); the post step will try again.'
       else saveInFlight(undefined)
-      const message = config.cancelOnJobCancel
-        ? 'The job was cancelled; the Atlan run was asked to stop.'
-        : 'The job was cancelled; the Atlan run was left running (cancel_on_job_cancel: false).'
       return {
         result: { ...withRun, phase: 'Cancelled', failed: true, message },
         storedSettings: stored,
@@ -199,14 +201,15 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
       }
     }
     case 'timeout': {
-      const minutes = formatDuration(config.timeoutMs)
-      if (config.onTimeout === 'cancel') await stopQuietly(deps, runName, 'the timeout passed')
-      else saveInFlight(undefined)
+      const limit = formatDuration(config.timeoutMs)
       const last = follow.last ? ` (last seen ${follow.last.phase})` : ''
-      const message =
-        config.onTimeout === 'cancel'
-          ? `The run did not finish within timeout (${minutes})${last}; it was asked to stop (on_timeout: cancel).`
-          : `The run did not finish within timeout (${minutes})${last}; it is still running in Atlan. Raise timeout, or set on_timeout: warn to pass anyway.`
+      let message = `The run did not finish within timeout (${limit})${last}; it is still running in Atlan. Raise timeout, or set on_timeout: warn to pass anyway.`
+      if (config.onTimeout === 'cancel') {
+        const stopped = await stopQuietly(deps, runName, 'the timeout passed')
+        message = stopped
+          ? `The run did not finish within timeout (${limit})${last}; it was asked to stop (on_timeout: cancel). Raise timeout if the run needs longer.`
+          : `The run did not finish within timeout (${limit})${last}, and the request to stop it failed (see the warning above); it may still be running in Atlan, and the post step will try to stop it again. Raise timeout if the run needs longer.`
+      } else saveInFlight(undefined)
       if (config.onTimeout === 'warn') log.warning(message)
       return {
         result: {
@@ -223,19 +226,22 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
   }
 }
 
+/** True when Atlan accepted the stop (or there was no run to stop). */
 async function stopQuietly(
   deps: LifecycleDeps,
   runName: string | undefined,
   why: string
-): Promise<void> {
-  if (!runName) return
+): Promise<boolean> {
+  if (!runName) return true
   try {
     await deps.api.stopRun(runName)
     deps.log.info(`Asked Atlan to stop run ${runName} because ${why}.`)
     saveInFlight(undefined)
+    return true
   } catch (err) {
     deps.log.warning(
       `Could not stop run ${runName} (${(err as Error).message}); the post step will try again.`
     )
+    return false
   }
 }

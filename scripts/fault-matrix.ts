@@ -1,0 +1,545 @@
+// Fault matrix (issue "Reliability and security proof", item 1): every fault the simulator offers,
+// injected at each stage of the action, each cell one run of the bundled dist/index.js against its
+// own simulator. `runMatrix()` is shared with __tests__/faults/matrix.test.ts; run this file
+// directly (`node --import tsx/esm scripts/fault-matrix.ts`) for the table alone.
+import { fileURLToPath } from 'node:url'
+import { startSimulator, type Fault, type Scenario, type Simulator } from '../sim/server.js'
+import { secretForms } from '../src/config/redact.js'
+import { startAction, type ActionRun } from './action-runner.js'
+
+export const STAGES = [
+  'whoami',
+  'resolve',
+  'presign',
+  'upload',
+  'submit (rerun)',
+  'submit (create)',
+  'poll',
+  'stop'
+] as const
+export type Stage = (typeof STAGES)[number]
+
+export const FAULTS = [
+  '401',
+  '403',
+  '404',
+  '429',
+  '500×2',
+  '502×2',
+  '503×2',
+  '504×2',
+  'reset',
+  'slow',
+  'malformed',
+  'no-answer',
+  'no-answer+lag',
+  'index lag',
+  'legacy'
+] as const
+export type FaultName = (typeof FAULTS)[number]
+
+export const API_KEY = 'fault-matrix-key-5c1e9b'
+const CSV = 'examples/lineage.csv'
+/** Timings: every cell runs with these (design: short, so ~100 runs fit in ~2 minutes). */
+export const TIMING = {
+  requestTimeout: '1s',
+  pollInterval: '1s',
+  indexGrace: '2s',
+  /** Longer than index_grace, shorter than the cell's patience. */
+  indexLagMs: 6000,
+  /** Slow replies: past request_timeout. */
+  slowMs: 1500,
+  /** The stop stage: the run outlives this timeout, so on_timeout: cancel stops it. */
+  stopTimeout: '2s'
+}
+
+const ROUTE: Record<Stage, Fault['route']> = {
+  whoami: 'whoami',
+  resolve: 'workflows.search',
+  presign: 'presign',
+  upload: 'upload',
+  'submit (rerun)': 'rerun',
+  'submit (create)': 'submit',
+  poll: 'runs.search',
+  stop: 'stop'
+}
+
+const SUBMIT_STAGES: readonly Stage[] = ['submit (rerun)', 'submit (create)']
+const NO_INDEX = 'this stage does not read the search index'
+const LEGACY_SERVED = 'served on a tenant without the legacy API (sim/README.md)'
+
+/** Why a cell does not apply, or undefined when it does. */
+export function notApplicable(stage: Stage, fault: FaultName): string | undefined {
+  if ((fault === 'no-answer' || fault === 'no-answer+lag') && !SUBMIT_STAGES.includes(stage))
+    return 'only a submit/rerun stores work the client never hears about'
+  if (fault === 'index lag' && ['whoami', 'presign', 'upload', 'stop'].includes(stage))
+    return NO_INDEX
+  if (fault === 'legacy') {
+    if (stage === 'whoami' || stage === 'presign' || stage === 'upload') return LEGACY_SERVED
+    if (stage === 'stop')
+      return 'the stop follows the final poll at once, so a removal is met by the poll first (poll row)'
+  }
+  return undefined
+}
+
+export interface CellResult {
+  stage: Stage
+  fault: FaultName
+  /** n/a reason, when the cell does not apply. */
+  na?: string
+  outcome: 'recovered' | 'clear error' | 'FAIL' | 'n/a'
+  /** Cause named by the ::error:: line (for clear errors). */
+  cause?: string
+  runsStarted: number
+  submits: number
+  phase?: string
+  code: number | null
+  /** Stop stage: whether the simulator's run was stopped. */
+  stopped?: boolean
+  errorLines: string[]
+  problems: string[]
+  pass: boolean
+  ms: number
+  stdoutTail: string
+}
+
+/** Causes an ::error:: line may name, first match wins (for the table). */
+const CAUSES: Array<[string, RegExp]> = [
+  ['did not confirm submit', /did not confirm the submit/i],
+  ['not in index', /did not appear in Atlan's search index/i],
+  ['timed out', /did not finish within timeout/i],
+  ['legacy', /legacy/i],
+  ['401/token', /\b401\b/],
+  ['403/permission', /\b403\b|permission/i],
+  ['not found', /not found|\b404\b/i],
+  ['rate limited', /rate-limited|\b429\b/i],
+  ['server error', /server error|\b5\d\d\b/i],
+  ['no answer', /did not answer .* within/i],
+  ['unreadable reply', /cannot read/i],
+  ['network', /could not reach|connection/i]
+]
+/** A fix: something the user is told to do. */
+const FIX =
+  /\b(check|create|ask|retry|re-run|rerun|raise|set|report|contact|update|look for|fix|leave|use|remove|pass|give|point|run fewer)\b/i
+
+/**
+ * What the ::error:: line must name for this cell to count as a clear error. Only the action's
+ * own words count: the bracketed context (endpoint, request id, "server said: …") is cut off.
+ */
+function expectedCause(stage: Stage, fault: FaultName): RegExp {
+  if (stage === 'stop') return /did not finish within timeout/
+  const submit = SUBMIT_STAGES.includes(stage)
+  switch (fault) {
+    case '401':
+      return /\b401\b/
+    case '403':
+      return /\b403\b|permission/i
+    case '404':
+      return /\b404\b|not found|legacy/i
+    case '429':
+      return /\b429\b|rate-limited/i
+    case 'reset':
+      return submit ? /did not confirm the submit/ : /connection|could not reach/i
+    case 'slow':
+      return submit ? /did not confirm the submit/ : /did not answer/i
+    case 'malformed':
+      return submit ? /did not confirm the submit/ : /cannot read/i
+    case 'no-answer':
+    case 'no-answer+lag':
+      return /did not confirm the submit/
+    case 'index lag':
+      return stage === 'resolve' ? /not found/i : /search index/i
+    case 'legacy':
+      return /legacy/i
+    default:
+      return submit ? /did not confirm the submit|server error/i : /server error/i
+  }
+}
+
+/** The action's own text of an ::error:: line, without the bracketed request context. */
+export function ownText(line: string): string {
+  return line.replace(/^::error[^:]*::/, '').replace(/ \[(GET|POST|PUT) \/.*$/, '')
+}
+
+interface Plan {
+  scenario: Partial<Scenario>
+  inputs: Record<string, string>
+  /** Faults armed before the action starts. */
+  faults: Fault[]
+  /** Something done once a request of `route` has been seen (and answered). */
+  trigger?: { after: NonNullable<Fault['route']>; act(s: Simulator): void }
+  /** Set-up on the simulator before the action starts. */
+  setup?(s: Simulator): Promise<void>
+  workflow?: string
+}
+
+function faultsFor(stage: Stage, fault: FaultName): Fault[] {
+  const route = ROUTE[stage]
+  switch (fault) {
+    case '401':
+    case '403':
+    case '404':
+      // The real conditions persist (bad token, missing permission, wrong URL).
+      return [{ route, kind: 'status', status: Number(fault) as 401 | 403 | 404, count: -1 }]
+    case '429':
+      return [{ route, kind: 'status', status: 429, retryAfterSeconds: 1, count: 1 }]
+    case '500×2':
+    case '502×2':
+    case '503×2':
+    case '504×2':
+      return [
+        {
+          route,
+          kind: 'status',
+          status: Number(fault.slice(0, 3)) as 500 | 502 | 503 | 504,
+          count: 2
+        }
+      ]
+    case 'reset':
+      // After the work was done: for a submit, the worst case (a run the client never heard of).
+      return [{ route, kind: 'reset', perform: true, count: 1 }]
+    case 'slow':
+      return [{ route, kind: 'slow', delayMs: TIMING.slowMs, count: 1 }]
+    case 'malformed':
+      return [{ route, kind: 'malformed', count: 1 }]
+    case 'no-answer':
+    case 'no-answer+lag':
+      return [{ route, kind: 'store-no-answer', count: 1 }]
+    default:
+      return []
+  }
+}
+
+function plan(stage: Stage, fault: FaultName, s: Simulator): Plan {
+  const common = {
+    atlan_base_url: s.url,
+    atlan_api_key: API_KEY,
+    request_timeout: TIMING.requestTimeout,
+    poll_interval: TIMING.pollInterval,
+    index_grace: TIMING.indexGrace,
+    timeout: '40s'
+  }
+  const p: Plan = { scenario: {}, inputs: common, faults: [] }
+  if (stage === 'submit (create)') {
+    p.inputs = { ...common, mode: 'create', lineage_file: CSV, prefix: 'lineage/sales' }
+  } else {
+    const wf = s.seed({
+      prefix: 'lineage',
+      key: 'orders.csv',
+      runs:
+        fault === 'index lag' && stage === 'resolve' ? [] : [{ phase: 'Succeeded', durationS: 2 }]
+    })
+    p.workflow = wf
+    p.inputs =
+      stage === 'stop'
+        ? { ...common, workflow_name: wf, timeout: TIMING.stopTimeout, on_timeout: 'cancel' }
+        : { ...common, workflow_name: wf, lineage_file: CSV }
+    if (stage === 'stop') p.scenario.runningMs = 60_000
+  }
+
+  const lagNow = (x: Simulator) => x.setScenario({ indexLagMs: TIMING.indexLagMs })
+  const legacyNow = (x: Simulator) => x.setScenario({ legacyRemoved: true })
+  if (stage === 'poll') {
+    // Poll faults must hit the searches after the rerun, not the one before it.
+    const faults = faultsFor(stage, fault)
+    if (fault === 'index lag') p.trigger = { after: 'rerun', act: lagNow }
+    else if (fault === 'legacy') p.trigger = { after: 'rerun', act: legacyNow }
+    else p.trigger = { after: 'rerun', act: x => faults.forEach(f => x.addFault(f)) }
+    return p
+  }
+  p.faults = faultsFor(stage, fault)
+  if (fault === 'no-answer+lag' || (fault === 'index lag' && stage !== 'resolve'))
+    p.scenario.indexLagMs = TIMING.indexLagMs
+  if (fault === 'index lag' && stage === 'resolve') {
+    // The workflow was first run a moment ago (e.g. in the UI): the run, and so the workflow,
+    // is not searchable yet.
+    p.setup = async x => {
+      lagNow(x)
+      const res = await fetch(`${x.url}/api/service/workflows/submit`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          namespace: 'default',
+          resourceKind: 'WorkflowTemplate',
+          resourceName: p.workflow
+        })
+      })
+      if (res.status !== 200) throw new Error(`set-up rerun answered ${res.status}`)
+    }
+  }
+  if (fault === 'legacy') {
+    if (stage === 'resolve' || stage === 'submit (create)') p.scenario.legacyRemoved = true
+    else if (stage === 'submit (rerun)') {
+      // Removed between the run search before the rerun and the rerun itself: whoami sits in
+      // between, slowed (within request_timeout) so the switch lands there.
+      p.faults = [{ route: 'whoami', kind: 'slow', delayMs: 400, count: 1 }]
+      p.trigger = { after: 'whoami', act: legacyNow }
+    }
+  }
+  return p
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+
+async function until(pred: () => boolean, done: () => boolean, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs
+  while (!pred()) {
+    if (done() || Date.now() > end) return false
+    await sleep(5)
+  }
+  return true
+}
+
+function errorLines(stdout: string): string[] {
+  return stdout.split('\n').filter(l => l.startsWith('::error'))
+}
+
+function tail(text: string, lines = 12): string {
+  return text
+    .split('\n')
+    .filter(l => l && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'))
+    .slice(-lines)
+    .join('\n')
+}
+
+export async function runCell(stage: Stage, fault: FaultName): Promise<CellResult> {
+  const na = notApplicable(stage, fault)
+  const blank = {
+    stage,
+    fault,
+    runsStarted: 0,
+    submits: 0,
+    code: null,
+    errorLines: [],
+    problems: [],
+    ms: 0,
+    stdoutTail: ''
+  }
+  if (na) return { ...blank, na, outcome: 'n/a', pass: true }
+
+  const t0 = Date.now()
+  const s = await startSimulator({
+    token: API_KEY,
+    scenario: { pendingMs: 200, runningMs: 600, stopMs: 200 }
+  })
+  try {
+    const p = plan(stage, fault, s)
+    s.setScenario(p.scenario)
+    await p.setup?.(s)
+    const baseRequests = s.requests().length
+    const baseRuns = new Set(s.runs().map(r => r.name))
+    for (const f of p.faults) s.addFault(f)
+
+    const started = startAction({ inputs: p.inputs, timeoutMs: 60_000 })
+    let finished = false
+    const done = started.done.then(r => ((finished = true), r))
+    const problems: string[] = []
+    if (p.trigger) {
+      const { after, act } = p.trigger
+      const seen = await until(
+        () =>
+          s
+            .requests()
+            .slice(baseRequests)
+            .some(q => q.route === after),
+        () => finished
+      )
+      if (seen) act(s)
+      else problems.push(`set-up: no ${after} request was seen, the fault was never injected`)
+    }
+    const run: ActionRun = await done
+
+    const mine = s.requests().slice(baseRequests)
+    const submits = mine.filter(q => q.route === 'submit' || q.route === 'rerun').length
+    const newRuns = s.runs().filter(r => !baseRuns.has(r.name))
+    const errors = errorLines(run.stdout)
+    const phase = run.outputs.phase
+    const result: CellResult = {
+      ...blank,
+      outcome: 'FAIL',
+      pass: false,
+      runsStarted: newRuns.length,
+      submits,
+      phase,
+      code: run.code,
+      errorLines: errors,
+      problems,
+      ms: 0,
+      stdoutTail: tail(run.stdout)
+    }
+
+    // The injected fault must have hit the stage's route (scenario faults excepted).
+    const armed = p.faults.concat(
+      stage === 'poll' && !['index lag', 'legacy'].includes(fault) ? faultsFor(stage, fault) : []
+    )
+    for (const f of armed)
+      if (!mine.some(q => q.route === f.route && q.fault === f.kind))
+        problems.push(`set-up: the ${f.kind} fault never hit ${f.route}`)
+
+    if (run.code === 0 && phase === 'Succeeded') result.outcome = 'recovered'
+    else if (run.code === 1 && errors.length > 0 && phase !== 'Succeeded') {
+      const own = ownText(errors[errors.length - 1])
+      result.cause = CAUSES.find(([, re]) => re.test(own))?.[0] ?? '?'
+      const causeOk = expectedCause(stage, fault).test(own)
+      const fixOk = FIX.test(own)
+      if (causeOk && fixOk) result.outcome = 'clear error'
+      else
+        problems.push(
+          `the ::error:: line ${causeOk ? '' : `does not name the cause (${expectedCause(stage, fault)})`}${!causeOk && !fixOk ? ' and ' : ''}${fixOk ? '' : 'names no fix'}`
+        )
+    } else
+      problems.push(
+        `neither recovered nor a clear error (exit ${run.code}, signal ${run.signal}, phase ${phase})`
+      )
+
+    if (newRuns.length > 1) problems.push(`${newRuns.length} runs started`)
+    if (phase === 'Succeeded') {
+      const r = s.runs().find(x => x.name === run.outputs.run_id)
+      if (r?.phase !== 'Succeeded')
+        problems.push(`phase=Succeeded output, but run ${run.outputs.run_id} is ${r?.phase}`)
+    }
+    if (run.code === 0 && phase !== 'Succeeded')
+      problems.push(`exit 0 with phase=${phase}: a success without a succeeded run`)
+    for (const form of secretForms(API_KEY))
+      if (run.everything.includes(form)) problems.push('the API key leaked')
+
+    if (stage === 'stop') {
+      const r = newRuns[0]
+      result.stopped = r?.stopped ?? false
+      // Either the run was stopped, or the action says so and leaves it to the post step.
+      const handedOver = !!run.state.runInFlight && /post step will try again/.test(run.stdout)
+      const stopFailed = /::warning::Could not stop run/.test(run.stdout)
+      const last = errors.length ? ownText(errors[errors.length - 1]) : ''
+      if (
+        stopFailed &&
+        !result.stopped &&
+        !/could not|not stopped|failed to stop|still running|post step/i.test(last)
+      )
+        problems.push(
+          'the stop failed (see ::warning::), yet the ::error:: line only says the run "was asked to stop"'
+        )
+      if (!result.stopped && !handedOver)
+        problems.push('the run was neither stopped nor handed to the post step')
+      if (
+        ['429', '500×2', '502×2', '503×2', '504×2', 'reset', 'slow'].includes(fault) &&
+        !result.stopped
+      )
+        problems.push('a recoverable fault on stop left the run running')
+      if (result.stopped && /it is still running/.test(run.stdout))
+        problems.push('the run was stopped but the message says it is still running')
+    }
+
+    result.problems = problems
+    result.pass = problems.length === 0 && result.outcome !== 'FAIL'
+    if (!result.pass && result.outcome !== 'FAIL' && problems.length) result.outcome = 'FAIL'
+    result.ms = Date.now() - t0
+    return result
+  } finally {
+    await s.close()
+  }
+}
+
+export interface MatrixOptions {
+  concurrency?: number
+  stages?: readonly Stage[]
+  faults?: readonly FaultName[]
+  onCell?(r: CellResult): void
+}
+
+export async function runMatrix(opts: MatrixOptions = {}): Promise<CellResult[]> {
+  const cells: Array<[Stage, FaultName]> = []
+  for (const st of opts.stages ?? STAGES) for (const f of opts.faults ?? FAULTS) cells.push([st, f])
+  // Slowest cells first, so the tail of the pool is short.
+  const weight = ([st, f]: [Stage, FaultName]) =>
+    (notApplicable(st, f) ? 0 : 1) +
+    (f.includes('lag') || st === 'poll' ? 2 : 0) +
+    (SUBMIT_STAGES.includes(st) ? 1 : 0)
+  const order = [...cells].sort((a, b) => weight(b) - weight(a))
+  const results = new Map<string, CellResult>()
+  let next = 0
+  const worker = async () => {
+    while (next < order.length) {
+      const [st, f] = order[next++]
+      const r = await runCell(st, f)
+      results.set(`${st}|${f}`, r)
+      opts.onCell?.(r)
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker))
+  return cells.map(([st, f]) => results.get(`${st}|${f}`)!)
+}
+
+function short(r: CellResult): string {
+  if (r.outcome === 'n/a') return 'n/a'
+  const mark = r.pass ? '✅' : '❌'
+  const what = r.outcome === 'clear error' ? `error: ${r.cause}` : r.outcome
+  const stop = r.stopped === undefined ? '' : r.stopped ? ' · stopped' : ' · not stopped'
+  return `${mark} ${what} · ${r.runsStarted}r/${r.submits}s · ${r.phase ?? '-'}/${r.code}${stop}`
+}
+
+/** stage × fault, each cell: outcome · runs started/submit requests · phase/exit code. */
+export function renderMatrix(results: readonly CellResult[]): string {
+  const stages = [...new Set(results.map(r => r.stage))]
+  const faults = [...new Set(results.map(r => r.fault))]
+  const get = (st: Stage, f: FaultName) => results.find(r => r.stage === st && r.fault === f)
+  const lines = [
+    `| stage \\ fault | ${faults.join(' | ')} |`,
+    `| --- | ${faults.map(() => '---').join(' | ')} |`,
+    ...stages.map(
+      st =>
+        `| ${st} | ${faults
+          .map(f => {
+            const r = get(st, f)
+            return r ? short(r) : ''
+          })
+          .join(' | ')} |`
+    )
+  ]
+  const na = results.filter(r => r.na)
+  const reasons = [...new Set(na.map(r => r.na!))].map(
+    why =>
+      `- n/a: ${why} (${na
+        .filter(r => r.na === why)
+        .map(r => `${r.stage} × ${r.fault}`)
+        .join(', ')})`
+  )
+  const failed = results.filter(r => !r.pass)
+  const failures = failed.map(
+    r =>
+      `- ❌ ${r.stage} × ${r.fault}: ${r.problems.join('; ')}\n  ${r.errorLines.join('\n  ') || '(no ::error:: line)'}\n` +
+      r.stdoutTail
+        .split('\n')
+        .map(l => `    ${l}`)
+        .join('\n')
+  )
+  const ran = results.filter(r => !r.na)
+  return [
+    '### Fault matrix',
+    '',
+    'Cell: outcome · runs started (r) / submit+rerun requests (s) · final phase / exit code.',
+    `Timings: request_timeout ${TIMING.requestTimeout}, poll_interval ${TIMING.pollInterval}, index_grace ${TIMING.indexGrace}, index lag ${TIMING.indexLagMs} ms, slow ${TIMING.slowMs} ms; 401/403/404 persistent, 5xx twice, 429 (Retry-After 1 s), reset (after the work), slow and malformed once.`,
+    '',
+    ...lines,
+    '',
+    `${ran.filter(r => r.pass).length}/${ran.length} cells pass (${na.length} n/a).`,
+    ...reasons,
+    ...(failures.length ? ['', 'Failures:', ...failures] : [])
+  ].join('\n')
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now()
+  const only = process.argv.slice(2)
+  const results = await runMatrix({
+    stages: only.length ? STAGES.filter(s => only.includes(s)) : STAGES,
+    onCell: r => {
+      if (!r.na)
+        process.stderr.write(`${r.pass ? 'ok  ' : 'FAIL'} ${r.stage} × ${r.fault} (${r.ms} ms)\n`)
+    }
+  })
+  console.log(renderMatrix(results))
+  console.log(`\n${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  process.exitCode = results.every(r => r.pass) ? 0 : 1
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main()
