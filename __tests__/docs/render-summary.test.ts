@@ -52,7 +52,8 @@ describe('the demo flow', () => {
     expect(html).toMatch(
       /<h2[^>]*>✅ Atlan Lineage Builder csa-lineage-builder-\d+: Succeeded<\/h2>/
     )
-    expect(html).toContain('<td><strong>Workflow</strong></td>')
+    expect(html).toContain('<th><strong>Workflow</strong></th>')
+    expect(html).toContain('<td><strong>Phase</strong></td>')
     expect(html).toContain('<th>Change</th>')
     expect(summary).toMatch(/\*\*2 added, 1 removed, 1 changed\*\*/)
     expect(html).toContain('<pre class="mermaid">flowchart LR')
