@@ -39,7 +39,7 @@ function repoWithTwoCommits(base: string[], head: string[]) {
 }
 
 function prEvent(dir: string, baseSha: string, headSha: string): Record<string, string> {
-  const path = join(dir, '..', `event-${Date.now()}-${Math.random()}.json`)
+  const path = join(dir, '.git', 'event.json')
   writeFileSync(
     path,
     JSON.stringify({ pull_request: { number: 7, base: { sha: baseSha }, head: { sha: headSha } } })

@@ -1,5 +1,6 @@
 // Lineage CSVs written for a test, in a temporary workspace.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { afterAll } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -33,8 +34,16 @@ export function row(
   return cells.join(',')
 }
 
+const made: string[] = []
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A temporary workspace folder, removed after the test file. */
 export function workspace(): string {
-  return mkdtempSync(join(tmpdir(), 'lineage-ws-'))
+  const dir = mkdtempSync(join(tmpdir(), 'lineage-ws-'))
+  made.push(dir)
+  return dir
 }
 
 /** Writes `lines` (header first) as `name` in `dir`; returns the relative path. */
