@@ -139,6 +139,36 @@ describe('rerun', () => {
   })
 })
 
+describe('submit faults', () => {
+  it('a rerun answered 503: no run appeared, so it is sent once more, and one run follows', async () => {
+    const s = await sim()
+    const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+    s.objects().set('p/k.csv', csvBytes())
+    s.addFault({ route: 'rerun', kind: 'status', status: 503 })
+    const r = await runAction({ inputs: inputsFor(s, { workflow_name: wf, index_grace: '2s' }) })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(s.requests().filter(q => q.route === 'rerun')).toHaveLength(2)
+    expect(
+      s
+        .runs()
+        .filter(x => x.workflow === wf && x.startedAt > new Date(Date.now() - 60_000).toISOString())
+    ).toHaveLength(1)
+    expect(r.stdout).toContain('submitting once more')
+  })
+
+  it('a rerun that was taken but answered 503: the search finds the run, nothing is resent', async () => {
+    const s = await sim()
+    const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+    s.objects().set('p/k.csv', csvBytes())
+    s.addFault({ route: 'rerun', kind: 'status', status: 503, perform: true })
+    const r = await runAction({ inputs: inputsFor(s, { workflow_name: wf, index_grace: '5s' }) })
+    expect(r.code).toBe(0)
+    expect(s.requests().filter(q => q.route === 'rerun')).toHaveLength(1)
+    expect(r.stdout).toContain('The submit did land')
+  })
+})
+
 describe('create', () => {
   it('on the tenant store: uploads, submits the pyatlan-shaped workflow once, follows it', async () => {
     const s = await sim()

@@ -72,6 +72,34 @@ describe('startRun', () => {
     expect(api.calls.filter(c => c.startsWith('runsOf')).length).toBeGreaterThan(2)
   })
 
+  it('after a 503 and a search that finds no run, the submit is sent once more (and only once)', async () => {
+    const api = fakeApi()
+    let n = 0
+    api.rerun = async w => {
+      api.calls.push(`rerun ${w}`)
+      n++
+      throw Object.assign(unknownOutcome(), { status: 503 })
+    }
+    const { d, lines } = deps(api)
+    await expect(
+      startRun(d, rerunTarget, { idempotent: true, graceMs: 5000 })
+    ).rejects.toBeInstanceOf(SubmitUnconfirmedError)
+    expect(n).toBe(2)
+    expect(lines.join('\n')).toMatch(/503 Service Unavailable.*submitting once more/)
+  })
+
+  it('a 503 followed by a good submit recovers with one run', async () => {
+    const api = fakeApi()
+    let n = 0
+    api.rerun = async w => {
+      api.calls.push(`rerun ${w}`)
+      if (++n === 1) throw Object.assign(unknownOutcome(), { status: 503 })
+      return { runName: `${w}-ok123` }
+    }
+    const s = await startRun(deps(api).d, rerunTarget, { idempotent: true, graceMs: 5000 })
+    expect(s.runName).toBe(`${WF}-ok123`)
+  })
+
   it('other submit errors propagate untouched', async () => {
     const api = fakeApi({ rerun: async () => Promise.reject(new Error('401 token invalid')) })
     await expect(

@@ -23,6 +23,10 @@ export class SubmitUnconfirmedError extends Error {
   override readonly name = 'SubmitUnconfirmedError'
 }
 
+function statusOf(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null ? (err as { status?: number }).status : undefined
+}
+
 function isUnknownOutcome(err: unknown): boolean {
   return (
     typeof err === 'object' &&
@@ -72,26 +76,36 @@ export async function startRun(
     }
   }
 
-  try {
-    if (target.kind === 'rerun') {
-      const { runName } = await api.rerun(workflowName, target.workflow.namespace)
-      return { workflowName, runName, attached: false, earlierRuns }
+  // At most two submits, and the second only after a 503 (the server says it did not take the
+  // request) and a search over index_grace that found no new run.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (target.kind === 'rerun') {
+        const { runName } = await api.rerun(workflowName, target.workflow.namespace)
+        return { workflowName, runName, attached: false, earlierRuns }
+      }
+      const { workflowName: created } = await api.submitWorkflow(target.doc)
+      return { workflowName: created || workflowName, attached: false, earlierRuns }
+    } catch (err) {
+      if (!isUnknownOutcome(err)) throw err
+      log.warning(
+        `Atlan did not confirm the submit (${(err as Error).message}). Looking for the run before doing anything else.`
+      )
+      const landed = await findLandedRun(deps, workflowName, before, opts.graceMs)
+      if (landed) {
+        log.info(`The submit did land: following run ${landed.name}.`)
+        return { workflowName, runName: landed.name, attached: false, earlierRuns }
+      }
+      if (attempt === 1 && statusOf(err) === 503) {
+        log.warning(
+          'Atlan answered 503 Service Unavailable (it did not take the submit) and no new run appeared within index_grace: submitting once more.'
+        )
+        continue
+      }
+      throw new SubmitUnconfirmedError(
+        `Atlan did not confirm the submit of ${workflowName} and no new run appeared within index_grace. ` +
+          'The action does not resubmit, to avoid starting two runs: check the workflow in the Atlan UI, then rerun this job if no run started.'
+      )
     }
-    const { workflowName: created } = await api.submitWorkflow(target.doc)
-    return { workflowName: created || workflowName, attached: false, earlierRuns }
-  } catch (err) {
-    if (!isUnknownOutcome(err)) throw err
-    log.warning(
-      `Atlan did not confirm the submit (${(err as Error).message}). Looking for the run before doing anything else.`
-    )
-    const landed = await findLandedRun(deps, workflowName, before, opts.graceMs)
-    if (landed) {
-      log.info(`The submit did land: following run ${landed.name}.`)
-      return { workflowName, runName: landed.name, attached: false, earlierRuns }
-    }
-    throw new SubmitUnconfirmedError(
-      `Atlan did not confirm the submit of ${workflowName} and no new run appeared within index_grace. ` +
-        'The action does not resubmit, to avoid starting two runs: check the workflow in the Atlan UI, then rerun this job if no run started.'
-    )
   }
 }
