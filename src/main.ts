@@ -69,13 +69,12 @@ export async function run(): Promise<void> {
     out.writeSummary = config.summary
     for (const w of config.warnings) core.warning(w)
     out.checks = checkReporter(config)
-    const startCheck = (detailsUrl?: string, externalId?: string) =>
+    const startCheck = (detailsUrl?: string) =>
       out
         .checks!.start({
           name: config.checkName,
           headSha: headSha(),
           detailsUrl,
-          externalId,
           title: 'Atlan Lineage Builder is running',
           summary: 'The Lineage Builder run is in progress.'
         })
@@ -167,8 +166,17 @@ export async function run(): Promise<void> {
         random: Math.random,
         log: { info: core.info, warning: core.warning, debug: core.debug },
         signal: cancel.signal,
+        // The check run appears as soon as the target is known, then points at the run.
         onTarget: async t => {
-          if (out.checks) await startCheck(t.runUrl, t.runName)
+          if (out.checks) await startCheck(`${config.baseUrl}/workflows/profile/${t.workflowName}`)
+        },
+        onRun: async t => {
+          await out.checks?.update({
+            title: 'Atlan Lineage Builder is running',
+            summary: `Following run [${t.runName}](${t.runUrl}) of ${t.workflowName}.`,
+            detailsUrl: t.runUrl,
+            externalId: t.runName
+          })
         }
       },
       config

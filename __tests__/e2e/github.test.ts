@@ -63,7 +63,21 @@ describe('check run', () => {
       external_id: r.outputs.run_id,
       details_url: r.outputs.run_url
     })
-    expect(check.history[0]).toMatchObject({ status: 'in_progress' })
+    expect(check.history[0]).toMatchObject({ method: 'POST', status: 'in_progress' })
+    // Created when the target was known (pointing at the workflow), then pointed at the run.
+    const bodies = gh
+      .requests()
+      .filter(q => q.route.startsWith('checks/'))
+      .map(q => q.body as Record<string, unknown>)
+    expect(bodies[0]).toMatchObject({
+      status: 'in_progress',
+      details_url: `${s.url}/workflows/profile/${wf}`
+    })
+    expect(bodies[1]).toMatchObject({
+      details_url: r.outputs.run_url,
+      external_id: r.outputs.run_id
+    })
+    expect(bodies.at(-1)).toMatchObject({ status: 'completed', conclusion: 'success' })
     expect(check.output.summary).toContain('✅ Succeeded')
     expect(check.output.summary).not.toContain('```mermaid')
     expect(r.outputs.check_run_id).toBe(String(check.id))

@@ -18,8 +18,10 @@ export interface LifecycleDeps {
   log: { info(m: string): void; warning(m: string): void; debug(m: string): void }
   /** Aborted when the job is cancelled (SIGINT/SIGTERM). */
   signal: AbortSignal
-  /** Called once the target is known (the check run starts then). */
-  onTarget?(t: { workflowName: string; runName?: string; runUrl?: string }): Promise<void>
+  /** Called once the workflow to run is known, before anything is uploaded or submitted. */
+  onTarget?(t: { workflowName: string }): Promise<void>
+  /** Called once the run's name is known (at once after a rerun, at the first poll after a create). */
+  onRun?(t: { workflowName: string; runName: string; runUrl: string }): Promise<void>
 }
 
 export interface LifecycleOutcome {
@@ -94,6 +96,8 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
     }
   }
 
+  await deps.onTarget?.({ workflowName })
+
   if (config.lineageFile) {
     if (target.storage.kind !== 'tenant') throw uploadRefusal(target, config.lineageFile)
     const url = await api.presignUpload(target.storage.key)
@@ -120,11 +124,12 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
   })
   const runUrl = (name?: string) => (name ? api.runUrl(started.workflowName, name) : undefined)
   saveInFlight({ workflowName: started.workflowName, runName: started.runName })
-  await deps.onTarget?.({
-    workflowName: started.workflowName,
-    runName: started.runName,
-    runUrl: runUrl(started.runName)
-  })
+  if (started.runName)
+    await deps.onRun?.({
+      workflowName: started.workflowName,
+      runName: started.runName,
+      runUrl: api.runUrl(started.workflowName, started.runName)
+    })
   const base = { workflowName: started.workflowName, runUrl: runUrl(started.runName) }
 
   if (!config.wait) {
@@ -154,7 +159,13 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
         )
         if (fresh) {
           runName = fresh.name
-          log.info(`Following the run at ${api.runUrl(started.workflowName, fresh.name)}`)
+          const url = api.runUrl(started.workflowName, fresh.name)
+          log.info(`Following the run at ${url}`)
+          await deps.onRun?.({
+            workflowName: started.workflowName,
+            runName: fresh.name,
+            runUrl: url
+          })
         }
         return fresh
       }
