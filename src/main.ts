@@ -8,46 +8,75 @@ import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import { redact } from './config/redact.js'
 import type { Config } from './config/types.js'
-import { markDone, skipKey, wasDone } from './github/cache.js'
-import { CheckRunReporter, headSha } from './github/checks.js'
-import { createOctokit } from './github/octokit.js'
-import { checkLineageFile, type CsvCheck } from './lineage/check.js'
+import { markDone, wasDone } from './github/cache.js'
+import { checkLineageFile, csvCounts, csvProblem, locateLineageFile } from './lineage/check.js'
 import { annotate } from './report/annotations.js'
+import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
-import type { ActionResult } from './report/result.js'
 import { sleep } from './run/clock.js'
 import { runLifecycle } from './run/lifecycle.js'
+import { cancelOnSignals } from './run/signals.js'
+import { skipKeyFor } from './run/skip.js'
 import { VERSION } from './version.js'
 
-/** Stops the remote run on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
-function cancelOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController()
-  const handler = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) return
-    core.info(`Received ${sig}: the job is being cancelled.`)
-    controller.abort()
-  }
-  process.on('SIGINT', handler)
-  process.on('SIGTERM', handler)
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', handler)
-      process.off('SIGTERM', handler)
-    }
-  }
-}
+const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 
-function checkReporter(config: Config): CheckRunReporter | undefined {
-  if (!config.checkRun || !config.githubToken) return undefined
-  const { owner, repo } = context.repo
-  return new CheckRunReporter({ octokit: createOctokit(config.githubToken), owner, repo })
-}
-
-function validationFailure(csv: CsvCheck): string {
+/** Step 2: validate the CSV (and preview it). The file's sha256, or false when the step stops here. */
+async function validateStep(config: Config, out: PublishInput): Promise<string | false> {
+  const csv = await checkLineageFile(config, {
+    workspace: workspace(),
+    eventName: context.eventName,
+    payload: context.payload
+  })
   const v = csv.validation
-  if (v.fatal) return `${csv.file}: ${v.fatal}`
-  return `${csv.file} has ${v.counts.error} error(s) in ${v.rowsWithErrors} row(s) (see the annotations and the job summary). Fix them, or set fail_on_errors: false to run anyway.`
+  Object.assign(out, {
+    validation: v,
+    csvFile: csv.file,
+    preview: csv.preview(true),
+    checkPreview: csv.preview(false)
+  })
+  out.result = { ...out.result, ...csvCounts(csv) }
+  annotate(v.findings, csv.file, v.counts)
+  core.info(
+    `Checked ${v.rowsChecked} rows of ${csv.file}: ${v.counts.error} errors, ${v.counts.warning} warnings.`
+  )
+  const problem = csvProblem(csv)
+  if (problem && (problem.fatal || config.options.failOnErrors)) {
+    const message = problem.fatal
+      ? problem.text
+      : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
+    out.result = { ...out.result, phase: 'Invalid', failed: true, message }
+    return false
+  }
+  if (problem) core.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
+  return v.sha256
+}
+
+/** Steps 4–11, with the check run following the target and the run. */
+async function atlanStep(
+  config: Config,
+  out: PublishInput,
+  signal: AbortSignal,
+  client: AtlanClient
+): Promise<void> {
+  const outcome = await runLifecycle(
+    {
+      api: client,
+      now: Date.now,
+      sleep,
+      random: Math.random,
+      log: { info: core.info, warning: core.warning, debug: core.debug },
+      signal,
+      onTarget: t =>
+        out.checks?.begin(`${config.baseUrl}/workflows/profile/${t.workflowName}`) ??
+        Promise.resolve(),
+      onRun: t => out.checks?.pointAt(t) ?? Promise.resolve()
+    },
+    config
+  )
+  out.result = { ...out.result, ...outcome.result }
+  out.storedSettings = outcome.storedSettings
+  out.notes!.push(...outcome.notes)
 }
 
 export async function run(): Promise<void> {
@@ -60,92 +89,38 @@ export async function run(): Promise<void> {
   }
   let client: AtlanClient | undefined
   try {
+    // 1. Inputs. Secrets are known before parsing, so even an input error cannot echo one.
     const raw = readInputs()
-    // Known before parsing: a secret pasted into another input must not be echoed by its error.
     out.secrets = secretValues(raw)
     const config = parseConfig(raw)
-    out.config = config
-    out.secrets = config.secrets
-    out.writeSummary = config.summary
+    Object.assign(out, {
+      config,
+      secrets: config.secrets,
+      writeSummary: config.summary,
+      checks: CheckRunSession.for(config)
+    })
     for (const w of config.warnings) core.warning(w)
-    out.checks = checkReporter(config)
-    const startCheck = (detailsUrl?: string) =>
-      out
-        .checks!.start({
-          name: config.checkName,
-          headSha: headSha(),
-          detailsUrl,
-          title: 'Atlan Lineage Builder is running',
-          summary: 'The Lineage Builder run is in progress.'
-        })
-        .then(() => undefined)
-    out.startCheck = async () => {
-      if (out.checks && out.checks.id === undefined && out.checks.enabled) await startCheck()
-    }
 
     // 2. Validate the CSV before any network call.
-    let csv: CsvCheck | undefined
+    let csvSha: string | undefined
     if (config.lineageFile && config.validate) {
-      csv = await checkLineageFile(config, {
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        eventName: context.eventName,
-        payload: context.payload
-      })
-      const v = csv.validation
-      out.validation = v
-      out.csvFile = csv.file
-      out.preview = csv.preview(true)
-      out.checkPreview = csv.preview(false)
-      const edges = csv.diff?.counts
-      const counts: Partial<ActionResult> = {
-        rowsChecked: v.rowsChecked,
-        rowsWithErrors: v.rowsWithErrors,
-        edgesAdded: edges?.added,
-        edgesRemoved: edges?.removed,
-        edgesChanged: edges?.changed
-      }
-      out.result = { ...out.result, ...counts }
-      annotate(v.findings, csv.file, v.counts)
-      core.info(
-        `Checked ${v.rowsChecked} rows of ${csv.file}: ${v.counts.error} errors, ${v.counts.warning} warnings.`
-      )
-      if (v.fatal || v.counts.error > 0) {
-        if (config.options.failOnErrors || v.fatal) {
-          out.result = {
-            ...out.result,
-            phase: 'Invalid',
-            failed: true,
-            message: validationFailure(csv)
-          }
-          return
-        }
-        core.warning(
-          `${validationFailure(csv).split(' Fix them')[0]}; running anyway because fail_on_errors is false.`
-        )
-      }
+      const sha = await validateStep(config, out)
+      if (sha === false) return
+      csvSha = sha
     }
 
     // 3. Skip when nothing changed since the last successful run.
     let cacheKey: string | undefined
-    if (config.skipUnchanged && csv) {
-      cacheKey = skipKey({
-        csvSha256: csv.validation.sha256,
-        settings: {
-          ...config.options,
-          mode: config.mode,
-          workflow: config.workflowName ?? '',
-          prefix: config.prefix ?? '',
-          key: config.objectKey ?? ''
-        }
-      })
+    if (config.skipUnchanged && config.lineageFile) {
+      cacheKey = await skipKeyFor(
+        config,
+        locateLineageFile(config.lineageFile, workspace()).absolute,
+        csvSha
+      )
       if (await wasDone(cacheKey)) {
-        out.result = {
-          ...out.result,
-          phase: 'Skipped',
-          failed: false,
-          message: `${csv.file} and the settings are unchanged since the last successful run (skip_unchanged: true).`
-        }
-        core.info(out.result.message!)
+        const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
+        out.result = { ...out.result, phase: 'Skipped', failed: false, message }
+        core.info(message)
         return
       }
     }
@@ -158,33 +133,8 @@ export async function run(): Promise<void> {
       requestTimeoutMs: config.requestTimeoutMs,
       deadline: Date.now() + config.timeoutMs + config.indexGraceMs + 5 * 60_000
     })
-    const outcome = await runLifecycle(
-      {
-        api: client,
-        now: Date.now,
-        sleep,
-        random: Math.random,
-        log: { info: core.info, warning: core.warning, debug: core.debug },
-        signal: cancel.signal,
-        // The check run appears as soon as the target is known, then points at the run.
-        onTarget: async t => {
-          if (out.checks) await startCheck(`${config.baseUrl}/workflows/profile/${t.workflowName}`)
-        },
-        onRun: async t => {
-          await out.checks?.update({
-            title: 'Atlan Lineage Builder is running',
-            summary: `Following run [${t.runName}](${t.runUrl}) of ${t.workflowName}.`,
-            detailsUrl: t.runUrl,
-            externalId: t.runName
-          })
-        }
-      },
-      config
-    )
-    out.result = { ...out.result, ...outcome.result }
-    out.storedSettings = outcome.storedSettings
-    out.notes!.push(...outcome.notes)
-    if (cacheKey && outcome.result.phase === 'Succeeded') await markDone(cacheKey)
+    await atlanStep(config, out, cancel.signal, client)
+    if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)
     const phase = err instanceof ConfigError || !out.config ? 'Invalid' : 'Error'
@@ -197,6 +147,7 @@ export async function run(): Promise<void> {
     if (!(err instanceof ConfigError))
       core.debug(redact(String((err as Error)?.stack ?? err), out.secrets))
   } finally {
+    // 12. Report, whatever happened above.
     cancel.dispose()
     try {
       await publish(out)

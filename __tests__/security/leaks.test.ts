@@ -157,7 +157,7 @@ describe('secret leak scan (ACTIONS_STEP_DEBUG=true)', () => {
   it('server error on the rerun (outcome unknown, debug stack traces)', async () => {
     const s = await atlan()
     const wf = s.seed({ prefix: 'p', key: 'k.csv' })
-    s.addFault({ route: 'rerun', kind: 'status', status: 503 })
+    s.addFault({ route: 'rerun', kind: 'status', status: 502 })
     const run = await runAction({
       inputs: base(s.url, { workflow_name: wf, index_grace: '2s' }),
       env: DEBUG_ENV

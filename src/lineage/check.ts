@@ -77,3 +77,26 @@ export async function checkLineageFile(config: Config, event: EventInfo): Promis
     preview: mermaid => renderPreviewMarkdown(graph, diff, { mermaid, file, baseNote })
   }
 }
+
+/** Step outputs the check gives: row counts and, with a base version, edge counts. */
+export function csvCounts(csv: CsvCheck) {
+  const edges = csv.diff?.counts
+  return {
+    rowsChecked: csv.validation.rowsChecked,
+    rowsWithErrors: csv.validation.rowsWithErrors,
+    edgesAdded: edges?.added,
+    edgesRemoved: edges?.removed,
+    edgesChanged: edges?.changed
+  }
+}
+
+/** What is wrong with the file, in one sentence without the fix; undefined when nothing is. */
+export function csvProblem(csv: CsvCheck): { text: string; fatal: boolean } | undefined {
+  const v = csv.validation
+  if (v.fatal) return { text: `${csv.file}: ${v.fatal}`, fatal: true }
+  if (v.counts.error === 0) return undefined
+  return {
+    text: `${csv.file} has ${v.counts.error} error(s) in ${v.rowsWithErrors} row(s) (see the annotations and the job summary)`,
+    fatal: false
+  }
+}

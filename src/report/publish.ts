@@ -2,7 +2,8 @@
 // check run. A failure to write one surface never hides the others.
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
-import type { CheckAnnotation, CheckRunReporter } from '../github/checks.js'
+import type { CheckAnnotation } from '../github/checks.js'
+import type { CheckRunSession } from './check-run.js'
 import type { Finding } from '../lineage/csv-types.js'
 import { conclusionOf } from './conclusion.js'
 import { writeOutputs } from './outputs.js'
@@ -13,9 +14,7 @@ export interface PublishInput extends ReportInput {
   writeSummary: boolean
   /** The same preview without Mermaid, for the check run. */
   checkPreview?: string
-  checks?: CheckRunReporter
-  /** Started lazily when the run never reached the point where it starts. */
-  startCheck?: () => Promise<void>
+  checks?: CheckRunSession
   csvFile?: string
 }
 
@@ -33,7 +32,8 @@ function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotat
 
 export async function publish(input: PublishInput): Promise<void> {
   const { secrets } = input
-  if (input.checks) await input.startCheck?.()
+  // A step that ended before its target was known still gets its check run.
+  await input.checks?.begin()
   const result = { ...input.result, checkRunId: input.checks?.id ?? input.result.checkRunId }
   writeOutputs(result, secrets)
 
