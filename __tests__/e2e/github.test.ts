@@ -207,6 +207,22 @@ describe('skip_unchanged', () => {
     expect(submits(s)).toBe(2)
   })
 
+  it('with validate: false the key comes from hashing the file, and a repeat is skipped', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
+    const inputs = {
+      workflow_name: wf,
+      lineage_file: file,
+      skip_unchanged: 'true',
+      check_run: 'false',
+      validate: 'false'
+    }
+    expect((await runWith(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    expect((await runWith(s, dir, inputs)).outputs.phase).toBe('Skipped')
+    expect(submits(s)).toBe(1)
+  })
+
   it('no cache service: a warning, and the run goes ahead', async () => {
     const s = await sim()
     const dir = workspace()
