@@ -6,17 +6,10 @@ import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { AtlanClient } from '../../src/atlan/client.js'
 import { AtlanError } from '../../src/atlan/errors.js'
+import { setEnv, withoutProxy } from '../helpers/env.js'
 import { API_KEY, MemoryLog } from './fakes.js'
 
-const PROXY_VARS = [
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy'
-]
-const savedEnv: Record<string, string | undefined> = {}
+let restoreEnv: () => void
 
 let tenant: http.Server
 let tenantUrl: string
@@ -37,7 +30,7 @@ function listen(server: http.Server): Promise<string> {
 }
 
 beforeAll(async () => {
-  for (const v of PROXY_VARS) savedEnv[v] = process.env[v]
+  restoreEnv = setEnv(withoutProxy())
 
   tenant = http.createServer((req, res) => {
     tenantHits.push(`${req.method} ${req.url}`)
@@ -91,7 +84,7 @@ beforeAll(async () => {
 })
 
 beforeEach(() => {
-  for (const v of PROXY_VARS) delete process.env[v]
+  setEnv(withoutProxy())
   proxied = []
   tenantHits = []
 })
@@ -107,10 +100,7 @@ afterAll(async () => {
     server.closeAllConnections()
     await new Promise(resolve => server.close(resolve))
   }
-  for (const v of PROXY_VARS) {
-    if (savedEnv[v] === undefined) delete process.env[v]
-    else process.env[v] = savedEnv[v]
-  }
+  restoreEnv()
 })
 
 /** Built after the environment is set: EnvHttpProxyAgent reads it at construction. */

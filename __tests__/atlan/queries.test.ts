@@ -1,10 +1,10 @@
-// The exact request bodies of API §3.3-3.8 and §3.13, key order included, as the client sends them.
+// The exact request bodies of API §3.3-3.8 and §3.13, key order included, as the client sends them:
+// the same JSON text as pyatlan's bodies in ../helpers/pyatlan-bodies.ts.
 import { describe, expect, it } from '@jest/globals'
+import { pyatlan } from '../helpers/pyatlan-bodies.js'
 import { BASE, envelope, json, makeClient, runHit } from './fakes.js'
 
-const DEFAULT_SORT = [
-  { 'metadata.creationTimestamp': { order: 'desc', nested: { path: 'metadata' } } }
-]
+const WF = 'csa-lineage-builder-1714638976'
 
 /** Same JSON text: checks values and key order. */
 function expectExactBody(actual: unknown, expected: unknown): void {
@@ -17,97 +17,27 @@ describe('index-search bodies', () => {
     await client.findLatestWorkflow()
     expect(fake.calls[0].url).toBe(`${BASE}/api/service/workflows/indexsearch`)
     expect(fake.calls[0].method).toBe('POST')
-    expectExactBody(fake.calls[0].body, {
-      from: 0,
-      size: 10,
-      track_total_hits: true,
-      query: {
-        bool: {
-          filter: [
-            {
-              nested: {
-                path: 'metadata',
-                query: {
-                  regexp: {
-                    'metadata.name.keyword': { value: 'csa[-]lineage[-]builder[-][0-9]{10}' }
-                  }
-                }
-              }
-            }
-          ]
-        }
-      },
-      sort: DEFAULT_SORT
-    })
+    expectExactBody(fake.calls[0].body, pyatlan.findByType('csa-lineage-builder'))
   })
 
   it('findWorkflow sends the §3.5 nested term body', async () => {
     const { client, fake } = makeClient([json(200, envelope([]))])
-    expect(await client.findWorkflow('csa-lineage-builder-1714638976')).toBeUndefined()
+    expect(await client.findWorkflow(WF)).toBeUndefined()
     expect(fake.calls[0].url).toBe(`${BASE}/api/service/workflows/indexsearch`)
-    expectExactBody(fake.calls[0].body, {
-      from: 0,
-      size: 1,
-      track_total_hits: true,
-      query: {
-        bool: {
-          filter: [
-            {
-              nested: {
-                path: 'metadata',
-                query: {
-                  bool: {
-                    must: [
-                      {
-                        term: {
-                          'metadata.name.keyword': { value: 'csa-lineage-builder-1714638976' }
-                        }
-                      }
-                    ]
-                  }
-                }
-              }
-            }
-          ]
-        }
-      },
-      sort: DEFAULT_SORT
-    })
+    expectExactBody(fake.calls[0].body, pyatlan.findById(WF))
   })
 
   it('latestRun sends exactly the §3.6 body', async () => {
     const { client, fake } = makeClient([json(200, envelope([]))])
-    await client.latestRun('csa-lineage-builder-1714638976')
+    await client.latestRun(WF)
     expect(fake.calls[0].url).toBe(`${BASE}/api/service/runs/indexsearch`)
-    expect(JSON.stringify(fake.calls[0].body)).toBe(
-      '{"from":0,"size":1,"track_total_hits":true,' +
-        '"query":{"bool":{"filter":[{"nested":{"path":"spec",' +
-        '"query":{"term":{"spec.workflowTemplateRef.name.keyword":{"value":"csa-lineage-builder-1714638976"}}}}}]}},' +
-        '"sort":[{"status.startedAt":{"order":"desc"}}]}'
-    )
+    expectExactBody(fake.calls[0].body, pyatlan.latestRun(WF))
   })
 
   it('currentRun sends the §3.7 body (size 50, default sort)', async () => {
     const { client, fake } = makeClient([json(200, envelope([]))])
     await client.currentRun('wf-1')
-    expectExactBody(fake.calls[0].body, {
-      from: 0,
-      size: 50,
-      track_total_hits: true,
-      query: {
-        bool: {
-          filter: [
-            {
-              nested: {
-                path: 'spec',
-                query: { term: { 'spec.workflowTemplateRef.name.keyword': { value: 'wf-1' } } }
-              }
-            }
-          ]
-        }
-      },
-      sort: DEFAULT_SORT
-    })
+    expectExactBody(fake.calls[0].body, pyatlan.currentRun('wf-1'))
   })
 
   it('runsOf uses the §3.7 filter with the requested size', async () => {
@@ -119,11 +49,7 @@ describe('index-search bodies', () => {
   it('getRun sends exactly the §3.8 _id term body', async () => {
     const { client, fake } = makeClient([json(200, envelope([]))])
     await client.getRun('wf-1-abcde')
-    expect(JSON.stringify(fake.calls[0].body)).toBe(
-      '{"from":0,"size":1,"track_total_hits":true,' +
-        '"query":{"bool":{"filter":[{"term":{"_id":{"value":"wf-1-abcde"}}}]}},' +
-        '"sort":[{"metadata.creationTimestamp":{"order":"desc","nested":{"path":"metadata"}}}]}'
-    )
+    expectExactBody(fake.calls[0].body, pyatlan.runById('wf-1-abcde'))
   })
 })
 
@@ -132,13 +58,11 @@ describe('write bodies', () => {
     const { client, fake } = makeClient([
       json(200, { metadata: { name: 'wf-1-xyz12' }, spec: {}, status: { phase: 'Pending' } })
     ])
-    expect(await client.rerun('csa-lineage-builder-1714638976', 'default')).toEqual({
+    expect(await client.rerun(WF, 'default')).toEqual({
       runName: 'wf-1-xyz12'
     })
     expect(fake.calls[0].url).toBe(`${BASE}/api/service/workflows/submit`)
-    expect(JSON.stringify(fake.calls[0].body)).toBe(
-      '{"namespace":"default","resourceKind":"WorkflowTemplate","resourceName":"csa-lineage-builder-1714638976"}'
-    )
+    expectExactBody(fake.calls[0].body, pyatlan.rerun(WF, 'default'))
   })
 
   it('rerun without a run name in the reply returns runName undefined', async () => {
@@ -167,9 +91,7 @@ describe('write bodies', () => {
       'https://bucket.s3.amazonaws.com/k?X-Amz-Signature=abc'
     )
     expect(fake.calls[0].url).toBe(`${BASE}/api/service/files/presignedUrl`)
-    expect(JSON.stringify(fake.calls[0].body)).toBe(
-      '{"key":"atlan-lineage-action/orders.csv","expiry":"60s","method":"PUT"}'
-    )
+    expectExactBody(fake.calls[0].body, pyatlan.presign('atlan-lineage-action/orders.csv'))
   })
 
   it('stopRun posts runs/{run}/stop with no body', async () => {

@@ -9,16 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AtlanClient } from '../../src/atlan/client.js'
 import { AtlanError } from '../../src/atlan/errors.js'
+import { setEnv, withoutProxy } from '../helpers/env.js'
 import { API_KEY, MemoryLog } from './fakes.js'
 
-const PROXY_VARS = [
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy'
-]
 const SIGNATURE = 'SIGNATURE-abcdef0123456789'
 const SIZE = 6 * 1024 * 1024 + 123
 
@@ -38,15 +31,12 @@ let puts: Put[] = []
 let presigns: http.IncomingHttpHeaders[] = []
 /** Status for each coming PUT, in order; 201 once the list is empty. */
 let putStatuses: number[] = []
-const savedEnv: Record<string, string | undefined> = {}
+let restoreEnv: () => void
 let client: AtlanClient | undefined
 let log: MemoryLog
 
 beforeAll(async () => {
-  for (const v of PROXY_VARS) {
-    savedEnv[v] = process.env[v]
-    delete process.env[v]
-  }
+  restoreEnv = setEnv(withoutProxy())
   dir = mkdtempSync(join(tmpdir(), 'atlan-upload-'))
   file = join(dir, 'lineage.csv')
   const data = randomBytes(SIZE)
@@ -100,10 +90,7 @@ afterAll(async () => {
   server.closeAllConnections()
   await new Promise(resolve => server.close(resolve))
   rmSync(dir, { recursive: true, force: true })
-  for (const v of PROXY_VARS) {
-    if (savedEnv[v] === undefined) delete process.env[v]
-    else process.env[v] = savedEnv[v]
-  }
+  restoreEnv()
 })
 
 function makeRealClient(): AtlanClient {

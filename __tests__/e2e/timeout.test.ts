@@ -15,22 +15,24 @@ async function longRun(onTimeout: string) {
 }
 
 describe('on_timeout', () => {
-  it('fail: phase TimedOut, step fails, the run is left alone', async () => {
-    const { s, r, stops } = await longRun('fail')
-    expect(r.code).toBe(1)
+  it.each([
+    {
+      onTimeout: 'fail',
+      outcome: 'phase TimedOut, step fails, the run is left alone',
+      code: 1,
+      message: /::error::The run did not finish within timeout \(3s\).*still running in Atlan/
+    },
+    {
+      onTimeout: 'warn',
+      outcome: 'phase TimedOut, a warning, the step passes',
+      code: 0,
+      message: /::warning::The run did not finish within timeout/
+    }
+  ])('$onTimeout: $outcome', async ({ onTimeout, code, message }) => {
+    const { s, r, stops } = await longRun(onTimeout)
+    expect(r.code).toBe(code)
     expect(r.outputs.phase).toBe('TimedOut')
-    expect(r.stdout).toMatch(
-      /::error::The run did not finish within timeout \(3s\).*still running in Atlan/
-    )
-    expect(stops).toHaveLength(0)
-    expectClean(r, s)
-  })
-
-  it('warn: phase TimedOut, a warning, the step passes', async () => {
-    const { s, r, stops } = await longRun('warn')
-    expect(r.code).toBe(0)
-    expect(r.outputs.phase).toBe('TimedOut')
-    expect(r.stdout).toMatch(/::warning::The run did not finish within timeout/)
+    expect(r.stdout).toMatch(message)
     expect(stops).toHaveLength(0)
     expectClean(r, s)
   })

@@ -19,7 +19,7 @@ import {
   type CacheApi
 } from '../../src/github/cache.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
-import { setEnv, withoutProxy } from './env.js'
+import { setEnv, withoutProxy } from '../helpers/env.js'
 
 const CSV_SHA = 'f'.repeat(64)
 

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import type { CheckAnnotation } from '../../src/github/checks.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
-import { setEnv, withoutProxy } from './env.js'
+import { setEnv, withoutProxy } from '../helpers/env.js'
 
 type ChecksModule = typeof import('../../src/github/checks.js')
 type OctokitModule = typeof import('../../src/github/octokit.js')

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { request } from 'node:http'
 import { startProxy, type RecordingProxy } from '../helpers/proxy.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
-import { setEnv, withoutProxy } from './env.js'
+import { setEnv, withoutProxy } from '../helpers/env.js'
 
 let sim: GitHubSim
 let proxy: RecordingProxy

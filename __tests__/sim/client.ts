@@ -1,5 +1,28 @@
-// Test helpers: raw HTTP calls to the simulator, the exact SDK bodies of API §3, bounded waits.
-import type { Simulator } from '../../sim/server.js'
+// Test helpers: one simulator per file, raw HTTP calls to it, the request bodies of API §3
+// (pyatlan's from ../helpers/pyatlan-bodies.ts), bounded waits.
+import { afterAll, beforeAll, beforeEach } from '@jest/globals'
+import { startSimulator, type SimOptions, type Simulator } from '../../sim/server.js'
+import { BY_CREATION, nestedFilter, pyatlan, workflowRef } from '../helpers/pyatlan-bodies.js'
+
+/**
+ * One simulator for the enclosing file or describe block: started before its tests, reset before
+ * each, closed after them. Returns a getter, as the simulator exists only once the tests run.
+ */
+export function useSimulator(opts: SimOptions): () => Simulator {
+  let sim: Simulator | undefined
+  beforeAll(async () => {
+    sim = await startSimulator(opts)
+  })
+  afterAll(async () => {
+    await sim?.close()
+  })
+  beforeEach(() => get().reset())
+  const get = (): Simulator => {
+    if (sim === undefined) throw new Error('the simulator did not start')
+    return sim
+  }
+  return get
+}
 
 export interface Res {
   status: number
@@ -64,135 +87,22 @@ export async function waitFor<T>(
   }
 }
 
-const byCreation = [
-  { 'metadata.creationTimestamp': { order: 'desc', nested: { path: 'metadata' } } }
-]
-
-/** The request bodies pyatlan (and Java, where noted) send, verbatim from API §3. */
+/** The bodies pyatlan sends, and those of the docs and the Java SDK where noted (API §3). */
 export const bodies = {
-  /** §3.4, pyatlan find_by_type. */
-  findByType: (prefix: string, size = 10) => ({
-    from: 0,
-    size,
-    track_total_hits: true,
-    query: {
-      bool: {
-        filter: [
-          {
-            nested: {
-              path: 'metadata',
-              query: {
-                regexp: {
-                  'metadata.name.keyword': { value: `${prefix.replaceAll('-', '[-]')}[-][0-9]{10}` }
-                }
-              }
-            }
-          }
-        ]
-      }
-    },
-    sort: byCreation
-  }),
+  ...pyatlan,
   /** §3.4, the docs' older prefix query. */
   findByPrefix: (prefix: string) => ({
     from: 0,
     size: 5,
-    query: {
-      bool: {
-        filter: [
-          {
-            nested: {
-              path: 'metadata',
-              query: { prefix: { 'metadata.name.keyword': { value: prefix } } }
-            }
-          }
-        ]
-      }
-    },
-    sort: byCreation
-  }),
-  /** §3.5 find_by_id. */
-  findById: (name: string) => ({
-    from: 0,
-    size: 1,
-    track_total_hits: true,
-    query: {
-      bool: {
-        filter: [
-          {
-            nested: {
-              path: 'metadata',
-              query: { bool: { must: [{ term: { 'metadata.name.keyword': { value: name } } }] } }
-            }
-          }
-        ]
-      }
-    },
-    sort: byCreation
-  }),
-  /** §3.6 monitor's latest run. */
-  latestRun: (workflow: string) => ({
-    from: 0,
-    size: 1,
-    track_total_hits: true,
-    query: {
-      bool: {
-        filter: [
-          {
-            nested: {
-              path: 'spec',
-              query: { term: { 'spec.workflowTemplateRef.name.keyword': { value: workflow } } }
-            }
-          }
-        ]
-      }
-    },
-    sort: [{ 'status.startedAt': { order: 'desc' } }]
-  }),
-  /** §3.7 current run. */
-  currentRun: (workflow: string) => ({
-    from: 0,
-    size: 50,
-    track_total_hits: true,
-    query: {
-      bool: {
-        filter: [
-          {
-            nested: {
-              path: 'spec',
-              query: { term: { 'spec.workflowTemplateRef.name.keyword': { value: workflow } } }
-            }
-          }
-        ]
-      }
-    },
-    sort: byCreation
-  }),
-  /** §3.8 pyatlan get run by id. */
-  runById: (id: string) => ({
-    from: 0,
-    size: 1,
-    track_total_hits: true,
-    query: { bool: { filter: [{ term: { _id: { value: id } } }] } },
-    sort: byCreation
+    query: nestedFilter('metadata', { prefix: { 'metadata.name.keyword': { value: prefix } } }),
+    sort: BY_CREATION
   }),
   /** §3.8 Java findRunByName. */
   runByName: (name: string) => ({
     from: 0,
     size: 10,
-    query: {
-      bool: {
-        filter: [
-          {
-            nested: {
-              path: 'metadata',
-              query: { term: { 'metadata.name.keyword': { value: name } } }
-            }
-          }
-        ]
-      }
-    },
-    sort: byCreation
+    query: nestedFilter('metadata', { term: { 'metadata.name.keyword': { value: name } } }),
+    sort: BY_CREATION
   }),
   /** §3.9 get_runs: runs of a workflow in a phase. */
   runsInPhase: (workflow: string, phase: string) => ({
@@ -200,29 +110,25 @@ export const bodies = {
     size: 100,
     query: {
       bool: {
-        must: [
-          {
-            nested: {
-              path: 'spec',
-              query: { term: { 'spec.workflowTemplateRef.name.keyword': { value: workflow } } }
-            }
-          }
-        ],
+        must: [{ nested: { path: 'spec', query: workflowRef(workflow) } }],
         filter: [{ term: { 'status.phase.keyword': { value: phase } } }]
       }
     },
-    sort: byCreation
-  }),
-  rerun: (name: string, namespace = 'default') => ({
-    namespace,
-    resourceKind: 'WorkflowTemplate',
-    resourceName: name
+    sort: BY_CREATION
   })
 }
 
+/** Index search of the workflows (API §3.4, §3.5). */
+export const searchWorkflows = (sim: Simulator, body: unknown) =>
+  call(sim, 'POST', '/api/service/workflows/indexsearch', body)
+
+/** Index search of the runs (API §3.6-3.9). */
+export const searchRuns = (sim: Simulator, body: unknown) =>
+  call(sim, 'POST', '/api/service/runs/indexsearch', body)
+
 /** Latest run doc of a workflow via the §3.6 search, once it is indexed. */
 export async function latestRun(sim: Simulator, workflow: string) {
-  const res = await call(sim, 'POST', '/api/service/runs/indexsearch', bodies.latestRun(workflow))
+  const res = await searchRuns(sim, bodies.latestRun(workflow))
   return res.json?.hits?.hits?.[0]
 }
 
@@ -242,11 +148,7 @@ export async function terminalRun(sim: Simulator, workflow: string, timeoutMs = 
 
 /** Presign + PUT, as the action does it. */
 export async function putObject(sim: Simulator, key: string, bytes: string | Buffer): Promise<Res> {
-  const pre = await call(sim, 'POST', '/api/service/files/presignedUrl', {
-    key,
-    expiry: '60s',
-    method: 'PUT'
-  })
+  const pre = await call(sim, 'POST', '/api/service/files/presignedUrl', bodies.presign(key))
   if (pre.status !== 200) throw new Error(`presign failed: ${pre.status} ${pre.text}`)
   return call(sim, 'PUT', pre.json.url, undefined, {
     token: null,

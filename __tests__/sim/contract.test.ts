@@ -1,9 +1,19 @@
 // API §3 contract: the exact SDK request bodies, and every response field a client reads.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { startSimulator, type Simulator } from '../../sim/server.js'
 import { describeShared, fixture } from '../helpers/shared.js'
-import { bodies, call, fast, putObject, terminalRun, TS, waitFor } from './client.js'
+import {
+  bodies,
+  call,
+  fast,
+  putObject,
+  searchRuns,
+  searchWorkflows,
+  terminalRun,
+  TS,
+  useSimulator,
+  waitFor
+} from './client.js'
 
 type Spec = {
   templates: {
@@ -22,14 +32,7 @@ function unvault(spec: Spec): Spec {
   return copy
 }
 
-let sim: Simulator
-beforeAll(async () => {
-  sim = await startSimulator({ scenario: fast })
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator({ scenario: fast })
 
 const WF = 'csa-lineage-builder-1714638976'
 const golden = (store: string) =>
@@ -51,15 +54,15 @@ describe('auth and whoami (§2.3, §3.1)', () => {
     ['admin', '$admin'],
     ['user', '$member']
   ] as const)('role %s → %s', async (role, name) => {
-    sim.setScenario({ role })
-    const res = await call(sim, 'GET', '/api/service/whoami')
+    sim().setScenario({ role })
+    const res = await call(sim(), 'GET', '/api/service/whoami')
     expect(res.status).toBe(200)
     expect(res.json.roles.map((r: { name: string }) => r.name)).toEqual([name])
   })
 
   it('401 with the generic error body without or with a wrong token', async () => {
     for (const token of [null, 'wrong']) {
-      const res = await call(sim, 'GET', '/api/service/whoami', undefined, { token })
+      const res = await call(sim(), 'GET', '/api/service/whoami', undefined, { token })
       expect(res.status).toBe(401)
       expectErrorBody(res.json)
     }
@@ -71,7 +74,7 @@ describeShared('submit with the golden bodies (§3.2)', () => {
     '%s on the workflows family, then runs to Succeeded',
     async store => {
       const body = golden(store)
-      const res = await call(sim, 'POST', '/api/service/workflows?submit=true', body)
+      const res = await call(sim(), 'POST', '/api/service/workflows?submit=true', body)
       expect(res.status).toBe(200)
       expect(res.json.metadata).toMatchObject({
         name: 'csa-lineage-builder-123456',
@@ -80,7 +83,7 @@ describeShared('submit with the golden bodies (§3.2)', () => {
       expect(res.json.metadata.creationTimestamp).toMatch(TS)
       expect(unvault(res.json.spec)).toEqual(body.spec)
       expect(res.json.payload).toEqual(body.payload)
-      const [rec] = sim.requests()
+      const [rec] = sim().requests()
       expect(rec).toMatchObject({
         route: 'submit',
         family: 'workflows',
@@ -89,7 +92,7 @@ describeShared('submit with the golden bodies (§3.2)', () => {
       })
       expect(rec.body).toEqual(body)
 
-      const hit = await terminalRun(sim, 'csa-lineage-builder-123456')
+      const hit = await terminalRun(sim(), 'csa-lineage-builder-123456')
       expectHitShape(hit)
       expect(hit._id).toMatch(/^csa-lineage-builder-123456-[a-z0-9]{5}$/)
       expect(hit._source.metadata.name).toBe(hit._id)
@@ -101,57 +104,48 @@ describeShared('submit with the golden bodies (§3.2)', () => {
       expect(hit._source.metadata.labels['workflows.argoproj.io/creator']).toEqual(
         expect.any(String)
       )
-      expect(sim.requests().filter(r => r.route === 'submit')).toHaveLength(1)
+      expect(
+        sim()
+          .requests()
+          .filter(r => r.route === 'submit')
+      ).toHaveLength(1)
     }
   )
 
   it('a plain user submits on package-workflows; the legacy family answers 403', async () => {
-    sim.setScenario({ role: 'user' })
-    const denied = await call(sim, 'POST', '/api/service/workflows?submit=true', golden('s3'))
+    sim().setScenario({ role: 'user' })
+    const denied = await call(sim(), 'POST', '/api/service/workflows?submit=true', golden('s3'))
     expect(denied.status).toBe(403)
     expectErrorBody(denied.json)
-    const res = await call(sim, 'POST', '/api/service/package-workflows?submit=true', golden('s3'))
+    const res = await call(
+      sim(),
+      'POST',
+      '/api/service/package-workflows?submit=true',
+      golden('s3')
+    )
     expect(res.status).toBe(200)
     expect(res.json.metadata.name).toBe('csa-lineage-builder-123456')
-    expect(sim.requests().map(r => r.family)).toEqual(['workflows', 'package-workflows'])
+    expect(
+      sim()
+        .requests()
+        .map(r => r.family)
+    ).toEqual(['workflows', 'package-workflows'])
   })
 
   it('finds the submitted workflow by prefix and by id, not by the 10-digit regexp', async () => {
     const body = golden('s3')
-    await call(sim, 'POST', '/api/service/workflows?submit=true', body)
+    await call(sim(), 'POST', '/api/service/workflows?submit=true', body)
     await waitFor(
       async () =>
-        (
-          await call(
-            sim,
-            'POST',
-            '/api/service/runs/indexsearch',
-            bodies.latestRun('csa-lineage-builder-123456')
-          )
-        ).json.hits.hits[0]
+        (await searchRuns(sim(), bodies.latestRun('csa-lineage-builder-123456'))).json.hits.hits[0]
     )
-    const byPrefix = await call(
-      sim,
-      'POST',
-      '/api/service/workflows/indexsearch',
-      bodies.findByPrefix('csa-lineage-builder')
-    )
+    const byPrefix = await searchWorkflows(sim(), bodies.findByPrefix('csa-lineage-builder'))
     expect(byPrefix.json.hits.hits.map((h: { _id: string }) => h._id)).toEqual([
       'csa-lineage-builder-123456'
     ])
-    const byType = await call(
-      sim,
-      'POST',
-      '/api/service/workflows/indexsearch',
-      bodies.findByType('csa-lineage-builder')
-    )
+    const byType = await searchWorkflows(sim(), bodies.findByType('csa-lineage-builder'))
     expect(byType.json.hits.total.value).toBe(0)
-    const byId = await call(
-      sim,
-      'POST',
-      '/api/service/workflows/indexsearch',
-      bodies.findById('csa-lineage-builder-123456')
-    )
+    const byId = await searchWorkflows(sim(), bodies.findById('csa-lineage-builder-123456'))
     const hit = byId.json.hits.hits[0]
     expectHitShape(hit)
     expect(hit._source).toMatchObject({
@@ -169,18 +163,13 @@ describeShared('submit with the golden bodies (§3.2)', () => {
 
 describe('find, rerun, poll (§3.3–3.8)', () => {
   beforeEach(() => {
-    sim.seed({ name: WF, prefix: 'lineage', key: 'orders.csv' })
+    sim().seed({ name: WF, prefix: 'lineage', key: 'orders.csv' })
   })
 
   it('find by type (regexp) returns the envelope of §3.4', async () => {
-    sim.seed({ name: 'csa-lineage-builder-1714000000' })
-    sim.seed({ name: 'csa-lineage-builder-17140000001' }) // 11 digits: no whole-string match
-    const res = await call(
-      sim,
-      'POST',
-      '/api/service/workflows/indexsearch',
-      bodies.findByType('csa-lineage-builder')
-    )
+    sim().seed({ name: 'csa-lineage-builder-1714000000' })
+    sim().seed({ name: 'csa-lineage-builder-17140000001' }) // 11 digits: no whole-string match
+    const res = await searchWorkflows(sim(), bodies.findByType('csa-lineage-builder'))
     expect(res.status).toBe(200)
     expect(res.json).toMatchObject({ took: expect.any(Number), _shards: expect.any(Object) })
     expect(res.json.hits.total.value).toBe(2)
@@ -189,21 +178,16 @@ describe('find, rerun, poll (§3.3–3.8)', () => {
   })
 
   it('unknown id: 200 with empty hits', async () => {
-    const res = await call(
-      sim,
-      'POST',
-      '/api/service/workflows/indexsearch',
-      bodies.findById('invalid-id')
-    )
+    const res = await searchWorkflows(sim(), bodies.findById('invalid-id'))
     expect(res.status).toBe(200)
     expect(res.json.hits.hits).toEqual([])
   })
 
   it('rerun replies the run; current, latest, by _id and by metadata.name find it', async () => {
-    const found = await call(sim, 'POST', '/api/service/workflows/indexsearch', bodies.findById(WF))
+    const found = await searchWorkflows(sim(), bodies.findById(WF))
     const namespace = found.json.hits.hits[0]._source.metadata.namespace
     const res = await call(
-      sim,
+      sim(),
       'POST',
       '/api/service/workflows/submit',
       bodies.rerun(WF, namespace)
@@ -214,9 +198,9 @@ describe('find, rerun, poll (§3.3–3.8)', () => {
     expect(res.json.metadata.namespace).toBe('default')
     expect(res.json.spec.workflowTemplateRef.name).toBe(WF)
     expect(res.json.status.phase).toBe('Pending')
-    expect(sim.requests().at(-1)).toMatchObject({ route: 'rerun', family: 'workflows' })
+    expect(sim().requests().at(-1)).toMatchObject({ route: 'rerun', family: 'workflows' })
 
-    const current = await call(sim, 'POST', '/api/service/runs/indexsearch', bodies.currentRun(WF))
+    const current = await searchRuns(sim(), bodies.currentRun(WF))
     const active = current.json.hits.hits.find((h: { _source: { status: { phase: string } } }) =>
       ['Pending', 'Running'].includes(h._source.status.phase)
     )
@@ -224,28 +208,28 @@ describe('find, rerun, poll (§3.3–3.8)', () => {
     expect(current.json.hits.total.value).toBe(2) // the seeded past run too
 
     for (const body of [bodies.runById(run), bodies.runByName(run)]) {
-      const hit = (await call(sim, 'POST', '/api/service/runs/indexsearch', body)).json.hits.hits
+      const hit = (await searchRuns(sim(), body)).json.hits.hits
       expect(hit.map((h: { _id: string }) => h._id)).toEqual([run])
     }
-    const done = await terminalRun(sim, WF)
+    const done = await terminalRun(sim(), WF)
     expect(done._id).toBe(run)
     expect(done._source.status.phase).toBe('Failed') // nothing uploaded at lineage/orders.csv
     expect(done._source.status.message).toBe('No input file was provided for lineage.')
   })
 
   it('rerun on package-workflows, and the errors: unknown template 404, bad body 400', async () => {
-    const ok = await call(sim, 'POST', '/api/service/package-workflows/submit', bodies.rerun(WF))
+    const ok = await call(sim(), 'POST', '/api/service/package-workflows/submit', bodies.rerun(WF))
     expect(ok.status).toBe(200)
-    expect(sim.requests().at(-1)?.family).toBe('package-workflows')
+    expect(sim().requests().at(-1)?.family).toBe('package-workflows')
     const missing = await call(
-      sim,
+      sim(),
       'POST',
       '/api/service/workflows/submit',
       bodies.rerun('csa-lineage-builder-1')
     )
     expect(missing.status).toBe(404)
     expectErrorBody(missing.json)
-    const bad = await call(sim, 'POST', '/api/service/workflows/submit', {
+    const bad = await call(sim(), 'POST', '/api/service/workflows/submit', {
       ...bodies.rerun(WF),
       resourceKind: 'Workflow'
     })
@@ -253,42 +237,42 @@ describe('find, rerun, poll (§3.3–3.8)', () => {
   })
 
   it('stop replies Running, then the run ends Failed as stopped (§3.10)', async () => {
-    sim.setScenario({ pendingMs: 2000 })
-    const run = (await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(WF))).json
+    sim().setScenario({ pendingMs: 2000 })
+    const run = (await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(WF))).json
       .metadata.name
-    const res = await call(sim, 'POST', `/api/service/runs/${run}/stop`)
+    const res = await call(sim(), 'POST', `/api/service/runs/${run}/stop`)
     expect(res.status).toBe(200)
     expect(res.json.metadata.name).toBe(run)
     expect(res.json.status.phase).toBe('Running')
     expect(res.json.status.storedWorkflowTemplateSpec.workflowTemplateRef.name).toBe(WF)
-    const done = await terminalRun(sim, WF)
+    const done = await terminalRun(sim(), WF)
     expect(done._source.status.phase).toBe('Failed')
     expect(done._source.status.message).toMatch(/Stopped/)
-    expect((await call(sim, 'POST', '/api/service/runs/nope-abcde/stop')).status).toBe(404)
+    expect((await call(sim(), 'POST', '/api/service/runs/nope-abcde/stop')).status).toBe(404)
   })
 
   it('archive answers an empty 200; the workflow is gone for search and rerun', async () => {
-    const res = await call(sim, 'POST', `/api/service/workflows/${WF}/archive`)
+    const res = await call(sim(), 'POST', `/api/service/workflows/${WF}/archive`)
     expect(res.status).toBe(200)
     expect(res.text).toBe('')
-    const found = await call(sim, 'POST', '/api/service/workflows/indexsearch', bodies.findById(WF))
+    const found = await searchWorkflows(sim(), bodies.findById(WF))
     expect(found.json.hits.hits).toEqual([])
     expect(
-      (await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(WF))).status
+      (await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(WF))).status
     ).toBe(404)
   })
 
   it('update replaces the stored spec and replies a WorkflowResponse (§3.12)', async () => {
-    const found = await call(sim, 'POST', '/api/service/workflows/indexsearch', bodies.findById(WF))
+    const found = await searchWorkflows(sim(), bodies.findById(WF))
     const doc = found.json.hits.hits[0]._source
     doc.spec.templates[0].dag.tasks[0].arguments.parameters[1].value = 'other.csv'
-    const res = await call(sim, 'POST', `/api/service/workflows/${WF}`, {
+    const res = await call(sim(), 'POST', `/api/service/workflows/${WF}`, {
       metadata: doc.metadata,
       spec: doc.spec
     })
     expect(res.status).toBe(200)
     expect(res.json.metadata.name).toBe(WF)
-    const again = await call(sim, 'POST', '/api/service/workflows/indexsearch', bodies.findById(WF))
+    const again = await searchWorkflows(sim(), bodies.findById(WF))
     expect(
       again.json.hits.hits[0]._source.spec.templates[0].dag.tasks[0].arguments.parameters[1].value
     ).toBe('other.csv')
@@ -297,51 +281,58 @@ describe('find, rerun, poll (§3.3–3.8)', () => {
 
 describe('presigned upload (§3.13)', () => {
   it('S3 mode: PUT without Authorization stores the bytes and answers 200', async () => {
-    const pre = await call(sim, 'POST', '/api/service/files/presignedUrl', {
+    const pre = await call(sim(), 'POST', '/api/service/files/presignedUrl', {
       key: 'lineage/a.csv',
       expiry: '60s',
       method: 'PUT'
     })
     expect(pre.status).toBe(200)
-    expect(pre.json.url.startsWith(`${sim.url}/objectstore/lineage/a.csv?`)).toBe(true)
-    const put = await call(sim, 'PUT', pre.json.url, undefined, { token: null, raw: 'a,b\n1,2\n' })
+    expect(pre.json.url.startsWith(`${sim().url}/objectstore/lineage/a.csv?`)).toBe(true)
+    const put = await call(sim(), 'PUT', pre.json.url, undefined, {
+      token: null,
+      raw: 'a,b\n1,2\n'
+    })
     expect(put.status).toBe(200)
-    expect(sim.objects().get('lineage/a.csv')?.toString()).toBe('a,b\n1,2\n')
-    const rec = sim.requests().at(-1)
+    expect(sim().objects().get('lineage/a.csv')?.toString()).toBe('a,b\n1,2\n')
+    const rec = sim().requests().at(-1)
     expect(rec).toMatchObject({ route: 'upload', body: { bytes: 8 }, status: 200 })
     expect(rec?.headers.authorization).toBeUndefined()
-    const objects = await call(sim, 'GET', '/_sim/objects', undefined, { token: null })
+    const objects = await call(sim(), 'GET', '/_sim/objects', undefined, { token: null })
     expect(objects.json).toEqual([{ key: 'lineage/a.csv', size: 8 }])
   })
 
   it('a tampered or foreign URL is refused with 403', async () => {
-    const pre = await call(sim, 'POST', '/api/service/files/presignedUrl', {
+    const pre = await call(sim(), 'POST', '/api/service/files/presignedUrl', {
       key: 'x.csv',
       expiry: '60s',
       method: 'PUT'
     })
     const tampered = pre.json.url.replace('/x.csv?', '/y.csv?')
-    expect((await call(sim, 'PUT', tampered, undefined, { token: null, raw: 'x' })).status).toBe(
+    expect((await call(sim(), 'PUT', tampered, undefined, { token: null, raw: 'x' })).status).toBe(
       403
     )
     expect(
-      (await call(sim, 'PUT', `${sim.url}/objectstore/x.csv`, undefined, { token: null, raw: 'x' }))
-        .status
+      (
+        await call(sim(), 'PUT', `${sim().url}/objectstore/x.csv`, undefined, {
+          token: null,
+          raw: 'x'
+        })
+      ).status
     ).toBe(403)
   })
 
   it('Azure mode: requires x-ms-blob-type: BlockBlob (400 otherwise) and answers 201', async () => {
-    sim.setScenario({ objectStore: 'azure' })
-    const pre = await call(sim, 'POST', '/api/service/files/presignedUrl', {
+    sim().setScenario({ objectStore: 'azure' })
+    const pre = await call(sim(), 'POST', '/api/service/files/presignedUrl', {
       key: 'k.csv',
       expiry: '10s',
       method: 'PUT'
     })
     expect(
-      (await call(sim, 'PUT', pre.json.url, undefined, { token: null, raw: 'x' })).status
+      (await call(sim(), 'PUT', pre.json.url, undefined, { token: null, raw: 'x' })).status
     ).toBe(400)
-    const put = await putObject(sim, 'k.csv', 'hello')
+    const put = await putObject(sim(), 'k.csv', 'hello')
     expect(put.status).toBe(201)
-    expect(sim.objects().get('k.csv')?.toString()).toBe('hello')
+    expect(sim().objects().get('k.csv')?.toString()).toBe('hello')
   })
 })

@@ -1,10 +1,10 @@
 // The Lineage Builder rules (API §6) as the simulated runs apply them to the uploaded file.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { lineageOutcome, parseCsv } from '../../sim/csv-rules.js'
-import { lineageBuilderWorkflow, startSimulator, type Simulator } from '../../sim/server.js'
+import { lineageBuilderWorkflow } from '../../sim/server.js'
 import { describeShared, fixture } from '../helpers/shared.js'
-import { bodies, call, fast, putObject, terminalRun } from './client.js'
+import { bodies, call, fast, putObject, terminalRun, useSimulator } from './client.js'
 
 const HEADER =
   'Source Type,Source Connector,Source Connection,Source Identity,Source Name,' +
@@ -74,33 +74,26 @@ describe('lineageOutcome', () => {
 })
 
 describe('runs apply the rules to the uploaded file', () => {
-  let sim: Simulator
-  beforeAll(async () => {
-    sim = await startSimulator({ scenario: fast })
-  })
-  afterAll(async () => {
-    await sim.close()
-  })
-  beforeEach(() => sim.reset())
+  const sim = useSimulator({ scenario: fast })
 
   async function runOnce(wf: string) {
-    const res = await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(wf))
+    const res = await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(wf))
     expect(res.status).toBe(200)
-    const hit = await terminalRun(sim, wf)
+    const hit = await terminalRun(sim(), wf)
     expect(hit._id).toBe(res.json.metadata.name)
     return hit._source.status
   }
 
   describeShared('golden CSVs', () => {
     it('test_lineage.csv → Succeeded; invalid-format-lineage.csv → Failed with the exact message', async () => {
-      const wf = sim.seed({ prefix: 'lineage/', key: 'golden.csv', runs: [] })
+      const wf = sim().seed({ prefix: 'lineage/', key: 'golden.csv', runs: [] })
       expect(
-        (await putObject(sim, 'lineage/golden.csv', readFileSync(fixture('test_lineage.csv'))))
+        (await putObject(sim(), 'lineage/golden.csv', readFileSync(fixture('test_lineage.csv'))))
           .status
       ).toBe(200)
       expect(await runOnce(wf)).toMatchObject({ phase: 'Succeeded' })
       await putObject(
-        sim,
+        sim(),
         'lineage/golden.csv',
         readFileSync(fixture('invalid-format-lineage.csv'))
       )
@@ -111,11 +104,11 @@ describe('runs apply the rules to the uploaded file', () => {
   })
 
   it('a re-upload between reruns changes the outcome', async () => {
-    const wf = sim.seed({ prefix: 'lb', key: 'orders.csv', runs: [] })
-    await putObject(sim, 'lb/orders.csv', csv(HEADER, ROW, 'Table,only,three'))
+    const wf = sim().seed({ prefix: 'lb', key: 'orders.csv', runs: [] })
+    await putObject(sim(), 'lb/orders.csv', csv(HEADER, ROW, 'Table,only,three'))
     const bad = await runOnce(wf)
     expect(bad).toMatchObject({ phase: 'Failed', message: expect.stringMatching(/line 3/) })
-    await putObject(sim, 'lb/orders.csv', csv(HEADER, ROW))
+    await putObject(sim(), 'lb/orders.csv', csv(HEADER, ROW))
     expect((await runOnce(wf)).phase).toBe('Succeeded')
   })
 
@@ -124,9 +117,9 @@ describe('runs apply the rules to the uploaded file', () => {
       HEADER.replaceAll(',', ';'),
       ROW.replaceAll(',', ';').replace('select 1', '"select a;\nb"')
     )
-    const withSemi = sim.seed({ key: 'semi.csv', options: { fieldSeparator: ';' }, runs: [] })
-    const withComma = sim.seed({ key: 'semi.csv', runs: [] })
-    sim.objects().set('semi.csv', semi)
+    const withSemi = sim().seed({ key: 'semi.csv', options: { fieldSeparator: ';' }, runs: [] })
+    const withComma = sim().seed({ key: 'semi.csv', runs: [] })
+    sim().objects().set('semi.csv', semi)
     expect((await runOnce(withSemi)).phase).toBe('Succeeded')
     expect((await runOnce(withComma)).message).toBe(ALL_MISSING)
   })
@@ -138,23 +131,23 @@ describe('runs apply the rules to the uploaded file', () => {
       key: 'top.csv'
     })
     expect(doc.payload).toEqual([])
-    sim.objects().set('top.csv', csv(HEADER, ROW))
-    const res = await call(sim, 'POST', '/api/service/workflows?submit=true', doc)
+    sim().objects().set('top.csv', csv(HEADER, ROW))
+    const res = await call(sim(), 'POST', '/api/service/workflows?submit=true', doc)
     expect(res.status).toBe(200)
-    expect((await terminalRun(sim, doc.metadata.name))._source.status.phase).toBe('Succeeded')
+    expect((await terminalRun(sim(), doc.metadata.name))._source.status.phase).toBe('Succeeded')
   })
 
   it('no object at the key → Failed; credential workflows follow scenario.outcome', async () => {
-    const tenant = sim.seed({ key: 'absent.csv', runs: [] })
+    const tenant = sim().seed({ key: 'absent.csv', runs: [] })
     expect(await runOnce(tenant)).toMatchObject({
       phase: 'Failed',
       message: 'No input file was provided for lineage.'
     })
-    const s3 = sim.seed({ key: 'absent.csv', credential: 's3', runs: [] })
+    const s3 = sim().seed({ key: 'absent.csv', credential: 's3', runs: [] })
     expect((await runOnce(s3)).phase).toBe('Succeeded')
-    sim.setScenario({ outcome: 'Error', outcomeMessage: 'boom' })
+    sim().setScenario({ outcome: 'Error', outcomeMessage: 'boom' })
     expect(await runOnce(s3)).toMatchObject({ phase: 'Error', message: 'boom' })
-    sim.objects().set('absent.csv', csv(HEADER, ROW))
+    sim().objects().set('absent.csv', csv(HEADER, ROW))
     expect((await runOnce(tenant)).phase).toBe('Error') // forced for any run
   })
 })

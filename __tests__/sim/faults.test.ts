@@ -1,27 +1,20 @@
 // Faults on demand and the tenant without the legacy surface.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { LEGACY_REMOVED_MESSAGE, startSimulator, type Simulator } from '../../sim/server.js'
-import { bodies, call, fast, waitFor } from './client.js'
+import { describe, expect, it } from '@jest/globals'
+import { LEGACY_REMOVED_MESSAGE, startSimulator } from '../../sim/server.js'
+import { bodies, call, fast, useSimulator, waitFor } from './client.js'
 
-let sim: Simulator
-beforeAll(async () => {
-  sim = await startSimulator({ scenario: fast })
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator({ scenario: fast })
 
 const whoami = (timeoutMs?: number) =>
-  call(sim, 'GET', '/api/service/whoami', undefined, { timeoutMs })
+  call(sim(), 'GET', '/api/service/whoami', undefined, { timeoutMs })
 const rerun = (name: string, timeoutMs?: number) =>
-  call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(name), { timeoutMs })
+  call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(name), { timeoutMs })
 
 describe('status faults', () => {
   it.each([401, 403, 404, 500, 502, 503, 504] as const)(
     '%i for the next N requests of a route',
     async status => {
-      sim.addFault({ route: 'whoami', kind: 'status', status, count: 2 })
+      sim().addFault({ route: 'whoami', kind: 'status', status, count: 2 })
       for (let i = 0; i < 2; i++) {
         const res = await whoami()
         expect(res.status).toBe(status)
@@ -31,15 +24,19 @@ describe('status faults', () => {
         })
       }
       expect((await whoami()).status).toBe(200)
-      expect(sim.requests().map(r => r.fault)).toEqual(['status', 'status', undefined])
+      expect(
+        sim()
+          .requests()
+          .map(r => r.fault)
+      ).toEqual(['status', 'status', undefined])
     }
   )
 
   it('429 carries Retry-After (scenario default or per fault)', async () => {
-    sim.setScenario({ retryAfterSeconds: 7 })
-    sim.addFault({ route: 'runs.search', kind: 'status', status: 429 })
-    sim.addFault({ route: 'runs.search', kind: 'status', status: 429, retryAfterSeconds: 2 })
-    const search = () => call(sim, 'POST', '/api/service/runs/indexsearch', bodies.latestRun('x'))
+    sim().setScenario({ retryAfterSeconds: 7 })
+    sim().addFault({ route: 'runs.search', kind: 'status', status: 429 })
+    sim().addFault({ route: 'runs.search', kind: 'status', status: 429, retryAfterSeconds: 2 })
+    const search = () => call(sim(), 'POST', '/api/service/runs/indexsearch', bodies.latestRun('x'))
     expect((await search()).headers.get('retry-after')).toBe('7')
     const second = await search()
     expect(second.status).toBe(429)
@@ -48,44 +45,44 @@ describe('status faults', () => {
   })
 
   it("route '*' hits any route; count -1 never runs out", async () => {
-    sim.addFault({ route: '*', kind: 'status', status: 503 })
-    expect((await call(sim, 'POST', '/api/service/workflows/indexsearch', {})).status).toBe(503)
+    sim().addFault({ route: '*', kind: 'status', status: 503 })
+    expect((await call(sim(), 'POST', '/api/service/workflows/indexsearch', {})).status).toBe(503)
     expect((await whoami()).status).toBe(200)
-    sim.addFault({ route: 'whoami', kind: 'status', status: 403, count: -1 })
+    sim().addFault({ route: 'whoami', kind: 'status', status: 403, count: -1 })
     for (let i = 0; i < 5; i++) expect((await whoami()).status).toBe(403)
   })
 
   it('a 502 with perform: true has started the run the client never heard of', async () => {
-    const wf = sim.seed({ credential: 's3' })
-    sim.addFault({ route: 'rerun', kind: 'status', status: 502, perform: true })
+    const wf = sim().seed({ credential: 's3' })
+    sim().addFault({ route: 'rerun', kind: 'status', status: 502, perform: true })
     expect((await rerun(wf)).status).toBe(502)
-    expect(sim.runs()).toHaveLength(2)
-    sim.addFault({ route: 'rerun', kind: 'status', status: 503 })
+    expect(sim().runs()).toHaveLength(2)
+    sim().addFault({ route: 'rerun', kind: 'status', status: 503 })
     expect((await rerun(wf)).status).toBe(503)
-    expect(sim.runs()).toHaveLength(2) // not performed by default
+    expect(sim().runs()).toHaveLength(2) // not performed by default
   })
 })
 
 describe('transport faults', () => {
   it('reset destroys the socket without a reply', async () => {
-    sim.addFault({ route: 'whoami', kind: 'reset' })
+    sim().addFault({ route: 'whoami', kind: 'reset' })
     await expect(whoami()).rejects.toThrow()
-    expect(sim.requests()[0]).toMatchObject({ route: 'whoami', fault: 'reset' })
-    expect(sim.requests()[0].status).toBeUndefined()
+    expect(sim().requests()[0]).toMatchObject({ route: 'whoami', fault: 'reset' })
+    expect(sim().requests()[0].status).toBeUndefined()
     expect((await whoami()).status).toBe(200)
   })
 
   it('slow answers after delayMs, past a shorter client timeout', async () => {
-    sim.addFault({ route: 'whoami', kind: 'slow', delayMs: 400 })
+    sim().addFault({ route: 'whoami', kind: 'slow', delayMs: 400 })
     await expect(whoami(100)).rejects.toThrow(/abort|timeout/i)
-    sim.addFault({ route: 'whoami', kind: 'slow', delayMs: 150 })
+    sim().addFault({ route: 'whoami', kind: 'slow', delayMs: 150 })
     const started = Date.now()
     expect((await whoami(2000)).status).toBe(200)
     expect(Date.now() - started).toBeGreaterThanOrEqual(140)
   })
 
   it('malformed answers 200 with broken JSON', async () => {
-    sim.addFault({ route: 'whoami', kind: 'malformed' })
+    sim().addFault({ route: 'whoami', kind: 'malformed' })
     const res = await whoami()
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/json/)
@@ -93,20 +90,22 @@ describe('transport faults', () => {
   })
 
   it('store-no-answer performs the submit, then holds the socket until the client gives up', async () => {
-    const wf = sim.seed({ credential: 's3', runs: [] })
-    sim.addFault({ route: 'rerun', kind: 'store-no-answer' })
+    const wf = sim().seed({ credential: 's3', runs: [] })
+    sim().addFault({ route: 'rerun', kind: 'store-no-answer' })
     await expect(rerun(wf, 300)).rejects.toThrow(/abort|timeout/i)
-    expect(sim.runs()).toHaveLength(1)
-    const rec = sim.requests().find(r => r.route === 'rerun')
+    expect(sim().runs()).toHaveLength(1)
+    const rec = sim()
+      .requests()
+      .find(r => r.route === 'rerun')
     expect(rec?.status).toBeUndefined()
     expect(rec?.fault).toBe('store-no-answer')
     // The run is real: it shows up in the index and finishes.
     const hit = await waitFor(
       async () =>
-        (await call(sim, 'POST', '/api/service/runs/indexsearch', bodies.latestRun(wf))).json.hits
+        (await call(sim(), 'POST', '/api/service/runs/indexsearch', bodies.latestRun(wf))).json.hits
           .hits[0]
     )
-    expect(hit._id).toBe(sim.runs()[0].name)
+    expect(hit._id).toBe(sim().runs()[0].name)
   })
 
   it('store-no-answer on submit: close() does not wait for the held socket', async () => {
@@ -129,8 +128,8 @@ describe('transport faults', () => {
   })
 
   it('rejects a fault it does not know', () => {
-    expect(() => sim.addFault({ route: 'nope' as 'whoami', kind: 'reset' })).toThrow(/route/)
-    expect(() => sim.addFault({ route: 'whoami', kind: 'store-no-answer' })).toThrow(
+    expect(() => sim().addFault({ route: 'nope' as 'whoami', kind: 'reset' })).toThrow(/route/)
+    expect(() => sim().addFault({ route: 'whoami', kind: 'store-no-answer' })).toThrow(
       /submit or rerun/
     )
   })
@@ -138,8 +137,8 @@ describe('transport faults', () => {
 
 describe('legacyRemoved tenant', () => {
   it('legacy paths answer 404 with the generic body; whoami and /v1/app work', async () => {
-    const wf = sim.seed({})
-    sim.setScenario({ legacyRemoved: true })
+    const wf = sim().seed({})
+    sim().setScenario({ legacyRemoved: true })
     const legacy: [string, unknown][] = [
       ['/api/service/workflows?submit=true', { metadata: { name: 'x' }, spec: {} }],
       ['/api/service/package-workflows?submit=true', { metadata: { name: 'x' }, spec: {} }],
@@ -151,7 +150,7 @@ describe('legacyRemoved tenant', () => {
       [`/api/service/workflows/${wf}/archive`, undefined]
     ]
     for (const [path, body] of legacy) {
-      const res = await call(sim, 'POST', path, body)
+      const res = await call(sim(), 'POST', path, body)
       expect([path, res.status]).toEqual([path, 404])
       expect(res.json).toMatchObject({
         errorCode: expect.any(String),
@@ -160,9 +159,9 @@ describe('legacyRemoved tenant', () => {
       expect(res.json).toHaveProperty('causes')
     }
     expect((await whoami()).status).toBe(200)
-    const apps = await call(sim, 'GET', '/api/service/v1/app')
+    const apps = await call(sim(), 'GET', '/api/service/v1/app')
     expect(apps.status).toBe(200)
     expect(apps.json).toEqual({ workflows: [], has_more: false })
-    expect(sim.runs()).toHaveLength(1) // only the seeded one: nothing ran
+    expect(sim().runs()).toHaveLength(1) // only the seeded one: nothing ran
   })
 })

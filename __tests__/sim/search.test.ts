@@ -1,20 +1,12 @@
 // Index searches: ES regexp semantics, index lag, estimatedDuration, filters, sort and paging.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { esRegexp } from '../../sim/es-regexp.js'
-import { startSimulator, type Simulator } from '../../sim/server.js'
-import { bodies, call, fast, latestRun, terminalRun, waitFor } from './client.js'
+import { bodies, call, fast, latestRun, terminalRun, useSimulator, waitFor } from './client.js'
 
-let sim: Simulator
-beforeAll(async () => {
-  sim = await startSimulator({ scenario: fast })
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator({ scenario: fast })
 
-const runs = (body: unknown) => call(sim, 'POST', '/api/service/runs/indexsearch', body)
-const workflows = (body: unknown) => call(sim, 'POST', '/api/service/workflows/indexsearch', body)
+const runs = (body: unknown) => call(sim(), 'POST', '/api/service/runs/indexsearch', body)
+const workflows = (body: unknown) => call(sim(), 'POST', '/api/service/workflows/indexsearch', body)
 const ids = (res: { json: { hits: { hits: { _id: string }[] } } }) =>
   res.json.hits.hits.map(h => h._id)
 
@@ -42,30 +34,36 @@ describe('ES regexp translation', () => {
 
 describe('index lag', () => {
   it('a new workflow and its run stay invisible for indexLagMs', async () => {
-    sim.setScenario({ indexLagMs: 400, pendingMs: 5000 })
-    const name = sim.seed({ runs: [] })
+    sim().setScenario({ indexLagMs: 400, pendingMs: 5000 })
+    const name = sim().seed({ runs: [] })
     expect(ids(await workflows(bodies.findByType('csa-lineage-builder')))).toEqual([]) // never ran
     const started = Date.now()
-    const rerun = await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(name))
+    const rerun = await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(name))
     expect(rerun.status).toBe(200)
-    expect(await latestRun(sim, name)).toBeUndefined()
+    expect(await latestRun(sim(), name)).toBeUndefined()
     expect(ids(await workflows(bodies.findByType('csa-lineage-builder')))).toEqual([])
-    const hit = await waitFor(() => latestRun(sim, name), 3000, 'the run to be indexed')
+    const hit = await waitFor(() => latestRun(sim(), name), 3000, 'the run to be indexed')
     expect(Date.now() - started).toBeGreaterThanOrEqual(350)
     expect(hit._id).toBe(rerun.json.metadata.name)
     expect(ids(await workflows(bodies.findByType('csa-lineage-builder')))).toEqual([name])
   })
 
   it('phase changes are indexed late too', async () => {
-    sim.setScenario({ indexLagMs: 300, pendingMs: 10, runningMs: 10 })
-    const name = sim.seed({ credential: 's3', runs: [] })
-    const run = (await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(name))).json
-      .metadata.name
-    await waitFor(() => sim.runs().find(r => r.name === run && r.phase === 'Succeeded'), 2000)
+    sim().setScenario({ indexLagMs: 300, pendingMs: 10, runningMs: 10 })
+    const name = sim().seed({ credential: 's3', runs: [] })
+    const run = (await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(name)))
+      .json.metadata.name
+    await waitFor(
+      () =>
+        sim()
+          .runs()
+          .find(r => r.name === run && r.phase === 'Succeeded'),
+      2000
+    )
     // The live run is done; the index still shows an older state (or nothing yet).
     const hit = (await runs(bodies.runById(run))).json.hits.hits[0]
     expect(hit?._source.status.phase).not.toBe('Succeeded')
-    const done = await terminalRun(sim, name, 3000)
+    const done = await terminalRun(sim(), name, 3000)
     expect(done._id).toBe(run)
     expect(done._source.status.phase).toBe('Succeeded')
   })
@@ -73,14 +71,14 @@ describe('index lag', () => {
 
 describe('seeded active runs', () => {
   it('a seeded Running run is found as current and ends by the normal rules', async () => {
-    const wf = sim.seed({
+    const wf = sim().seed({
       credential: 'adls',
       runs: [{ phase: 'Succeeded' }, { phase: 'Running', remainingMs: 150 }]
     })
     const current = await runs(bodies.currentRun(wf))
     expect(current.json.hits.hits[0]._source.status.phase).toBe('Running')
     expect(current.json.hits.hits[0]._source.status.estimatedDuration).toBe(60)
-    const done = await terminalRun(sim, wf)
+    const done = await terminalRun(sim(), wf)
     expect(done._id).toBe(current.json.hits.hits[0]._id)
     expect(done._source.status.phase).toBe('Succeeded')
   })
@@ -88,7 +86,7 @@ describe('seeded active runs', () => {
 
 describe('estimatedDuration', () => {
   it('is the duration of the last Succeeded run, absent when there is none', async () => {
-    const seeded = sim.seed({
+    const seeded = sim().seed({
       credential: 's3',
       runs: [
         { phase: 'Succeeded', durationS: 120 },
@@ -96,16 +94,16 @@ describe('estimatedDuration', () => {
         { phase: 'Failed', durationS: 5 }
       ]
     })
-    await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(seeded))
-    expect((await latestRun(sim, seeded))._source.status.estimatedDuration).toBe(90)
+    await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(seeded))
+    expect((await latestRun(sim(), seeded))._source.status.estimatedDuration).toBe(90)
 
-    const fresh = sim.seed({ credential: 's3', runs: [] })
-    await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(fresh))
-    const first = await terminalRun(sim, fresh)
+    const fresh = sim().seed({ credential: 's3', runs: [] })
+    await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(fresh))
+    const first = await terminalRun(sim(), fresh)
     expect(first._source.status).not.toHaveProperty('estimatedDuration')
-    await call(sim, 'POST', '/api/service/workflows/submit', bodies.rerun(fresh))
+    await call(sim(), 'POST', '/api/service/workflows/submit', bodies.rerun(fresh))
     const second = await waitFor(async () => {
-      const hit = await latestRun(sim, fresh)
+      const hit = await latestRun(sim(), fresh)
       return hit._id !== first._id ? hit : undefined
     })
     expect(second._source.status.estimatedDuration).toBeGreaterThanOrEqual(1)
@@ -115,7 +113,7 @@ describe('estimatedDuration', () => {
 describe('filters, sort and paging', () => {
   let wf: string
   beforeEach(() => {
-    wf = sim.seed({
+    wf = sim().seed({
       runs: [
         { phase: 'Succeeded', startedAgoS: 500 },
         { phase: 'Failed', startedAgoS: 400 },
@@ -123,7 +121,7 @@ describe('filters, sort and paging', () => {
         { phase: 'Error', startedAgoS: 200 }
       ]
     })
-    sim.seed({ name: 'csa-lineage-builder-1000000000' })
+    sim().seed({ name: 'csa-lineage-builder-1000000000' })
   })
 
   it('runs of a workflow in a phase: status.phase.keyword in filter or must', async () => {
