@@ -181,7 +181,7 @@ describe('check run', () => {
 })
 
 describe('skip_unchanged', () => {
-  it('miss then hit: the second run of the same CSV is Skipped with no Atlan submit', async () => {
+  async function skipSetUp(extra: Record<string, string> = {}) {
     const s = await sim()
     const dir = workspace()
     const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
@@ -189,8 +189,14 @@ describe('skip_unchanged', () => {
       workflow_name: wf,
       lineage_file: file,
       skip_unchanged: 'true',
-      check_run: 'false'
+      check_run: 'false',
+      ...extra
     }
+    return { s, dir, inputs }
+  }
+
+  it('miss then hit: the second run of the same CSV is Skipped with no Atlan submit', async () => {
+    const { s, dir, inputs } = await skipSetUp()
     const first = await runWith(s, dir, inputs)
     expect(first.code).toBe(0)
     expect(first.outputs.phase).toBe('Succeeded')
@@ -208,16 +214,7 @@ describe('skip_unchanged', () => {
   })
 
   it('with validate: false the key comes from hashing the file, and a repeat is skipped', async () => {
-    const s = await sim()
-    const dir = workspace()
-    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
-    const inputs = {
-      workflow_name: wf,
-      lineage_file: file,
-      skip_unchanged: 'true',
-      check_run: 'false',
-      validate: 'false'
-    }
+    const { s, dir, inputs } = await skipSetUp({ validate: 'false' })
     expect((await runWith(s, dir, inputs)).outputs.phase).toBe('Succeeded')
     expect((await runWith(s, dir, inputs)).outputs.phase).toBe('Skipped')
     expect(submits(s)).toBe(1)
