@@ -5,14 +5,9 @@ import { parse as csvParse } from 'csv-parse'
 import { createReadStream, statSync } from 'node:fs'
 import Papa from 'papaparse'
 import { validateCsvFile } from '../src/lineage/csv/index.js'
+import { CSV_APPROACHES } from './csv-approaches.js'
 
-const APPROACHES = [
-  'validator',
-  'validator+onRow',
-  'csv-parse',
-  'papaparse',
-  'newline-scan'
-] as const
+const APPROACHES = CSV_APPROACHES
 type Approach = (typeof APPROACHES)[number]
 
 const CHUNK = 1 << 20

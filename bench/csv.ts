@@ -10,17 +10,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
+import { mulberry32 } from '../scripts/prng.js'
+import { CSV_APPROACHES } from './csv-approaches.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const run = promisify(execFile)
 
-export const CSV_APPROACHES = [
-  'validator',
-  'validator+onRow',
-  'csv-parse',
-  'papaparse',
-  'newline-scan'
-] as const
 
 export interface CsvBenchResult {
   approach: string
@@ -43,17 +38,6 @@ const CONNECTIONS = ['production', 'analytics-prod', 'finance_dw', 'marketing-la
 const XFORM = ['matillion', 'dbt', 'fivetran', 'airflow']
 const CERT = ['DRAFT', 'VERIFIED', 'DEPRECATED', '']
 const ANN = ['information', 'warning', 'issue', '']
-
-/** Deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** One data row (no newline). Row i is unique, so the file has no duplicate lineage. */
 export function lineageRow(i: number, r: () => number): string {
@@ -104,7 +88,7 @@ export function lineageRow(i: number, r: () => number): string {
 
 /** Writes a lineage CSV with `rows` data rows; returns its size in bytes. */
 export function generateLineageCsv(path: string, rows: number, seed = 42): number {
-  const r = rng(seed)
+  const r = mulberry32(seed)
   const fd = openSync(path, 'w')
   try {
     let batch: string[] = [HEADER]

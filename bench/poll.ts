@@ -3,23 +3,12 @@
 // no real waiting. Run: node --import tsx/esm bench/poll.ts
 import { followRun } from '../src/run/follow.js'
 import type { FollowDeps, Phase, RunSnapshot } from '../src/run/follow-types.js'
+import { mulberry32 } from '../scripts/prng.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 const BASE_MS = 5_000
 const SEEDS = 200
 const MINUTE = 60_000
-
-/** Deterministic PRNG so the table is reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Timeline {
   /** All offsets in ms from submit. */

@@ -1,6 +1,7 @@
 // A virtual clock whose sleep advances time instantly, a recording logger and scripted timelines
 // for the follow loop tests.
 import type { FollowDeps, RunSnapshot } from '../../src/run/follow-types.js'
+import { mulberry32 } from '../../scripts/prng.js'
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 export const RUN = 'csa-lineage-builder-1714638976-abcde'
@@ -25,16 +26,7 @@ export function snapshot(over: Partial<RunSnapshot> = {}): RunSnapshot {
 }
 
 /** Deterministic PRNG for `random`. */
-export function seeded(seed = 1): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const seeded = (seed = 1): (() => number) => mulberry32(seed)
 
 /**
  * `fetch` receives the virtual ms since T0. Without one, `steps` script the timeline: the last

@@ -1,28 +1,12 @@
 // The slice of the Atlan client the run lifecycle uses; an interface so the lifecycle can be
 // unit-tested with a fake and so it reads as the contract it relies on.
+import type { RunInfo, WorkflowInfo } from '../atlan/client.js'
+import type { RunPhase } from '../atlan/schemas.js'
 import type { WorkflowDocument } from '../lineage/workflow.js'
 
-export type RemotePhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error'
-
-export interface WorkflowRef {
-  name: string
-  namespace: string
-  parameters: Record<string, unknown>
-  /** Whether the workflow reads through a stored credential (undefined: cannot tell). */
-  hasCredential?: boolean
-}
-
-export interface RunRef {
-  name: string
-  workflowName: string
-  phase: RemotePhase
-  startedAt?: string
-  finishedAt?: string
-  message?: string
-  progress?: string
-  estimatedDurationS?: number
-  creationTimestamp?: string
-}
+export type RemotePhase = RunPhase
+export type WorkflowRef = Pick<WorkflowInfo, 'name' | 'namespace' | 'parameters' | 'hasCredential'>
+export type RunRef = RunInfo
 
 export interface AtlanApi {
   family(): Promise<'workflows' | 'package-workflows'>
@@ -39,5 +23,3 @@ export interface AtlanApi {
   uploadFile(url: string, path: string): Promise<unknown>
   runUrl(workflowName: string, runName: string): string
 }
-
-export const TERMINAL: ReadonlySet<RemotePhase> = new Set(['Succeeded', 'Failed', 'Error'])

@@ -1,9 +1,10 @@
 // Types of the follow loop, apart from its implementation so callers can import them cheaply.
 
-/** The five run phases of the legacy workflow surface (API §4). */
-export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error'
+import type { RunPhase } from '../atlan/schemas.js'
 
-export const TERMINAL_PHASES: readonly Phase[] = ['Succeeded', 'Failed', 'Error']
+/** The five run phases of the legacy workflow surface (API §4). */
+export type Phase = RunPhase
+export { TERMINAL_PHASES } from '../atlan/schemas.js'
 
 export interface RunSnapshot {
   name: string

@@ -1,5 +1,5 @@
 // Per-row Lineage Builder rules (API §6.2, §6.3), applied to well-formed, non-blank records.
-import type { Finding, LineageRow } from '../csv-types.js'
+import type { AssetRef, Finding, LineageRow } from '../csv-types.js'
 import { DuplicateFinder, hashGroups, RowHasher, type HashGroup } from './dedupe.js'
 import { decodeRecord, isBlankField } from './fields.js'
 import type { HeaderLayout } from './headers.js'
@@ -207,20 +207,8 @@ export class RowRules {
     for (let i = 0; i < pass.length; i++) extra[headers[pass[i]]] = v[pass[i]]
     return {
       line: rec.line,
-      source: {
-        type: v[s[0]],
-        connector: v[s[1]],
-        connection: v[s[2]],
-        identity: v[s[3]],
-        name: v[s[4]]
-      },
-      target: {
-        type: v[t[0]],
-        connector: v[t[1]],
-        connection: v[t[2]],
-        identity: v[t[3]],
-        name: v[t[4]]
-      },
+      source: asset(v, s),
+      target: asset(v, t),
       process: {
         connector: this.tConnector >= 0 ? v[this.tConnector] : '',
         connection: this.tConnection >= 0 ? v[this.tConnection] : '',
@@ -229,5 +217,16 @@ export class RowRules {
       },
       extra
     }
+  }
+}
+
+/** One side (Source or Target) of a record, from its five column indexes. */
+function asset(v: string[], idx: readonly number[]): AssetRef {
+  return {
+    type: v[idx[0]],
+    connector: v[idx[1]],
+    connection: v[idx[2]],
+    identity: v[idx[3]],
+    name: v[idx[4]]
   }
 }
