@@ -16,7 +16,6 @@ import { CSV_APPROACHES } from './csv-approaches.js'
 const here = dirname(fileURLToPath(import.meta.url))
 const run = promisify(execFile)
 
-
 export interface CsvBenchResult {
   approach: string
   rows: number
