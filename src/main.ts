@@ -1,6 +1,7 @@
 // The pipeline of design §3, in order; each step lives in its own module.
+// Only what every step needs is imported here; the CSV check and preview, the GitHub client and
+// @actions/cache are imported when a step uses them (ncc emits them as separate chunks).
 import * as core from '@actions/core'
-import { context } from '@actions/github'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { ConfigError } from './config/errors.js'
@@ -8,10 +9,7 @@ import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import { redact } from './config/redact.js'
 import type { Config } from './config/types.js'
-import { markDone, wasDone } from './github/cache.js'
-import { checkLineageFile, csvCounts, csvProblem, locateLineageFile } from './lineage/check.js'
 import { annotate } from './report/annotations.js'
-import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
 import { sleep } from './run/clock.js'
 import { runLifecycle } from './run/lifecycle.js'
@@ -23,6 +21,8 @@ const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 
 /** Step 2: validate the CSV (and preview it). The file's sha256, or false when the step stops here. */
 async function validateStep(config: Config, out: PublishInput): Promise<string | false> {
+  const { checkLineageFile, csvCounts, csvProblem } = await import('./lineage/check.js')
+  const { context } = await import('@actions/github')
   const csv = await checkLineageFile(config, {
     workspace: workspace(),
     eventName: context.eventName,
@@ -97,7 +97,9 @@ export async function run(): Promise<void> {
       config,
       secrets: config.secrets,
       writeSummary: config.summary,
-      checks: CheckRunSession.for(config)
+      checks: config.checkRun
+        ? (await import('./report/check-run.js')).CheckRunSession.for(config)
+        : undefined
     })
     for (const w of config.warnings) core.warning(w)
 
@@ -112,6 +114,8 @@ export async function run(): Promise<void> {
     // 3. Skip when nothing changed since the last successful run.
     let cacheKey: string | undefined
     if (config.skipUnchanged && config.lineageFile) {
+      const { locateLineageFile } = await import('./lineage/check.js')
+      const { wasDone } = await import('./github/cache.js')
       cacheKey = await skipKeyFor(
         config,
         locateLineageFile(config.lineageFile, workspace()).absolute,
@@ -134,7 +138,8 @@ export async function run(): Promise<void> {
       deadline: Date.now() + config.timeoutMs + config.indexGraceMs + 5 * 60_000
     })
     await atlanStep(config, out, cancel.signal, client)
-    if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
+    if (cacheKey && out.result.phase === 'Succeeded')
+      await (await import('./github/cache.js')).markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)
     const phase = err instanceof ConfigError || !out.config ? 'Invalid' : 'Error'

@@ -111,6 +111,11 @@ describe('skip cache against the simulated cache service', () => {
 
     expect(warnings).toEqual([])
     expect(stdout.filter(l => /^::(warning|error)/.test(l))).toEqual([])
+    // The tar command line and the upload progress are debug lines, not log noise.
+    expect(stdout.join('')).toMatch(/^::debug::\[command\].*tar/m)
+    expect(
+      stdout.filter(l => /\[command\]|Sent \d+ of \d+/.test(l) && !l.startsWith('::debug::'))
+    ).toEqual([])
     const entries = sim.cacheEntries().filter(e => e.key === key)
     expect(entries).toEqual([expect.objectContaining({ service, finalized: true })])
     expect(entries[0].size).toBeGreaterThan(0)

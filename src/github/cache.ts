@@ -1,10 +1,11 @@
 // skip_unchanged: a cache entry keyed by the CSV and the effective settings marks a successful
 // run. Only the key matters; the entry holds a tiny marker file that is never downloaded.
-import * as cache from '@actions/cache'
+// @actions/cache (with the Azure storage SDK) is imported on first use: most steps never need it.
+import type * as cache from '@actions/cache'
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { stableJson } from './stable-json.js'
 
@@ -48,7 +49,8 @@ export interface SkipCache {
 export function createSkipCache(
   deps: { api?: CacheApi; warning?: (message: string) => void } = {}
 ): SkipCache {
-  const api = deps.api ?? cache
+  let api = deps.api
+  const load = async (): Promise<CacheApi> => (api ??= await import('@actions/cache'))
   const warning = deps.warning ?? core.warning
   let warned = false
   const warnOnce = (detail?: string): void => {
@@ -57,9 +59,13 @@ export function createSkipCache(
     warning(detail ? `${CACHE_UNAVAILABLE} (${detail})` : CACHE_UNAVAILABLE)
   }
   // GHES without the cache service, local runs and act lack the URL or the runtime token.
-  const available = (): boolean => {
+  const available = async (): Promise<boolean> => {
     try {
-      if (api.isFeatureAvailable() && process.env.ACTIONS_RUNTIME_TOKEN) return true
+      if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+        warnOnce()
+        return false
+      }
+      if ((await load()).isFeatureAvailable()) return true
     } catch (error) {
       warnOnce(errorText(error))
       return false
@@ -70,9 +76,11 @@ export function createSkipCache(
 
   return {
     async wasDone(key) {
-      if (!available()) return false
+      if (!(await available())) return false
       try {
-        const hit = await api.restoreCache([markerPath()], key, [], { lookupOnly: true })
+        const hit = await quietly(() =>
+          api!.restoreCache([markerPath()], key, [], { lookupOnly: true })
+        )
         return hit === key
       } catch (error) {
         warnOnce(errorText(error))
@@ -80,13 +88,13 @@ export function createSkipCache(
       }
     },
     async markDone(key) {
-      if (!available()) return false
+      if (!(await available())) return false
       try {
         const path = markerPath()
         await mkdir(dirname(path), { recursive: true })
         await writeFile(path, JSON.stringify({ key, at: new Date().toISOString() }))
         // -1: not saved; @actions/cache has already said why (for example, the key exists).
-        return (await api.saveCache([path], key)) !== -1
+        return (await quietly(() => api!.saveCache([path], key))) !== -1
       } catch (error) {
         warnOnce(errorText(error))
         return false
@@ -103,6 +111,38 @@ export function wasDone(key: string): Promise<boolean> {
 
 export function markDone(key: string): Promise<boolean> {
   return shared.markDone(key)
+}
+
+/**
+ * @actions/cache writes its tar command line ("[command]/usr/bin/tar …") and upload progress
+ * ("Sent 298 of 298") straight to stdout. For a marker file that is noise in the user's log:
+ * while a cache call runs, those lines become debug lines; workflow commands (its warnings)
+ * pass through unchanged.
+ */
+async function quietly<T>(call: () => Promise<T>): Promise<T> {
+  const out = process.stdout
+  const write = out.write
+  const patched = function (chunk: string | Uint8Array, ...rest: unknown[]): boolean {
+    out.write = write
+    try {
+      for (const line of String(chunk).split(/\r?\n/)) {
+        if (!line) continue
+        if (line.startsWith('::')) write.call(out, line + EOL)
+        else core.debug(line)
+      }
+    } finally {
+      out.write = patched as typeof out.write
+    }
+    const done = rest.find(r => typeof r === 'function') as (() => void) | undefined
+    done?.()
+    return true
+  }
+  out.write = patched as typeof out.write
+  try {
+    return await call()
+  } finally {
+    out.write = write
+  }
 }
 
 function errorText(error: unknown): string {

@@ -1,10 +1,15 @@
 // The one GitHub client (check runs). @actions/github routes it through the runner's proxy
 // (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, via @actions/http-client); that choice is made when
-// @actions/github is first imported, which on a runner is process start.
+// @actions/github is first imported, which is when main.ts first needs the client.
+//
+// No @octokit/plugin-throttling: it spaces every write by 1 s and queues requests, which a step
+// making a handful of sequential check-run writes does not need (GitHub's secondary limits are
+// about bursts of tens of writes a minute). What it did beyond that, honouring Retry-After /
+// x-ratelimit-reset, plugin-retry does not do (it waits (n+1)² s and ignores the headers), so the
+// rate-limit hook below keeps that part: one retry after the wait GitHub asks for, when short.
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -19,11 +24,39 @@ export interface OctokitOptions {
   info?: (message: string) => void
 }
 
-// Every 4xx is an answer, not a glitch; rate limits (403/429) are the throttling plugin's job.
+// Every 4xx is an answer, not a glitch; rate limits (403/429) are the hook's job.
 const ALL_4XX = Array.from({ length: 100 }, (_, i) => 400 + i)
+// GitHub's advice for a secondary limit that names no Retry-After: wait at least a minute.
+const SECONDARY_FALLBACK_S = 60
 
 export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+}
+
+interface HttpError {
+  status?: number
+  message?: string
+  response?: { headers?: Record<string, string | undefined> }
+}
+
+/** Seconds GitHub asks us to wait, and which limit it is; undefined when not a rate limit. */
+export function rateLimitWait(
+  error: unknown,
+  nowS = Date.now() / 1000
+): { kind: 'primary' | 'secondary'; waitS: number } | undefined {
+  const e = error as HttpError
+  const headers = e?.response?.headers ?? {}
+  if (e?.status !== 403 && e?.status !== 429) return undefined
+  if (headers['x-ratelimit-remaining'] === '0') {
+    const reset = Number(headers['x-ratelimit-reset'])
+    return { kind: 'primary', waitS: Math.max(0, Math.ceil(reset - nowS)) }
+  }
+  const retryAfter = Number(headers['retry-after'])
+  if (e.status === 429 || /secondary rate/i.test(e.message ?? '') || headers['retry-after']) {
+    const waitS = Number.isFinite(retryAfter) ? retryAfter : SECONDARY_FALLBACK_S
+    return { kind: 'secondary', waitS }
+  }
+  return undefined
 }
 
 export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit {
@@ -31,35 +64,39 @@ export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit
   const maxWait = opts.maxRateLimitWaitS ?? 60
   const base = opts.retryAfterBaseMs ?? 1000
 
-  // Retry a rate limit once, and only when the wait is short: the check run is not worth
-  // holding the job for an hour.
-  const onLimit =
-    (kind: string) =>
-    (retryAfter: number, options: { method: string; url: string }, _o: unknown, count: number) => {
-      const what = `GitHub API ${kind} rate limit on ${options.method} ${options.url}`
-      if (count >= 1 || retryAfter > maxWait) {
-        info(`${what}; giving up`)
-        return false
-      }
-      info(`${what}; retrying once in ${retryAfter}s`)
-      return true
-    }
-
-  return getOctokit(
+  const octokit = getOctokit(
     token,
     {
       // Read at call time, so a GITHUB_API_URL set after import still counts.
       baseUrl: opts.baseUrl ?? apiBaseUrl(),
       userAgent: 'atlan-lineage-action',
       log: { debug: core.debug, info: core.debug, warn: info, error: info },
-      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base },
-      throttle: {
-        retryAfterBaseValue: base,
-        onRateLimit: onLimit('primary'),
-        onSecondaryRateLimit: onLimit('secondary')
-      }
+      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base }
     },
-    retry,
-    throttling
+    retry
   )
+  // Retry a rate limit once, and only when the wait is short: the check run is not worth
+  // holding the job for an hour.
+  octokit.hook.wrap('request', async (request, options) => {
+    try {
+      return await request(options)
+    } catch (error) {
+      const limit = rateLimitWait(error)
+      if (!limit) throw error
+      const what = `GitHub API ${limit.kind} rate limit on ${options.method} ${options.url}`
+      if (limit.waitS > maxWait) {
+        info(`${what}; giving up`)
+        throw error
+      }
+      info(`${what}; retrying once in ${limit.waitS}s`)
+      await new Promise(resolve => setTimeout(resolve, limit.waitS * base))
+      try {
+        return await request(options)
+      } catch (again) {
+        if (rateLimitWait(again)) info(`${what}; giving up`)
+        throw again
+      }
+    }
+  })
+  return octokit
 }
