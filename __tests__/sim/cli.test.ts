@@ -1,6 +1,6 @@
 // The CLI as a child process: prints the listening line, answers, exits on SIGTERM.
 import { afterEach, expect, it } from '@jest/globals'
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { repoRoot } from '../helpers/shared.js'
 
@@ -35,7 +35,9 @@ it('npm run sim -- --port 0 prints the real port and answers whoami', async () =
     })
     proc.once('exit', code => reject(new Error(`exited early with ${code}`)))
   })
-  const m = /^Atlan simulator listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(line)
+  const m = /^Atlan simulator listening on http:\/\/127\.0\.0\.1:(\d+) \(token: cli-token\)$/.exec(
+    line
+  )
   expect(m).not.toBeNull()
   expect(Number(m?.[1])).toBeGreaterThan(0)
 
@@ -58,3 +60,32 @@ it('npm run sim -- --port 0 prints the real port and answers whoami', async () =
   ])
   expect(code).toBe(0)
 }, 30_000)
+
+it('npm run sim -- --help lists the flags, the token and the control API', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'sim/cli.ts', '--help'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 15_000
+  })
+  expect(r.status).toBe(0)
+  for (const flag of ['--port', '--token', '--scenario', '--help']) expect(r.stdout).toContain(flag)
+  expect(r.stdout).toContain('default sim-token')
+  for (const route of [
+    '/_sim/scenario',
+    '/_sim/seed',
+    '/_sim/faults',
+    '/_sim/requests',
+    '/_sim/reset'
+  ])
+    expect(r.stdout).toContain(route)
+}, 20_000)
+
+it('an unknown flag fails and points at --help', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'sim/cli.ts', '--prot', '1'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 15_000
+  })
+  expect(r.status).toBe(1)
+  expect(r.stderr).toMatch(/Unknown option '--prot'.*--help/)
+}, 20_000)
