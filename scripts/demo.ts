@@ -1,47 +1,32 @@
-// npm run demo: the real bundled action, end to end, against the embedded Atlan simulator.
-// It seeds a Lineage Builder workflow that reads lineage/orders.csv from the tenant store,
-// reruns it with examples/lineage.csv, and prints the outputs and the job summary.
-import { startSimulator } from '../sim/server.js'
-import { runAction } from './action-runner.js'
+// npm run demo [-- --debug]: the real bundled action, end to end, against the embedded Atlan
+// simulator, twice (scripts/demo-flow.ts): a passing run and a failing CSV. Prints each step's
+// log as the Actions log shows it, its outputs and its job summary.
+import { parseArgs } from 'node:util'
+import { readableLog, runDemoFlow } from './demo-flow.js'
 
-const sim = await startSimulator({ scenario: { pendingMs: 500, runningMs: 2500, indexLagMs: 300 } })
-try {
-  const workflow = sim.seed({
-    prefix: 'lineage',
-    key: 'orders.csv',
-    options: {
-      upsertSemantic: 'partial',
-      failOnErrors: true,
-      caseSensitive: true,
-      fieldSeparator: ',',
-      batchSize: 20
-    },
-    runs: [{ phase: 'Succeeded', durationS: 4 }]
-  })
-  console.log(`Atlan simulator on ${sim.url} with workflow ${workflow}; running dist/index.js…\n`)
-  const r = await runAction({
-    inputs: {
-      atlan_base_url: sim.url,
-      atlan_api_key: sim.token,
-      workflow_name: workflow,
-      lineage_file: 'examples/lineage.csv',
-      poll_interval: '1s'
-    },
-    timeoutMs: 60_000
-  })
+const { values } = parseArgs({ options: { debug: { type: 'boolean', default: false } } })
+
+console.log('Running dist/index.js against the Atlan simulator on 127.0.0.1 (no tenant needed)…')
+const outcomes = await runDemoFlow()
+for (const [i, o] of outcomes.entries()) {
+  const r = o.run
+  console.log(`\n=== ${i + 1}. ${o.title}: ${o.source} ===\n`)
   console.log('--- action log ---')
-  process.stdout.write(r.stdout.replace(/^::add-mask::.*\n/gm, ''))
-  if (r.stderr) process.stdout.write(r.stderr)
+  console.log(readableLog(r.stdout, { debug: values.debug }).trimEnd())
+  if (r.stderr) console.log(r.stderr.trimEnd())
   console.log('\n--- outputs ---')
   for (const [k, v] of Object.entries(r.outputs))
-    if (v) console.log(`${k}=${k === 'result' ? v : v.split('\n')[0]}`)
-  console.log('\n--- job summary ---')
-  console.log(r.summary)
-  const submits = sim.requests().filter(q => q.route === 'rerun' || q.route === 'submit').length
+    if (v && k !== 'workflow_json') console.log(`${k}=${k === 'result' ? v : v.split('\n')[0]}`)
+  console.log('\n--- job summary (Markdown) ---')
+  console.log(r.summary.trimEnd())
   console.log(
-    `Simulator saw ${sim.requests().length} requests, ${submits} submit(s). Exit code ${r.code}.`
+    `\nStep exit code ${r.code}; the simulator received ${o.requests} request(s) during it.`
   )
-  process.exitCode = r.code ?? 1
-} finally {
-  await sim.close()
 }
+console.log(
+  `\n${values.debug ? '' : 'Debug lines are hidden: npm run demo -- --debug shows them. '}` +
+    'npm run render:summary screenshots both job summaries.'
+)
+const [pass, fail] = outcomes
+// The demo succeeds when the passing run passed and the failing CSV failed.
+process.exitCode = pass.run.code === 0 && fail.run.code === 1 ? 0 : 1

@@ -1,13 +1,17 @@
-// npm run render:summary: what the job summary looks like on GitHub, checked by eye.
-// Runs the demo flow (the bundled action against the embedded Atlan simulator) on a push whose
-// base commit holds an older version of the CSV, so the summary has a preview *and* an edge diff;
-// renders the summary Markdown to HTML with a GitHub-flavoured renderer (marked, GFM), Mermaid
-// blocks drawn by the mermaid browser bundle loaded offline from node_modules; and screenshots the
-// page with headless Chromium into tmp/summary.png (git-ignored).
+// npm run render:summary: what the job summaries of the demo look like on GitHub, checked by eye.
+// Runs the demo flow (scripts/demo-flow.ts: a passing run with a preview and an edge diff, and a
+// failing CSV), renders each job summary to HTML with a GitHub-flavoured renderer (marked, GFM),
+// Mermaid blocks drawn by the mermaid browser bundle loaded offline from node_modules, and takes
+// one full-page screenshot with headless Chromium into tmp/summary.png (git-ignored). Exits 1
+// when it cannot render (no Chromium, or Chromium failed).
 //
 //   npm run render:summary                       # demo flow → HTML → tmp/summary.png
 //   npm run render:summary -- --markdown f.md    # render an existing summary file instead
 //   npm run render:summary -- --out other.png
+//
+// Chromium: Debian's `chromium` (or CHROMIUM=/path/to/chrome). Fonts: the page asks for the
+// system sans-serif (DejaVu Sans / Liberation Sans on Debian) and "Noto Color Emoji"
+// (fonts-noto-color-emoji) for the ✅/❌ icons, which otherwise render as empty boxes.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,12 +19,17 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Marked, type Tokens } from 'marked'
-import { startSimulator } from '../sim/server.js'
-import { runAction } from './action-runner.js'
+import { runDemoFlow } from './demo-flow.js'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const MERMAID_BUNDLE = join(repoRoot, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js')
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+/** The Chromium to use: CHROMIUM, else the first of the usual paths that exists. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CHROMIUM) return existsSync(env.CHROMIUM) ? env.CHROMIUM : undefined
+  return CHROMIUM_PATHS.find(p => existsSync(p))
+}
+const WIDTH = 1200
 
 const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -29,7 +38,7 @@ const escapeHtml = (s: string): string =>
 const GITHUB_CSS = `
   body { margin: 0; background: #f6f8fa; color: #1f2328;
     font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial,
-      sans-serif, "Apple Color Emoji", "Segoe UI Emoji"; }
+      sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji"; }
   .frame { max-width: 1100px; margin: 24px auto; background: #fff; border: 1px solid #d1d9e0;
     border-radius: 6px; }
   .frame > header { padding: 12px 16px; border-bottom: 1px solid #d1d9e0; font-weight: 600; }
@@ -61,8 +70,7 @@ export interface HtmlOptions {
   mermaidScriptUrl?: string
 }
 
-/** The job-summary Markdown as a GitHub-like HTML page (GFM tables, Mermaid diagrams). */
-export function summaryToHtml(markdown: string, opts: HtmlOptions = {}): string {
+function markdownToHtml(markdown: string): string {
   const marked = new Marked({ gfm: true, breaks: false })
   marked.use({
     renderer: {
@@ -74,139 +82,110 @@ export function summaryToHtml(markdown: string, opts: HtmlOptions = {}): string 
       }
     }
   })
-  const body = marked.parse(markdown, { async: false })
-  const title = escapeHtml(opts.title ?? 'Job summary')
+  return marked.parse(markdown, { async: false })
+}
+
+/** The job-summary Markdown as a GitHub-like HTML page (GFM tables, Mermaid diagrams). */
+export function summaryToHtml(markdown: string, opts: HtmlOptions = {}): string {
+  return summariesToHtml([{ title: opts.title ?? 'Job summary', markdown }], opts)
+}
+
+/** Several job summaries, one frame each, on one page. */
+export function summariesToHtml(
+  sections: ReadonlyArray<{ title: string; markdown: string }>,
+  opts: HtmlOptions = {}
+): string {
+  const title = escapeHtml(opts.title ?? sections[0]?.title ?? 'Job summary')
+  const frames = sections
+    .map(
+      s => `<div class="frame"><header>${escapeHtml(s.title)}</header><article class="markdown-body">
+${markdownToHtml(s.markdown)}
+</article></div>`
+    )
+    .join('\n')
+  // data-height: the page's full height once Mermaid has drawn, for the full-page screenshot.
+  const measure = `document.body.setAttribute('data-height', String(document.documentElement.scrollHeight))`
   const script = opts.mermaidScriptUrl
     ? `<script src="${escapeHtml(opts.mermaidScriptUrl)}"></script>
 <script>
   mermaid.initialize({ startOnLoad: false, theme: 'default', securityLevel: 'strict' })
   mermaid.run({ querySelector: 'pre.mermaid' }).then(
-    () => document.body.setAttribute('data-mermaid', 'done'),
-    e => { document.body.setAttribute('data-mermaid', 'error: ' + e) }
+    () => { document.body.setAttribute('data-mermaid', 'done'); ${measure} },
+    e => { document.body.setAttribute('data-mermaid', 'error: ' + e); ${measure} }
   )
 </script>`
-    : ''
+    : `<script>${measure}</script>`
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${title}</title><style>${GITHUB_CSS}</style></head>
 <body>
-<div class="frame"><header>${title}</header><article class="markdown-body">
-${body}
-</article></div>
+${frames}
 ${script}
 </body>
 </html>
 `
 }
 
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'demo',
-      GIT_AUTHOR_EMAIL: 'demo@example.com',
-      GIT_COMMITTER_NAME: 'demo',
-      GIT_COMMITTER_EMAIL: 'demo@example.com'
-    }
+/** The demo flow's job summaries (scripts/demo-flow.ts), one section per outcome. */
+export async function demoSummaries(): Promise<
+  Array<{ title: string; markdown: string; code: number | null }>
+> {
+  const outcomes = await runDemoFlow()
+  return outcomes.map(o => {
+    if (!o.run.summary.trim())
+      throw new Error(
+        `${o.title}: the action wrote no job summary (exit ${o.run.code}):\n${o.run.stdout}\n${o.run.stderr}`
+      )
+    return { title: `${o.title} (${o.source})`, markdown: o.run.summary, code: o.run.code }
   })
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`)
-  return r.stdout.trim()
+}
+
+function chromium(binary: string, args: string[], profile: string) {
+  return spawnSync(
+    binary,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--hide-scrollbars',
+      // Lets the page's scripts (Mermaid) finish before the page is read.
+      '--virtual-time-budget=10000',
+      `--user-data-dir=${profile}`,
+      ...args
+    ],
+    { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }
+  )
 }
 
 /**
- * A throw-away repository whose base commit holds an older lineage/orders.csv (one edge that is
- * gone now, one process renamed since, two edges not there yet) and whose work tree holds
- * examples/lineage.csv: the preview then shows added, removed and changed edges.
+ * Full-page screenshot of `htmlFile`: a first pass reads the page's height once Mermaid has
+ * drawn (data-height), the second takes the picture at that height. Throws when Chromium fails.
  */
-export function demoWorkspace(dir: string): { baseSha: string; file: string } {
-  const head = readFileSync(join(repoRoot, 'examples', 'lineage.csv'), 'utf8')
-  const lines = head.trimEnd().split('\n')
-  const removed =
-    'Table,snowflake,analytics-prod,RAW/SALES/ORDERS,ORDERS,Table,snowflake,analytics-prod,' +
-    'LEGACY/EXPORTS/ORDERS_EXPORT,ORDERS_EXPORT,dbt,dbt-cloud,orders_export,export orders,,Old export'
-  const base = [
-    lines[0],
-    lines[1],
-    lines[2],
-    lines[3].replace('build fct_orders', 'build fct_orders (v1)'),
-    removed
-  ].join('\n')
-  mkdirSync(join(dir, 'lineage'), { recursive: true })
-  git(dir, 'init', '-q')
-  writeFileSync(join(dir, 'lineage', 'orders.csv'), `${base}\n`)
-  git(dir, 'add', '.')
-  git(dir, 'commit', '-q', '-m', 'base')
-  const baseSha = git(dir, 'rev-parse', 'HEAD')
-  writeFileSync(join(dir, 'lineage', 'orders.csv'), head)
-  return { baseSha, file: 'lineage/orders.csv' }
-}
-
-/** The demo flow of scripts/demo.ts, on a push with a base commit; returns the job summary. */
-export async function demoSummary(): Promise<{ summary: string; code: number | null }> {
-  const work = mkdtempSync(join(tmpdir(), 'render-summary-ws-'))
-  const sim = await startSimulator({ scenario: { pendingMs: 300, runningMs: 1200 } })
-  try {
-    const { baseSha, file } = demoWorkspace(work)
-    const eventPath = join(work, '..', `${work.split('/').pop()}-event.json`)
-    writeFileSync(eventPath, JSON.stringify({ before: baseSha, after: 'f'.repeat(40) }))
-    const workflow = sim.seed({
-      prefix: 'lineage',
-      key: 'orders.csv',
-      runs: [{ phase: 'Succeeded', durationS: 4 }]
-    })
-    const r = await runAction({
-      cwd: work,
-      env: { GITHUB_EVENT_PATH: eventPath },
-      inputs: {
-        atlan_base_url: sim.url,
-        atlan_api_key: sim.token,
-        workflow_name: workflow,
-        lineage_file: file,
-        poll_interval: '1s'
-      },
-      timeoutMs: 60_000
-    })
-    rmSync(eventPath, { force: true })
-    if (!r.summary.trim())
-      throw new Error(`the action wrote no job summary (exit ${r.code}):\n${r.stdout}\n${r.stderr}`)
-    return { summary: r.summary, code: r.code }
-  } finally {
-    await sim.close()
-    rmSync(work, { recursive: true, force: true })
-  }
-}
-
-/** Headless Chromium screenshot of `htmlFile`; false (with the reason printed) if it failed. */
-export function screenshot(htmlFile: string, png: string): boolean {
+export function screenshot(binary: string, htmlFile: string, png: string): { height: number } {
   const profile = mkdtempSync(join(tmpdir(), 'render-summary-chromium-'))
   try {
-    const r = spawnSync(
-      CHROMIUM,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--hide-scrollbars',
-        // Lets the page's scripts (Mermaid) finish before the picture is taken.
-        '--virtual-time-budget=10000',
-        `--user-data-dir=${profile}`,
-        `--screenshot=${png}`,
-        '--window-size=1200,1600',
-        pathToFileURL(htmlFile).href
-      ],
-      { encoding: 'utf8', timeout: 120_000 }
+    const url = pathToFileURL(htmlFile).href
+    const dom = chromium(binary, ['--dump-dom', `--window-size=${WIDTH},800`, url], profile)
+    const height = Number(/data-height="(\d+)"/.exec(dom.stdout ?? '')?.[1])
+    if (dom.status !== 0 || !height)
+      throw new Error(
+        `chromium could not lay out the page (exit ${dom.status ?? dom.signal}): ${dom.stderr || dom.error || 'no data-height'}`
+      )
+    rmSync(png, { force: true })
+    const shot = chromium(
+      binary,
+      [`--screenshot=${png}`, `--window-size=${WIDTH},${height}`, url],
+      profile
     )
-    if (r.status !== 0 || !existsSync(png)) {
-      console.error(`chromium failed (exit ${r.status ?? r.signal}): ${r.stderr || r.error}`)
-      return false
-    }
-    return true
+    if (shot.status !== 0 || !existsSync(png))
+      throw new Error(
+        `chromium took no screenshot (exit ${shot.status ?? shot.signal}): ${shot.stderr || shot.error}`
+      )
+    return { height }
   } finally {
     rmSync(profile, { recursive: true, force: true })
   }
@@ -219,38 +198,43 @@ async function main(): Promise<void> {
       out: { type: 'string', default: join(repoRoot, 'tmp', 'summary.png') }
     }
   })
-  let markdown: string
-  if (values.markdown) markdown = readFileSync(values.markdown, 'utf8')
+  // Before the demo runs: without Chromium there is nothing to show for it.
+  const binary = findChromium()
+  if (!binary) {
+    console.error(
+      `No Chromium found (${process.env.CHROMIUM ? `CHROMIUM=${process.env.CHROMIUM}` : CHROMIUM_PATHS.join(', ')}). ` +
+        'Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-noto-color-emoji) or set ' +
+        'CHROMIUM to its path, then run npm run render:summary again.'
+    )
+    process.exitCode = 1
+    return
+  }
+  let sections: Array<{ title: string; markdown: string }>
+  if (values.markdown)
+    sections = [{ title: values.markdown, markdown: readFileSync(values.markdown, 'utf8') }]
   else {
     console.log('Running the demo flow (dist/index.js against the Atlan simulator)…')
-    const demo = await demoSummary()
-    markdown = demo.summary
-    console.log(`The action exited ${demo.code}; job summary: ${markdown.length} characters.`)
+    sections = await demoSummaries()
   }
   const dir = mkdtempSync(join(tmpdir(), 'render-summary-'))
   const htmlFile = join(dir, 'summary.html')
   writeFileSync(
     htmlFile,
-    summaryToHtml(markdown, {
-      title: 'Atlan Lineage Builder — job summary',
+    summariesToHtml(sections, {
+      title: 'Atlan Lineage Builder — job summaries',
       mermaidScriptUrl: existsSync(MERMAID_BUNDLE) ? pathToFileURL(MERMAID_BUNDLE).href : undefined
     })
   )
   console.log(`HTML: ${htmlFile}`)
-  if (!existsSync(CHROMIUM)) {
-    console.log(
-      `No Chromium at ${CHROMIUM}, so no screenshot. Install it with: sudo apt-get install -y chromium ` +
-        '(or set CHROMIUM to its path), then run npm run render:summary again. Open the HTML above in a browser meanwhile.'
-    )
-    return
-  }
   const png = resolve(values.out!)
   mkdirSync(dirname(png), { recursive: true })
-  if (!screenshot(htmlFile, png)) {
+  try {
+    const { height } = screenshot(binary, htmlFile, png)
+    console.log(`Screenshot (${WIDTH}×${height}, the whole page): ${png}`)
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error))
     process.exitCode = 1
-    return
   }
-  console.log(`Screenshot: ${png}`)
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -19,7 +19,9 @@ export function annotate(
       startLine: f.line,
       title: f.column ? `Lineage CSV: ${f.column}` : 'Lineage CSV'
     }
-    const text = f.hint ? `${f.message} Fix: ${f.hint}` : f.message
+    const text = f.hint
+      ? `${f.message} ${f.severity === 'notice' ? '' : 'Fix: '}${f.hint}`
+      : f.message
     if (f.severity === 'error') core.error(text, props)
     else if (f.severity === 'warning') core.warning(text, props)
     else core.notice(text, props)

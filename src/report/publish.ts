@@ -26,7 +26,7 @@ function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotat
     end_line: f.line,
     annotation_level: level[f.severity],
     title: f.column ? `Lineage CSV: ${f.column}` : 'Lineage CSV',
-    message: f.hint ? `${f.message}\nFix: ${f.hint}` : f.message
+    message: f.hint ? `${f.message}\n${f.severity === 'notice' ? '' : 'Fix: '}${f.hint}` : f.message
   }))
 }
 
