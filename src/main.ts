@@ -123,7 +123,13 @@ export async function run(): Promise<void> {
       )
       if (await wasDone(cacheKey)) {
         const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
-        out.result = { ...out.result, phase: 'Skipped', failed: false, message }
+        out.result = {
+          ...out.result,
+          phase: 'Skipped',
+          failed: false,
+          message,
+          workflowName: config.workflowName
+        }
         core.info(message)
         return
       }

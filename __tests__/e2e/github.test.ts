@@ -197,6 +197,7 @@ describe('skip_unchanged', () => {
 
   it('miss then hit: the second run of the same CSV is Skipped with no Atlan submit', async () => {
     const { s, dir, inputs } = await skipSetUp()
+    const wf = inputs.workflow_name
     const first = await runWith(s, dir, inputs)
     expect(first.code).toBe(0)
     expect(first.outputs.phase).toBe('Succeeded')
@@ -204,6 +205,9 @@ describe('skip_unchanged', () => {
     const second = await runWith(s, dir, inputs)
     expect(second.code).toBe(0)
     expect(second.outputs.phase).toBe('Skipped')
+    expect(second.outputs.workflow_name).toBe(wf)
+    // @actions/cache's tar command line and upload progress stay out of the log.
+    expect(first.stdout + second.stdout).not.toMatch(/^(\[command\]|Sent \d+ of \d+)/m)
     expect(second.summary).toContain('unchanged since the last successful run')
     expect(submits(s)).toBe(1)
     // A changed CSV is not skipped.

@@ -54,6 +54,7 @@ describe('on_timeout', () => {
     expect(r.code).toBe(0)
     expect(r.outputs.phase).toBe('Running')
     expect(r.outputs.run_id).toMatch(new RegExp(`^${wf}-`))
+    expect(r.stdout).toContain(`not following the run ${r.outputs.run_url}.`)
     expect(r.state.runInFlight ?? '').toBe('')
   })
 })

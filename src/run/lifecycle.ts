@@ -134,7 +134,7 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
 
   if (!config.wait) {
     saveInFlight(undefined)
-    log.info('wait: false: not following the run.')
+    log.info(`wait: false: not following the run${base.runUrl ? ` ${base.runUrl}` : ''}.`)
     return {
       result: { ...base, phase: 'Running', runId: started.runName, failed: false },
       storedSettings: stored,
