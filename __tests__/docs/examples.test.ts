@@ -1,7 +1,9 @@
 // The example workflows (and the README's YAML snippets, and our own CI) only use inputs and
 // outputs that action.yml declares, and always give the required inputs.
 import { describe, expect, it } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { actionYml } from '../helpers/inputs.js'
@@ -78,9 +80,32 @@ describe('examples/workflows', () => {
 
   it('the PR example is a dry run with the full history for the base diff', () => {
     const wf = parse(readFileSync(join(exampleDir, 'pr-validate.yml'), 'utf8')) as Workflow
-    const steps = Object.values(wf.jobs)[0].steps ?? []
+    const { job } = actionSteps(wf)[0]
+    const steps = wf.jobs[job].steps ?? []
     expect(steps.find(s => s.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth']).toBe(0)
     expect(actionSteps(wf)[0].step.with).toMatchObject({ dry_run: true, mode: 'create' })
+  })
+
+  it.each(['push.yml', 'pr-validate.yml'])(
+    '%s takes the CSVs from the changed files, not a hard-coded path',
+    file => {
+      const wf = parse(readFileSync(join(exampleDir, file), 'utf8')) as Workflow
+      for (const { job, step } of actionSteps(wf)) {
+        expect(step.with?.lineage_file).toBe('${{ matrix.csv }}')
+        expect(JSON.stringify(wf.jobs[job].strategy)).toContain('fromJSON(needs.changed.outputs.')
+        const checkout = wf.jobs[job].steps?.find(s => s.uses?.startsWith('actions/checkout'))
+        expect(checkout?.with?.['fetch-depth']).toBe(0)
+      }
+    }
+  )
+
+  it.each(examples)('%s: a CSV uploaded to an existing workflow names the workflow', file => {
+    const wf = parse(readFileSync(join(exampleDir, file), 'utf8')) as Workflow
+    for (const { step } of actionSteps(wf)) {
+      const mode = String(step.with?.mode ?? 'rerun')
+      if (step.with?.lineage_file && mode !== 'create' && step.with?.dry_run !== true)
+        expect(step.with?.workflow_name).toBeTruthy()
+    }
   })
 
   it('the matrix example serialises runs per workflow with a concurrency group', () => {
@@ -140,5 +165,110 @@ describe('other workflow YAML', () => {
     expect(steps.map(s => s.step.uses)).toContain('./')
     expect(problems(wf, text)).toEqual([])
     expect(steps[0].step.with).toMatchObject({ mode: 'create', dry_run: true })
+  })
+})
+
+/** Runs the `id: list` step of an example in a throw-away repository, with the runner's bash flags. */
+function runListStep(file: string, env: Record<string, string>, repo: string) {
+  const wf = parse(readFileSync(join(exampleDir, file), 'utf8')) as Workflow
+  const step = wf.jobs.changed.steps?.find(s => s.id === 'list')
+  const out = join(repo, '..', 'output')
+  writeFileSync(out, '')
+  const stepEnv = Object.fromEntries(
+    Object.entries(step?.env ?? {}).filter(([, v]) => !String(v).includes('${{'))
+  )
+  const r = spawnSync(
+    'bash',
+    ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step?.run ?? 'exit 9'],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...stepEnv, ...env, GITHUB_OUTPUT: out }
+    }
+  )
+  return { status: r.status, stderr: r.stderr, output: readFileSync(out, 'utf8') }
+}
+
+const hasTools = ['git', 'jq'].every(t => spawnSync(t, ['--version']).status === 0)
+if (!hasTools) process.stderr.write('NOTICE: skipping the changed-files steps: no git or jq.\n')
+
+;(hasTools ? describe : describe.skip)('the changed-files steps of the examples', () => {
+  function repo(): { dir: string; git: (...a: string[]) => string } {
+    const dir = join(mkdtempSync(join(tmpdir(), 'examples-')), 'repo')
+    mkdirSync(join(dir, 'lineage', 'sub'), { recursive: true })
+    const git = (...a: string[]) => {
+      const r = spawnSync('git', a, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.com'
+        }
+      })
+      if (r.status !== 0) throw new Error(r.stderr)
+      return r.stdout.trim()
+    }
+    git('init', '-q')
+    for (const f of ['lineage/orders.csv', 'lineage/customers.csv', 'lineage/old.csv'])
+      writeFileSync(join(dir, f), 'a\n')
+    writeFileSync(join(dir, 'README.md'), 'x\n')
+    git('add', '.')
+    git('commit', '-qm', 'base')
+    return { dir, git }
+  }
+
+  it('push.yml: the changed CSVs with their workflows; deleted ones left out', () => {
+    const { dir, git } = repo()
+    try {
+      const before = git('rev-parse', 'HEAD')
+      writeFileSync(join(dir, 'lineage', 'orders.csv'), 'b\n')
+      writeFileSync(join(dir, 'README.md'), 'y\n')
+      git('rm', '-q', 'lineage/old.csv')
+      git('commit', '-qam', 'change')
+      const r = runListStep('push.yml', { BEFORE: before }, dir)
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      expect(r.output).toBe(
+        'matrix=[{"csv":"lineage/orders.csv","workflow":"csa-lineage-builder-1714638976"}]\n'
+      )
+      // A branch's first push (before = 0000…): every CSV.
+      const first = runListStep('push.yml', { BEFORE: '0'.repeat(40) }, dir)
+      expect(first.status).toBe(0)
+      expect(first.output).toContain('"csv":"lineage/customers.csv"')
+      expect(first.output).toContain('"csv":"lineage/orders.csv"')
+      // A changed CSV that no workflow reads fails the job, naming it.
+      const head = git('rev-parse', 'HEAD')
+      writeFileSync(join(dir, 'lineage', 'sub', 'new.csv'), 'n\n')
+      git('add', '.')
+      git('commit', '-qm', 'new')
+      const unmapped = runListStep('push.yml', { BEFORE: head }, dir)
+      expect(unmapped.status).not.toBe(0)
+      expect(unmapped.stderr).toContain('no workflow for lineage/sub/new.csv')
+      expect(unmapped.output).toBe('')
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true })
+    }
+  })
+
+  it('pr-validate.yml: the CSVs the PR adds or changes, in sub-folders too', () => {
+    const { dir, git } = repo()
+    try {
+      const base = git('rev-parse', 'HEAD')
+      writeFileSync(join(dir, 'lineage', 'customers.csv'), 'b\n')
+      writeFileSync(join(dir, 'lineage', 'sub', 'new.csv'), 'n\n')
+      git('add', '.')
+      git('commit', '-qm', 'change')
+      const r = runListStep('pr-validate.yml', { BASE: base }, dir)
+      expect(r.status).toBe(0)
+      expect(r.output).toBe('files=["lineage/customers.csv","lineage/sub/new.csv"]\n')
+      git('commit', '-q', '--allow-empty', '-m', 'nothing')
+      const none = runListStep('pr-validate.yml', { BASE: git('rev-parse', 'HEAD') }, dir)
+      expect(none.output).toBe('files=[]\n')
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true })
+    }
   })
 })

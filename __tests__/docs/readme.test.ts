@@ -50,9 +50,30 @@ describe.each(docs)('%s', file => {
 describe('README', () => {
   const readme = read('README.md')
 
-  it('gives the two set-up commands', () => {
-    expect(readme).toContain('npm ci && npm run demo')
-    expect(readme).toContain('npm ci && npm test')
+  it('gives the set-up commands, npm ci once', () => {
+    const local = readme.slice(readme.indexOf('## Try it locally'))
+    const block = /```sh\n([\s\S]*?)```/.exec(local)?.[1] ?? ''
+    expect(block.match(/npm ci/g)).toHaveLength(1)
+    expect(block).toContain('npm run demo')
+    expect(block).toContain('npm test')
+  })
+
+  it('says which tests skip without ../shared, naming files that use describeShared', () => {
+    const local = readme.slice(readme.indexOf('## Try it locally'))
+    const named = [...local.matchAll(/`((?:__tests__\/)?[\w-]+\/[\w-]+)`/g)].map(m =>
+      m[1].replace(/^__tests__\//, '')
+    )
+    expect(named.length).toBeGreaterThanOrEqual(6)
+    for (const name of named) expect(read(`__tests__/${name}.test.ts`)).toMatch(/describeShared\(/)
+  })
+
+  it('pins the action by a full commit SHA in the Quick start, with fetch-depth 0', () => {
+    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Which'))
+    expect(quick).toMatch(/uses: OWNER\/atlan-lineage-action@[0-9a-f]{40}\b/)
+    expect(quick).toContain('fetch-depth: 0')
+    expect(quick).toContain('branches: [main]')
+    expect(quick).toContain('cancel-in-progress: false')
+    expect(quick).toContain('/workflows/profile/<name>')
   })
 
   it('documents every phase the action reports', () => {
