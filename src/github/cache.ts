@@ -59,27 +59,28 @@ export function createSkipCache(
     warning(detail ? `${CACHE_UNAVAILABLE} (${detail})` : CACHE_UNAVAILABLE)
   }
   // GHES without the cache service, local runs and act lack the URL or the runtime token.
-  const available = async (): Promise<boolean> => {
+  // The cache API when the service is there; undefined (after one warning) when not.
+  const available = async (): Promise<CacheApi | undefined> => {
     try {
-      if (!process.env.ACTIONS_RUNTIME_TOKEN) {
-        warnOnce()
-        return false
+      if (process.env.ACTIONS_RUNTIME_TOKEN) {
+        const ready = await load()
+        if (ready.isFeatureAvailable()) return ready
       }
-      if ((await load()).isFeatureAvailable()) return true
     } catch (error) {
       warnOnce(errorText(error))
-      return false
+      return undefined
     }
     warnOnce()
-    return false
+    return undefined
   }
 
   return {
     async wasDone(key) {
-      if (!(await available())) return false
+      const cacheApi = await available()
+      if (!cacheApi) return false
       try {
         const hit = await quietly(() =>
-          api!.restoreCache([markerPath()], key, [], { lookupOnly: true })
+          cacheApi.restoreCache([markerPath()], key, [], { lookupOnly: true })
         )
         return hit === key
       } catch (error) {
@@ -88,13 +89,14 @@ export function createSkipCache(
       }
     },
     async markDone(key) {
-      if (!(await available())) return false
+      const cacheApi = await available()
+      if (!cacheApi) return false
       try {
         const path = markerPath()
         await mkdir(dirname(path), { recursive: true })
         await writeFile(path, JSON.stringify({ key, at: new Date().toISOString() }))
         // -1: not saved; @actions/cache has already said why (for example, the key exists).
-        return (await quietly(() => api!.saveCache([path], key))) !== -1
+        return (await quietly(() => cacheApi.saveCache([path], key))) !== -1
       } catch (error) {
         warnOnce(errorText(error))
         return false
@@ -125,7 +127,8 @@ async function quietly<T>(call: () => Promise<T>): Promise<T> {
   const patched = function (chunk: string | Uint8Array, ...rest: unknown[]): boolean {
     out.write = write
     try {
-      for (const line of String(chunk).split(/\r?\n/)) {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+      for (const line of text.split(/\r?\n/)) {
         if (!line) continue
         if (line.startsWith('::')) write.call(out, line + EOL)
         else core.debug(line)
