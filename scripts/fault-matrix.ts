@@ -13,6 +13,7 @@ import {
   type Simulator
 } from '../sim/server.js'
 import { startAction, type ActionRun } from './action-runner.js'
+import { leakForms } from './leak-forms.js'
 
 export const STAGES = [
   'whoami',
@@ -354,16 +355,6 @@ function tail(text: string, lines = 12): string {
     .filter(l => l && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'))
     .slice(-lines)
     .join('\n')
-}
-
-/** The forms a leaked key could take, computed here rather than taken from the code under test. */
-function leakForms(secret: string): string[] {
-  return [
-    secret,
-    JSON.stringify(secret).slice(1, -1),
-    encodeURIComponent(secret),
-    Buffer.from(secret).toString('base64')
-  ]
 }
 
 /** The gap after the first 429 of `route` to the next request of that route, if both came. */
