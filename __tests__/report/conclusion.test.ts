@@ -31,8 +31,7 @@ describe('conclusionOf', () => {
   })
 
   it('a skipped step stays skipped whatever the warnings', () => {
-    for (const warnings of [0, 3])
-      expect(conclusionOf(result('Skipped'), warnings)).toBe('skipped')
+    for (const warnings of [0, 3]) expect(conclusionOf(result('Skipped'), warnings)).toBe('skipped')
   })
 
   it('warnings turn a success neutral, a failed flag turns it into a failure', () => {
