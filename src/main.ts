@@ -1,4 +1,4 @@
-// The pipeline of design §3, in order; each step lives in its own module.
+// The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
 // Only what every step needs is imported here; the CSV check and preview, the GitHub client and
 // @actions/cache are imported when a step uses them (ncc emits them as separate chunks).
 import * as core from '@actions/core'
