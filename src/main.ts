@@ -14,7 +14,7 @@ import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
 import { sleep } from './run/clock.js'
-import { runLifecycle } from './run/lifecycle.js'
+import { announceDifferences, runLifecycle, type LifecycleStart } from './run/lifecycle.js'
 import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
 import { cancelOnSignals } from './run/signals.js'
 import { skipKeyFor } from './run/skip.js'
@@ -65,7 +65,7 @@ async function atlanStep(
   out: PublishInput,
   signal: AbortSignal,
   client: AtlanClient,
-  start: { target?: Target; csvSha256?: string }
+  start: LifecycleStart
 ): Promise<void> {
   const outcome = await runLifecycle(
     {
@@ -131,6 +131,7 @@ export async function run(): Promise<void> {
         if (target.kind === 'rerun') {
           out.result = { ...out.result, workflowName: target.workflow.name }
           out.storedSettings = storedSettings(target.workflow)
+          out.notes!.push(...announceDifferences(config, target, core))
         }
       }
       const options = target ? optionsFor(config, target) : config.options
@@ -156,7 +157,11 @@ export async function run(): Promise<void> {
     }
 
     // 4–11. Atlan.
-    await atlanStep(config, out, cancel.signal, client, { target, csvSha256: csvSha })
+    await atlanStep(config, out, cancel.signal, client, {
+      target,
+      csvSha256: csvSha,
+      announced: target !== undefined
+    })
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)

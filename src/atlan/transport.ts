@@ -114,7 +114,11 @@ export class Transport {
   async json<T>(req: JsonRequest<T>): Promise<T> {
     const endpoint = `${req.method} ${API_PREFIX}${req.path}`
     const url = `${this.baseUrl}${API_PREFIX}${req.path}`
-    const body = req.raw ? req.raw.bytes : req.body === undefined ? undefined : JSON.stringify(req.body)
+    const body = req.raw
+      ? req.raw.bytes
+      : req.body === undefined
+        ? undefined
+        : JSON.stringify(req.body)
     const submit = req.retry === 'submit'
     try {
       return await withRetry(() => this.#once(req, endpoint, url, body), {

@@ -77,6 +77,23 @@ function toResult(run: RunSnapshot | RunRef, base: Partial<ActionResult>): Actio
 export interface LifecycleStart {
   target?: Target
   csvSha256?: string
+  /** The setting differences of `target` were already logged (and noted) by the caller. */
+  announced?: boolean
+}
+
+/** Warns once about inputs a rerun does not apply; returns the lines for the summary. */
+export function announceDifferences(
+  config: Config,
+  target: Target,
+  log: { warning(m: string): void }
+): string[] {
+  if (target.kind !== 'rerun') return []
+  const diffs = settingDifferences(config, target.workflow)
+  if (diffs.length)
+    log.warning(
+      `The rerun applies the settings stored in ${target.workflow.name}, not these inputs: ${diffs.join(' ')}`
+    )
+  return diffs
 }
 
 export async function runLifecycle(
@@ -91,11 +108,7 @@ export async function runLifecycle(
   let stored: Record<string, string> | undefined
   if (target.kind === 'rerun') {
     stored = storedSettings(target.workflow)
-    const diffs = settingDifferences(config, target.workflow)
-    if (diffs.length) {
-      log.warning(`The rerun keeps the stored settings of ${workflowName}: ${diffs.join('; ')}.`)
-      notes.push(...diffs)
-    }
+    if (!start.announced) notes.push(...announceDifferences(config, target, log))
     log.info(`Target: rerun of ${workflowName}.`)
   } else log.info(`Target: new workflow ${workflowName}.`)
 
