@@ -28,7 +28,8 @@ export function parseDirectFile(value: unknown): DirectFile | string {
       return 'its lineage_file is JSON but not an object with fileKey and fileId'
     return { form: 'json', value: parsed as Record<string, unknown> }
   }
-  if (/[\u0000-\u001f]/.test(text)) return 'its lineage_file is neither JSON nor an object key'
+  if ([...text].some(c => c.charCodeAt(0) < 0x20))
+    return 'its lineage_file is neither JSON nor an object key'
   return { form: 'plain', key: text }
 }
 
