@@ -39,14 +39,18 @@ export function withNewFile(current: DirectFile, file: AtlanFile): string {
   return JSON.stringify({ ...current.value, fileKey: file.key, fileId: file.id })
 }
 
+/** A server-given key or id as shown: plain when it is a plain name, else quoted (no line breaks). */
+export function shownId(v: unknown): string {
+  if (typeof v !== 'string') return '(none)'
+  return /^[\w./@:+-]+$/.test(v) ? v : JSON.stringify(v)
+}
+
 /** One phrase naming the file a `lineage_file` value points at, for logs and the summary. */
 export function describeDirectFile(value: unknown): string {
   const f = parseDirectFile(value)
   if (typeof f === 'string') return JSON.stringify(value)
-  if (f.form === 'plain') return `key ${f.key}`
-  const key = typeof f.value.fileKey === 'string' ? f.value.fileKey : '(none)'
-  const id = typeof f.value.fileId === 'string' ? f.value.fileId : '(none)'
-  return `fileKey ${key}, fileId ${id}`
+  if (f.form === 'plain') return `key ${shownId(f.key)}`
+  return `fileKey ${shownId(f.value.fileKey)}, fileId ${shownId(f.value.fileId)}`
 }
 
 export function unreadableDirectFile(workflowName: string, why: string): ConfigError {

@@ -8,7 +8,7 @@ import { redactWorkflow } from '../lineage/workflow.js'
 import { durationSeconds, type ActionResult } from '../report/result.js'
 import type { AtlanApi, RunRef } from './api.js'
 import { followRun, type RunSnapshot } from './follow.js'
-import { describeDirectFile, pointAtFile } from './direct.js'
+import { describeDirectFile, pointAtFile, shownId } from './direct.js'
 import { resolveTarget, settingDifferences, storedSettings, type Target } from './resolve.js'
 import { saveInFlight } from './state.js'
 import { startRun } from './submit.js'
@@ -139,10 +139,10 @@ export async function runLifecycle(
     if (storage.kind === 'direct') {
       const uploaded = await api.uploadDirect(file, start.csvSha256)
       log.info(
-        `Uploaded ${file} to Atlan as a Direct-upload file (key ${uploaded.key}, id ${uploaded.id}).`
+        `Uploaded ${file} to Atlan as a Direct-upload file (key ${shownId(uploaded.key)}, id ${shownId(uploaded.id)}).`
       )
       const change = await pointAtFile(api, workflowName, uploaded)
-      const note = `${workflowName} read ${describeDirectFile(change.before)} before this step; it now reads ${describeDirectFile(change.now)}. To roll back, upload the earlier CSV to the workflow in the Atlan UI.`
+      const note = `${workflowName} read ${describeDirectFile(change.before)} before this step; it now reads ${describeDirectFile(change.now)}. To roll back, point the workflow at the earlier file again in the Atlan UI (edit it, Input), or rerun this action at the earlier commit.`
       log.info(note)
       notes.push(note)
     } else {

@@ -189,10 +189,10 @@ export function storedSettings(
     const v = shownValue(key, options[key])
     out[input] = stored.has(key) ? v : `${v} (not stored: Lineage Builder default)`
   }
+  // A Direct-upload workflow's file is shown as a before/now note instead (it changes in the step).
   for (const [param, label] of [
     ['lineage_prefix', 'prefix'],
-    ['lineage_key', 'object_key'],
-    ['lineage_file', 'lineage_file']
+    ['lineage_key', 'object_key']
   ] as const) {
     const v = workflow.parameters[param]
     if (v !== undefined && v !== '') out[label] = String(v)
