@@ -115,7 +115,7 @@ describe('rerun', () => {
       key: 'k.csv',
       runs: [
         { phase: 'Succeeded', durationS: 3 },
-        { phase: 'Running', startedAgoS: 1, remainingMs: 1500 }
+        { phase: 'Running', startedAgoS: 1, remainingMs: 5000 }
       ]
     })
     const inFlight = s.runs().find(x => x.phase === 'Running')!.name
