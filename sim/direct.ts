@@ -1,4 +1,4 @@
-// Direct-upload workflows (API §10.1–10.2): the multipart `POST files` endpoint, the file a run
+// Direct-upload workflows (docs/atlan-contract.md §10.1–10.2): the multipart `POST files` endpoint, the file a run
 // reads, and the Azure move step that copies the uploaded file (by id) onto its key first.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { extname } from 'node:path'
@@ -10,11 +10,11 @@ import type { Run, SimState } from './state.js'
 import type { AtlanFile, Parameter } from './types.js'
 import { paramValue } from './workflows.js'
 
-/** The package's placeholder key: a DIRECT run whose key ends with it has no input (API §10.1). */
+/** The package's placeholder key: a DIRECT run whose key ends with it has no input (docs/atlan-contract.md §10.1). */
 export const DEFAULT_FILE = 'argo-artifacts/atlan-update/@atlan-packages-last-safe-run.txt'
 
 /**
- * INFERENCE (API §10.4): the text of a fetch-credentials failure is not in the sources; the step
+ * INFERENCE (docs/atlan-contract.md §10.4): the text of a fetch-credentials failure is not in the sources; the step
  * fails before the file is read, so the run ends Failed.
  */
 export function credentialFailure(source: string): string {
@@ -58,7 +58,7 @@ export function parseMultipart(raw: Buffer, contentType: string | undefined): Pa
 
 const words = ['weathered', 'quiet', 'bold', 'amber', 'firefly', 'river', 'meadow', 'comet']
 
-/** Stores `bytes` as an uploaded file: a fresh id and a different UUID key (API §10.2). */
+/** Stores `bytes` as an uploaded file: a fresh id and a different UUID key (docs/atlan-contract.md §10.2). */
 export function storeFile(state: SimState, bytes: Buffer, rawName: string): AtlanFile {
   const now = Date.now()
   const extension = extname(rawName) || '.csv'
@@ -122,7 +122,7 @@ export function recordMultipart(raw: Buffer, contentType: string | undefined): u
 }
 
 /**
- * The file a DIRECT workflow reads (API §10.1): a JSON `lineage_file` gives
+ * The file a DIRECT workflow reads (docs/atlan-contract.md §10.1): a JSON `lineage_file` gives
  * `dig('fileKey', DEFAULT_FILE)` and `dig('fileId', '')`; any other string is the plain key of
  * older templates.
  */

@@ -20,7 +20,7 @@ export interface LineageBuilderWorkflowInput {
   options?: LineageBuilderOptions
   /** Omit for the tenant backing store (payload [], cloud_source ""). */
   credential?: 's3' | 'gcs' | 'adls'
-  /** A Direct-upload workflow: the stored `lineage_file` value (API §10.1); prefix/key are blank. */
+  /** A Direct-upload workflow: the stored `lineage_file` value (docs/atlan-contract.md §10.1); prefix/key are blank. */
   lineageFile?: string
 }
 
@@ -30,7 +30,7 @@ const credentialExtra = {
   adls: { azure_tenant_id: 'sim-tenant', storage_account_name: 'simaccount', adls_container: 'sim' }
 }
 
-/** The workflow body of API §5 with the given store location and options. */
+/** The workflow body of docs/atlan-contract.md §5 with the given store location and options. */
 export function lineageBuilderWorkflow(input: LineageBuilderWorkflowInput): WorkflowDocument {
   const name = input.name ?? `csa-lineage-builder-${Math.floor(Date.now() / 1000)}`
   const o = input.options ?? {}
@@ -40,7 +40,7 @@ export function lineageBuilderWorkflow(input: LineageBuilderWorkflowInput): Work
     { name: 'lineage_key', value: direct ? '' : input.key },
     { name: 'lineage_import_type', value: direct ? 'DIRECT' : 'CLOUD' },
     ...(direct ? [{ name: 'lineage_file', value: input.lineageFile }] : []),
-    // A workflow that reads the backing store must leave cloud_source empty (API §10.4).
+    // A workflow that reads the backing store must leave cloud_source empty (docs/atlan-contract.md §10.4).
     { name: 'cloud_source', value: input.credential ? '{{credentialGuid}}' : '' },
     { name: 'lineage_upsert_semantic', value: o.upsertSemantic ?? 'partial' }
   ]
@@ -164,7 +164,7 @@ function directLineageFile(state: SimState, direct: NonNullable<SeedInput['direc
     direct.rawName ?? 'lineage.csv'
   )
   if (direct.form === 'plain') return f.key
-  // The UI stores more keys than the template reads (API §10.1); they must survive an update.
+  // The UI stores more keys than the template reads (docs/atlan-contract.md §10.1); they must survive an update.
   return JSON.stringify({ fileKey: f.key, fileId: f.id, fileName: f.fileName, rawName: f.rawName })
 }
 

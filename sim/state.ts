@@ -70,9 +70,9 @@ export class SimState {
   readonly workflows = new Map<string, StoredWorkflow>()
   readonly runs = new Map<string, Run>()
   readonly objects = new Map<string, Buffer>()
-  /** Files uploaded with POST files, by id, with the bytes as uploaded (API §10.2). */
+  /** Files uploaded with POST files, by id, with the bytes as uploaded (docs/atlan-contract.md §10.2). */
   readonly files = new Map<string, { file: AtlanFile; bytes: Buffer }>()
-  /** GUIDs of vaulted credentials: what fetch-credentials can look up (API §10.4). */
+  /** GUIDs of vaulted credentials: what fetch-credentials can look up (docs/atlan-contract.md §10.4). */
   readonly credentials = new Set<string>()
   readonly requests: RecordedRequest[] = []
   faults: (Fault & { left: number })[] = []

@@ -21,7 +21,7 @@ export interface Scenario {
   /**
    * s3: presigned PUT answers 200. azure: an Azure tenant: presigned PUT requires
    * x-ms-blob-type: BlockBlob and answers 201, and every DIRECT run first copies the file it was
-   * pointed at by id (`fileId`) onto its `fileKey` (API §10.1 move-lineage-file).
+   * pointed at by id (`fileId`) onto its `fileKey` (docs/atlan-contract.md §10.1 move-lineage-file).
    */
   objectStore: 's3' | 'azure'
   /** Largest file `POST files` accepts; bigger ones get 413 (the UI documents 10 MB). */
@@ -88,7 +88,7 @@ export interface SeedInput {
   credential?: 's3' | 'gcs' | 'adls'
   options?: LineageBuilderOptions
   /**
-   * A Direct-upload workflow (API §10.1) instead of prefix/key: its `lineage_file` names a file
+   * A Direct-upload workflow (docs/atlan-contract.md §10.1) instead of prefix/key: its `lineage_file` names a file
    * uploaded with `content` (default: a header-only CSV) in the current JSON form or the older
    * plain-key form.
    */
@@ -114,7 +114,7 @@ export interface Parameter {
   value: unknown
 }
 
-/** The workflow body of API §3.2 / §5 (only the parts the simulator reads are typed). */
+/** The workflow body of docs/atlan-contract.md §3.2 / §5 (only the parts the simulator reads are typed). */
 export interface WorkflowDocument {
   metadata: { name: string; namespace?: string; [k: string]: unknown }
   spec: { templates?: unknown[]; [k: string]: unknown }
@@ -159,7 +159,7 @@ export interface RunInput {
   size: number
 }
 
-/** The `AtlanFile` that `POST files` answers (API §10.2). */
+/** The `AtlanFile` that `POST files` answers (docs/atlan-contract.md §10.2). */
 export interface AtlanFile {
   id: string
   version: string
