@@ -1,4 +1,5 @@
 // /_sim/… : the test-facing control API (no auth). Never recorded in the request log.
+import { assetControl } from './routes/assets.js'
 import { addFaults } from './faults.js'
 import { errorReply, HttpError, ok, type Reply } from './http.js'
 import { runInfo } from './runs.js'
@@ -38,7 +39,7 @@ export function control(
         state.reset()
         return ok({ reset: true })
       default:
-        return errorReply(404, `no control route ${route}`)
+        return assetControl(state, route, body) ?? errorReply(404, `no control route ${route}`)
     }
   } catch (e) {
     if (e instanceof HttpError) return errorReply(e.status, e.message)

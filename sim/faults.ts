@@ -15,7 +15,9 @@ export const routeNames: readonly RouteName[] = [
   'presign',
   'upload',
   'download',
-  'app'
+  'app',
+  'assets.search',
+  'assets.delete'
 ]
 const statuses = [401, 403, 404, 429, 500, 502, 503, 504]
 const kinds = ['status', 'reset', 'slow', 'malformed', 'store-no-answer']

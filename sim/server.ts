@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { control } from './control.js'
 import { QueryError } from './es-query.js'
+import type { AssetStore } from './assets.js'
 import { addFaults, takeFault } from './faults.js'
 import { errorReply, HttpError, parseBody, readBody, type Reply, send } from './http.js'
 import { type Ctx, isLegacyPath, matchRoute } from './router.js'
@@ -17,6 +18,7 @@ export type * from './types.js'
 export { lineageBuilderWorkflow, seedWorkflow, type LineageBuilderWorkflowInput } from './seed.js'
 export { REQUIRED_COLUMNS, lineageOutcome } from './csv-rules.js'
 export { STOPPED_MESSAGE } from './runs.js'
+export { DEFAULT_CONNECTIONS, type AssetStore, type Entity } from './assets.js'
 
 export const DEFAULT_TOKEN = 'sim-token'
 export const LEGACY_REMOVED_MESSAGE =
@@ -50,6 +52,8 @@ export interface Simulator {
   addFault(f: Fault): void
   /** Runs as they are right now, without index lag. */
   runs(): RunInfo[]
+  /** Connections, assets and processes (live, without index lag). */
+  assets: AssetStore
 }
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
@@ -105,7 +109,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     }
     const compute = (): Reply => {
       try {
-        if (url.pathname.startsWith('/api/service/')) {
+        if (url.pathname.startsWith('/api/service/') || url.pathname.startsWith('/api/meta/')) {
           const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')
           if (auth?.[1] !== token) return errorReply(401, UNAUTHORIZED_MESSAGE)
           if (state.scenario.legacyRemoved && isLegacyPath(url.pathname)) {
@@ -200,6 +204,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     addFault: f => {
       addFaults(state, f)
     },
-    runs: () => [...state.runs.values()].map(runInfo)
+    runs: () => [...state.runs.values()].map(runInfo),
+    assets: state.assets
   }
 }

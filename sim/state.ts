@@ -1,5 +1,6 @@
 // Everything the simulated tenant holds, plus the timers that drive run timelines.
 import { randomUUID } from 'node:crypto'
+import { AssetStore } from './assets.js'
 import type {
   Fault,
   Parameter,
@@ -66,6 +67,8 @@ export class SimState {
   readonly workflows = new Map<string, StoredWorkflow>()
   readonly runs = new Map<string, Run>()
   readonly objects = new Map<string, Buffer>()
+  /** Connections, assets and processes (tenant check, verification, prune). */
+  readonly assets = new AssetStore()
   readonly requests: RecordedRequest[] = []
   faults: (Fault & { left: number })[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -110,6 +113,7 @@ export class SimState {
     this.workflows.clear()
     this.runs.clear()
     this.objects.clear()
+    this.assets.reset()
     this.requests.length = 0
     this.faults = []
     this.scenario = { ...this.initial }

@@ -41,6 +41,8 @@ export type RouteName =
   | 'upload'
   | 'download'
   | 'app'
+  | 'assets.search'
+  | 'assets.delete'
 
 export type FaultStatus = 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504
 

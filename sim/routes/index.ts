@@ -4,6 +4,7 @@ import type { RouteName } from '../types.js'
 import { downloadRoute, presignRoute, uploadRoute } from './files.js'
 import { runsSearch, stop, workflowsSearch } from './runs.js'
 import { listApps, whoami } from './tenant.js'
+import { assetsDelete, assetsSearch } from './assets.js'
 import { archive, rerun, submit, update } from './workflows.js'
 
 export const handlers: Record<RouteName, Handler> = {
@@ -18,5 +19,7 @@ export const handlers: Record<RouteName, Handler> = {
   stop,
   presign: presignRoute,
   upload: uploadRoute,
-  download: downloadRoute
+  download: downloadRoute,
+  'assets.search': assetsSearch,
+  'assets.delete': assetsDelete
 }

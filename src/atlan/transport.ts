@@ -59,9 +59,11 @@ export interface TransportOptions {
 }
 
 export interface JsonRequest<T> {
-  method: 'GET' | 'POST'
-  /** Relative to /api/service/, e.g. `runs/indexsearch` or `workflows?submit=true`. */
+  method: 'GET' | 'POST' | 'DELETE'
+  /** Relative to `api` (default /api/service/), e.g. `runs/indexsearch` or `workflows?submit=true`. */
   path: string
+  /** The API root: /api/service/ (workflows) or /api/meta/ (assets, docs/atlan-contract.md §10.5). */
+  api?: string
   body?: unknown
   schema: z.ZodType<T>
   /** `submit`: resend only when the server provably did not act on the request. */
@@ -110,8 +112,9 @@ export class Transport {
 
   /** A JSON request to Atlan, retried per `req.retry`, its 2xx body checked against `req.schema`. */
   async json<T>(req: JsonRequest<T>): Promise<T> {
-    const endpoint = `${req.method} ${API_PREFIX}${req.path}`
-    const url = `${this.baseUrl}${API_PREFIX}${req.path}`
+    const api = req.api ?? API_PREFIX
+    const endpoint = `${req.method} ${api}${api === API_PREFIX ? req.path : req.path.split('?')[0]}`
+    const url = `${this.baseUrl}${api}${req.path}`
     const body = req.body === undefined ? undefined : JSON.stringify(req.body)
     const submit = req.retry === 'submit'
     try {

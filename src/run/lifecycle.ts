@@ -22,6 +22,11 @@ export interface LifecycleDeps {
   onTarget?(t: { workflowName: string }): Promise<void>
   /** Called once the run's name is known (at once after a rerun, at the first poll after a create). */
   onRun?(t: { workflowName: string; runName: string; runUrl: string }): Promise<void>
+  /**
+   * Tenant stage (src/tenant): once the target and its effective input_handling are known, before
+   * the dry-run stop and any upload. A returned message ends the step as Invalid, nothing started.
+   */
+  beforeUpload?(t: { kind: Target['kind']; inputHandling: string }): Promise<string | undefined>
 }
 
 export interface LifecycleOutcome {
@@ -85,6 +90,16 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
     }
     log.info(`Target: rerun of ${workflowName}.`)
   } else log.info(`Target: new workflow ${workflowName}.`)
+
+  // tenant: plan against the tenant (check_tenant)
+  const inputHandling = stored?.input_handling ?? config.options.inputHandling
+  const stop = await deps.beforeUpload?.({ kind: target.kind, inputHandling })
+  if (stop)
+    return {
+      result: { phase: 'Invalid', workflowName, failed: true, message: stop },
+      storedSettings: stored,
+      notes
+    }
 
   if (config.dryRun) {
     const json =
