@@ -278,10 +278,10 @@ describe('cost', () => {
   it('10,000 rows over 2,000 assets: at most 10 searches for the check and 10 for verification', async () => {
     const s = await sim({ indexLagMs: 200 })
     const dir = workspace()
-    // 2,000 tables; each row links table i to table (i*7+1) mod 2000; one dbt model per target.
+    // 2,000 tables, 10,000 distinct edges between them, one dbt model (process) per target.
     const rows = Array.from({ length: 10_000 }, (_, i) => {
       const src = `t${i % 2000}`
-      const dst = `t${(i * 7 + 1) % 2000}`
+      const dst = `t${(i * 7 + 1 + Math.floor(i / 2000)) % 2000}`
       return row(src, dst, `build ${dst}`, { 12: `model_${dst}` })
     })
     const { file, wf } = seeded(s, dir, [HEADER, ...rows])

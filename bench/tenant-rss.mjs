@@ -1,0 +1,3 @@
+// Preloaded into the action's process by bench/tenant.ts: prints the peak RSS on exit.
+import { writeSync } from 'node:fs'
+process.on('exit', () => writeSync(2, `\nbench-peak-rss-kb=${process.resourceUsage().maxRSS}\n`))
