@@ -108,13 +108,13 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     })
 
   // One lookup for every name: assets, processes and the removed rows' processes.
-  const names: string[] = []
+  const names = new Set<string>()
   for (let i = 0; i < rows.count; i++) {
     if (!mapped(i)) continue
-    names.push(assetQN(rows.get('srcPair', i), rows.get('srcId', i)))
-    names.push(assetQN(rows.get('tgtPair', i), rows.get('tgtId', i)))
+    names.add(assetQN(rows.get('srcPair', i), rows.get('srcId', i)))
+    names.add(assetQN(rows.get('tgtPair', i), rows.get('tgtId', i)))
     const p = processQN(i)
-    if (p) names.push(p)
+    if (p) names.add(p)
   }
   const headKeys = new Set<string>()
   for (let i = 0; i < rows.count; i++) {
@@ -126,9 +126,9 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     if (headKeys.has(key) || connQN[b.pair] === undefined) continue
     removed.push({ qualifiedName: `${connQN[b.pair]}/${b.suffix}`, baseLine: b.line })
   }
-  names.push(...removed.map(r => r.qualifiedName))
+  for (const r of removed) names.add(r.qualifiedName)
   const lookup = await lookupQualifiedNames(meta, names)
-  names.length = 0
+  names.clear()
   const exists = (qn: string) => lookup.found.has(qn)
 
   const create = new Set<string>()
