@@ -15,6 +15,7 @@ export const routeNames: readonly RouteName[] = [
   'presign',
   'upload',
   'download',
+  'files',
   'app',
   'assets.search',
   'assets.delete'

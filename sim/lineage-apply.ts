@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import type { AssetStore } from './assets.js'
 import { parseCsv } from './csv-rules.js'
 import type { Run, SimState } from './state.js'
-import { inputKey, paramValue } from './workflows.js'
+import { paramValue } from './workflows.js'
 
 export interface ApplySummary {
   processes: number
@@ -108,11 +108,10 @@ export function applyLineageCsv(
   return out
 }
 
-/** Called when a run ends Succeeded: applies the file the run read, if it is in the tenant store. */
+/** Called when a run ends Succeeded: applies the file the run read when it started. */
 export function applyLineageRun(state: SimState, run: Run): ApplySummary | undefined {
   if (!run.tenantStore) return undefined
-  const key = inputKey(run.parameters)
-  const bytes = key === undefined ? undefined : state.objects.get(key)
+  const bytes = run.read?.bytes
   if (!bytes) return undefined
   const sep = paramValue(run.parameters, 'field_separator')
   return applyLineageCsv(state.assets, bytes.toString('utf8'), {

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { control } from './control.js'
+import { recordMultipart } from './direct.js'
 import { QueryError } from './es-query.js'
 import type { AssetStore } from './assets.js'
 import { addFaults, takeFault } from './faults.js'
@@ -12,7 +13,15 @@ import { runInfo } from './runs.js'
 import { mergeScenario } from './scenario.js'
 import { seedWorkflow } from './seed.js'
 import { defaultScenario, SimState } from './state.js'
-import type { Fault, RecordedRequest, RunInfo, Scenario, SeedInput } from './types.js'
+import type {
+  AtlanFile,
+  Fault,
+  RecordedRequest,
+  RunInfo,
+  Scenario,
+  SeedInput,
+  WorkflowDocument
+} from './types.js'
 
 export type * from './types.js'
 export { lineageBuilderWorkflow, seedWorkflow, type LineageBuilderWorkflowInput } from './seed.js'
@@ -54,6 +63,12 @@ export interface Simulator {
   runs(): RunInfo[]
   /** Connections, assets and processes (live, without index lag). */
   assets: AssetStore
+  /** The bytes a run read when it started (undefined: not read yet, or nothing was there). */
+  runInput(name: string): Buffer | undefined
+  /** Files uploaded with POST files (and seeded Direct-upload files), oldest first. */
+  files(): AtlanFile[]
+  /** The stored workflow template as the update endpoint left it. */
+  workflow(name: string): WorkflowDocument | undefined
 }
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
@@ -85,7 +100,13 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     const parsed =
       match?.route === 'upload'
         ? { json: undefined, recorded: { bytes: raw.length }, invalid: false }
-        : parseBody(raw)
+        : match?.route === 'files'
+          ? {
+              json: undefined,
+              recorded: recordMultipart(raw, req.headers['content-type']),
+              invalid: false
+            }
+          : parseBody(raw)
     const rec: RecordedRequest = {
       method,
       path: url.pathname,
@@ -205,6 +226,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       addFaults(state, f)
     },
     runs: () => [...state.runs.values()].map(runInfo),
-    assets: state.assets
+    assets: state.assets,
+    runInput: name => state.runs.get(name)?.read?.bytes,
+    files: () => [...state.files.values()].map(f => f.file),
+    workflow: name => structuredClone(state.workflows.get(name)?.document)
   }
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { AssetStore } from './assets.js'
 import type {
+  AtlanFile,
   Fault,
   Parameter,
   Phase,
@@ -19,7 +20,8 @@ export const defaultScenario: Scenario = {
   objectStore: 's3',
   legacyRemoved: false,
   enforceFamily: true,
-  retryAfterSeconds: 1
+  retryAfterSeconds: 1,
+  directUploadLimitBytes: 10_000_000
 }
 
 export interface StoredWorkflow {
@@ -58,6 +60,8 @@ export interface Run {
   parameters: Parameter[]
   tenantStore: boolean
   templates: unknown[]
+  /** Read when the run turns Running: the key, and the bytes found there (undefined: none). */
+  read?: { key?: string; bytes?: Buffer; failure?: string }
   history: Snapshot[]
   timer?: NodeJS.Timeout
 }
@@ -67,6 +71,10 @@ export class SimState {
   readonly workflows = new Map<string, StoredWorkflow>()
   readonly runs = new Map<string, Run>()
   readonly objects = new Map<string, Buffer>()
+  /** Files uploaded with POST files, by id, with the bytes as uploaded (docs/atlan-contract.md §10.2). */
+  readonly files = new Map<string, { file: AtlanFile; bytes: Buffer }>()
+  /** GUIDs of vaulted credentials: what fetch-credentials can look up (docs/atlan-contract.md §10.4). */
+  readonly credentials = new Set<string>()
   /** Connections, assets and processes (tenant check, verification, prune). */
   readonly assets = new AssetStore()
   readonly requests: RecordedRequest[] = []
@@ -114,6 +122,8 @@ export class SimState {
     this.runs.clear()
     this.objects.clear()
     this.assets.reset()
+    this.files.clear()
+    this.credentials.clear()
     this.requests.length = 0
     this.faults = []
     this.scenario = { ...this.initial }

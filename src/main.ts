@@ -14,7 +14,8 @@ import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
 import { sleep } from './run/clock.js'
-import { runLifecycle } from './run/lifecycle.js'
+import { announceDifferences, runLifecycle, type LifecycleStart } from './run/lifecycle.js'
+import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
 import { cancelOnSignals } from './run/signals.js'
 import { skipKeyFor } from './run/skip.js'
 import { TenantStage } from './tenant/stage.js'
@@ -26,12 +27,13 @@ const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 async function validateStep(
   config: Config,
   out: PublishInput,
+  target?: Target,
   tenant?: TenantStage
 ): Promise<string | false> {
   const csv = await checkLineageFile(
     config,
     { workspace: workspace(), eventName: context.eventName, payload: context.payload },
-    tenant?.tap
+    tenant?.tap // tenant: rows for the plan, verify and prune
   )
   if (tenant) {
     tenant.hasBase = csv.diff !== undefined
@@ -53,7 +55,9 @@ async function validateStep(
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal
       ? problem.text
-      : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
+      : target?.kind === 'rerun'
+        ? `${problem.text}. Fix them, or set "Fail on errors" to No in workflow ${target.workflow.name} in Atlan to run anyway (a rerun applies the stored setting).`
+        : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
     out.result = { ...out.result, phase: 'Invalid', failed: true, message }
     return false
   }
@@ -109,6 +113,7 @@ async function atlanStep(
   out: PublishInput,
   signal: AbortSignal,
   client: AtlanClient,
+  start: LifecycleStart,
   tenant?: TenantStage
 ): Promise<void> {
   const outcome = await runLifecycle(
@@ -125,7 +130,8 @@ async function atlanStep(
       onRun: t => out.checks?.pointAt(t) ?? Promise.resolve(),
       beforeUpload: t => tenantPlan(config, client, tenant, t)
     },
-    config
+    config,
+    start
   )
   out.result = { ...out.result, ...outcome.result }
   // tenant: verify and prune after a Succeeded run
@@ -160,10 +166,32 @@ export async function run(): Promise<void> {
     for (const w of config.warnings) core.warning(w)
     const tenant = TenantStage.for(config) // tenant: rows for the plan, verify and prune
 
-    // 2. Validate the CSV before any network call.
+    client = new AtlanClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      version: VERSION,
+      requestTimeoutMs: config.requestTimeoutMs,
+      // Room for waiting on an earlier run and following ours (each bounded by timeout).
+      deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000
+    })
+
+    // 2. Validate the CSV with the settings the run will apply. A create applies the inputs, so
+    // it is checked before any network call; a rerun applies the stored workflow's settings, so
+    // its target is looked up first (read-only searches), and nothing is uploaded before the check.
     let csvSha: string | undefined
+    let target: Target | undefined
+    if (config.lineageFile) locateLineageFile(config.lineageFile, workspace())
     if (config.lineageFile && config.validate) {
-      const sha = await validateStep(config, out, tenant)
+      if (config.mode !== 'create') {
+        target = await resolveTarget(client, config, Date.now())
+        if (target.kind === 'rerun') {
+          out.result = { ...out.result, workflowName: target.workflow.name }
+          out.storedSettings = storedSettings(target.workflow)
+          out.notes!.push(...announceDifferences(config, target, core))
+        }
+      }
+      const options = target ? optionsFor(config, target) : config.options
+      const sha = await validateStep({ ...config, options }, out, target, tenant)
       if (sha === false) return
       csvSha = sha
     }
@@ -185,14 +213,18 @@ export async function run(): Promise<void> {
     }
 
     // 4–11. Atlan.
-    client = new AtlanClient({
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      version: VERSION,
-      requestTimeoutMs: config.requestTimeoutMs,
-      deadline: Date.now() + config.timeoutMs + config.indexGraceMs + 5 * 60_000
-    })
-    await atlanStep(config, out, cancel.signal, client, tenant)
+    await atlanStep(
+      config,
+      out,
+      cancel.signal,
+      client,
+      {
+        target,
+        csvSha256: csvSha,
+        announced: target !== undefined
+      },
+      tenant
+    )
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)

@@ -19,7 +19,7 @@ import type { Clock, Logger, RetryPolicy } from './retry.js'
 export interface FetchInit {
   method: string
   headers: Record<string, string>
-  body?: string | AsyncIterable<Uint8Array>
+  body?: string | Uint8Array | AsyncIterable<Uint8Array>
   signal?: AbortSignal
   redirect?: 'manual' | 'follow' | 'error'
   duplex?: 'half'
@@ -65,6 +65,8 @@ export interface JsonRequest<T> {
   /** The API root: /api/service/ (workflows) or /api/meta/ (assets, docs/atlan-contract.md §10.5). */
   api?: string
   body?: unknown
+  /** A body that is not JSON (multipart), sent as is with its content type instead of `body`. */
+  raw?: { contentType: string; bytes: Uint8Array }
   schema: z.ZodType<T>
   /** `submit`: resend only when the server provably did not act on the request. */
   retry?: 'idempotent' | 'submit'
@@ -115,7 +117,11 @@ export class Transport {
     const api = req.api ?? API_PREFIX
     const endpoint = `${req.method} ${api}${api === API_PREFIX ? req.path : req.path.split('?')[0]}`
     const url = `${this.baseUrl}${api}${req.path}`
-    const body = req.body === undefined ? undefined : JSON.stringify(req.body)
+    const body = req.raw
+      ? req.raw.bytes
+      : req.body === undefined
+        ? undefined
+        : JSON.stringify(req.body)
     const submit = req.retry === 'submit'
     try {
       return await withRetry(() => this.#once(req, endpoint, url, body), {
@@ -132,7 +138,12 @@ export class Transport {
     }
   }
 
-  async #once<T>(req: JsonRequest<T>, endpoint: string, url: string, body?: string): Promise<T> {
+  async #once<T>(
+    req: JsonRequest<T>,
+    endpoint: string,
+    url: string,
+    body?: string | Uint8Array
+  ): Promise<T> {
     const requestId = randomUUID()
     const timeoutMs = this.attemptTimeoutMs(this.requestTimeoutMs)
     const ctx: RequestContext = {
@@ -153,7 +164,7 @@ export class Transport {
         headers: {
           authorization: `Bearer ${this.#apiKey}`,
           accept: 'application/json',
-          'content-type': 'application/json',
+          'content-type': req.raw?.contentType ?? 'application/json',
           'x-atlan-request-id': requestId,
           'user-agent': this.userAgent
         },
