@@ -8,6 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const CASES: Record<string, string> = {
   csv: 'csv.ts',
   poll: 'poll.ts',
+  tenant: 'tenant.ts',
   'cold-start': 'cold-start.ts'
 }
 const args = process.argv.slice(2)

@@ -1,11 +1,12 @@
-// npm run sim -- [--port N] [--token T] [--scenario file.json] [--help]: the simulator on its own.
+// npm run sim -- [--port N] [--token T] [--scenario file.json] [--connection c/n] [--help]: the
+// simulator on its own.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DEFAULT_TOKEN, startSimulator } from './server.js'
 
 const HELP = `Atlan simulator: a tenant's Lineage Builder workflow API on 127.0.0.1, for local runs.
 
-Usage: npm run sim -- [--port N] [--token T] [--scenario file.json]
+Usage: npm run sim -- [--port N] [--token T] [--scenario file.json] [--connection c/n ...]
 
 Flags
   --port N             port to listen on (default 0: a free port, printed at start)
@@ -13,6 +14,8 @@ Flags
                        "Authorization: Bearer T" (default ${DEFAULT_TOKEN}); give the action the
                        same value as atlan_api_key (INPUT_ATLAN_API_KEY in .env)
   --scenario FILE      JSON scenario to start with, e.g. {"outcome": "Failed", "indexLagMs": 2000}
+  --connection C/N     an extra ACTIVE connection in the asset store, e.g. snowflake/prod
+                       (repeatable)
   -h, --help           this text
 
 Control API (no token; see sim/README.md)
@@ -33,7 +36,9 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       token: { type: 'string' },
       scenario: { type: 'string' },
-      help: { type: 'boolean', short: 'h' }
+      help: { type: 'boolean', short: 'h' },
+      // --connection snowflake/prod (repeatable): an extra ACTIVE connection
+      connection: { type: 'string', multiple: true }
     }
   })
   if (values.help) {
@@ -47,6 +52,11 @@ async function main(): Promise<void> {
     ? (JSON.parse(readFileSync(values.scenario, 'utf8')) as object)
     : {}
   const sim = await startSimulator({ port, token: values.token, scenario })
+  for (const c of values.connection ?? []) {
+    const slash = c.indexOf('/')
+    if (slash < 1) throw new Error(`--connection: use connector/name, got ${c}`)
+    sim.assets.addConnection({ connector: c.slice(0, slash), name: c.slice(slash + 1) }, 0)
+  }
   process.stdout.write(
     `Atlan simulator listening on ${sim.url} (token: ${sim.token})\n` +
       `Point the action at it: atlan_base_url ${sim.url}, atlan_api_key ${sim.token}. ` +

@@ -68,7 +68,8 @@ it('npm run sim -- --help lists the flags, the token and the control API', () =>
     timeout: 15_000
   })
   expect(r.status).toBe(0)
-  for (const flag of ['--port', '--token', '--scenario', '--help']) expect(r.stdout).toContain(flag)
+  for (const flag of ['--port', '--token', '--scenario', '--connection', '--help'])
+    expect(r.stdout).toContain(flag)
   expect(r.stdout).toContain('default sim-token')
   for (const route of [
     '/_sim/scenario',
