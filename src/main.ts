@@ -1,18 +1,19 @@
 // The pipeline of design §3, in order; each step lives in its own module.
-import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
-import { redact } from './config/redact.js'
 import type { Config } from './config/types.js'
 import { markDone, wasDone } from './github/cache.js'
 import { checkLineageFile, csvCounts, csvProblem, locateLineageFile } from './lineage/check.js'
 import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
+import { plural } from './report/markdown.js'
 import { publish, type PublishInput } from './report/publish.js'
+import { failureMessage } from './report/result.js'
+import { log } from './report/untrusted.js'
 import { sleep } from './run/clock.js'
 import { runLifecycle } from './run/lifecycle.js'
 import { cancelOnSignals } from './run/signals.js'
@@ -37,8 +38,8 @@ async function validateStep(config: Config, out: PublishInput): Promise<string |
   })
   out.result = { ...out.result, ...csvCounts(csv) }
   annotate(v.findings, csv.file, v.counts)
-  core.info(
-    `Checked ${v.rowsChecked} rows of ${csv.file}: ${v.counts.error} errors, ${v.counts.warning} warnings.`
+  log.info(
+    `Checked ${plural(v.rowsChecked, 'row')} of ${csv.file}: ${plural(v.counts.error, 'error')}, ${plural(v.counts.warning, 'warning')}.`
   )
   const problem = csvProblem(csv)
   if (problem && (problem.fatal || config.options.failOnErrors)) {
@@ -48,7 +49,7 @@ async function validateStep(config: Config, out: PublishInput): Promise<string |
     out.result = { ...out.result, phase: 'Invalid', failed: true, message }
     return false
   }
-  if (problem) core.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
+  if (problem) log.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
   return v.sha256
 }
 
@@ -65,7 +66,7 @@ async function atlanStep(
       now: Date.now,
       sleep,
       random: Math.random,
-      log: { info: core.info, warning: core.warning, debug: core.debug },
+      log,
       signal,
       onTarget: t =>
         out.checks?.begin(`${config.baseUrl}/workflows/profile/${t.workflowName}`) ??
@@ -99,7 +100,7 @@ export async function run(): Promise<void> {
       writeSummary: config.summary,
       checks: CheckRunSession.for(config)
     })
-    for (const w of config.warnings) core.warning(w)
+    for (const w of config.warnings) log.warning(w)
 
     // 2. Validate the CSV before any network call.
     let csvSha: string | undefined
@@ -119,8 +120,9 @@ export async function run(): Promise<void> {
       )
       if (await wasDone(cacheKey)) {
         const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
-        out.result = { ...out.result, phase: 'Skipped', failed: false, message }
-        core.info(message)
+        const workflowName = config.workflowName
+        out.result = { ...out.result, phase: 'Skipped', workflowName, failed: false, message }
+        log.info(message)
         return
       }
     }
@@ -136,7 +138,7 @@ export async function run(): Promise<void> {
     await atlanStep(config, out, cancel.signal, client)
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
-    const message = redact(describeError(err), out.secrets)
+    const message = describeError(err)
     const phase = err instanceof ConfigError || !out.config ? 'Invalid' : 'Error'
     out.result = {
       ...out.result,
@@ -144,20 +146,16 @@ export async function run(): Promise<void> {
       failed: true,
       message
     }
-    if (!(err instanceof ConfigError))
-      core.debug(redact(String((err as Error)?.stack ?? err), out.secrets))
+    if (!(err instanceof ConfigError)) log.debug(String((err as Error)?.stack ?? err))
   } finally {
     // 12. Report, whatever happened above.
     cancel.dispose()
     try {
       await publish(out)
     } catch (err) {
-      core.warning(`Could not publish the report: ${redact(describeError(err), out.secrets)}`)
+      log.warning(`Could not publish the report: ${describeError(err)}`)
     }
     await client?.close()
-    if (out.result.failed)
-      core.setFailed(
-        redact(out.result.message ?? `The run ended ${out.result.phase}.`, out.secrets)
-      )
+    if (out.result.failed) log.setFailed(failureMessage(out.result))
   }
 }

@@ -4,6 +4,7 @@ import { context } from '@actions/github'
 import type { Config } from '../config/types.js'
 import { CheckRunReporter, headSha, type CheckComplete } from '../github/checks.js'
 import { createOctokit } from '../github/octokit.js'
+import { mdLink, mdText } from './untrusted.js'
 
 const RUNNING = 'Atlan Lineage Builder is running'
 
@@ -40,7 +41,8 @@ export class CheckRunSession {
   async pointAt(run: { workflowName: string; runName: string; runUrl: string }): Promise<void> {
     await this.reporter.update({
       title: RUNNING,
-      summary: `Following run [${run.runName}](${run.runUrl}) of ${run.workflowName}.`,
+      // Run and workflow names come from Atlan: escaped and redacted like any server text.
+      summary: `Following ${mdLink(`run ${run.runName}`, run.runUrl)} of workflow ${mdText(run.workflowName)}.`,
       detailsUrl: run.runUrl,
       externalId: run.runName
     })

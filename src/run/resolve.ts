@@ -115,6 +115,8 @@ export function storedSettings(parameters: Record<string, unknown>): Record<stri
   return out
 }
 
+const quoted = (k: string, v: string) => (k === 'field_separator' ? v : JSON.stringify(v))
+
 /** One line per option input whose value differs from what the stored workflow will use. */
 export function settingDifferences(config: Config, stored: Record<string, string>): string[] {
   const ours: Record<string, string> = {
@@ -128,6 +130,7 @@ export function settingDifferences(config: Config, stored: Record<string, string
     .filter(([k, v]) => stored[k] !== undefined && stored[k] !== v)
     .map(
       ([k, v]) =>
-        `${k}: the stored workflow uses ${JSON.stringify(stored[k])}; the input ${JSON.stringify(v)} is not applied in a rerun`
+        // field_separator values are JSON already ("\t" reads better than a tab); quote the rest once.
+        `${k}: the stored workflow uses ${quoted(k, stored[k])}; the input ${quoted(k, v)} is not applied in a rerun`
     )
 }
