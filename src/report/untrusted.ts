@@ -13,7 +13,8 @@ export const LOG_LIMIT = 4000
 const BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g
 // C0/C1 controls (ANSI escapes could hide or recolour text) and bidi overrides (reorder it).
 // eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+const CONTROLS =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 const ZWSP = '\u200b'
 
@@ -34,12 +35,16 @@ function clean(text: unknown): string {
 
 /**
  * One line for the step log. Line breaks become a visible ⏎ so nothing after them can start a
- * line; a line starting with `::` (after blanks) is a workflow command to the runner, and `##[`
- * anywhere in a line is its legacy form, so both are broken with a zero-width space.
+ * line. A line starting with `::` (after blanks) is a workflow command to the runner and `##[`
+ * anywhere in a line is its legacy form: both are broken with a zero-width space, and so is any
+ * `::name` inside the line, so a copied line cannot carry a live command either.
  */
 export function forLog(text: unknown, max = LOG_LIMIT): string {
   const line = bound(clean(text).replace(BREAKS, ' ⏎ ').replace(/\t/g, ' '), max)
-  return line.replace(/^(\s*):(?=:)/, `$1:${ZWSP}`).replace(/##\[/g, `#${ZWSP}#[`)
+  return line
+    .replace(/^(\s*):(?=:)/, `$1:${ZWSP}`)
+    .replace(/::(?=[A-Za-z])/g, `:${ZWSP}:`)
+    .replace(/##\[/g, `#${ZWSP}#[`)
 }
 
 /**
