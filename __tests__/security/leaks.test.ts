@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGitHubSim } from '../../sim/github/server.js'
 import { startSimulator, type Scenario, type Simulator } from '../../sim/server.js'
-import { secretForms } from '../../src/config/redact.js'
-import { leaks, runAction, startAction, type ActionRun } from '../helpers/action.js'
+import { runAction, startAction, type ActionRun } from '../helpers/action.js'
 import { startRecorder, type Recorder } from '../helpers/recorder.js'
 import { repoRoot } from '../helpers/shared.js'
+import { base64Stable, leakForms, leaks } from './forms.js'
 
 // Each has characters whose base64, URL and JSON forms differ from the raw value.
 const SECRETS = {
@@ -90,7 +90,7 @@ function expectMasked(run: ActionRun, given: string[]): void {
 
 describe('secret leak scan (ACTIONS_STEP_DEBUG=true)', () => {
   it('the secrets are distinctive: their base64, URL-encoded and JSON-escaped forms differ', () => {
-    for (const v of ALL) expect(secretForms(v)).toContain(Buffer.from(v).toString('base64'))
+    for (const v of ALL) expect(leakForms(v)).toContain(Buffer.from(v).toString('base64'))
     for (const v of [SECRETS.atlan_api_key, SECRETS.s3_secret_key, SECRETS.adls_client_secret])
       expect(encodeURIComponent(v)).not.toBe(v)
     for (const v of [SECRETS.s3_secret_key, SECRETS.gcs_service_account_json])

@@ -39,11 +39,16 @@ export function humanSeconds(seconds: number): string {
   return seconds < 1 ? '<1s' : formatDuration(seconds * 1000)
 }
 
-function heading(r: ActionResult): string {
+/** The workflow the report is about: the run's, else the one named in the inputs. */
+const workflowOf = (input: ReportInput) => input.result.workflowName ?? input.config?.workflowName
+
+function heading(input: ReportInput): string {
+  const r = input.result
+  const workflow = workflowOf(input)
   const target = r.runId
     ? ` · ${mdLink(`run ${r.runId}`, r.runUrl)}`
-    : r.workflowName
-      ? ` · ${mdText(r.workflowName)}`
+    : workflow
+      ? ` · ${mdText(workflow)}`
       : ''
   return `## ${PHASE_ICON[r.phase]} Atlan Lineage Builder: ${PHASE_LABEL[r.phase]}${target}`
 }
@@ -72,7 +77,7 @@ export function facts(input: ReportInput): Fact[] {
   const c = input.config
   const reachedAtlan = r.phase !== 'Invalid' && r.phase !== 'Skipped'
   const list: Fact[] = [
-    ['Workflow', r.workflowName ? mdLink(r.workflowName, workflowUrl(input)) : undefined],
+    ['Workflow', workflowOf(input) ? mdLink(workflowOf(input), workflowUrl(input)) : undefined],
     ['Run', r.runId ? mdLink(r.runId, r.runUrl) : undefined],
     ['Started', r.startedAt ? mdText(r.startedAt) : undefined],
     ['Finished', r.finishedAt ? mdText(r.finishedAt) : undefined],
@@ -97,7 +102,7 @@ export function facts(input: ReportInput): Fact[] {
 
 function workflowUrl(input: ReportInput): string | undefined {
   const base = input.config?.baseUrl
-  const name = input.result.workflowName
+  const name = workflowOf(input)
   return base && name ? `${base}/workflows/profile/${encodeURIComponent(name)}` : undefined
 }
 
@@ -166,7 +171,7 @@ export function findingsSection(v: ValidationResult, file?: string, message?: st
 
 export function renderReport(input: ReportInput): string {
   const r = input.result
-  const parts = [heading(r)]
+  const parts = [heading(input)]
   if (r.message) parts.push(`> ${mdText(r.message, 2000)}`)
   const list = [
     ...facts(input).map(([k, v]) => `- **${k}:** ${v}`),
