@@ -63,9 +63,7 @@ describe('title and facts', () => {
       config: parseConfig(rawInputs({ workflow_name: WF }))
     })
     const firstLine = md.split('\n')[0]
-    expect(firstLine).toBe(
-      `## ✅ Atlan Lineage Builder: Succeeded · [run ${WF}-abcde](${URL})`
-    )
+    expect(firstLine).toBe(`## ✅ Atlan Lineage Builder: Succeeded · [run ${WF}-abcde](${URL})`)
     expect(md).toContain('- **Duration:** <1s')
     expect(md).not.toContain('0ms')
     const html = render(md)
@@ -101,7 +99,10 @@ describe('title and facts', () => {
     const config = parseConfig(rawInputs({ workflow_name: WF, timeout: '90s' }))
     const skipped = facts({ result: { phase: 'Skipped', workflowName: WF, failed: false }, config })
     expect(skipped.map(([k]) => k)).toEqual(['Workflow'])
-    const timedOut = facts({ result: { phase: 'TimedOut', workflowName: WF, failed: true }, config })
+    const timedOut = facts({
+      result: { phase: 'TimedOut', workflowName: WF, failed: true },
+      config
+    })
     expect(timedOut).toContainEqual(['Timeout', '1m 30s (on_timeout: fail)'])
   })
 

@@ -24,7 +24,9 @@ describe('forLog: one inert log line', () => {
 
   it('line breaks of every kind show as ⏎; controls and bidi overrides are replaced', () => {
     expect(forLog('a\r\nb\rc\nd\u2028e')).toBe('a ⏎ b ⏎ c ⏎ d ⏎ e')
-    expect(forLog('red \u001b[31mX\u001b[0m \u202Eevil')).toBe('red \uFFFD[31mX\uFFFD[0m \uFFFDevil')
+    expect(forLog('red \u001b[31mX\u001b[0m \u202Eevil')).toBe(
+      'red \uFFFD[31mX\uFFFD[0m \uFFFDevil'
+    )
   })
 
   it('is bounded, and redacts before it cuts', () => {
@@ -125,6 +127,6 @@ describe('log: every core writer gets one inert, redacted line', () => {
   it('annotation titles are one redacted line', () => {
     registerSecret('title-secret-24680')
     log.error('m', { title: `T\n::error::x title-secret-24680`, file: 'a.csv', startLine: 2 })
-    expect(written).toBe("::error title=T %3A%3Aerror%3A%3Ax ***,file=a.csv,line=2::m\n")
+    expect(written).toBe('::error title=T %3A%3Aerror%3A%3Ax ***,file=a.csv,line=2::m\n')
   })
 })
