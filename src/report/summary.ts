@@ -77,7 +77,16 @@ export function facts(input: ReportInput): Fact[] {
   const c = input.config
   const reachedAtlan = r.phase !== 'Invalid' && r.phase !== 'Skipped'
   const list: Fact[] = [
-    ['Workflow', workflowOf(input) ? mdLink(workflowOf(input), workflowUrl(input)) : undefined],
+    // Linked only when it exists in Atlan (not for a dry run's new name, or an invalid input).
+    [
+      'Workflow',
+      workflowOf(input)
+        ? mdLink(
+            workflowOf(input),
+            reachedAtlan && r.phase !== 'DryRun' ? workflowUrl(input) : undefined
+          )
+        : undefined
+    ],
     ['Run', r.runId ? mdLink(r.runId, r.runUrl) : undefined],
     ['Started', r.startedAt ? mdText(r.startedAt) : undefined],
     ['Finished', r.finishedAt ? mdText(r.finishedAt) : undefined],
