@@ -4,7 +4,8 @@ import { context } from '@actions/github'
 import type { Config } from '../config/types.js'
 import { CheckRunReporter, headSha, type CheckComplete } from '../github/checks.js'
 import { createOctokit } from '../github/octokit.js'
-import { mdLink, mdText } from './untrusted.js'
+import { redact } from '../config/redact.js'
+import { mdLink, mdText, plain } from './untrusted.js'
 
 const RUNNING = 'Atlan Lineage Builder is running'
 
@@ -43,8 +44,8 @@ export class CheckRunSession {
       title: RUNNING,
       // Run and workflow names come from Atlan: escaped and redacted like any server text.
       summary: `Following ${mdLink(`run ${run.runName}`, run.runUrl)} of workflow ${mdText(run.workflowName)}.`,
-      detailsUrl: run.runUrl,
-      externalId: run.runName
+      detailsUrl: redact(run.runUrl),
+      externalId: plain(run.runName, 200, true)
     })
   }
 

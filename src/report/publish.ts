@@ -55,7 +55,7 @@ export async function publish(input: PublishInput): Promise<void> {
       conclusion: conclusionOf(result, warnings),
       title: redact(title(result), secrets),
       summary: redact(body, secrets),
-      detailsUrl: result.runUrl,
+      detailsUrl: result.runUrl && redact(result.runUrl, secrets),
       annotations:
         input.validation && input.csvFile
           ? annotationsOf(input.validation.findings, input.csvFile)
