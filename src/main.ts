@@ -1,4 +1,4 @@
-// The pipeline of design §3, in order; each step lives in its own module.
+// The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
 import { context } from '@actions/github'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'

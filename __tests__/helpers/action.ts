@@ -1,3 +1,4 @@
+// The bundled-action runner shared with the demo, plus the leak scan every end-to-end test applies.
 export * from '../../scripts/action-runner.js'
-// Leak scans compute a secret's forms themselves (not with the code under test).
-export { leaks } from '../security/forms.js'
+// The forms are computed by the scan itself, not taken from the redaction code under test.
+export { leaks } from '../../scripts/leak-forms.js'

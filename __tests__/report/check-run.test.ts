@@ -5,7 +5,7 @@ import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { clearSecrets, registerSecret } from '../../src/config/redact.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { rawInputs } from '../helpers/inputs.js'
-import { leaks } from '../security/forms.js'
+import { leaks } from '../../scripts/leak-forms.js'
 import { HOSTILE, HOSTILE_TEXT, expectInert } from './hostile.js'
 
 let gh: GitHubSim

@@ -12,7 +12,7 @@ import { runAction, startAction, type ActionRun } from '../helpers/action.js'
 import { startRecorder, type Recorder } from '../helpers/recorder.js'
 import { repoRoot } from '../helpers/shared.js'
 import { clearSecrets, redact } from '../../src/config/redact.js'
-import { base64Stable, leakForms, leaks } from './forms.js'
+import { base64Stable, leakForms, leaks } from '../../scripts/leak-forms.js'
 
 // Each has characters whose base64, URL and JSON forms differ from the raw value.
 const SECRETS = {

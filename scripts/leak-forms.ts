@@ -1,5 +1,7 @@
-// The forms of a secret a leak scan looks for, computed here and not taken from the code under
-// test (src/config/redact.ts), so a form the code forgets is a failing scan, not a blind spot.
+// The forms a secret can take once it has left the process. Leak scans (tests, the fault matrix)
+// compute them here, independently of the redaction code they check (src/config/redact.ts), so
+// dropping a form there cannot also drop it from the scan: raw, lower-cased, JSON-escaped,
+// URL-encoded, base64, each line of a multi-line secret and a GCS key's private_key PEM lines.
 // The base64 forms are found by experiment: the longest run of base64 text that stays the same
 // whatever bytes surround the secret at each of the three offsets.
 
