@@ -181,6 +181,10 @@ describe('secret leak scan (ACTIONS_STEP_DEBUG=true)', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::.*input "poll_interval"/)
     expectMasked(run, ALL)
+    // The runner masks what it is told: the key file's decoded PEM, each of its lines, and a
+    // lower-cased token (as a URL host prints it) are registered too.
+    const pemLines = PEM.split('\n').filter(l => l.length >= 8 && !l.startsWith('-----'))
+    expectMasked(run, [PEM, ...pemLines, SECRETS.atlan_api_key.toLowerCase()])
     expect(leaks(run.everything, ALL)).toEqual([])
     expect(recorder.hits).toEqual([])
   })
