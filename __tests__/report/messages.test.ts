@@ -65,10 +65,8 @@ describe('CSV messages', () => {
 describe('run messages', () => {
   it('a rerun setting difference quotes each value once', () => {
     const config = parseConfig(rawInputs({ workflow_name: WF, field_separator: ';' }))
-    const diffs = settingDifferences(config, { field_separator: '","', input_handling: 'upsert' })
-    expect(diffs).toContain(
-      'field_separator: the stored workflow uses ","; the input ";" is not applied in a rerun'
-    )
+    const diffs = settingDifferences(config, { name: WF, parameters: { field_separator: ',' } })
+    expect(diffs.join('\n')).toContain(`the input is ";", but ${WF} stores ","`)
     expect(diffs.join('\n')).not.toContain('\\"')
   })
 
