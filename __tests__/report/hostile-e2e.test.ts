@@ -31,9 +31,9 @@ function checkRunTexts(g: GitHubSim): string[] {
 describe('hostile text reaches no surface live (dist/index.js against the simulator)', () => {
   it('a Failed run: hostile run message, workflow name, CSV headers and cells, file name', async () => {
     const s = await sim({ outcome: 'Failed', outcomeMessage: `Asset X not found ${HOSTILE_TEXT}` })
-    // Found by mode: rerun without workflow_name; its stored prefix comes from the server.
-    // (Workflow names are DNS-1123 names: the simulator refuses hostile ones; unit tests cover them.)
-    s.seed({ prefix: `p${HOSTILE.stop}${HOSTILE.link}`, key: 'k.csv' })
+    // The stored prefix comes from the server. (Workflow names are DNS-1123 names: the simulator
+    // refuses hostile ones; the check-run and summary unit tests cover them.)
+    const wf = s.seed({ prefix: `p${HOSTILE.stop}${HOSTILE.link}`, key: 'k.csv' })
     gh = await startGitHubSim()
     const dir = workspace()
     const file = writeCsv(dir, FILE_NAME, [
@@ -44,6 +44,7 @@ describe('hostile text reaches no surface live (dist/index.js against the simula
     const run = await runAction({
       cwd: dir,
       inputs: inputsFor(s, {
+        workflow_name: wf,
         lineage_file: file,
         check_run: 'true',
         github_token: 'ghs_hostile_test_token_0123'

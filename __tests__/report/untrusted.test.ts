@@ -46,6 +46,9 @@ describe('mdText: inline Markdown that shows the text and nothing else', () => {
       '&lt;img src=x onerror=alert(1)&gt; &amp; \\*b\\* \\_i\\_ \\`c\\` \\[l\\](u) \\~s\\~ @\u200bteam \\$x\\$'
     )
     expect(mdText('back\\slash|')).toBe('back\\\\slash\\|')
+    // Inside a word an underscore cannot start emphasis, so it is left readable.
+    expect(mdText('fail_on_errors _x_')).toBe('fail_on_errors \\_x\\_')
+    expect(render(mdText('a_b_c _d_'))).toBe('<p>a_b_c _d_</p>\n')
     expect(mdText(undefined)).toBe('')
   })
 

@@ -97,7 +97,13 @@ export function facts(input: ReportInput): Fact[] {
         ? `${mdText(c.lineageFile)}${r.rowsChecked === undefined ? '' : ` (${plural(r.rowsChecked, 'row')})`}`
         : undefined
     ],
-    ['Settings', reachedAtlan ? mdText(settingsText(input), 500) || undefined : undefined],
+    // Settings matter once Atlan is involved, or when a rerun's stored ones judged the CSV.
+    [
+      'Settings',
+      reachedAtlan || input.storedSettings
+        ? mdText(settingsText(input), 500) || undefined
+        : undefined
+    ],
     [
       'Timeout',
       r.phase === 'TimedOut' && c

@@ -67,12 +67,20 @@ const MD_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&g
  */
 export function mdText(text: unknown, max = 200): string {
   const t = bound(clean(text).replace(BREAKS, ' ').replace(/\s+/g, ' ').trim(), max)
-  return t
-    .replace(/[&<>]/g, c => MD_ESCAPES[c])
-    .replace(/[\\`*_[\]#!|~$]/g, c => `\\${c}`)
-    .replace(/:\/\//g, `:${ZWSP}//`)
-    .replace(/\b(www)\./gi, `$1${ZWSP}.`)
-    .replace(/@/g, `@${ZWSP}`)
+  return (
+    t
+      .replace(/[&<>]/g, c => MD_ESCAPES[c])
+      .replace(/[\\`*[\]#!|~$]/g, c => `\\${c}`)
+      // An underscore inside a word cannot start emphasis (GFM): fail_on_errors stays readable.
+      .replace(/_/g, (u, at: number, all: string) =>
+        /[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '')
+          ? u
+          : '\\_'
+      )
+      .replace(/:\/\//g, `:${ZWSP}//`)
+      .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+      .replace(/@/g, `@${ZWSP}`)
+  )
 }
 
 /** A Markdown link whose text is escaped and whose target must be http(s); else just the text. */
