@@ -9,7 +9,7 @@ import { diffGraphs, type LineageDiff } from '../preview/diff.js'
 import { GraphBuilder, emptyGraph, type LineageGraph } from '../preview/graph.js'
 import { renderPreviewMarkdown } from '../preview/markdown.js'
 import { plural } from '../report/markdown.js'
-import type { ValidationResult } from './csv-types.js'
+import type { LineageRow, ValidationResult } from './csv-types.js'
 import { validateCsv, validateCsvFile } from './csv/index.js'
 
 export interface CsvCheck {
@@ -44,14 +44,30 @@ export function locateLineageFile(
   return { absolute, relative: rel.startsWith('..') ? absolute : rel.split('\\').join('/') }
 }
 
-export async function checkLineageFile(config: Config, event: EventInfo): Promise<CsvCheck> {
+/** Extra consumers of the rows (the tenant stage): the head version's, then the base version's. */
+export interface RowTap {
+  head?(row: LineageRow): void
+  base?(row: LineageRow): void
+}
+
+export async function checkLineageFile(
+  config: Config,
+  event: EventInfo,
+  tap: RowTap = {}
+): Promise<CsvCheck> {
   const { absolute, relative: file } = locateLineageFile(config.lineageFile!, event.workspace)
   const opts = {
     separator: config.options.fieldSeparator,
     caseSensitive: config.options.caseSensitive
   }
   const head = new GraphBuilder(opts)
-  const validation = await validateCsvFile(absolute, { ...opts, onRow: row => head.add(row) })
+  const validation = await validateCsvFile(absolute, {
+    ...opts,
+    onRow: row => {
+      head.add(row)
+      tap.head?.(row)
+    }
+  })
   const graph = head.build()
 
   let diff: LineageDiff | undefined
@@ -64,7 +80,14 @@ export async function checkLineageFile(config: Config, event: EventInfo): Promis
       if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(opts.caseSensitive), graph)
     } else {
       const builder = new GraphBuilder(opts)
-      await validateCsv(base, { ...opts, maxFindings: 0, onRow: row => builder.add(row) })
+      await validateCsv(base, {
+        ...opts,
+        maxFindings: 0,
+        onRow: row => {
+          builder.add(row)
+          tap.base?.(row)
+        }
+      })
       diff = diffGraphs(builder.build(), graph)
     }
   }

@@ -1,6 +1,7 @@
 // Structure for GitHub-flavoured Markdown built as plain strings (the job summary and the check
 // run, which cannot share core.summary's buffer). Cells and values handed in here are already
-// Markdown: untrusted text is escaped by untrusted.ts first.
+// Markdown: untrusted text is escaped by untrusted.ts first (textTable does it per cell).
+import { mdText } from './untrusted.js'
 
 /** "1 error", "2 errors", "1,204 rows". */
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -11,6 +12,18 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const line = (cells: readonly string[]) => `| ${cells.map(c => c || '—').join(' | ')} |`
   return [line(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n')
+}
+
+/** A table of plain values (CSV or server text, numbers): each cell escaped by mdText. */
+export function textTable(
+  head: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | undefined>>,
+  max = 200
+): string {
+  return table(
+    head,
+    rows.map(r => r.map(c => mdText(c, max)))
+  )
 }
 
 /** "3–5, 9, 12–40": sorted line numbers as ranges, at most `max` ranges then "+N more". */

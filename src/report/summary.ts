@@ -7,6 +7,8 @@ import type { Finding, Severity, ValidationResult } from '../lineage/csv-types.j
 import { lineRanges, plural, table } from './markdown.js'
 import { PHASE_ICON, PHASE_LABEL, type ActionResult } from './result.js'
 import { mdBlock, mdLink, mdText, plain } from './untrusted.js'
+import { renderTenantSection } from './plan.js'
+import type { TenantReport } from '../tenant/stage.js'
 
 /** One line of the facts list: a label (ours) and a value that is already Markdown. */
 export type Fact = [label: string, markdown: string | undefined]
@@ -23,6 +25,8 @@ export interface ReportInput {
   notes?: string[]
   /** More facts after the built-in ones; values must already be Markdown (see mdText). */
   facts?: Fact[]
+  /** Plan, verification and prune of the tenant stage (report/plan.ts). */
+  tenant?: TenantReport
 }
 
 /** Groups of findings shown at most; the rest are counted. */
@@ -197,6 +201,8 @@ export function renderReport(input: ReportInput): string {
     parts.push(findingsSection(input.validation, input.config?.lineageFile, r.message))
   // A file that could not be read has no lineage to preview.
   if (input.preview && !input.validation?.fatal) parts.push(input.preview)
+  const tenant = renderTenantSection(input.tenant)
+  if (tenant) parts.push(tenant)
   if (r.workflowJson)
     parts.push(
       `<details><summary>Workflow JSON that would be submitted (secrets redacted)</summary>\n\n${mdBlock(r.workflowJson, 'json')}\n\n</details>`
