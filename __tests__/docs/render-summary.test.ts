@@ -60,8 +60,11 @@ describe('the demo flow', () => {
     expect(pass.code).toBe(0)
     const html = summaryToHtml(pass.markdown)
     expect(html).toMatch(
-      /<h2[^>]*>✅ Atlan Lineage Builder csa-lineage-builder-\d+: Succeeded<\/h2>/
+      /<h2[^>]*>✅ Atlan Lineage Builder: Succeeded · <a href="[^"]+">run csa-lineage-builder-\d+-\w+<\/a><\/h2>/
     )
+    // The facts are a list: no key/value row rendered as a bold table header.
+    expect(html).toContain('<li><strong>Workflow:</strong>')
+    expect(html).not.toContain('<th><strong>')
     expect(html).toContain('<th>Change</th>')
     expect(pass.markdown).toMatch(/\*\*2 added, 1 removed, 1 changed\*\*/)
     expect(html).toContain('<pre class="mermaid">flowchart LR')

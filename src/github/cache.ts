@@ -2,11 +2,11 @@
 // run. Only the key matters; the entry holds a tiny marker file that is never downloaded.
 // @actions/cache (with the Azure storage SDK) is imported on first use: most steps never need it.
 import type * as cache from '@actions/cache'
-import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { log } from '../report/untrusted.js'
 import { stableJson } from './stable-json.js'
 
 export const SKIP_KEY_PREFIX = 'atlan-lineage-'
@@ -51,7 +51,7 @@ export function createSkipCache(
 ): SkipCache {
   let api = deps.api
   const load = async (): Promise<CacheApi> => (api ??= await import('@actions/cache'))
-  const warning = deps.warning ?? core.warning
+  const warning = deps.warning ?? log.warning
   let warned = false
   const warnOnce = (detail?: string): void => {
     if (warned) return
@@ -131,7 +131,7 @@ async function quietly<T>(call: () => Promise<T>): Promise<T> {
       for (const line of text.split(/\r?\n/)) {
         if (!line) continue
         if (line.startsWith('::')) write.call(out, line + EOL)
-        else core.debug(line)
+        else log.debug(line)
       }
     } finally {
       out.write = patched as typeof out.write

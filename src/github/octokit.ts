@@ -7,9 +7,9 @@
 // about bursts of tens of writes a minute). What it did beyond that, honouring Retry-After /
 // x-ratelimit-reset, plugin-retry does not do (it waits (n+1)² s and ignores the headers), so the
 // rate-limit hook below keeps that part: one retry after the wait GitHub asks for, when short.
-import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
+import { log } from '../report/untrusted.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -20,7 +20,7 @@ export interface OctokitOptions {
   retryAfterBaseMs?: number
   /** A rate limit that resets later than this (seconds) is not waited for. */
   maxRateLimitWaitS?: number
-  /** Where retry notes go; default core.info. */
+  /** Where retry notes go; default the step log. */
   info?: (message: string) => void
 }
 
@@ -60,7 +60,7 @@ export function rateLimitWait(
 }
 
 export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit {
-  const info = opts.info ?? core.info
+  const info = opts.info ?? log.info
   const maxWait = opts.maxRateLimitWaitS ?? 60
   const base = opts.retryAfterBaseMs ?? 1000
 
@@ -70,7 +70,7 @@ export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit
       // Read at call time, so a GITHUB_API_URL set after import still counts.
       baseUrl: opts.baseUrl ?? apiBaseUrl(),
       userAgent: 'atlan-lineage-action',
-      log: { debug: core.debug, info: core.debug, warn: info, error: info },
+      log: { debug: log.debug, info: log.debug, warn: info, error: info },
       retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base }
     },
     retry
