@@ -9,25 +9,33 @@ import { parseConfig } from './config/parse.js'
 import { redact } from './config/redact.js'
 import type { Config } from './config/types.js'
 import { markDone, wasDone } from './github/cache.js'
-import { checkLineageFile, csvCounts, csvProblem, locateLineageFile } from './lineage/check.js'
+import { checkLineageFile, csvCounts, csvProblem } from './lineage/check.js'
+import { openLineageFile, type LineageSource } from './lineage/source.js'
 import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
 import { sleep } from './run/clock.js'
 import { runLifecycle } from './run/lifecycle.js'
-import { cancelOnSignals } from './run/signals.js'
+import { CancelledError, cancelOnSignals } from './run/signals.js'
+import { saveInFlight } from './run/state.js'
 import { skipKeyFor } from './run/skip.js'
 import { VERSION } from './version.js'
 
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 
 /** Step 2: validate the CSV (and preview it). The file's sha256, or false when the step stops here. */
-async function validateStep(config: Config, out: PublishInput): Promise<string | false> {
-  const csv = await checkLineageFile(config, {
-    workspace: workspace(),
-    eventName: context.eventName,
-    payload: context.payload
-  })
+async function validateStep(
+  config: Config,
+  out: PublishInput,
+  source: LineageSource,
+  signal: AbortSignal
+): Promise<string | false> {
+  const csv = await checkLineageFile(
+    config,
+    { workspace: workspace(), eventName: context.eventName, payload: context.payload },
+    source,
+    signal
+  )
   const v = csv.validation
   Object.assign(out, {
     validation: v,
@@ -70,7 +78,10 @@ async function atlanStep(
       onTarget: t =>
         out.checks?.begin(`${config.baseUrl}/workflows/profile/${t.workflowName}`) ??
         Promise.resolve(),
-      onRun: t => out.checks?.pointAt(t) ?? Promise.resolve()
+      onRun: t => {
+        saveInFlight({ workflowName: t.workflowName, runName: t.runName })
+        return out.checks?.pointAt(t) ?? Promise.resolve()
+      }
     },
     config
   )
@@ -88,6 +99,7 @@ export async function run(): Promise<void> {
     notes: []
   }
   let client: AtlanClient | undefined
+  let source: LineageSource | undefined
   try {
     // 1. Inputs. Secrets are known before parsing, so even an input error cannot echo one.
     const raw = readInputs()
@@ -101,10 +113,11 @@ export async function run(): Promise<void> {
     })
     for (const w of config.warnings) core.warning(w)
 
-    // 2. Validate the CSV before any network call.
+    // 2. Open the CSV once (confined to the workspace) and validate it before any network call.
     let csvSha: string | undefined
-    if (config.lineageFile && config.validate) {
-      const sha = await validateStep(config, out)
+    if (config.lineageFile) source = await openLineageFile(config.lineageFile, workspace())
+    if (source && config.validate) {
+      const sha = await validateStep(config, out, source, cancel.signal)
       if (sha === false) return
       csvSha = sha
     }
@@ -112,11 +125,7 @@ export async function run(): Promise<void> {
     // 3. Skip when nothing changed since the last successful run.
     let cacheKey: string | undefined
     if (config.skipUnchanged && config.lineageFile) {
-      cacheKey = await skipKeyFor(
-        config,
-        locateLineageFile(config.lineageFile, workspace()).absolute,
-        csvSha
-      )
+      cacheKey = await skipKeyFor(config, source!.absolute, csvSha ?? (await source!.sha256()))
       if (await wasDone(cacheKey)) {
         const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
         out.result = { ...out.result, phase: 'Skipped', failed: false, message }
@@ -126,27 +135,40 @@ export async function run(): Promise<void> {
     }
 
     // 4–11. Atlan.
+    if (cancel.signal.aborted) throw new CancelledError('The job was cancelled before Atlan was contacted.')
     client = new AtlanClient({
       baseUrl: config.baseUrl,
       apiKey: config.apiKey,
       version: VERSION,
       requestTimeoutMs: config.requestTimeoutMs,
-      deadline: Date.now() + config.timeoutMs + config.indexGraceMs + 5 * 60_000
+      // timeout bounds everything, retries and Retry-After waits included.
+      deadline: Date.now() + config.timeoutMs,
+      signal: cancel.signal
     })
+    if (source) client.useLineageFile(source)
     await atlanStep(config, out, cancel.signal, client)
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)
-    const phase = err instanceof ConfigError || !out.config ? 'Invalid' : 'Error'
+    const phase =
+      err instanceof ConfigError || !out.config
+        ? 'Invalid'
+        : cancel.signal.aborted
+          ? 'Cancelled'
+          : 'Error'
     out.result = {
       ...out.result,
-      phase: out.result.phase === 'Invalid' ? phase : out.result.phase,
+      phase: out.result.phase === 'Invalid' || phase === 'Cancelled' ? phase : out.result.phase,
       failed: true,
       message
     }
-    if (!(err instanceof ConfigError))
+    if (!(err instanceof ConfigError || err instanceof CancelledError))
       core.debug(redact(String((err as Error)?.stack ?? err), out.secrets))
   } finally {
+    // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
+    // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
+    if (!cancel.signal.aborted && out.result.phase !== 'TimedOut') saveInFlight(undefined)
+    await source?.close()
     // 12. Report, whatever happened above.
     cancel.dispose()
     try {
