@@ -30,6 +30,7 @@ async function validateStep(
   source: LineageSource,
   signal: AbortSignal
 ): Promise<string | false> {
+  core.info(`Validating lineage_file (${source.size} bytes)…`)
   const csv = await checkLineageFile(
     config,
     { workspace: workspace(), eventName: context.eventName, payload: context.payload },
