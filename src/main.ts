@@ -136,7 +136,8 @@ export async function run(): Promise<void> {
     }
 
     // 4–11. Atlan.
-    if (cancel.signal.aborted) throw new CancelledError('The job was cancelled before Atlan was contacted.')
+    if (cancel.signal.aborted)
+      throw new CancelledError('The job was cancelled before Atlan was contacted.')
     client = new AtlanClient({
       baseUrl: config.baseUrl,
       apiKey: config.apiKey,

@@ -102,7 +102,10 @@ export function proxyAwareFetch(): { fetch: FetchLike; close(): Promise<void> } 
       body: res.body as AsyncIterable<Uint8Array> | null
     }
   }
-  return { fetch, close: async () => void (await Promise.all([dispatcher.close(), guarded.close()])) }
+  return {
+    fetch,
+    close: async () => void (await Promise.all([dispatcher.close(), guarded.close()]))
+  }
 }
 
 /**
@@ -176,7 +179,10 @@ export async function readCapped(
       // Stop downloading the rest (a no-op after a complete read).
       if (over) await it.return?.().catch(() => undefined)
     }
-  } else await res.body[Symbol.asyncIterator]().return?.().catch(() => undefined)
+  } else
+    await res.body[Symbol.asyncIterator]()
+      .return?.()
+      .catch(() => undefined)
   const all = Buffer.concat(chunks)
   return { text: all.subarray(0, Math.min(all.length, cap)).toString('utf8'), over }
 }

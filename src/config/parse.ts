@@ -86,6 +86,7 @@ function crossFieldProblems(p: Parsed): Problem[] {
       'atlan_api_key',
       'it is required: pass your Atlan API token, e.g. ${{ secrets.ATLAN_API_KEY }}'
     )
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   else if (/[\u0000-\u001f\u007f]/.test(p.atlan_api_key.trim()))
     add(
       'atlan_api_key',

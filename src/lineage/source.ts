@@ -35,7 +35,8 @@ export class LineageSource {
   async *chunks(signal?: AbortSignal, hash?: { update(b: Uint8Array): unknown }) {
     let position = 0
     while (position < this.size) {
-      if (signal?.aborted) throw new CancelledError(`The job was cancelled while reading ${this.relative}.`)
+      if (signal?.aborted)
+        throw new CancelledError(`The job was cancelled while reading ${this.relative}.`)
       const want = Math.min(CHUNK_BYTES, this.size - position)
       const buf = Buffer.allocUnsafe(want)
       const { bytesRead } = await this.handle.read(buf, 0, want, position)
@@ -60,7 +61,10 @@ export class LineageSource {
 }
 
 function invalid(file: string, why: string, fix: string): ConfigError {
-  return new ConfigError(`input "lineage_file": ${JSON.stringify(file)} ${why}. ${fix}`, 'lineage_file')
+  return new ConfigError(
+    `input "lineage_file": ${JSON.stringify(file)} ${why}. ${fix}`,
+    'lineage_file'
+  )
 }
 
 /**
@@ -96,7 +100,11 @@ export async function openLineageFile(file: string, workspace: string): Promise<
     throw invalid(file, 'is not a regular file', 'Give the path of a CSV file in your checkout.')
   // O_NOFOLLOW: the real path must not have been swapped for a symlink since realpath.
   const handle = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(e => {
-    throw invalid(file, `cannot be opened (${(e as NodeJS.ErrnoException).code ?? 'error'})`, checkout)
+    throw invalid(
+      file,
+      `cannot be opened (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      checkout
+    )
   })
   try {
     const opened = await handle.stat()

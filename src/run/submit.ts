@@ -90,7 +90,8 @@ export async function startRun(
   // At most two submits, and the second only after a 503 (the server says it did not take the
   // request) and a search over index_grace that found no new run.
   for (let attempt = 1; ; attempt++) {
-    if (deps.signal?.aborted) throw new CancelledError('The job was cancelled: no run was submitted.')
+    if (deps.signal?.aborted)
+      throw new CancelledError('The job was cancelled: no run was submitted.')
     // Saved BEFORE the request: if the job is killed while it is in flight, the post step looks
     // for the run it may have started.
     save({ workflowName, earlierActive })
