@@ -271,6 +271,25 @@ describe('row 13: Retry-After is clamped to [back-off floor, time left]', () => 
     expect(fake.calls).toHaveLength(1)
   })
 
+  it('a stop sent after the deadline (on_timeout: cancel) is still retried', async () => {
+    const clock = new FakeClock()
+    const fake = new FakeFetch([json(503, {}), json(200, {})])
+    const client = new AtlanClient({
+      baseUrl: 'https://acme.atlan.com',
+      apiKey: API_KEY,
+      version: 't',
+      requestTimeoutMs: 1000,
+      deadline: clock.now() - 1,
+      fetch: fake.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      random: clock.random,
+      log: new MemoryLog()
+    })
+    await client.stopRun('wf-1-abcde')
+    expect(fake.calls).toHaveLength(2)
+  })
+
   it('withRetry never sleeps past the deadline', async () => {
     const clock = new FakeClock()
     let n = 0

@@ -236,6 +236,9 @@ export interface JsonRequest<T> {
   startsWork?: boolean
 }
 
+/** A stop sent at or after the deadline (on_timeout: cancel, a cancel) still gets this for retries. */
+const CLEANUP_BUDGET_MS = 60_000
+
 /** Searches and stops are safe after a cancel; every other POST may start or change work. */
 function startsWorkByDefault(method: string, path: string): boolean {
   return method !== 'GET' && !/(indexsearch|\/stop)(\?|$)/.test(path)
@@ -305,12 +308,17 @@ export class Transport {
     const url = `${this.baseUrl}${API_PREFIX}${req.path}`
     const body = req.body === undefined ? undefined : JSON.stringify(req.body)
     const submit = req.retry === 'submit'
+    // Stopping a run is cleanup: it comes when the time is up, and must still be retried.
+    const deadline =
+      this.deadline !== undefined && /\/stop(\?|$)/.test(req.path)
+        ? Math.max(this.deadline, this.clock.now() + CLEANUP_BUDGET_MS)
+        : this.deadline
     try {
       return await withRetry(() => this.#once(req, endpoint, url, body), {
         policy: this.policy,
         clock: this.clock,
         log: this.log,
-        deadline: this.deadline,
+        deadline,
         label: endpoint,
         shouldRetry: (err, n) => (submit ? retrySubmit(err) : retryIdempotent(err, n, this.policy))
       })
