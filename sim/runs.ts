@@ -109,7 +109,7 @@ function outcome(state: SimState, run: Run): { phase: TerminalPhase; message?: s
   return result.phase === 'Failed' ? result : { phase: 'Succeeded' }
 }
 
-/** Replies Running at once; the run turns Failed after stopMs (API §3.10). */
+/** Replies Running at once; the run turns Failed after stopMs (docs/atlan-contract.md §3.10). */
 export function stopRun(state: SimState, run: Run): void {
   if (isTerminal(run.phase) || run.stopped) return
   state.cancel(run.timer)
@@ -196,7 +196,7 @@ function metadata(run: Run, s: Snapshot): Record<string, unknown> {
   }
 }
 
-/** The runs-index document of API §3.6. */
+/** The runs-index document of docs/atlan-contract.md §3.6. */
 export function runSource(run: Run, s: Snapshot): Record<string, unknown> {
   return {
     apiVersion: 'argoproj.io/v1alpha1',

@@ -27,7 +27,7 @@ const credentialExtra = {
   adls: { azure_tenant_id: 'sim-tenant', storage_account_name: 'simaccount', adls_container: 'sim' }
 }
 
-/** The workflow body of API §5 with the given store location and options. */
+/** The workflow body of docs/atlan-contract.md §5 with the given store location and options. */
 export function lineageBuilderWorkflow(input: LineageBuilderWorkflowInput): WorkflowDocument {
   const name = input.name ?? `csa-lineage-builder-${Math.floor(Date.now() / 1000)}`
   const o = input.options ?? {}

@@ -101,7 +101,7 @@ export interface Parameter {
   value: unknown
 }
 
-/** The workflow body of API §3.2 / §5 (only the parts the simulator reads are typed). */
+/** The workflow body of docs/atlan-contract.md §3.2 / §5 (only the parts the simulator reads are typed). */
 export interface WorkflowDocument {
   metadata: { name: string; namespace?: string; [k: string]: unknown }
   spec: { templates?: unknown[]; [k: string]: unknown }

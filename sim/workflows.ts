@@ -53,7 +53,7 @@ export function storeWorkflow(
 }
 
 /**
- * INFERENCE (API §5.1): the server vaults a payload credential and puts its GUID wherever a
+ * INFERENCE (docs/atlan-contract.md §5.1): the server vaults a payload credential and puts its GUID wherever a
  * parameter says `{{credentialGuid}}`, so stored workflows show a GUID in `cloud_source`. With no
  * credential the placeholder stays, and the package reads the tenant's backing store.
  */
@@ -84,7 +84,7 @@ export function paramValue(params: Parameter[], name: string): unknown {
   return params.find(p => p.name === name)?.value
 }
 
-/** No credential in the payload: the package falls back to the tenant's backing store (API §3.13). */
+/** No credential in the payload: the package falls back to the tenant's backing store (docs/atlan-contract.md §3.13). */
 export function isTenantStore(doc: WorkflowDocument): boolean {
   return !(doc.payload ?? []).some(p => isObject(p) && p.type === 'credential')
 }
@@ -100,7 +100,7 @@ export function inputKey(params: Parameter[]): string | undefined {
   return key === '' ? undefined : joinKey(str(paramValue(params, 'lineage_prefix')), key)
 }
 
-/** The workflow-index document of API §3.4. */
+/** The workflow-index document of docs/atlan-contract.md §3.4. */
 export function workflowSource(wf: StoredWorkflow): Record<string, unknown> {
   const { metadata, spec } = wf.document
   return {
@@ -112,7 +112,7 @@ export function workflowSource(wf: StoredWorkflow): Record<string, unknown> {
   }
 }
 
-/** WorkflowResponse of API §3.2 (submit and update). */
+/** WorkflowResponse of docs/atlan-contract.md §3.2 (submit and update). */
 export function workflowResponse(wf: StoredWorkflow): Record<string, unknown> {
   const { metadata, spec, payload } = structuredClone(wf.document)
   return { metadata, spec, payload }

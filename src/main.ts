@@ -1,4 +1,4 @@
-// The pipeline of design §3, in order; each step lives in its own module.
+// The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { AtlanClient } from './atlan/client.js'

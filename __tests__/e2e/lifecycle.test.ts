@@ -1,4 +1,4 @@
-// The bundled action against the simulator: each scenario of design §3 end to end, asserting the
+// The bundled action against the simulator: each scenario of CONTRIBUTING.md "Layout" end to end, asserting the
 // outputs and the exact requests the simulator received.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'

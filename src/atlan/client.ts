@@ -1,5 +1,5 @@
 // The Atlan operations the action needs: endpoint family, find workflow, find runs, submit,
-// rerun, stop, presigned upload (API §3). Each method maps one documented call.
+// rerun, stop, presigned upload (docs/atlan-contract.md §3). Each method maps one documented call.
 import * as core from '@actions/core'
 import { AtlanError } from './errors.js'
 import {
@@ -30,7 +30,7 @@ import type { UploadResult } from './upload.js'
 
 export type Family = 'workflows' | 'package-workflows'
 
-/** Roles that make pyatlan use the `workflows` family (API §3.1). */
+/** Roles that make pyatlan use the `workflows` family (docs/atlan-contract.md §3.1). */
 export const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
 
 export interface AtlanClientOptions {
@@ -136,7 +136,7 @@ export class AtlanClient {
     await this.#close?.()
   }
 
-  /** Endpoint family for submit and rerun (API §3.1), asked once. */
+  /** Endpoint family for submit and rerun (docs/atlan-contract.md §3.1), asked once. */
   family(): Promise<Family> {
     if (this.#familyOption !== 'auto') return Promise.resolve(this.#familyOption)
     this.#family ??= this.#whoami().catch(e => {
@@ -156,13 +156,13 @@ export class AtlanClient {
     return family
   }
 
-  /** A workflow by its name (API §3.5); undefined when the index has none. */
+  /** A workflow by its name (docs/atlan-contract.md §3.5); undefined when the index has none. */
   async findWorkflow(name: string): Promise<WorkflowInfo | undefined> {
     const hits = await this.#searchWorkflows(findWorkflowByNameQuery(name))
     return hits[0] && toWorkflowInfo(hits[0])
   }
 
-  /** The newest `csa-lineage-builder-<10 digits>` workflow that has run (API §3.4). */
+  /** The newest `csa-lineage-builder-<10 digits>` workflow that has run (docs/atlan-contract.md §3.4). */
   async findLatestWorkflow(): Promise<WorkflowInfo | undefined> {
     const hits = await this.#searchWorkflows(findWorkflowsByTypeQuery())
     return hits[0] && toWorkflowInfo(hits[0])
@@ -196,14 +196,14 @@ export class AtlanClient {
   }
 
   /**
-   * The run with the latest start (API §3.6, what pyatlan's monitor() polls). A run not started
+   * The run with the latest start (docs/atlan-contract.md §3.6, what pyatlan's monitor() polls). A run not started
    * yet has no startedAt and may sort after older runs; use runsOf()/getRun() to find it.
    */
   async latestRun(workflowName: string): Promise<RunInfo | undefined> {
     return (await this.#searchRuns(latestRunQuery(workflowName), workflowName))[0]
   }
 
-  /** The newest Pending/Running run among the last 50 (API §3.7). */
+  /** The newest Pending/Running run among the last 50 (docs/atlan-contract.md §3.7). */
   async currentRun(workflowName: string): Promise<RunInfo | undefined> {
     const runs = await this.#searchRuns(runsOfQuery(workflowName, 50), workflowName)
     return runs.find(r => ACTIVE.includes(r.phase))
@@ -214,13 +214,13 @@ export class AtlanClient {
     return this.#searchRuns(runsOfQuery(workflowName, size), workflowName)
   }
 
-  /** One run by name (API §3.8); undefined until the index has it. */
+  /** One run by name (docs/atlan-contract.md §3.8); undefined until the index has it. */
   async getRun(runName: string): Promise<RunInfo | undefined> {
     return (await this.#searchRuns(runByIdQuery(runName)))[0]
   }
 
   /**
-   * Creates and starts a new workflow (API §3.2). Never resent after it may have reached Atlan:
+   * Creates and starts a new workflow (docs/atlan-contract.md §3.2). Never resent after it may have reached Atlan:
    * such failures carry `submitOutcomeUnknown: true`.
    */
   async submitWorkflow(doc: unknown): Promise<{ workflowName: string }> {
@@ -235,7 +235,7 @@ export class AtlanClient {
     return { workflowName: res.metadata.name }
   }
 
-  /** Starts a new run of an existing workflow (API §3.3); same resend rule as submitWorkflow. */
+  /** Starts a new run of an existing workflow (docs/atlan-contract.md §3.3); same resend rule as submitWorkflow. */
   async rerun(workflowName: string, namespace = 'default'): Promise<{ runName?: string }> {
     const family = await this.family()
     const res = await this.#t.json({
@@ -249,7 +249,7 @@ export class AtlanClient {
     return { runName: res.metadata?.name ?? undefined }
   }
 
-  /** Asks Atlan to stop a run (API §3.10). Repeating a stop is harmless, so it is retried. */
+  /** Asks Atlan to stop a run (docs/atlan-contract.md §3.10). Repeating a stop is harmless, so it is retried. */
   async stopRun(runName: string): Promise<void> {
     await this.#t.json({
       method: 'POST',
@@ -259,7 +259,7 @@ export class AtlanClient {
     })
   }
 
-  /** A presigned PUT URL for `key` in the tenant's object store (API §3.13). */
+  /** A presigned PUT URL for `key` in the tenant's object store (docs/atlan-contract.md §3.13). */
   async presignUpload(key: string): Promise<string> {
     const res = await this.#t.json({
       method: 'POST',
@@ -314,7 +314,7 @@ function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
 }
 
 /**
- * INFERENCE (API §3.13, §5.1): the server swaps `{{credentialGuid}}` for a vaulted credential's
+ * INFERENCE (docs/atlan-contract.md §3.13, §5.1): the server swaps `{{credentialGuid}}` for a vaulted credential's
  * GUID, so a filled `cloud_source` means the workflow reads the team's own bucket. A DIRECT
  * import uses none.
  */

@@ -1,5 +1,6 @@
 // PUT the lineage file to a presigned object-store URL (docs/atlan-contract.md §3.13), streamed
-// from its one open handle so a large CSV is never held in memory. The URL's query string is a signature: it is never logged.
+// from its one open handle so a large CSV is never held in memory. The URL's query string is a
+// signature: it is never logged.
 import { createHash, randomUUID } from 'node:crypto'
 import { openLineageFile, type LineageSource } from '../lineage/source.js'
 import { CancelledError } from '../run/signals.js'

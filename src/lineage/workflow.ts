@@ -1,5 +1,5 @@
 // The Lineage Builder workflow document exactly as pyatlan's LineageBuilder serialises it
-// (API §5; golden files lineage_builder_{s3,gcs,adls}.json). Key order matters: the golden tests
+// (docs/atlan-contract.md §5; golden files lineage_builder_{s3,gcs,adls}.json). Key order matters: the golden tests
 // compare the serialised text, not just the values.
 import type { Credential, LineageOptions } from '../config/types.js'
 
@@ -103,7 +103,7 @@ function parameters(input: WorkflowSpecInput): WorkflowParameter[] {
     { name: 'cloud_source', value: '{{credentialGuid}}' },
     { name: 'lineage_upsert_semantic', value: options.inputHandling }
   ]
-  // Optional options are emitted only when given, in pyatlan's order (API §5.2).
+  // Optional options are emitted only when given, in pyatlan's order (docs/atlan-contract.md §5.2).
   if (options.failOnErrors !== undefined)
     params.push({ name: 'lineage_fail_on_errors', value: options.failOnErrors })
   if (options.caseSensitive !== undefined)

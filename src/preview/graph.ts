@@ -1,4 +1,4 @@
-// Lineage graph built from validated CSV rows (API §6.2): assets are nodes, each row is an edge
+// Lineage graph built from validated CSV rows (docs/atlan-contract.md §6.2): assets are nodes, each row is an edge
 // source → target carried by a process. Rows arrive one at a time from the streaming validator.
 
 import { createHash } from 'node:crypto'

@@ -22,8 +22,8 @@ function joinKey(prefix: string | undefined, key: string): string {
 }
 
 /**
- * Reads a stored workflow's parameters (API §5.2). A CLOUD import with no credential reads from
- * the tenant's backing store (API §3.13, INFERENCE): the only place this action can upload to.
+ * Reads a stored workflow's parameters (docs/atlan-contract.md §5.2). A CLOUD import with no credential reads from
+ * the tenant's backing store (docs/atlan-contract.md §3.13, INFERENCE): the only place this action can upload to.
  */
 export function storageOf(
   parameters: Record<string, unknown>,

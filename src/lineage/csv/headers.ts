@@ -1,4 +1,4 @@
-// The Lineage Builder's column names (API §6.1) and header checks.
+// The Lineage Builder's column names (docs/atlan-contract.md §6.1) and header checks.
 import type { Finding } from '../csv-types.js'
 
 /** Required, in the order the package lists them in its missing-columns message. */

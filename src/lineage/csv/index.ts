@@ -1,4 +1,4 @@
-// Streaming lineage CSV validator (design §5, API §6). See validate.ts for the entry points.
+// Streaming lineage CSV validator (docs/atlan-contract.md §6). See validate.ts for the entry points.
 export { CsvValidator, validateCsv, validateCsvFile, READ_CHUNK_BYTES } from './validate.js'
 export type { ValidateOptions } from './validate.js'
 export {

@@ -1,4 +1,4 @@
-// Per-row Lineage Builder rules (API §6.2, §6.3), applied to well-formed, non-blank records.
+// Per-row Lineage Builder rules (docs/atlan-contract.md §6.2, §6.3), applied to well-formed, non-blank records.
 import type { AssetRef, Finding, LineageRow } from '../csv-types.js'
 import { DuplicateFinder, hashGroups, RowHasher, type HashGroup } from './dedupe.js'
 import { decodeRecord, isBlankField } from './fields.js'
