@@ -15,10 +15,11 @@ import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
 import { sleep } from './run/clock.js'
-import { runLifecycle } from './run/lifecycle.js'
+import { announceDifferences, runLifecycle, type LifecycleStart } from './run/lifecycle.js'
+import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
 import { CancelledError, cancelOnSignals } from './run/signals.js'
-import { saveInFlight } from './run/state.js'
 import { skipKeyFor } from './run/skip.js'
+import { saveInFlight } from './run/state.js'
 import { VERSION } from './version.js'
 
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
@@ -28,7 +29,8 @@ async function validateStep(
   config: Config,
   out: PublishInput,
   source: LineageSource,
-  signal: AbortSignal
+  signal: AbortSignal,
+  target?: Target
 ): Promise<string | false> {
   core.info(`Validating lineage_file (${source.size} bytes)…`)
   const csv = await checkLineageFile(
@@ -53,7 +55,9 @@ async function validateStep(
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal
       ? problem.text
-      : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
+      : target?.kind === 'rerun'
+        ? `${problem.text}. Fix them, or set "Fail on errors" to No in workflow ${target.workflow.name} in Atlan to run anyway (a rerun applies the stored setting).`
+        : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
     out.result = { ...out.result, phase: 'Invalid', failed: true, message }
     return false
   }
@@ -66,7 +70,8 @@ async function atlanStep(
   config: Config,
   out: PublishInput,
   signal: AbortSignal,
-  client: AtlanClient
+  client: AtlanClient,
+  start: LifecycleStart
 ): Promise<void> {
   const outcome = await runLifecycle(
     {
@@ -84,7 +89,8 @@ async function atlanStep(
         return out.checks?.pointAt(t) ?? Promise.resolve()
       }
     },
-    config
+    config,
+    start
   )
   out.result = { ...out.result, ...outcome.result }
   out.storedSettings = outcome.storedSettings
@@ -114,11 +120,39 @@ export async function run(): Promise<void> {
     })
     for (const w of config.warnings) core.warning(w)
 
-    // 2. Open the CSV once (confined to the workspace) and validate it before any network call.
+    client = new AtlanClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      version: VERSION,
+      requestTimeoutMs: config.requestTimeoutMs,
+      // Room for waiting on an earlier run and following ours (each bounded by timeout).
+      deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000,
+      // A Retry-After never stalls the step for long: each wait is cut to a quarter of timeout.
+      retry: { maxRetryAfterMs: Math.min(120_000, Math.max(1000, config.timeoutMs / 4)) },
+      signal: cancel.signal
+    })
+
+    // 2. Validate the CSV with the settings the run will apply. A create applies the inputs, so
+    // it is checked before any network call; a rerun applies the stored workflow's settings, so
+    // its target is looked up first (read-only searches), and nothing is uploaded before the check.
     let csvSha: string | undefined
-    if (config.lineageFile) source = await openLineageFile(config.lineageFile, workspace())
+    let target: Target | undefined
+    // The CSV is opened once, confined to the workspace; validation and upload read this handle.
+    if (config.lineageFile) {
+      source = await openLineageFile(config.lineageFile, workspace())
+      client.useLineageFile(source)
+    }
     if (source && config.validate) {
-      const sha = await validateStep(config, out, source, cancel.signal)
+      if (config.mode !== 'create') {
+        target = await resolveTarget(client, config, Date.now())
+        if (target.kind === 'rerun') {
+          out.result = { ...out.result, workflowName: target.workflow.name }
+          out.storedSettings = storedSettings(target.workflow)
+          out.notes!.push(...announceDifferences(config, target, core))
+        }
+      }
+      const options = target ? optionsFor(config, target) : config.options
+      const sha = await validateStep({ ...config, options }, out, source, cancel.signal, target)
       if (sha === false) return
       csvSha = sha
     }
@@ -137,18 +171,12 @@ export async function run(): Promise<void> {
 
     // 4–11. Atlan.
     if (cancel.signal.aborted)
-      throw new CancelledError('The job was cancelled before Atlan was contacted.')
-    client = new AtlanClient({
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      version: VERSION,
-      requestTimeoutMs: config.requestTimeoutMs,
-      // timeout bounds everything, retries and Retry-After waits included.
-      deadline: Date.now() + config.timeoutMs,
-      signal: cancel.signal
+      throw new CancelledError('The job was cancelled before a run was started.')
+    await atlanStep(config, out, cancel.signal, client, {
+      target,
+      csvSha256: csvSha,
+      announced: target !== undefined
     })
-    if (source) client.useLineageFile(source)
-    await atlanStep(config, out, cancel.signal, client)
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)

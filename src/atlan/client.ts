@@ -19,12 +19,14 @@ import {
   stopResponseSchema,
   submitResponseSchema,
   whoamiSchema,
+  workflowDetailSchema,
   workflowSearchSchema
 } from './schemas.js'
 import type { RunDetail, RunPhase, WorkflowDetail } from './schemas.js'
 import type { LineageSource } from '../lineage/source.js'
 import { isValidName, nameSegment, proxyAwareFetch, Transport } from './transport.js'
 import type { FetchLike } from './transport.js'
+import { uploadDirectFile, type AtlanFile } from './files.js'
 import { uploadFile } from './upload.js'
 import type { UploadResult } from './upload.js'
 
@@ -162,6 +164,11 @@ export class AtlanClient {
     return hits[0] && toWorkflowInfo(hits[0])
   }
 
+  /** The whole stored template of a workflow, as the search returns it (for an update, §10.3). */
+  async readTemplate(name: string): Promise<WorkflowDetail | undefined> {
+    return (await this.#searchWorkflows(findWorkflowByNameQuery(name)))[0]
+  }
+
   /** The newest `csa-lineage-builder-<10 digits>` workflow that has run (docs/atlan-contract.md §3.4). */
   async findLatestWorkflow(): Promise<WorkflowInfo | undefined> {
     const hits = await this.#searchWorkflows(findWorkflowsByTypeQuery())
@@ -290,6 +297,38 @@ export class AtlanClient {
       if (!(e instanceof AtlanError) || e.kind !== 'permission') throw e
       this.#t.log.debug('presigned URL refused; asking for a fresh one')
       return this.uploadFile(await this.presignUpload(key), path)
+    }
+  }
+
+  /** Uploads a CSV as the Atlan UI does for Direct-upload workflows (files.ts, §10.2). */
+  uploadDirect(path: string, expectedSha256?: string): Promise<AtlanFile> {
+    const file = this.#source?.input === path ? this.#source : path
+    return uploadDirectFile(this.#t, file, expectedSha256)
+  }
+
+  /**
+   * Stores `doc` as the workflow template `name` (docs/atlan-contract.md §10.3), in the same
+   * family as submit. Returns the stored workflow. Resending the same template is harmless, so
+   * it is retried like a read.
+   */
+  async updateWorkflow(name: string, doc: unknown): Promise<WorkflowInfo> {
+    const family = await this.family()
+    try {
+      const res = await this.#t.json({
+        method: 'POST',
+        path: `${family}/${encodeURIComponent(name)}`,
+        body: doc,
+        schema: workflowDetailSchema,
+        notFoundHint: `Atlan knows no workflow named ${name} any more (it may have been archived). Check workflow_name against the Atlan UI.`
+      })
+      return toWorkflowInfo(res)
+    } catch (e) {
+      if (!(e instanceof AtlanError) || e.status !== 403) throw e
+      throw new AtlanError({
+        ...e,
+        summary: `Atlan refused to update workflow ${name} (403), so it was not pointed at the new file and nothing was run.`,
+        hint: 'Pointing a Direct-upload workflow at a new file updates the workflow, which needs more than permission to run it: give the API token a persona or role that may edit (update) workflows (Admin → API tokens; e.g. the $admin or workflow admin role), or switch the workflow to object storage.'
+      })
     }
   }
 

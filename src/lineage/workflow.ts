@@ -100,7 +100,9 @@ function parameters(input: WorkflowSpecInput): WorkflowParameter[] {
     { name: 'lineage_prefix', value: input.prefix },
     { name: 'lineage_key', value: input.objectKey },
     { name: 'lineage_import_type', value: 'CLOUD' },
-    { name: 'cloud_source', value: '{{credentialGuid}}' },
+    // Without a credential the fetch-credentials step must be skipped, and it skips only on an
+    // empty value (docs/atlan-contract.md §10.4); pyatlan's placeholder would fail the run.
+    { name: 'cloud_source', value: input.credential ? '{{credentialGuid}}' : '' },
     { name: 'lineage_upsert_semantic', value: options.inputHandling }
   ]
   // Optional options are emitted only when given, in pyatlan's order (docs/atlan-contract.md §5.2).
