@@ -28,6 +28,7 @@ import { isValidName, nameSegment, proxyAwareFetch, Transport } from './transpor
 import type { FetchLike } from './transport.js'
 import { uploadDirectFile, type AtlanFile } from './files.js'
 import { uploadFile } from './upload.js'
+import { MetaApi } from './meta.js'
 import type { UploadResult } from './upload.js'
 
 export type Family = 'workflows' | 'package-workflows'
@@ -87,6 +88,8 @@ const ACTIVE: readonly RunPhase[] = ['Pending', 'Running']
 
 export class AtlanClient {
   readonly baseUrl: string
+  /** The asset API (tenant check, verification, prune). */
+  readonly meta: MetaApi
   readonly #t: Transport
   readonly #familyOption: 'auto' | Family
   readonly #uploadTimeoutMs: number
@@ -124,6 +127,7 @@ export class AtlanClient {
       signal: opts.signal
     })
     this.baseUrl = this.#t.baseUrl
+    this.meta = new MetaApi(this.#t)
     this.#familyOption = opts.family ?? 'auto'
     this.#uploadTimeoutMs = opts.uploadTimeoutMs ?? opts.requestTimeoutMs
   }

@@ -5,7 +5,7 @@ import { readBaseVersion, baseShaFromEvent } from '../preview/base.js'
 import { diffGraphs, type LineageDiff } from '../preview/diff.js'
 import { GraphBuilder, emptyGraph, type LineageGraph } from '../preview/graph.js'
 import { renderPreviewMarkdown } from '../preview/markdown.js'
-import type { ValidationResult } from './csv-types.js'
+import type { LineageRow, ValidationResult } from './csv-types.js'
 import { validateCsv } from './csv/index.js'
 import type { LineageSource } from './source.js'
 
@@ -26,6 +26,12 @@ export interface EventInfo {
   payload: unknown
 }
 
+/** Extra consumers of the rows (the tenant stage): the head version's, then the base version's. */
+export interface RowTap {
+  head?(row: LineageRow): void
+  base?(row: LineageRow): void
+}
+
 /**
  * Validates the opened lineage file (see source.ts): one pass over its handle, stopped within a
  * chunk when `signal` aborts. Records the digest of what was checked for the upload to compare.
@@ -34,7 +40,8 @@ export async function checkLineageFile(
   config: Config,
   event: EventInfo,
   source: LineageSource,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  tap: RowTap = {}
 ): Promise<CsvCheck> {
   const { absolute, relative: file } = source
   const opts = {
@@ -44,7 +51,10 @@ export async function checkLineageFile(
   const head = new GraphBuilder(opts)
   const validation = await validateCsv(source.chunks(signal), {
     ...opts,
-    onRow: row => head.add(row)
+    onRow: row => {
+      head.add(row)
+      tap.head?.(row)
+    }
   })
   source.validatedSha256 = validation.sha256
   const graph = head.build()
@@ -59,7 +69,14 @@ export async function checkLineageFile(
       if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(opts.caseSensitive), graph)
     } else {
       const builder = new GraphBuilder(opts)
-      await validateCsv(base, { ...opts, maxFindings: 0, onRow: row => builder.add(row) })
+      await validateCsv(base, {
+        ...opts,
+        maxFindings: 0,
+        onRow: row => {
+          builder.add(row)
+          tap.base?.(row)
+        }
+      })
       diff = diffGraphs(builder.build(), graph)
     }
   }
