@@ -2,12 +2,11 @@
 // started) was in flight, stop that run. The main step clears the state on every other ending,
 // so nothing here runs after a normal finish or an error. It never fails the job by itself: every
 // problem here is a warning.
-import * as core from '@actions/core'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { readInputs } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
-import { redact } from './config/redact.js'
+import { log } from './report/untrusted.js'
 import type { RunRef } from './run/api.js'
 import { sleep } from './run/clock.js'
 import { loadInFlight, saveInFlight, type InFlight } from './run/state.js'
@@ -42,12 +41,10 @@ export async function findStartedRun(
 export async function cleanup(): Promise<void> {
   const inFlight = loadInFlight()
   if (!inFlight) return
-  let secrets: string[] = []
   try {
     const config = parseConfig(readInputs())
-    secrets = config.secrets
     if (!config.cancelOnJobCancel) {
-      core.info(
+      log.info(
         `Run of ${inFlight.workflowName} may still be in flight; cancel_on_job_cancel is false, so it is left running.`
       )
       return
@@ -62,7 +59,7 @@ export async function cleanup(): Promise<void> {
     try {
       let runName = inFlight.runName
       if (!runName) {
-        core.info(
+        log.info(
           `The main step was cancelled before Atlan named the run of ${inFlight.workflowName}: looking for it.`
         )
         runName = (
@@ -74,18 +71,18 @@ export async function cleanup(): Promise<void> {
         )?.name
       }
       if (!runName) {
-        core.info(`No run of ${inFlight.workflowName} is in flight: nothing to stop.`)
+        log.info(`No run of ${inFlight.workflowName} is in flight: nothing to stop.`)
         return
       }
       await client.stopRun(runName)
       saveInFlight(undefined)
-      core.info(`The job ended while run ${runName} was in flight: asked Atlan to stop it.`)
+      log.info(`The job ended while run ${runName} was in flight: asked Atlan to stop it.`)
     } finally {
       await client.close()
     }
   } catch (err) {
-    core.warning(
-      `Post step: could not stop the in-flight run of ${inFlight.workflowName}: ${redact(describeError(err), secrets)}`
+    log.warning(
+      `Post step: could not stop the in-flight run of ${inFlight.workflowName}: ${describeError(err)}`
     )
   }
 }

@@ -5,6 +5,7 @@ import { readBaseVersion, baseShaFromEvent } from '../preview/base.js'
 import { diffGraphs, type LineageDiff } from '../preview/diff.js'
 import { GraphBuilder, emptyGraph, type LineageGraph } from '../preview/graph.js'
 import { renderPreviewMarkdown } from '../preview/markdown.js'
+import { plural } from '../report/markdown.js'
 import type { LineageRow, ValidationResult } from './csv-types.js'
 import { validateCsv } from './csv/index.js'
 import type { LineageSource } from './source.js'
@@ -109,7 +110,7 @@ export function csvProblem(csv: CsvCheck): { text: string; fatal: boolean } | un
   if (v.fatal) return { text: `${csv.file}: ${v.fatal}`, fatal: true }
   if (v.counts.error === 0) return undefined
   return {
-    text: `${csv.file} has ${v.counts.error} error(s) in ${v.rowsWithErrors} row(s) (see the annotations and the job summary)`,
+    text: `${csv.file} has ${plural(v.counts.error, 'error')}${v.rowsWithErrors ? ` in ${plural(v.rowsWithErrors, 'row')}` : ''} (see the annotations and the job summary)`,
     fatal: false
   }
 }

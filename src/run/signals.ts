@@ -1,6 +1,6 @@
 // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later: both abort the run's follow
 // loop, the CSV check and the upload, and block every request that would start work.
-import * as core from '@actions/core'
+import { log } from '../report/untrusted.js'
 
 /** Thrown instead of sending (or while awaiting) a request that starts work after a cancel. */
 export class CancelledError extends Error {
@@ -12,7 +12,7 @@ export function cancelOnSignals(): { signal: AbortSignal; dispose(): void } {
   const handler = (sig: NodeJS.Signals) => {
     // A second signal must not fall through to Node's default (exit) while the stop is sent.
     if (controller.signal.aborted) return
-    core.info(`Received ${sig}: the job is being cancelled.`)
+    log.info(`Received ${sig}: the job is being cancelled.`)
     controller.abort()
   }
   process.on('SIGINT', handler)
