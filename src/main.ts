@@ -1,12 +1,14 @@
 // The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
 // Only what every step needs is imported here; the CSV check and preview, the GitHub client and
 // @actions/cache are imported when a step uses them (ncc emits them as separate chunks).
+import { relative, resolve, sep } from 'node:path'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import type { Config } from './config/types.js'
+import { openLineageFile, type LineageSource } from './lineage/source.js'
 import { annotate } from './report/annotations.js'
 import { plural } from './report/markdown.js'
 import { publish, type PublishInput } from './report/publish.js'
@@ -15,8 +17,9 @@ import { log } from './report/untrusted.js'
 import { sleep } from './run/clock.js'
 import { announceDifferences, runLifecycle, type LifecycleStart } from './run/lifecycle.js'
 import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
-import { cancelOnSignals } from './run/signals.js'
+import { CancelledError, cancelOnSignals } from './run/signals.js'
 import { skipKeyFor } from './run/skip.js'
+import { saveInFlight } from './run/state.js'
 import { TenantStage } from './tenant/stage.js'
 import { VERSION } from './version.js'
 
@@ -26,14 +29,19 @@ const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 async function validateStep(
   config: Config,
   out: PublishInput,
+  source: LineageSource,
+  signal: AbortSignal,
   target?: Target,
   tenant?: TenantStage
 ): Promise<string | false> {
   const { checkLineageFile, csvCounts, csvProblem } = await import('./lineage/check.js')
   const { context } = await import('@actions/github')
+  log.info(`Validating lineage_file (${source.size} bytes)…`)
   const csv = await checkLineageFile(
     config,
     { workspace: workspace(), eventName: context.eventName, payload: context.payload },
+    source,
+    signal,
     tenant?.tap // tenant: rows for the plan, verify and prune
   )
   if (tenant) {
@@ -77,7 +85,7 @@ async function tenantPlan(
   const stop = await tenant.check(client.meta, t.inputHandling)
   const plan = tenant.report.plan
   if (plan && tenant.report.showPlan) {
-    annotate(plan.findings, await csvFileOf(config), plan.counts)
+    annotate(plan.findings, csvFileOf(config), plan.counts)
     log.info(
       `Plan: ${plan.processesToCreate} processes to create, ${plan.processesToUpdate} to update, ${plan.rowsToSkip} rows to skip, ${plan.assetsToCreate} assets to create, ${plan.connectionsMissing.length} connections missing, ${plan.processesToRetire.length} processes to retire.`
     )
@@ -98,7 +106,7 @@ async function tenantOutcome(
   out.result = { ...out.result, ...tenant.outputs() }
   const missing = tenant.report.verification?.missing ?? []
   if (!missing.length) return
-  annotate(tenant.report.verifyFindings, await csvFileOf(config), { warning: missing.length })
+  annotate(tenant.report.verifyFindings, csvFileOf(config), { warning: missing.length })
   const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
   if (config.options.failOnErrors && !out.result.failed)
     out.result = {
@@ -109,9 +117,9 @@ async function tenantOutcome(
   else log.warning(text)
 }
 
-/** The CSV's path for annotations, as the validation step reported it. */
-const csvFileOf = async (config: Config) =>
-  (await import('./lineage/check.js')).locateLineageFile(config.lineageFile!, workspace()).relative
+/** The CSV's path for annotations: relative to the workspace, as the validation step shows it. */
+const csvFileOf = (config: Config) =>
+  relative(workspace(), resolve(workspace(), config.lineageFile!)).split(sep).join('/')
 
 /** Steps 4–11, with the check run following the target and the run. */
 async function atlanStep(
@@ -133,7 +141,10 @@ async function atlanStep(
       onTarget: t =>
         out.checks?.begin(`${config.baseUrl}/workflows/profile/${t.workflowName}`) ??
         Promise.resolve(),
-      onRun: t => out.checks?.pointAt(t) ?? Promise.resolve(),
+      onRun: t => {
+        saveInFlight({ workflowName: t.workflowName, runName: t.runName })
+        return out.checks?.pointAt(t) ?? Promise.resolve()
+      },
       beforeUpload: t => tenantPlan(config, client, tenant, t)
     },
     config,
@@ -158,6 +169,7 @@ export async function run(): Promise<void> {
     notes: []
   }
   let client: AtlanClient | undefined
+  let source: LineageSource | undefined
   try {
     // 1. Inputs. Secrets are known before parsing, so even an input error cannot echo one.
     const raw = readInputs()
@@ -180,7 +192,10 @@ export async function run(): Promise<void> {
       version: VERSION,
       requestTimeoutMs: config.requestTimeoutMs,
       // Room for waiting on an earlier run and following ours (each bounded by timeout).
-      deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000
+      deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000,
+      // A Retry-After never stalls the step for long: each wait is cut to a quarter of timeout.
+      retry: { maxRetryAfterMs: Math.min(120_000, Math.max(1000, config.timeoutMs / 4)) },
+      signal: cancel.signal
     })
 
     // 2. Validate the CSV with the settings the run will apply. A create applies the inputs, so
@@ -188,9 +203,12 @@ export async function run(): Promise<void> {
     // its target is looked up first (read-only searches), and nothing is uploaded before the check.
     let csvSha: string | undefined
     let target: Target | undefined
-    if (config.lineageFile)
-      (await import('./lineage/check.js')).locateLineageFile(config.lineageFile, workspace())
-    if (config.lineageFile && config.validate) {
+    // The CSV is opened once, confined to the workspace; validation and upload read this handle.
+    if (config.lineageFile) {
+      source = await openLineageFile(config.lineageFile, workspace())
+      client.useLineageFile(source)
+    }
+    if (source && config.validate) {
       if (config.mode !== 'create') {
         target = await resolveTarget(client, config, Date.now())
         if (target.kind === 'rerun') {
@@ -200,7 +218,14 @@ export async function run(): Promise<void> {
         }
       }
       const options = target ? optionsFor(config, target) : config.options
-      const sha = await validateStep({ ...config, options }, out, target, tenant)
+      const sha = await validateStep(
+        { ...config, options },
+        out,
+        source,
+        cancel.signal,
+        target,
+        tenant
+      )
       if (sha === false) return
       csvSha = sha
     }
@@ -208,13 +233,8 @@ export async function run(): Promise<void> {
     // 3. Skip when nothing changed since the last successful run.
     let cacheKey: string | undefined
     if (config.skipUnchanged && config.lineageFile) {
-      const { locateLineageFile } = await import('./lineage/check.js')
       const { wasDone } = await import('./github/cache.js')
-      cacheKey = await skipKeyFor(
-        config,
-        locateLineageFile(config.lineageFile, workspace()).absolute,
-        csvSha
-      )
+      cacheKey = await skipKeyFor(config, source!.absolute, csvSha ?? (await source!.sha256()))
       if (await wasDone(cacheKey)) {
         const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
         const workflowName = out.result.workflowName ?? config.workflowName
@@ -225,6 +245,8 @@ export async function run(): Promise<void> {
     }
 
     // 4–11. Atlan.
+    if (cancel.signal.aborted)
+      throw new CancelledError('The job was cancelled before a run was started.')
     await atlanStep(
       config,
       out,
@@ -241,15 +263,25 @@ export async function run(): Promise<void> {
       await (await import('./github/cache.js')).markDone(cacheKey)
   } catch (err) {
     const message = describeError(err)
-    const phase = err instanceof ConfigError || !out.config ? 'Invalid' : 'Error'
+    const phase =
+      err instanceof ConfigError || !out.config
+        ? 'Invalid'
+        : cancel.signal.aborted
+          ? 'Cancelled'
+          : 'Error'
     out.result = {
       ...out.result,
-      phase: out.result.phase === 'Invalid' ? phase : out.result.phase,
+      phase: out.result.phase === 'Invalid' || phase === 'Cancelled' ? phase : out.result.phase,
       failed: true,
       message
     }
-    if (!(err instanceof ConfigError)) log.debug(String((err as Error)?.stack ?? err))
+    if (!(err instanceof ConfigError || err instanceof CancelledError))
+      log.debug(String((err as Error)?.stack ?? err))
   } finally {
+    // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
+    // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
+    if (!cancel.signal.aborted && out.result.phase !== 'TimedOut') saveInFlight(undefined)
+    await source?.close()
     // 12. Report, whatever happened above.
     cancel.dispose()
     try {

@@ -178,7 +178,6 @@ describe('malformed 2xx replies', () => {
 describe('network failures', () => {
   it.each([
     ['ECONNREFUSED', true],
-    ['ENOTFOUND', true],
     ['ECONNRESET', false],
     ['UND_ERR_SOCKET', false]
   ])('%s: network, notSent=%s', async (code, notSent) => {
@@ -190,6 +189,20 @@ describe('network failures', () => {
     expect(e.message).toContain(code)
     expect(e.message).toContain('HTTPS_PROXY')
   })
+
+  it.each(['ENOTFOUND', 'EAI_AGAIN'])(
+    '%s: not retried; says the host could not be resolved, quotes no request id',
+    async code => {
+      const { client, fake } = makeClient([netError(code), json(200, envelope([]))])
+      const e = (await client.getRun('wf-1-abcde').catch(x => x)) as AtlanError
+      expect(fake.calls).toHaveLength(1)
+      expect(e.kind).toBe('network')
+      expect(e.retryable).toBe(false)
+      expect(e.notSent).toBe(true)
+      expect(e.message).toMatch(/The host \S+ could not be resolved/)
+      expect(e.message).not.toMatch(/request id/)
+    }
+  )
 
   it('an aborted request (our timeout) is a timeout', async () => {
     const e = await failure([timeoutError()])

@@ -53,12 +53,22 @@ describe.each<Op>(['submit', 'rerun'])('%s', op => {
     expect(clock.sleeps).toEqual([2000])
   })
 
-  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])(
+  it.each(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT'])(
     'after %s (never reached the server): retried',
     async code => {
       const { fake, result } = await call(op, [netError(code), netError(code), success()])
       expect(result.ok).toBe(true)
       expect(fake.calls).toHaveLength(3)
+    }
+  )
+
+  it.each(['ENOTFOUND', 'EAI_AGAIN'])(
+    'after %s (host not resolved): not retried, outcome known',
+    async code => {
+      const { fake, result } = await call(op, [netError(code), success()])
+      expect(fake.calls).toHaveLength(1)
+      expect(result.ok).toBe(false)
+      if (!result.ok) expect(result.e.submitOutcomeUnknown).toBe(false)
     }
   )
 

@@ -36,8 +36,9 @@ let client: AtlanClient | undefined
 let log: MemoryLog
 
 beforeAll(async () => {
-  restoreEnv = setEnv(withoutProxy())
   dir = mkdtempSync(join(tmpdir(), 'atlan-upload-'))
+  // The upload only reads files inside the workspace.
+  restoreEnv = setEnv({ ...withoutProxy(), GITHUB_WORKSPACE: dir })
   file = join(dir, 'lineage.csv')
   const data = randomBytes(SIZE)
   writeFileSync(file, data)
@@ -177,7 +178,7 @@ describe('uploadFile', () => {
     const c = makeRealClient()
     await expect(
       c.uploadFile(`${base}/objectstore/x?sig=1`, join(dir, 'nope.csv'))
-    ).rejects.toThrow(/Cannot read the file to upload/)
+    ).rejects.toThrow(/lineage_file.*was not found/)
     expect(puts).toHaveLength(0)
   })
 })

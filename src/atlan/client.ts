@@ -23,7 +23,8 @@ import {
   workflowSearchSchema
 } from './schemas.js'
 import type { RunDetail, RunPhase, WorkflowDetail } from './schemas.js'
-import { proxyAwareFetch, Transport } from './transport.js'
+import type { LineageSource } from '../lineage/source.js'
+import { isValidName, nameSegment, proxyAwareFetch, Transport } from './transport.js'
 import type { FetchLike } from './transport.js'
 import { uploadDirectFile, type AtlanFile } from './files.js'
 import { uploadFile } from './upload.js'
@@ -42,7 +43,7 @@ export interface AtlanClientOptions {
   /** The action's version, for the User-Agent. */
   version: string
   requestTimeoutMs: number
-  /** Per-attempt timeout of a file upload; default max(requestTimeoutMs, 5 min). */
+  /** Per-attempt idle timeout of a file upload (no progress for this long); default requestTimeoutMs. */
   uploadTimeoutMs?: number
   /** Epoch ms: no retry wait ends after it, and attempts are cut to it. */
   deadline?: number
@@ -54,6 +55,8 @@ export interface AtlanClientOptions {
   random?: () => number
   log?: Logger
   retry?: Partial<RetryPolicy>
+  /** The job's cancel signal: no request that starts work is sent after it aborts. */
+  signal?: AbortSignal
 }
 
 export interface WorkflowInfo {
@@ -92,6 +95,7 @@ export class AtlanClient {
   readonly #uploadTimeoutMs: number
   readonly #close?: () => Promise<void>
   #family?: Promise<Family>
+  #source?: LineageSource
 
   constructor(opts: AtlanClientOptions) {
     let fetch = opts.fetch
@@ -115,12 +119,13 @@ export class AtlanClient {
       fetch,
       clock,
       log,
-      retry: opts.retry
+      retry: opts.retry,
+      signal: opts.signal
     })
     this.baseUrl = this.#t.baseUrl
     this.meta = new MetaApi(this.#t)
     this.#familyOption = opts.family ?? 'auto'
-    this.#uploadTimeoutMs = opts.uploadTimeoutMs ?? Math.max(opts.requestTimeoutMs, 300_000)
+    this.#uploadTimeoutMs = opts.uploadTimeoutMs ?? opts.requestTimeoutMs
   }
 
   /** Moves (or clears) the overall deadline, e.g. to give a cleanup call its own budget. */
@@ -187,7 +192,14 @@ export class AtlanClient {
       body,
       schema: runSearchSchema
     })
-    return (res.hits?.hits ?? []).map(h => toRunInfo(h._id, h._source, workflowName))
+    const hits = res.hits?.hits ?? []
+    // A run id goes into URLs (stop) and state: a hostile or broken reply stops here.
+    const bad = hits.find(h => !isValidName(h._id))
+    if (bad)
+      throw new Error(
+        `Atlan's run search returned a run id that is not a valid run name (${JSON.stringify(String(bad._id).slice(0, 80))}); check the workflow's runs in the Atlan UI.`
+      )
+    return hits.map(h => toRunInfo(h._id, h._source, workflowName))
   }
 
   /**
@@ -248,7 +260,7 @@ export class AtlanClient {
   async stopRun(runName: string): Promise<void> {
     await this.#t.json({
       method: 'POST',
-      path: `runs/${encodeURIComponent(runName)}/stop`,
+      path: `runs/${nameSegment(runName, 'run')}/stop`,
       schema: stopResponseSchema,
       notFoundHint: `The run ${runName} no longer exists; nothing to stop.`
     })
@@ -265,9 +277,15 @@ export class AtlanClient {
     return res.url
   }
 
+  /** Uploads of `source.input` stream this already opened (and validated) file. */
+  useLineageFile(source: LineageSource): void {
+    this.#source = source
+  }
+
   /** Streams a file to a presigned URL (see upload.ts). */
   uploadFile(url: string, path: string): Promise<UploadResult> {
-    return uploadFile(this.#t, url, path, this.#uploadTimeoutMs)
+    const file = this.#source?.input === path ? this.#source : path
+    return uploadFile(this.#t, url, file, this.#uploadTimeoutMs)
   }
 
   /** presignUpload + uploadFile, asking for a fresh URL once if the first one was refused (403). */
@@ -284,7 +302,8 @@ export class AtlanClient {
 
   /** Uploads a CSV as the Atlan UI does for Direct-upload workflows (files.ts, §10.2). */
   uploadDirect(path: string, expectedSha256?: string): Promise<AtlanFile> {
-    return uploadDirectFile(this.#t, path, expectedSha256)
+    const file = this.#source?.input === path ? this.#source : path
+    return uploadDirectFile(this.#t, file, expectedSha256)
   }
 
   /**

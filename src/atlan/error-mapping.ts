@@ -1,6 +1,7 @@
 // Turns an HTTP status, a thrown fetch error or an unreadable body into an AtlanError whose
 // message names the cause and the fix (docs/atlan-contract.md §2.3-2.4).
 import { AtlanError } from './errors.js'
+import { TOO_LARGE } from './retry.js'
 
 export interface RequestContext {
   /** Method + path (no host, no query of a signed URL). */
@@ -13,6 +14,8 @@ export interface RequestContext {
   timeoutMs: number
   /** Replaces the generic 404 advice when the caller knows what was missing. */
   notFoundHint?: string
+  /** The proxy the request goes through (credentials already removed), if any. */
+  proxy?: string
 }
 
 const MAX_DETAIL = 400
@@ -86,6 +89,32 @@ function shorten(s: string): string {
   return s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL)}…` : s
 }
 
+const MAX_STORE_DETAIL = 160
+const SECRETISH =
+  /((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|credential|signature|auth\w*)\s*["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,<>"']+)/gi
+
+/**
+ * What an object store (or whatever answered at a presigned URL) said, as its error code and
+ * message when it sends the S3/GCS/Azure XML error, else a short excerpt with anything that
+ * looks like `password=...` masked. A hostile or internal service must not fill our outputs.
+ */
+export function storeDetail(bodyText: string): string | undefined {
+  const tag = (name: string) =>
+    new RegExp(`<${name}>([^<]{1,300})</${name}>`).exec(bodyText)?.[1]?.trim()
+  const code = tag('Code')
+  const message = tag('Message')
+  const text =
+    code || message
+      ? [code, message].filter(Boolean).join(': ')
+      : bodyText
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+  if (!text) return undefined
+  const masked = text.replace(SECRETISH, '$1***')
+  return masked.length > MAX_STORE_DETAIL ? `${masked.slice(0, MAX_STORE_DETAIL)}…` : masked
+}
+
 /** Who answered, for the middle of a sentence. */
 function who(ctx: RequestContext): string {
   return ctx.service === 'atlan' ? 'Atlan' : `the object store${ctx.host ? ` (${ctx.host})` : ''}`
@@ -104,7 +133,7 @@ export function errorFromStatus(
   bodyText: string,
   opts: { retryAfterMs?: number; location?: string | null } = {}
 ): AtlanError {
-  const detail = serverDetail(bodyText)
+  const detail = ctx.service === 'store' ? storeDetail(bodyText) : serverDetail(bodyText)
   const base = {
     status,
     endpoint: ctx.endpoint,
@@ -233,6 +262,25 @@ export function malformedError(ctx: RequestContext, status: number, why: string)
   })
 }
 
+/** A 2xx reply above the size cap: never read twice. */
+export function tooLargeError(ctx: RequestContext, status: number, capBytes: number): AtlanError {
+  const mb = Math.round(capBytes / (1024 * 1024))
+  return new AtlanError({
+    kind: 'malformed',
+    status,
+    endpoint: ctx.endpoint,
+    requestId: ctx.requestId,
+    retryable: false,
+    code: TOO_LARGE,
+    reason: `reply above ${mb} MB`,
+    summary: `${Who(ctx)} answered ${ctx.endpoint} (${status}) with a reply larger than ${mb} MB (after decompression); it was not read further.`,
+    hint:
+      ctx.service === 'atlan'
+        ? 'Check that atlan_base_url points at your Atlan tenant and not at another service or a proxy page.'
+        : 'Report it with the request id.'
+  })
+}
+
 // Error codes that prove the request never left this machine or never reached the server.
 const NOT_SENT = new Set([
   'ECONNREFUSED',
@@ -246,6 +294,15 @@ const NOT_SENT = new Set([
 ])
 const TLS_CODES =
   /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|UND_ERR_PRX_TLS|EPROTO)/
+/** Failures of the connection to the proxy itself (every connection goes there when one is set). */
+const PROXY_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_PRX_TUNNEL'
+])
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
 const CODE_TEXT: Record<string, string> = {
@@ -255,7 +312,21 @@ const CODE_TEXT: Record<string, string> = {
   ECONNRESET: 'connection reset',
   EPIPE: 'connection closed while sending',
   UND_ERR_SOCKET: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timeout'
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+  UND_ERR_PRX_TUNNEL: 'the proxy closed the connection while opening the tunnel'
+}
+
+function messageOf(err: unknown): string {
+  let e: unknown = err
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    if ((e as { code?: unknown }).code) return String((e as { message?: unknown }).message)
+    e = (e as { cause?: unknown }).cause
+  }
+  return 'blocked address'
+}
+
+function cap(s: string): string {
+  return s[0].toUpperCase() + s.slice(1)
 }
 
 /** Walks error.cause to find a Node/undici error code. */
@@ -314,6 +385,8 @@ export function errorFromException(
       hint: 'If a corporate proxy re-signs TLS, point NODE_EXTRA_CA_CERTS at its CA certificate; otherwise check atlan_base_url.'
     })
   }
+  const proxy = ctx.proxy ? `the HTTP proxy ${ctx.proxy}` : 'the HTTP proxy'
+  const proxyHint = `Check HTTPS_PROXY/HTTP_PROXY (${ctx.proxy ?? 'the proxy address'} and its credentials), or add ${ctx.host ?? 'the host'} to NO_PROXY.`
   if (isProxyRefusal(err)) {
     return new AtlanError({
       ...base,
@@ -321,8 +394,54 @@ export function errorFromException(
       retryable: true,
       notSent: true,
       reason: 'proxy refused the tunnel',
-      summary: `The HTTP proxy refused to connect to ${w} for ${ctx.endpoint}.`,
-      hint: 'Check HTTPS_PROXY/HTTP_PROXY (and proxy credentials) or add the host to NO_PROXY.'
+      summary: `${cap(proxy)} refused to connect to ${w} for ${ctx.endpoint}.`,
+      hint: proxyHint
+    })
+  }
+  if (code === 'ERR_BLOCKED_ADDRESS') {
+    return new AtlanError({
+      ...base,
+      kind: 'network',
+      retryable: false,
+      notSent: true,
+      reason: code,
+      summary: `Refused to send ${ctx.endpoint} to ${w}: ${messageOf(err)}.`,
+      hint: 'Presigned URLs must point at the cloud object store; ask Atlan support if the tenant hands out internal addresses.'
+    })
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') {
+    if (ctx.proxy)
+      return new AtlanError({
+        ...base,
+        kind: 'network',
+        retryable: false,
+        notSent: true,
+        reason: code,
+        summary: `The host name of ${proxy} could not be resolved (${code}).`,
+        hint: proxyHint
+      })
+    return new AtlanError({
+      ...base,
+      kind: 'network',
+      retryable: false,
+      notSent: true,
+      reason: code,
+      summary: `The host ${ctx.host ?? 'of the request'} could not be resolved (${code}): no request reached ${w}.`,
+      hint:
+        ctx.service === 'atlan'
+          ? 'Check atlan_base_url for typos (it should be https://<tenant>.atlan.com) and that the runner has DNS access to it.'
+          : 'Check that the runner can resolve the object store host (DNS), and HTTPS_PROXY/NO_PROXY.'
+    })
+  }
+  if (ctx.proxy && code && PROXY_CONNECT_CODES.has(code)) {
+    return new AtlanError({
+      ...base,
+      kind: 'network',
+      retryable: true,
+      notSent: code !== 'UND_ERR_PRX_TUNNEL',
+      reason: code,
+      summary: `Could not connect through ${proxy} to ${w} for ${ctx.endpoint} (${code}${CODE_TEXT[code] ? `: ${CODE_TEXT[code]}` : ''}).`,
+      hint: proxyHint
     })
   }
   const notSent = code !== undefined && NOT_SENT.has(code)

@@ -95,7 +95,8 @@ export class AtlanError extends Error {
   }
 
   private compose(): void {
-    const context = [this.endpoint, `request id ${this.requestId}`]
+    // A request that never reached the server has no request id worth quoting to anyone.
+    const context = this.notSent ? [this.endpoint] : [this.endpoint, `request id ${this.requestId}`]
     if (this.attempts > 1) context.push(`${this.attempts} attempts`)
     if (this.detail) context.push(`server said: ${this.detail}`)
     this.message = `${this.summary} ${this.hint} [${context.join('; ')}]`

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { z } from 'zod'
 import { AtlanError } from './errors.js'
+import type { LineageSource } from '../lineage/source.js'
 import type { Transport } from './transport.js'
 
 /** The Atlan UI's documented limit for a direct upload. */
@@ -32,10 +33,18 @@ export type AtlanFile = z.infer<typeof atlanFileSchema>
  */
 export async function uploadDirectFile(
   t: Transport,
-  path: string,
+  file: string | LineageSource,
   expectedSha256?: string
 ): Promise<AtlanFile> {
-  const bytes = await readFile(path)
+  // The opened, workspace-confined lineage file when the caller has it (see lineage/source.ts).
+  const path = typeof file === 'string' ? file : file.relative
+  let bytes: Buffer
+  if (typeof file === 'string') bytes = await readFile(file)
+  else {
+    const parts: Uint8Array[] = []
+    for await (const chunk of file.chunks(t.signal)) parts.push(chunk)
+    bytes = Buffer.concat(parts)
+  }
   const sha = createHash('sha256').update(bytes).digest('hex')
   if (expectedSha256 && sha !== expectedSha256)
     throw new Error(

@@ -2,6 +2,9 @@
 // (docs/atlan-contract.md §7). Time, sleep and randomness are injected so tests never wait.
 import { AtlanError } from './errors.js'
 
+/** Error code of a reply above the size cap: reading it again would only repeat the download. */
+export const TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE'
+
 export interface RetryPolicy {
   /** Total attempts, the first included. */
   maxAttempts: number
@@ -40,6 +43,15 @@ export function backoffMs(retry: number, policy: RetryPolicy, random: () => numb
   return Math.floor(random() * ceiling)
 }
 
+/**
+ * The wait a Retry-After asks for, clamped to [baseMs, maxRetryAfterMs]: `0` or a date in the
+ * past must not turn the retries into a burst, and a huge value is cut (the deadline check in
+ * withRetry then gives up at once instead of sleeping past the time left).
+ */
+export function retryAfterWait(retryAfterMs: number, policy: RetryPolicy): number {
+  return Math.min(Math.max(retryAfterMs, policy.baseMs), policy.maxRetryAfterMs)
+}
+
 /** Retry-After as delta-seconds or an HTTP date, in ms from `nowMs`; undefined if absent/invalid. */
 export function parseRetryAfter(
   value: string | null | undefined,
@@ -58,7 +70,7 @@ export function retryIdempotent(err: AtlanError, attempt: number, policy: RetryP
   if (err.kind === 'permission') return attempt < policy.permissionAttempts
   // A cut or garbled body (a proxy, a restarting pod) deserves one more read; a reply that is
   // malformed twice is a real incompatibility.
-  if (err.kind === 'malformed') return attempt < 2
+  if (err.kind === 'malformed') return attempt < 2 && err.code !== TOO_LARGE
   return err.retryable
 }
 
@@ -93,11 +105,12 @@ export async function withRetry<T>(
       if (n >= policy.maxAttempts || !opts.shouldRetry(e, n)) throw e
       const wait =
         e.retryAfterMs !== undefined
-          ? Math.min(e.retryAfterMs, policy.maxRetryAfterMs)
+          ? retryAfterWait(e.retryAfterMs, policy)
           : backoffMs(n, policy, clock.random)
       if (opts.deadline !== undefined && clock.now() + wait >= opts.deadline) {
         log.debug(
-          `${opts.label}: attempt ${n} failed (${e.reason}); not retrying, the next attempt would pass the deadline`
+          `${opts.label}: attempt ${n} failed (${e.reason}); not retrying, the next attempt would pass the deadline` +
+            (e.retryAfterMs !== undefined ? ` (Retry-After asked for ${e.retryAfterMs} ms)` : '')
         )
         throw e
       }

@@ -2,11 +2,20 @@
 // parsing with schema checks, and redaction of the API key from anything that gets logged.
 import { redact as redactSecrets } from '../config/redact.js'
 import { randomUUID } from 'node:crypto'
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici'
+import { lookup } from 'node:dns'
+import { EnvHttpProxyAgent, Pool, fetch as undiciFetch } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { z } from 'zod'
-import { errorFromException, errorFromStatus, malformedError } from './error-mapping.js'
+import { CancelledError } from '../run/signals.js'
+import {
+  errorFromException,
+  errorFromStatus,
+  malformedError,
+  tooLargeError
+} from './error-mapping.js'
 import type { RequestContext } from './error-mapping.js'
 import { AtlanError } from './errors.js'
+import { guardedLookup } from './outbound.js'
 import {
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
@@ -24,25 +33,176 @@ export interface FetchInit {
   signal?: AbortSignal
   redirect?: 'manual' | 'follow' | 'error'
   duplex?: 'half'
+  /** The target came from a server reply (a presigned URL): never connect to a private address. */
+  untrusted?: boolean
 }
 
 export interface FetchResponse {
   status: number
   headers: { get(name: string): string | null }
   text(): Promise<string>
+  /** The (decompressed) body as a stream; when present it is read with a size cap. */
+  body?: AsyncIterable<Uint8Array> | null
 }
 
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>
 
+/** Largest (decompressed) 2xx body read; a workflow search of 50 full documents is far below. */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+/** Of an error reply only the start is read: the message needs a short excerpt at most. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024
+
 /**
- * undici fetch with one EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY
- * (and their lower-case forms). The agent reads the environment when it is built.
+ * undici's Pool re-dials without end when the proxy closes the socket during CONNECT (the error
+ * is `UND_ERR_SOCKET`, which it treats as recoverable), so one request became hundreds of
+ * thousands of connections. Recoding that error as a connect failure makes undici fail the
+ * request at once; our own retry policy then bounds the attempts.
+ */
+function proxyTunnelFactory(origin: string | URL, options: object): Dispatcher {
+  const opts = options as Pool.Options & { connect?: unknown }
+  const inner = opts.connect
+  if (typeof inner !== 'function') return new Pool(origin, opts)
+  const connect = (o: unknown, cb: (err: Error | null, socket?: unknown) => void) =>
+    (inner as (o: unknown, cb: (err: Error | null, socket?: unknown) => void) => void)(
+      o,
+      (err, socket) => {
+        if (err && (err as NodeJS.ErrnoException).code === 'UND_ERR_SOCKET') {
+          const e: NodeJS.ErrnoException = new Error(
+            'the proxy closed the connection while opening the tunnel',
+            { cause: err }
+          )
+          e.code = 'UND_ERR_PRX_TUNNEL'
+          return cb(e)
+        }
+        cb(err, socket)
+      }
+    )
+  return new Pool(origin, { ...opts, connect } as Pool.Options)
+}
+
+/**
+ * undici fetch with EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY
+ * (and their lower-case forms). The agent reads the environment when it is built. Untrusted
+ * targets (presigned URLs) go through a second agent whose DNS lookup refuses private addresses.
  */
 export function proxyAwareFetch(): { fetch: FetchLike; close(): Promise<void> } {
-  const dispatcher = new EnvHttpProxyAgent()
-  const fetch: FetchLike = (url, init) =>
-    undiciFetch(url, { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])
-  return { fetch, close: () => dispatcher.close() }
+  const dispatcher = new EnvHttpProxyAgent({ factory: proxyTunnelFactory })
+  const guarded = new EnvHttpProxyAgent({
+    factory: proxyTunnelFactory,
+    connect: { lookup: guardedLookup(lookup) }
+  })
+  const fetch: FetchLike = async (url, { untrusted, ...init }) => {
+    const res = await undiciFetch(url, {
+      ...init,
+      dispatcher: untrusted ? guarded : dispatcher
+    } as Parameters<typeof undiciFetch>[1])
+    return {
+      status: res.status,
+      headers: res.headers,
+      text: () => res.text(),
+      body: res.body as AsyncIterable<Uint8Array> | null
+    }
+  }
+  return {
+    fetch,
+    close: async () => void (await Promise.all([dispatcher.close(), guarded.close()]))
+  }
+}
+
+/**
+ * The proxy EnvHttpProxyAgent uses for `url` (same variables and NO_PROXY rules), shown without
+ * credentials; undefined when the request goes direct.
+ */
+export function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let target: URL
+  try {
+    target = new URL(url)
+  } catch {
+    return undefined
+  }
+  const https = target.protocol === 'https:'
+  const proxy = https
+    ? (env.https_proxy ?? env.HTTPS_PROXY ?? env.http_proxy ?? env.HTTP_PROXY)
+    : (env.http_proxy ?? env.HTTP_PROXY)
+  if (!proxy) return undefined
+  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').split(/[,\s]/).filter(Boolean)
+  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  const port = Number(target.port) || (https ? 443 : 80)
+  for (const entry of noProxy) {
+    if (entry === '*') return undefined
+    const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase())!
+    const name = m[1].replace(/^\*?\./, '').replace(/^\[|\]$/g, '')
+    if (m[2] && Number(m[2]) !== port) continue
+    if (host === name || host.endsWith(`.${name}`)) return undefined
+  }
+  return redactProxyUrl(proxy)
+}
+
+/** A proxy URL with any user name and password replaced by `***`. */
+export function redactProxyUrl(proxy: string): string {
+  try {
+    const u = new URL(proxy)
+    return `${u.protocol}//${u.username || u.password ? '***@' : ''}${u.host}`
+  } catch {
+    return '(an unparseable proxy URL)'
+  }
+}
+
+/** Reads at most `cap` bytes of the body; `over` is true when the body was longer (and cut). */
+export async function readCapped(
+  res: FetchResponse,
+  cap: number
+): Promise<{ text: string; over: boolean }> {
+  const declared = Number(res.headers.get('content-length'))
+  if (!res.body) {
+    const text = await res.text()
+    return Buffer.byteLength(text) > cap
+      ? { text: text.slice(0, cap), over: true }
+      : { text, over: false }
+  }
+  const chunks: Uint8Array[] = []
+  let size = 0
+  let over = Number.isFinite(declared) && declared > cap
+  if (!over) {
+    const it = res.body[Symbol.asyncIterator]()
+    try {
+      for (;;) {
+        const { done, value } = await it.next()
+        if (done) break
+        size += value.byteLength
+        chunks.push(value)
+        if (size > cap) {
+          over = true
+          break
+        }
+      }
+    } finally {
+      // Stop downloading the rest (a no-op after a complete read).
+      if (over) await it.return?.().catch(() => undefined)
+    }
+  } else
+    await res.body[Symbol.asyncIterator]()
+      .return?.()
+      .catch(() => undefined)
+  const all = Buffer.concat(chunks)
+  return { text: all.subarray(0, Math.min(all.length, cap)).toString('utf8'), over }
+}
+
+// Kubernetes object names (run and workflow names): DNS subdomain rules.
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/
+
+/** True when `name` can be a run or workflow name; `""`, `.` and `..` never are. */
+export function isValidName(name: string | undefined): name is string {
+  return typeof name === 'string' && OBJECT_NAME.test(name) && !/\.\./.test(name)
+}
+
+/** `name` as one URL path segment, or a clear error when it cannot be a run or workflow name. */
+export function nameSegment(name: string, what: string): string {
+  if (!isValidName(name))
+    throw new Error(
+      `Refusing to build a URL for ${what} ${JSON.stringify(String(name).slice(0, 80))}: it is not a valid name (lowercase letters, digits, dots and dashes). Check the run in the Atlan UI.`
+    )
+  return encodeURIComponent(name)
 }
 
 export const API_PREFIX = '/api/service/'
@@ -57,6 +217,8 @@ export interface TransportOptions {
   clock: Clock
   log: Logger
   retry?: Partial<RetryPolicy>
+  /** Aborted when the job is cancelled: no request that starts work is sent after it. */
+  signal?: AbortSignal
 }
 
 export interface JsonRequest<T> {
@@ -72,6 +234,19 @@ export interface JsonRequest<T> {
   /** `submit`: resend only when the server provably did not act on the request. */
   retry?: 'idempotent' | 'submit'
   notFoundHint?: string
+  /**
+   * Whether the request starts work in Atlan (submit, rerun, update, upload). Such requests are
+   * never sent after a cancel. Default: every POST except searches and stops.
+   */
+  startsWork?: boolean
+}
+
+/** A stop sent at or after the deadline (on_timeout: cancel, a cancel) still gets this for retries. */
+const CLEANUP_BUDGET_MS = 60_000
+
+/** Searches and stops are safe after a cancel; every other POST may start or change work. */
+function startsWorkByDefault(method: string, path: string): boolean {
+  return method !== 'GET' && !/(indexsearch|\/stop)(\?|$)/.test(path)
 }
 
 export class Transport {
@@ -84,6 +259,8 @@ export class Transport {
   readonly requestTimeoutMs: number
   /** Epoch ms after which no retry wait may end; undefined = none. */
   deadline?: number
+  /** The job's cancel signal (see startsWork). */
+  signal?: AbortSignal
   readonly #apiKey: string
 
   constructor(opts: TransportOptions) {
@@ -96,6 +273,23 @@ export class Transport {
     this.userAgent = `atlan-lineage-action/${opts.version}`
     this.requestTimeoutMs = opts.requestTimeoutMs
     this.deadline = opts.deadline
+    this.signal = opts.signal
+  }
+
+  /** Throws when the job was cancelled: nothing that starts work may be sent any more. */
+  assertNotCancelled(what: string): void {
+    if (this.signal?.aborted)
+      throw new CancelledError(`The job was cancelled: ${what} was not sent.`)
+  }
+
+  /** `base` combined with the cancel signal, for requests that start work. */
+  withCancel(base: AbortSignal): AbortSignal {
+    return this.signal ? AbortSignal.any([base, this.signal]) : base
+  }
+
+  /** Time left before the deadline (Infinity without one). */
+  timeLeftMs(): number {
+    return this.deadline === undefined ? Infinity : this.deadline - this.clock.now()
   }
 
   /**
@@ -129,12 +323,17 @@ export class Transport {
         ? undefined
         : JSON.stringify(req.body)
     const submit = req.retry === 'submit'
+    // Stopping a run is cleanup: it comes when the time is up, and must still be retried.
+    const deadline =
+      this.deadline !== undefined && /\/stop(\?|$)/.test(req.path)
+        ? Math.max(this.deadline, this.clock.now() + CLEANUP_BUDGET_MS)
+        : this.deadline
     try {
       return await withRetry(() => this.#once(req, endpoint, url, body), {
         policy: this.policy,
         clock: this.clock,
         log: this.log,
-        deadline: this.deadline,
+        deadline,
         label: endpoint,
         shouldRetry: (err, n) => (submit ? retrySubmit(err) : retryIdempotent(err, n, this.policy))
       })
@@ -150,19 +349,27 @@ export class Transport {
     url: string,
     body?: string | Uint8Array
   ): Promise<T> {
+    const startsWork = req.startsWork ?? startsWorkByDefault(req.method, req.path)
+    if (startsWork) this.assertNotCancelled(endpoint)
     const requestId = randomUUID()
     const timeoutMs = this.attemptTimeoutMs(this.requestTimeoutMs)
     const ctx: RequestContext = {
       endpoint,
       requestId,
       service: 'atlan',
+      host: hostOf(url),
+      proxy: proxyFor(url),
       timeoutMs,
       notFoundHint: req.notFoundHint
     }
-    const signal = AbortSignal.timeout(timeoutMs)
+    const timeout = AbortSignal.timeout(timeoutMs)
+    // A signal interrupts a request that starts work (a slow submit): the post step then finds
+    // and stops the run it may have started. Searches and stops run on to their timeout.
+    const signal = startsWork ? this.withCancel(timeout) : timeout
     const started = this.clock.now()
     let status: number
     let text: string
+    let over: boolean
     let headers: FetchResponse['headers']
     try {
       const res = await this.fetch(url, {
@@ -181,9 +388,16 @@ export class Transport {
       })
       status = res.status
       headers = res.headers
-      text = await res.text()
+      const ok = status >= 200 && status < 300
+      ;({ text, over } = await readCapped(res, ok ? MAX_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES))
+      if (ok && over) throw tooLargeError(ctx, status, MAX_RESPONSE_BYTES)
     } catch (e) {
-      throw errorFromException(ctx, e, signal.aborted)
+      if (startsWork && this.signal?.aborted && !timeout.aborted)
+        throw new CancelledError(
+          `The job was cancelled while ${endpoint} was in flight; Atlan may have started a run.`,
+          { cause: e }
+        )
+      throw errorFromException(ctx, e, timeout.aborted)
     }
     this.log.debug(
       `${endpoint} -> ${status} in ${this.clock.now() - started} ms (request id ${requestId})`
@@ -195,6 +409,14 @@ export class Transport {
       })
     }
     return parseJson(ctx, status, text, req.schema)
+  }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host
+  } catch {
+    return undefined
   }
 }
 

@@ -70,10 +70,19 @@ export const separator = z.string().transform((v, ctx) => {
     })
     return z.NEVER
   }
+  // The validator and Lineage Builder split on one byte; a multi-byte UTF-8 character never matches.
+  if (Buffer.byteLength(sep, 'utf8') !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `got ${shown(v)}; it must be a single ASCII character (one byte), e.g. "," ";" "|" (write \\t for a tab)`
+    })
+    return z.NEVER
+  }
   return sep
 })
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+/** Hosts that may be reached over plain http (a URL's `hostname`). */
+export const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 export const baseUrl = z.string().transform((v, ctx) => {
   const fail = (why: string) => {
@@ -91,7 +100,7 @@ export const baseUrl = z.string().transform((v, ctx) => {
   if (url.search || url.hash) return fail('remove the query string and fragment')
   // The action appends /api/service/… itself: a path here would double it (docs/atlan-contract.md §2.1).
   if (url.pathname !== '/') return fail(`use the tenant's origin without a path: ${url.origin}`)
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname))
+  if (url.protocol === 'http:' && !LOOPBACK_HOST.test(url.hostname))
     return fail('use https (plain http is only allowed for localhost)')
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     return fail('use an https URL, e.g. https://acme.atlan.com')

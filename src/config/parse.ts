@@ -94,6 +94,12 @@ function crossFieldProblems(p: Parsed): Problem[] {
       'atlan_api_key',
       'it is required: pass your Atlan API token, e.g. ${{ secrets.ATLAN_API_KEY }}'
     )
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  else if (/[\u0000-\u001f\u007f]/.test(p.atlan_api_key.trim()))
+    add(
+      'atlan_api_key',
+      'it contains a line break or another control character, which no HTTP header may carry; copy the token again into the secret, without extra lines'
+    )
   if (!p.check_name.trim()) add('check_name', 'it must not be empty when given')
 
   if (p.mode === 'create' && p.workflow_name)

@@ -1,16 +1,14 @@
 // Step 2 of the flow: one streaming pass over the CSV validates it and feeds the lineage graph;
 // on pull requests and pushes a second pass over the base version gives the edge diff.
-import { existsSync, statSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
 import type { Config } from '../config/types.js'
-import { ConfigError } from '../config/errors.js'
 import { readBaseVersion, baseShaFromEvent } from '../preview/base.js'
 import { diffGraphs, type LineageDiff } from '../preview/diff.js'
 import { GraphBuilder, emptyGraph, type LineageGraph } from '../preview/graph.js'
 import { renderPreviewMarkdown } from '../preview/markdown.js'
 import { plural } from '../report/markdown.js'
 import type { LineageRow, ValidationResult } from './csv-types.js'
-import { validateCsv, validateCsvFile } from './csv/index.js'
+import { validateCsv } from './csv/index.js'
+import type { LineageSource } from './source.js'
 
 export interface CsvCheck {
   /** The path as annotations need it: relative to the workspace. */
@@ -29,45 +27,37 @@ export interface EventInfo {
   payload: unknown
 }
 
-export function locateLineageFile(
-  file: string,
-  workspace: string
-): { absolute: string; relative: string } {
-  const absolute = isAbsolute(file) ? file : resolve(workspace, file)
-  if (!existsSync(absolute) || !statSync(absolute).isFile())
-    throw new ConfigError(
-      `input "lineage_file": ${JSON.stringify(file)} was not found in the workspace (${workspace}). ` +
-        'Check the path, and run actions/checkout before this step.',
-      'lineage_file'
-    )
-  const rel = relative(workspace, absolute)
-  return { absolute, relative: rel.startsWith('..') ? absolute : rel.split('\\').join('/') }
-}
-
 /** Extra consumers of the rows (the tenant stage): the head version's, then the base version's. */
 export interface RowTap {
   head?(row: LineageRow): void
   base?(row: LineageRow): void
 }
 
+/**
+ * Validates the opened lineage file (see source.ts): one pass over its handle, stopped within a
+ * chunk when `signal` aborts. Records the digest of what was checked for the upload to compare.
+ */
 export async function checkLineageFile(
   config: Config,
   event: EventInfo,
+  source: LineageSource,
+  signal?: AbortSignal,
   tap: RowTap = {}
 ): Promise<CsvCheck> {
-  const { absolute, relative: file } = locateLineageFile(config.lineageFile!, event.workspace)
+  const { absolute, relative: file } = source
   const opts = {
     separator: config.options.fieldSeparator,
     caseSensitive: config.options.caseSensitive
   }
   const head = new GraphBuilder(opts)
-  const validation = await validateCsvFile(absolute, {
+  const validation = await validateCsv(source.chunks(signal), {
     ...opts,
     onRow: row => {
       head.add(row)
       tap.head?.(row)
     }
   })
+  source.validatedSha256 = validation.sha256
   const graph = head.build()
 
   let diff: LineageDiff | undefined

@@ -1,5 +1,11 @@
-// The runner cancels a job with SIGINT, then SIGTERM 7.5 s later: both abort the run's follow loop.
+// The runner cancels a job with SIGINT, then SIGTERM 7.5 s later: both abort the run's follow
+// loop, the CSV check and the upload, and block every request that would start work.
 import { log } from '../report/untrusted.js'
+
+/** Thrown instead of sending (or while awaiting) a request that starts work after a cancel. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError'
+}
 
 export function cancelOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()

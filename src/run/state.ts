@@ -1,12 +1,19 @@
 // What the post step needs to stop a run the main step left in flight (runner state file).
+// Saved before a submit is sent, updated as soon as the run's name is known, and cleared by every
+// ending of the main step that is not a cancellation: only a cancelled or killed main step leaves
+// it behind for the post step.
 import * as core from '@actions/core'
+import { isValidName } from '../atlan/transport.js'
 
 const IS_POST = 'isPost'
 const IN_FLIGHT = 'runInFlight'
 
 export interface InFlight {
   workflowName: string
+  /** Known at once after a rerun; after a create or an unanswered submit, found by search. */
   runName?: string
+  /** Runs of the workflow that were already Pending/Running before the submit: not ours. */
+  earlierActive?: string[]
 }
 
 export function isPostStep(): boolean {
@@ -21,11 +28,18 @@ export function saveInFlight(run: InFlight | undefined): void {
   core.saveState(IN_FLIGHT, run ? JSON.stringify(run) : '')
 }
 
+/** The saved run, or undefined when there is none or it is not well-formed (never trusted blindly). */
 export function loadInFlight(): InFlight | undefined {
   const text = core.getState(IN_FLIGHT)
   if (!text) return undefined
   try {
-    return JSON.parse(text) as InFlight
+    const v = JSON.parse(text) as Partial<InFlight>
+    if (!isValidName(v.workflowName)) return undefined
+    if (v.runName !== undefined && !isValidName(v.runName)) return undefined
+    const earlier = Array.isArray(v.earlierActive)
+      ? v.earlierActive.filter((n): n is string => typeof n === 'string')
+      : undefined
+    return { workflowName: v.workflowName, runName: v.runName, earlierActive: earlier }
   } catch {
     return undefined
   }

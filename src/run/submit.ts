@@ -1,7 +1,10 @@
 // Start exactly one run, or attach to one already running. A submit whose outcome is unknown is
 // never resent blindly: Atlan may have started the run, so we look for it first.
+import { isValidName } from '../atlan/transport.js'
 import type { AtlanApi, RunRef } from './api.js'
 import type { Target } from './resolve.js'
+import { CancelledError } from './signals.js'
+import { saveInFlight, type InFlight } from './state.js'
 
 export interface Started {
   workflowName: string
@@ -17,6 +20,10 @@ export interface SubmitDeps {
   now(): number
   sleep(ms: number): Promise<void>
   log: { info(m: string): void; warning(m: string): void; debug(m: string): void }
+  /** The job's cancel signal: after it, no submit is sent and searching for a landed run stops. */
+  signal?: AbortSignal
+  /** Where the in-flight run is recorded for the post step (default: the runner's state file). */
+  saveInFlight?(run: InFlight | undefined): void
 }
 
 export class SubmitUnconfirmedError extends Error {
@@ -51,7 +58,7 @@ async function findLandedRun(
     const runs = await deps.api.runsOf(workflowName, 50).catch(() => [] as RunRef[])
     const fresh = runs.find(r => !before.has(r.name))
     if (fresh) return fresh
-    if (deps.now() + wait > until) return undefined
+    if (deps.signal?.aborted || deps.now() + wait > until) return undefined
     await deps.sleep(wait)
   }
 }
@@ -65,6 +72,10 @@ export async function startRun(
   const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
   const earlierRuns = target.kind === 'rerun' ? await api.runsOf(workflowName, 50) : []
   const before = new Set(earlierRuns.map(r => r.name))
+  const save = deps.saveInFlight ?? saveInFlight
+  const earlierActive = earlierRuns
+    .filter(r => r.phase === 'Pending' || r.phase === 'Running')
+    .map(r => r.name)
 
   if (target.kind === 'rerun' && opts.idempotent) {
     const current = earlierRuns.find(r => r.phase === 'Pending' || r.phase === 'Running')
@@ -79,13 +90,28 @@ export async function startRun(
   // At most two submits, and the second only after a 503 (the server says it did not take the
   // request) and a search over index_grace that found no new run.
   for (let attempt = 1; ; attempt++) {
+    if (deps.signal?.aborted)
+      throw new CancelledError('The job was cancelled: no run was submitted.')
+    // Saved BEFORE the request: if the job is killed while it is in flight, the post step looks
+    // for the run it may have started.
+    save({ workflowName, earlierActive })
     try {
       if (target.kind === 'rerun') {
-        const { runName } = await api.rerun(workflowName, target.workflow.namespace)
+        const reply = await api.rerun(workflowName, target.workflow.namespace)
+        let runName = reply.runName
+        if (runName !== undefined && !isValidName(runName)) {
+          log.warning(
+            `Atlan answered the rerun with a run id that is not a valid run name (${JSON.stringify(String(runName).slice(0, 80))}); looking the run up by search instead.`
+          )
+          runName = undefined
+        }
+        if (runName) save({ workflowName, runName })
         return { workflowName, runName, attached: false, earlierRuns }
       }
       const { workflowName: created } = await api.submitWorkflow(target.doc)
-      return { workflowName: created || workflowName, attached: false, earlierRuns }
+      const name = created && isValidName(created) ? created : workflowName
+      if (name !== workflowName) save({ workflowName: name, earlierActive })
+      return { workflowName: name, attached: false, earlierRuns }
     } catch (err) {
       if (!isUnknownOutcome(err)) throw err
       log.warning(
@@ -96,6 +122,10 @@ export async function startRun(
         log.info(`The submit did land: following run ${landed.name}.`)
         return { workflowName, runName: landed.name, attached: false, earlierRuns }
       }
+      if (deps.signal?.aborted)
+        throw new CancelledError(
+          'The job was cancelled while Atlan had not confirmed the submit; the post step looks for the run and stops it.'
+        )
       if (attempt === 1 && statusOf(err) === 503) {
         log.warning(
           'Atlan answered 503 Service Unavailable (it did not take the submit) and no new run appeared within index_grace: submitting once more.'
