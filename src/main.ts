@@ -9,7 +9,8 @@ import { parseConfig } from './config/parse.js'
 import { redact } from './config/redact.js'
 import type { Config } from './config/types.js'
 import { markDone, wasDone } from './github/cache.js'
-import { checkLineageFile, csvCounts, csvProblem, locateLineageFile } from './lineage/check.js'
+import { csvCheckedLine, csvProblem, locateLineageFile } from './lineage/check.js'
+import { checkLineageFile, csvCounts } from './preview/check.js'
 import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
@@ -37,9 +38,7 @@ async function validateStep(config: Config, out: PublishInput): Promise<string |
   })
   out.result = { ...out.result, ...csvCounts(csv) }
   annotate(v.findings, csv.file, v.counts)
-  core.info(
-    `Checked ${v.rowsChecked} rows of ${csv.file}: ${v.counts.error} errors, ${v.counts.warning} warnings.`
-  )
+  core.info(csvCheckedLine(csv))
   const problem = csvProblem(csv)
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal

@@ -1,31 +1,18 @@
-// Step 2 of the flow: one streaming pass over the CSV validates it and feeds the lineage graph;
-// on pull requests and pushes a second pass over the base version gives the edge diff.
+// Step 2 of the flow, the CSV side: find the lineage file in the workspace and validate it in
+// one streaming pass. The preview (graph, base version, diff, Markdown) builds on this from
+// src/preview/check.ts, so that lineage/ does not depend on preview/.
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { Config } from '../config/types.js'
 import { ConfigError } from '../config/errors.js'
-import { readBaseVersion, baseShaFromEvent } from '../preview/base.js'
-import { diffGraphs, type LineageDiff } from '../preview/diff.js'
-import { GraphBuilder, emptyGraph, type LineageGraph } from '../preview/graph.js'
-import { renderPreviewMarkdown } from '../preview/markdown.js'
-import type { ValidationResult } from './csv-types.js'
-import { validateCsv, validateCsvFile } from './csv/index.js'
+import type { Finding, LineageRow, ValidationResult } from './csv-types.js'
+import { validateCsvFile } from './csv/index.js'
 
-export interface CsvCheck {
+export interface CsvFileCheck {
   /** The path as annotations need it: relative to the workspace. */
   file: string
   absolutePath: string
   validation: ValidationResult
-  graph: LineageGraph
-  diff?: LineageDiff
-  baseNote?: string
-  preview(mermaid: boolean): string
-}
-
-export interface EventInfo {
-  workspace: string
-  eventName: string
-  payload: unknown
 }
 
 export function locateLineageFile(
@@ -43,60 +30,51 @@ export function locateLineageFile(
   return { absolute, relative: rel.startsWith('..') ? absolute : rel.split('\\').join('/') }
 }
 
-export async function checkLineageFile(config: Config, event: EventInfo): Promise<CsvCheck> {
-  const { absolute, relative: file } = locateLineageFile(config.lineageFile!, event.workspace)
-  const opts = {
+/** Locates and validates the lineage file; every well-formed row goes to onRow. */
+export async function validateLineageFile(
+  config: Config,
+  workspace: string,
+  onRow?: (row: LineageRow) => void
+): Promise<CsvFileCheck> {
+  const { absolute, relative: file } = locateLineageFile(config.lineageFile!, workspace)
+  const validation = await validateCsvFile(absolute, {
     separator: config.options.fieldSeparator,
-    caseSensitive: config.options.caseSensitive
-  }
-  const head = new GraphBuilder(opts)
-  const validation = await validateCsvFile(absolute, { ...opts, onRow: row => head.add(row) })
-  const graph = head.build()
-
-  let diff: LineageDiff | undefined
-  let baseNote: string | undefined
-  const baseSha = baseShaFromEvent(event.eventName, event.payload)
-  if (baseSha && !validation.fatal) {
-    const base = await readBaseVersion({ cwd: event.workspace, path: absolute, baseSha })
-    if ('missing' in base) {
-      baseNote = base.missing
-      if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(opts.caseSensitive), graph)
-    } else {
-      const builder = new GraphBuilder(opts)
-      await validateCsv(base, { ...opts, maxFindings: 0, onRow: row => builder.add(row) })
-      diff = diffGraphs(builder.build(), graph)
-    }
-  }
-  return {
-    file,
-    absolutePath: absolute,
-    validation,
-    graph,
-    diff,
-    baseNote,
-    preview: mermaid => renderPreviewMarkdown(graph, diff, { mermaid, file, baseNote })
-  }
+    caseSensitive: config.options.caseSensitive,
+    onRow
+  })
+  return { file, absolutePath: absolute, validation }
 }
 
-/** Step outputs the check gives: row counts and, with a base version, edge counts. */
-export function csvCounts(csv: CsvCheck) {
-  const edges = csv.diff?.counts
-  return {
-    rowsChecked: csv.validation.rowsChecked,
-    rowsWithErrors: csv.validation.rowsWithErrors,
-    edgesAdded: edges?.added,
-    edgesRemoved: edges?.removed,
-    edgesChanged: edges?.changed
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`
+
+/** The log line after validation; a header error says that the rows were not checked. */
+export function csvCheckedLine(csv: CsvFileCheck): string {
+  const v = csv.validation
+  const warnings = plural(v.counts.warning, 'warning')
+  if (v.fatal) {
+    return `${csv.file}: ${plural(v.counts.error, 'error')} before the rows could be checked (${plural(v.rowsChecked, 'row')} not checked), ${warnings}.`
   }
+  return `Checked ${plural(v.rowsChecked, 'row')} of ${csv.file}: ${plural(v.counts.error, 'error')} in ${plural(v.rowsWithErrors, 'row')}, ${warnings}.`
+}
+
+/** The first finding of the rule that made the file fatal (its hint says what to do). */
+function fatalFinding(v: ValidationResult): Finding | undefined {
+  return v.findings.find(f => f.severity === 'error' && f.message === v.fatal)
 }
 
 /** What is wrong with the file, in one sentence without the fix; undefined when nothing is. */
-export function csvProblem(csv: CsvCheck): { text: string; fatal: boolean } | undefined {
+export function csvProblem(csv: CsvFileCheck): { text: string; fatal: boolean } | undefined {
   const v = csv.validation
-  if (v.fatal) return { text: `${csv.file}: ${v.fatal}`, fatal: true }
+  if (v.fatal) {
+    const f = fatalFinding(v)
+    // A wrong separator makes the header one column: say that, not "ten columns missing".
+    if (f?.hint && /-separated/.test(f.hint)) return { text: `${csv.file}: ${f.hint}`, fatal: true }
+    const sentence = /[.!?]$/.test(v.fatal) ? v.fatal : `${v.fatal}.`
+    return { text: `${csv.file}: ${sentence}${f?.hint ? ` ${f.hint}` : ''}`, fatal: true }
+  }
   if (v.counts.error === 0) return undefined
   return {
-    text: `${csv.file} has ${v.counts.error} error(s) in ${v.rowsWithErrors} row(s) (see the annotations and the job summary)`,
+    text: `${csv.file} has ${plural(v.counts.error, 'error')} in ${plural(v.rowsWithErrors, 'row')} (see the annotations and the job summary)`,
     fatal: false
   }
 }

@@ -1,0 +1,79 @@
+// Step 2 of the flow, orchestrated: one streaming pass over the CSV validates it and feeds the
+// lineage graph; on pull requests and pushes a second pass over the base version gives the edge
+// diff; then the preview is rendered. It lives in preview/ so that dependencies go one way
+// (preview → lineage).
+import type { Config } from '../config/types.js'
+import { validateLineageFile, type CsvFileCheck } from '../lineage/check.js'
+import { validateCsv } from '../lineage/csv/index.js'
+import { readBaseVersion, baseShaFromEvent } from './base.js'
+import { diffForPreview, diffGraphs, type LineageDiff } from './diff.js'
+import { GraphBuilder, emptyGraph, type LineageGraph } from './graph.js'
+import { renderPreviewMarkdown } from './markdown.js'
+
+export interface CsvCheck extends CsvFileCheck {
+  graph: LineageGraph
+  diff?: LineageDiff
+  /** Why there is no base, or why the diff is only counted or left out (shown in the preview). */
+  baseNote?: string
+  preview(mermaid: boolean): string
+}
+
+export interface EventInfo {
+  workspace: string
+  eventName: string
+  payload: unknown
+}
+
+export async function checkLineageFile(config: Config, event: EventInfo): Promise<CsvCheck> {
+  const caseSensitive = config.options.caseSensitive
+  const head = new GraphBuilder({ caseSensitive })
+  const checked = await validateLineageFile(config, event.workspace, row => head.add(row))
+  const graph = head.build()
+
+  let diff: LineageDiff | undefined
+  let baseNote: string | undefined
+  const baseSha = baseShaFromEvent(event.eventName, event.payload)
+  if (baseSha && !checked.validation.fatal) {
+    const base = await readBaseVersion({
+      cwd: event.workspace,
+      path: checked.absolutePath,
+      baseSha
+    })
+    if ('missing' in base) {
+      baseNote = base.missing
+      if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(caseSensitive), graph)
+    } else {
+      const builder = new GraphBuilder({ caseSensitive })
+      await validateCsv(base, {
+        separator: config.options.fieldSeparator,
+        caseSensitive,
+        maxFindings: 0,
+        maxDistinctRows: 0, // the base's duplicates are not reported
+        onRow: row => builder.add(row)
+      })
+      const d = diffForPreview(builder.build(), graph)
+      diff = d.diff
+      baseNote = d.note
+    }
+  }
+  return {
+    ...checked,
+    graph,
+    diff,
+    baseNote,
+    preview: mermaid =>
+      renderPreviewMarkdown(graph, diff, { mermaid, file: checked.file, baseNote })
+  }
+}
+
+/** Step outputs the check gives: row counts and, with a base version, edge counts. */
+export function csvCounts(csv: CsvCheck) {
+  const edges = csv.diff?.counts
+  return {
+    rowsChecked: csv.validation.rowsChecked,
+    rowsWithErrors: csv.validation.rowsWithErrors,
+    edgesAdded: edges?.added,
+    edgesRemoved: edges?.removed,
+    edgesChanged: edges?.changed
+  }
+}
