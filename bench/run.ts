@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const CASES: Record<string, string> = { csv: 'csv.ts', poll: 'poll.ts' }
+const CASES: Record<string, string> = { step: 'step.ts', csv: 'csv.ts', poll: 'poll.ts' }
 const args = process.argv.slice(2)
 const chosen = args.filter(a => !a.startsWith('-'))
 const passThrough = args.filter(a => a.startsWith('-'))

@@ -206,7 +206,9 @@ describe('diffForPreview: bounded graphs', () => {
     const md = renderPreviewMarkdown(build(headRows(), { detailEdges: 2 }), d.diff, {
       baseNote: d.note
     })
-    expect(md).toContain('**1 added, 1 removed, 1 changed** (1 unchanged; now 3 edges between')
+    expect(md).toContain(
+      '**1 added, 1 removed, 1 changed** (1 unchanged; now 3 edges, base 3 edges)'
+    )
     expect(md).toContain('counted by edge key')
     expect(md).not.toContain('| Change |')
     expect(md).not.toContain('Green: added')

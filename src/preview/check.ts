@@ -43,7 +43,11 @@ export async function checkLineageFile(config: Config, event: EventInfo): Promis
       baseNote = base.missing
       if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(caseSensitive), graph)
     } else {
-      const builder = new GraphBuilder({ caseSensitive })
+      // When the head is too large to list changes, the base needs only its edge keys.
+      const builder = new GraphBuilder({
+        caseSensitive,
+        detailEdges: graph.truncated ? 0 : undefined
+      })
       await validateCsv(base, {
         separator: config.options.fieldSeparator,
         caseSensitive,

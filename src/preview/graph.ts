@@ -67,8 +67,6 @@ export interface LineageGraph {
   duplicateRows: number
   /** Distinct edges in the whole file (a lower bound when `keys` overflowed). */
   edgeCount: number
-  /** Distinct assets in the whole file (a lower bound when `keys` overflowed). */
-  nodeCount: number
   /** True when `nodes`/`edges` hold only the first DETAIL_EDGES edges. */
   truncated: boolean
   /** Edge key hash → content hash for every edge; undefined past MAX_KEYED_EDGES. */
@@ -102,7 +100,6 @@ export function emptyGraph(caseSensitive = true): LineageGraph {
     rows: 0,
     duplicateRows: 0,
     edgeCount: 0,
-    nodeCount: 0,
     truncated: false,
     keys: new Map()
   }
@@ -113,7 +110,6 @@ export class GraphBuilder {
   private readonly fold: (s: string) => string
   private readonly maxDetail: number
   private readonly maxKeyed: number
-  private nodeKeys: Set<number> | undefined = new Set()
 
   constructor(opts: { caseSensitive: boolean; detailEdges?: number; keyedEdges?: number }) {
     this.graph = emptyGraph(opts.caseSensitive)
@@ -122,33 +118,33 @@ export class GraphBuilder {
     this.maxKeyed = opts.keyedEdges ?? MAX_KEYED_EDGES
   }
 
-  /** Counts an asset by its key's hash (exact until the key index overflows). */
-  private countNode(key: string): void {
-    const seen = this.nodeKeys
-    if (seen === undefined) return
-    const h = hash53(key)
-    if (!seen.has(h)) {
-      seen.add(h)
-      this.graph.nodeCount++
-    }
-  }
-
   /** What the diff compares, as one hash (the compact form of diff.ts's changedFields). */
   private contentHash(row: LineageRow, process: GraphProcess): number {
-    const parts = [
-      process.name,
-      process.identity,
-      process.connector.toLowerCase(),
-      process.connection,
-      row.source.name,
-      row.source.type,
-      row.target.name,
+    const Z = SEP
+    let s =
+      process.name +
+      Z +
+      process.identity +
+      Z +
+      process.connector.toLowerCase() +
+      Z +
+      process.connection +
+      Z +
+      row.source.name +
+      Z +
+      row.source.type +
+      Z +
+      row.target.name +
+      Z +
       row.target.type
-    ]
-    for (const k of Object.keys(row.extra).sort()) {
-      if (row.extra[k] !== '') parts.push(k, row.extra[k])
+    // Pass-through columns come in header order, so no sorting is needed.
+    for (const k in row.extra) {
+      const v = row.extra[k]
+      if (v !== '') s += Z + k + Z + v
     }
-    return hash53(parts.join('\u0000'))
+    // 30 bits are enough to tell a changed edge from its base (a miss once in a billion), and
+    // keep the value a small integer, which a Map stores without a heap number.
+    return hash53(s) & 0x3fffffff
   }
 
   /** Atlan lower-cases the connector always (§6.2); the rest only when matching ignores case. */
@@ -203,18 +199,14 @@ export class GraphBuilder {
       isNew = !keys.has(kh)
       if (isNew && keys.size >= this.maxKeyed) {
         g.keys = undefined // too many edges to diff: free the index
-        this.nodeKeys = undefined
       } else {
         keys.set(kh, this.contentHash(row, process))
       }
     } else {
       isNew = !g.edges.has(key) // beyond the index: a lower bound
     }
-    if (isNew) {
-      g.edgeCount++
-      this.countNode(sourceKey)
-      this.countNode(targetKey)
-    } else g.duplicateRows++
+    if (isNew) g.edgeCount++
+    else g.duplicateRows++
 
     const prev = g.edges.get(key)
     if (prev) {

@@ -104,7 +104,10 @@ function table(graph: LineageGraph, diff: LineageDiff | undefined, maxRows: numb
 
 function summaryLines(graph: LineageGraph, diff?: LineageDiff): string[] {
   const out: string[] = []
-  const size = `${plural(graph.edgeCount, 'edge')} between ${plural(graph.nodeCount, 'asset')}`
+  // Assets are only known for the edges kept in full.
+  const size = graph.truncated
+    ? plural(graph.edgeCount, 'edge')
+    : `${plural(graph.edgeCount, 'edge')} between ${plural(graph.nodes.size, 'asset')}`
   if (diff) {
     const c = diff.counts
     out.push(

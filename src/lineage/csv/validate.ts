@@ -29,7 +29,7 @@ export interface ValidateOptions {
   maxDistinctRows?: number
 }
 
-export const READ_CHUNK_BYTES = 1 << 20
+export const READ_CHUNK_BYTES = 1 << 16
 
 /** Push-based validator: push() chunks in order, then finish(). */
 export class CsvValidator {
