@@ -1,11 +1,19 @@
-// Fault matrix (issue "Reliability and security proof", item 1): every fault the simulator offers,
-// injected at each stage of the action, each cell one run of the bundled dist/index.js against its
-// own simulator. `runMatrix()` is shared with __tests__/faults/matrix.test.ts; run this file
-// directly (`node --import tsx/esm scripts/fault-matrix.ts`) for the table alone.
+// Fault matrix (issue 14, point 3): every fault the simulator offers, injected at each stage of
+// the action, each cell one run of the bundled dist/index.js against its own simulator. Every cell
+// has an explicit expected outcome (`expected()`): recovered, a named clear error, or n/a with the
+// reason, and the observed cell must match it. `runMatrix()` is shared with
+// __tests__/faults/matrix.test.ts; run this file directly
+// (`node --import tsx/esm scripts/fault-matrix.ts [stage…]`) for the table alone.
 import { fileURLToPath } from 'node:url'
-import { startSimulator, type Fault, type Scenario, type Simulator } from '../sim/server.js'
-import { secretForms } from '../src/config/redact.js'
+import {
+  startSimulator,
+  type Fault,
+  type RecordedRequest,
+  type Scenario,
+  type Simulator
+} from '../sim/server.js'
 import { startAction, type ActionRun } from './action-runner.js'
+import { leakForms } from './leak-forms.js'
 
 export const STAGES = [
   'whoami',
@@ -40,13 +48,18 @@ export type FaultName = (typeof FAULTS)[number]
 
 export const API_KEY = 'fault-matrix-key-5c1e9b'
 const CSV = 'examples/lineage.csv'
-/** Timings: every cell runs with these (design: short, so ~100 runs fit in ~2 minutes). */
+/** Timings: every cell runs with these (short, so the 80 runs fit in well under a minute). */
 export const TIMING = {
   requestTimeout: '1s',
   pollInterval: '1s',
   indexGrace: '2s',
-  /** Longer than index_grace, shorter than the cell's patience. */
+  /** Poll stage: phase changes stay invisible past index_grace, and the run still ends in time. */
   indexLagMs: 6000,
+  /**
+   * Other stages: the new run (or workflow) must stay invisible for the whole cell, however slow a
+   * loaded machine makes it; the action gives up after index_grace, so this costs no time.
+   */
+  hiddenMs: 60_000,
   /** Slow replies: past request_timeout. */
   slowMs: 1500,
   /** The stop stage: the run outlives this timeout, so on_timeout: cancel stops it. */
@@ -82,29 +95,8 @@ export function notApplicable(stage: Stage, fault: FaultName): string | undefine
   return undefined
 }
 
-export interface CellResult {
-  stage: Stage
-  fault: FaultName
-  /** n/a reason, when the cell does not apply. */
-  na?: string
-  outcome: 'recovered' | 'clear error' | 'FAIL' | 'n/a'
-  /** Cause named by the ::error:: line (for clear errors). */
-  cause?: string
-  runsStarted: number
-  submits: number
-  phase?: string
-  code: number | null
-  /** Stop stage: whether the simulator's run was stopped. */
-  stopped?: boolean
-  errorLines: string[]
-  problems: string[]
-  pass: boolean
-  ms: number
-  stdoutTail: string
-}
-
-/** Causes an ::error:: line may name, first match wins (for the table). */
-const CAUSES: Array<[string, RegExp]> = [
+/** Causes an ::error:: line may name, first match wins. */
+const CAUSES = [
   ['did not confirm submit', /did not confirm the submit/i],
   ['not in index', /did not appear in Atlan's search index/i],
   ['timed out', /did not finish within timeout/i],
@@ -117,43 +109,111 @@ const CAUSES: Array<[string, RegExp]> = [
   ['no answer', /did not answer .* within/i],
   ['unreadable reply', /cannot read/i],
   ['network', /could not reach|connection/i]
-]
+] as const satisfies ReadonlyArray<readonly [string, RegExp]>
+export type Cause = (typeof CAUSES)[number][0]
+
 /** A fix: something the user is told to do. */
 const FIX =
   /\b(check|create|ask|retry|re-run|rerun|raise|set|report|contact|update|look for|fix|leave|use|remove|pass|give|point|run fewer)\b/i
 
 /**
- * What the ::error:: line must name for this cell to count as a clear error. Only the action's
- * own words count: the bracketed context (endpoint, request id, "server said: …") is cut off.
+ * What a cell must do. `submits` counts submit+rerun requests; `runs` the runs the simulator
+ * holds that did not exist before the step.
  */
-function expectedCause(stage: Stage, fault: FaultName): RegExp {
-  if (stage === 'stop') return /did not finish within timeout/
+export type Expected =
+  | { outcome: 'n/a'; reason: string }
+  | { outcome: 'recovered'; submits: number }
+  | { outcome: 'clear error'; cause: Cause; runs: 0 | 1; submits: number; stopped?: boolean }
+
+/** The expected outcome of every cell: the specification the matrix checks. */
+export function expected(stage: Stage, fault: FaultName): Expected {
+  const reason = notApplicable(stage, fault)
+  if (reason) return { outcome: 'n/a', reason }
   const submit = SUBMIT_STAGES.includes(stage)
+  const error = (
+    cause: Cause,
+    runs: 0 | 1 = 0,
+    submits = submit ? 1 : 0
+  ): Extract<Expected, { outcome: 'clear error' }> => ({
+    outcome: 'clear error',
+    cause,
+    runs,
+    submits
+  })
+  // The run outlives `timeout`; on_timeout: cancel must stop it unless Atlan refuses for good
+  // (401/403/404), when the run is handed to the post step instead.
+  if (stage === 'stop')
+    return { ...error('timed out', 1, 1), stopped: !['401', '403', '404'].includes(fault) }
+  // The poll stage comes after a successful rerun: one run, one submit.
+  const afterRun = stage === 'poll'
   switch (fault) {
     case '401':
-      return /\b401\b/
+      return afterRun ? error('401/token', 1, 1) : error('401/token')
     case '403':
-      return /\b403\b|permission/i
+      return afterRun ? error('403/permission', 1, 1) : error('403/permission')
     case '404':
-      return /\b404\b|not found|legacy/i
+      // A 404 on a path every legacy tenant serves means the legacy surface is gone.
+      if (stage === 'whoami' || stage === 'presign' || stage === 'upload') return error('not found')
+      return afterRun ? error('legacy', 1, 1) : error('legacy')
     case '429':
-      return /\b429\b|rate-limited/i
+      // A 429 is the one submit reply that proves the work was not done: resent after Retry-After.
+      return { outcome: 'recovered', submits: submit ? 2 : 1 }
+    case '500×2':
+    case '502×2':
+    case '503×2':
+    case '504×2':
+      // A submit is never resent blindly: no run appears, so the action stops and says so. Only a
+      // 503 (the server did not take it) earns one more submit after the search.
+      if (submit) return error('did not confirm submit', 0, fault === '503×2' ? 2 : 1)
+      return { outcome: 'recovered', submits: 1 }
     case 'reset':
-      return submit ? /did not confirm the submit/ : /connection|could not reach/i
     case 'slow':
-      return submit ? /did not confirm the submit/ : /did not answer/i
     case 'malformed':
-      return submit ? /did not confirm the submit/ : /cannot read/i
     case 'no-answer':
+      // Reads are retried; a submit whose reply was lost is found by the search that follows.
+      return { outcome: 'recovered', submits: 1 }
     case 'no-answer+lag':
-      return /did not confirm the submit/
+      // The run exists but stays invisible past index_grace: refuse to resubmit.
+      return error('did not confirm submit', 1, 1)
     case 'index lag':
-      return stage === 'resolve' ? /not found/i : /search index/i
+      if (stage === 'resolve') return error('not found')
+      if (submit) return error('not in index', 1, 1)
+      return { outcome: 'recovered', submits: 1 }
     case 'legacy':
-      return /legacy/i
-    default:
-      return submit ? /did not confirm the submit|server error/i : /server error/i
+      return afterRun ? error('legacy', 1, 1) : error('legacy')
   }
+}
+
+/** How the cell reads in the table and test names. */
+export function describeExpected(e: Expected): string {
+  if (e.outcome === 'n/a') return `n/a (${e.reason})`
+  if (e.outcome === 'recovered') return `recovered, ${e.submits} submit(s)`
+  const stop = e.stopped === undefined ? '' : e.stopped ? ', run stopped' : ', run handed over'
+  return `error "${e.cause}", ${e.runs} run(s), ${e.submits} submit(s)${stop}`
+}
+
+export interface CellResult {
+  stage: Stage
+  fault: FaultName
+  expected: Expected
+  outcome: 'recovered' | 'clear error' | 'FAIL' | 'n/a'
+  /** Cause named by the last ::error:: line (for clear errors). */
+  cause?: Cause | '?'
+  /** Runs the simulator holds that did not exist before this step. */
+  newRuns: string[]
+  submits: number
+  phase?: string
+  runId?: string
+  code: number | null
+  /** Stop stage: whether the simulator's run was stopped. */
+  stopped?: boolean
+  /** 429 cells: ms between the 429 reply's request and the next request of that route. */
+  retryAfterGapMs?: number
+  errorLines: string[]
+  problems: string[]
+  pass: boolean
+  ms: number
+  stdoutTail: string
 }
 
 /** The action's own text of an ::error:: line, without the bracketed request context. */
@@ -182,7 +242,7 @@ function faultsFor(stage: Stage, fault: FaultName): Fault[] {
       // The real conditions persist (bad token, missing permission, wrong URL).
       return [{ route, kind: 'status', status: Number(fault) as 401 | 403 | 404, count: -1 }]
     case '429':
-      return [{ route, kind: 'status', status: 429, retryAfterSeconds: 1, count: 1 }]
+      return [{ route, kind: 'status', status: 429, retryAfterSeconds: RETRY_AFTER_S, count: 1 }]
     case '500×2':
     case '502×2':
     case '503×2':
@@ -237,7 +297,8 @@ function plan(stage: Stage, fault: FaultName, s: Simulator): Plan {
     if (stage === 'stop') p.scenario.runningMs = 60_000
   }
 
-  const lagNow = (x: Simulator) => x.setScenario({ indexLagMs: TIMING.indexLagMs })
+  const lagNow = (x: Simulator) =>
+    x.setScenario({ indexLagMs: stage === 'poll' ? TIMING.indexLagMs : TIMING.hiddenMs })
   const legacyNow = (x: Simulator) => x.setScenario({ legacyRemoved: true })
   if (stage === 'poll') {
     // Poll faults must hit the searches after the rerun, not the one before it.
@@ -249,7 +310,7 @@ function plan(stage: Stage, fault: FaultName, s: Simulator): Plan {
   }
   p.faults = faultsFor(stage, fault)
   if (fault === 'no-answer+lag' || (fault === 'index lag' && stage !== 'resolve'))
-    p.scenario.indexLagMs = TIMING.indexLagMs
+    p.scenario.indexLagMs = TIMING.hiddenMs
   if (fault === 'index lag' && stage === 'resolve') {
     // The workflow was first run a moment ago (e.g. in the UI): the run, and so the workflow,
     // is not searchable yet.
@@ -302,31 +363,86 @@ function tail(text: string, lines = 12): string {
     .join('\n')
 }
 
+/** The gap after the first 429 of `route` to the next request of that route, if both came. */
+function retryAfterGap(requests: readonly RecordedRequest[], route: string): number | undefined {
+  const i = requests.findIndex(q => q.route === route && q.status === 429)
+  if (i < 0) return undefined
+  const next = requests.slice(i + 1).find(q => q.route === route)
+  return next ? next.time - requests[i].time : undefined
+}
+
+/** Retry-After of the 429 cells (seconds); see faultsFor(). */
+export const RETRY_AFTER_S = 1
+/** Timers may fire a hair early relative to the request log's clock. */
+const TIMER_SLACK_MS = 10
+
+/** Compares what a cell did with what it must do; returns the differences. */
+export function judge(r: CellResult, extra: { stoppedHandedOver: boolean }): string[] {
+  const e = r.expected
+  const problems: string[] = []
+  if (e.outcome === 'n/a') return problems
+  if (r.outcome !== e.outcome)
+    problems.push(
+      `expected ${describeExpected(e)}, got ${r.outcome} (exit ${r.code}, phase ${r.phase})`
+    )
+  if (r.submits !== e.submits)
+    problems.push(`expected ${e.submits} submit/rerun request(s), saw ${r.submits}`)
+  if (e.outcome === 'recovered') {
+    // The followed run must be the one this step started, not one from before it.
+    if (r.newRuns.length !== 1) problems.push(`expected 1 new run, saw ${r.newRuns.length}`)
+    else if (r.runId !== r.newRuns[0])
+      problems.push(`run_id is ${r.runId}, but the run this step started is ${r.newRuns[0]}`)
+  } else {
+    if (r.cause !== e.cause)
+      problems.push(`expected the cause "${e.cause}", the error names "${r.cause ?? '-'}"`)
+    if (r.newRuns.length !== e.runs)
+      problems.push(`expected ${e.runs} new run(s), saw ${r.newRuns.length}`)
+    if (r.phase === 'Succeeded') problems.push('an error reported with phase=Succeeded')
+    if (e.stopped !== undefined && r.stopped !== e.stopped)
+      problems.push(
+        `expected the run ${e.stopped ? 'stopped' : 'left running'}, it was ${r.stopped ? 'stopped' : 'not stopped'}`
+      )
+    if (e.stopped === false && !extra.stoppedHandedOver)
+      problems.push('the run was neither stopped nor handed to the post step')
+  }
+  if (r.fault === '429') {
+    if (r.retryAfterGapMs === undefined) problems.push('no request followed the 429')
+    else if (r.retryAfterGapMs < RETRY_AFTER_S * 1000 - TIMER_SLACK_MS)
+      problems.push(
+        `Retry-After: ${RETRY_AFTER_S} not honoured: the next request came after ${r.retryAfterGapMs} ms`
+      )
+  }
+  return problems
+}
+
 export async function runCell(stage: Stage, fault: FaultName): Promise<CellResult> {
-  const na = notApplicable(stage, fault)
-  const blank = {
+  const blank: CellResult = {
     stage,
     fault,
-    runsStarted: 0,
+    expected: expected(stage, fault),
+    outcome: 'n/a',
+    newRuns: [],
     submits: 0,
     code: null,
     errorLines: [],
     problems: [],
+    pass: true,
     ms: 0,
     stdoutTail: ''
   }
-  if (na) return { ...blank, na, outcome: 'n/a', pass: true }
+  if (blank.expected.outcome === 'n/a') return blank
 
   const t0 = Date.now()
   const s = await startSimulator({
     token: API_KEY,
-    scenario: { pendingMs: 200, runningMs: 600, stopMs: 200 }
+    scenario: { pendingMs: 100, runningMs: 400, stopMs: 200 }
   })
   try {
     const p = plan(stage, fault, s)
     s.setScenario(p.scenario)
     await p.setup?.(s)
     const baseRequests = s.requests().length
+    // The simulator's own record of runs: whatever is new after the step, this step started.
     const baseRuns = new Set(s.runs().map(r => r.name))
     for (const f of p.faults) s.addFault(f)
 
@@ -350,21 +466,18 @@ export async function runCell(stage: Stage, fault: FaultName): Promise<CellResul
     const run: ActionRun = await done
 
     const mine = s.requests().slice(baseRequests)
-    const submits = mine.filter(q => q.route === 'submit' || q.route === 'rerun').length
     const newRuns = s.runs().filter(r => !baseRuns.has(r.name))
     const errors = errorLines(run.stdout)
-    const phase = run.outputs.phase
     const result: CellResult = {
       ...blank,
       outcome: 'FAIL',
       pass: false,
-      runsStarted: newRuns.length,
-      submits,
-      phase,
+      newRuns: newRuns.map(r => r.name),
+      submits: mine.filter(q => q.route === 'submit' || q.route === 'rerun').length,
+      phase: run.outputs.phase,
+      runId: run.outputs.run_id || undefined,
       code: run.code,
       errorLines: errors,
-      problems,
-      ms: 0,
       stdoutTail: tail(run.stdout)
     }
 
@@ -376,38 +489,31 @@ export async function runCell(stage: Stage, fault: FaultName): Promise<CellResul
       if (!mine.some(q => q.route === f.route && q.fault === f.kind))
         problems.push(`set-up: the ${f.kind} fault never hit ${f.route}`)
 
-    if (run.code === 0 && phase === 'Succeeded') result.outcome = 'recovered'
-    else if (run.code === 1 && errors.length > 0 && phase !== 'Succeeded') {
+    if (run.code === 0 && result.phase === 'Succeeded') {
+      result.outcome = 'recovered'
+      const r = newRuns.find(x => x.name === result.runId)
+      if (r && r.phase !== 'Succeeded')
+        problems.push(`phase=Succeeded output, but run ${result.runId} is ${r.phase}`)
+    } else if (run.code === 1 && errors.length > 0) {
       const own = ownText(errors[errors.length - 1])
       result.cause = CAUSES.find(([, re]) => re.test(own))?.[0] ?? '?'
-      const causeOk = expectedCause(stage, fault).test(own)
-      const fixOk = FIX.test(own)
-      if (causeOk && fixOk) result.outcome = 'clear error'
-      else
-        problems.push(
-          `the ::error:: line ${causeOk ? '' : `does not name the cause (${expectedCause(stage, fault)})`}${!causeOk && !fixOk ? ' and ' : ''}${fixOk ? '' : 'names no fix'}`
-        )
+      if (FIX.test(own)) result.outcome = 'clear error'
+      else problems.push('the ::error:: line names no fix')
     } else
       problems.push(
-        `neither recovered nor a clear error (exit ${run.code}, signal ${run.signal}, phase ${phase})`
+        `neither recovered nor a clear error (exit ${run.code}, signal ${run.signal}, phase ${result.phase})`
       )
+    if (run.code === 0 && result.phase !== 'Succeeded')
+      problems.push(`exit 0 with phase=${result.phase}: a success without a succeeded run`)
+    if (leakForms(API_KEY).some(form => run.everything.includes(form)))
+      problems.push('the API key leaked')
+    if (fault === '429') result.retryAfterGapMs = retryAfterGap(mine, ROUTE[stage] as string)
 
-    if (newRuns.length > 1) problems.push(`${newRuns.length} runs started`)
-    if (phase === 'Succeeded') {
-      const r = s.runs().find(x => x.name === run.outputs.run_id)
-      if (r?.phase !== 'Succeeded')
-        problems.push(`phase=Succeeded output, but run ${run.outputs.run_id} is ${r?.phase}`)
-    }
-    if (run.code === 0 && phase !== 'Succeeded')
-      problems.push(`exit 0 with phase=${phase}: a success without a succeeded run`)
-    for (const form of secretForms(API_KEY))
-      if (run.everything.includes(form)) problems.push('the API key leaked')
-
+    let handedOver = false
     if (stage === 'stop') {
-      const r = newRuns[0]
-      result.stopped = r?.stopped ?? false
-      // Either the run was stopped, or the action says so and leaves it to the post step.
-      const handedOver = !!run.state.runInFlight && /post step will try again/.test(run.stdout)
+      result.stopped = newRuns[0]?.stopped ?? false
+      // Not stopped: the action must say so and leave the run to the post step.
+      handedOver = !!run.state.runInFlight && /post step will try again/.test(run.stdout)
       const stopFailed = /::warning::Could not stop run/.test(run.stdout)
       const last = errors.length ? ownText(errors[errors.length - 1]) : ''
       if (
@@ -418,26 +524,24 @@ export async function runCell(stage: Stage, fault: FaultName): Promise<CellResul
         problems.push(
           'the stop failed (see ::warning::), yet the ::error:: line only says the run "was asked to stop"'
         )
-      if (!result.stopped && !handedOver)
-        problems.push('the run was neither stopped nor handed to the post step')
-      if (
-        ['429', '500×2', '502×2', '503×2', '504×2', 'reset', 'slow'].includes(fault) &&
-        !result.stopped
-      )
-        problems.push('a recoverable fault on stop left the run running')
       if (result.stopped && /it is still running/.test(run.stdout))
         problems.push('the run was stopped but the message says it is still running')
     }
 
-    result.problems = problems
-    result.pass = problems.length === 0 && result.outcome !== 'FAIL'
-    if (!result.pass && result.outcome !== 'FAIL' && problems.length) result.outcome = 'FAIL'
+    result.problems = [...problems, ...judge(result, { stoppedHandedOver: handedOver })]
+    result.pass = result.problems.length === 0
     result.ms = Date.now() - t0
     return result
   } finally {
     await s.close()
   }
 }
+
+/**
+ * Cells mostly wait on timers and the simulator; the CPU they use is the start of
+ * dist/index.js, so eight at a time keep two cores busy without starving the simulator.
+ */
+export const DEFAULT_CONCURRENCY = 8
 
 export interface MatrixOptions {
   concurrency?: number
@@ -465,7 +569,7 @@ export async function runMatrix(opts: MatrixOptions = {}): Promise<CellResult[]>
       opts.onCell?.(r)
     }
   }
-  await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker))
+  await Promise.all(Array.from({ length: opts.concurrency ?? DEFAULT_CONCURRENCY }, worker))
   return cells.map(([st, f]) => results.get(`${st}|${f}`)!)
 }
 
@@ -474,7 +578,7 @@ function short(r: CellResult): string {
   const mark = r.pass ? '✅' : '❌'
   const what = r.outcome === 'clear error' ? `error: ${r.cause}` : r.outcome
   const stop = r.stopped === undefined ? '' : r.stopped ? ' · stopped' : ' · not stopped'
-  return `${mark} ${what} · ${r.runsStarted}r/${r.submits}s · ${r.phase ?? '-'}/${r.code}${stop}`
+  return `${mark} ${what} · ${r.newRuns.length}r/${r.submits}s · ${r.phase ?? '-'}/${r.code}${stop}`
 }
 
 /** stage × fault, each cell: outcome · runs started/submit requests · phase/exit code. */
@@ -495,11 +599,12 @@ export function renderMatrix(results: readonly CellResult[]): string {
           .join(' | ')} |`
     )
   ]
-  const na = results.filter(r => r.na)
-  const reasons = [...new Set(na.map(r => r.na!))].map(
+  const reasonOf = (r: CellResult) => (r.expected.outcome === 'n/a' ? r.expected.reason : '')
+  const na = results.filter(reasonOf)
+  const reasons = [...new Set(na.map(reasonOf))].map(
     why =>
       `- n/a: ${why} (${na
-        .filter(r => r.na === why)
+        .filter(r => reasonOf(r) === why)
         .map(r => `${r.stage} × ${r.fault}`)
         .join(', ')})`
   )
@@ -512,12 +617,12 @@ export function renderMatrix(results: readonly CellResult[]): string {
         .map(l => `    ${l}`)
         .join('\n')
   )
-  const ran = results.filter(r => !r.na)
+  const ran = results.filter(r => !reasonOf(r))
   return [
     '### Fault matrix',
     '',
-    'Cell: outcome · runs started (r) / submit+rerun requests (s) · final phase / exit code.',
-    `Timings: request_timeout ${TIMING.requestTimeout}, poll_interval ${TIMING.pollInterval}, index_grace ${TIMING.indexGrace}, index lag ${TIMING.indexLagMs} ms, slow ${TIMING.slowMs} ms; 401/403/404 persistent, 5xx twice, 429 (Retry-After 1 s), reset (after the work), slow and malformed once.`,
+    'Cell: outcome · runs started (r) / submit+rerun requests (s) · final phase / exit code. ✅ = as `expected()` specifies.',
+    `Timings: request_timeout ${TIMING.requestTimeout}, poll_interval ${TIMING.pollInterval}, index_grace ${TIMING.indexGrace}, index lag ${TIMING.indexLagMs} ms (poll) or ${TIMING.hiddenMs} ms, slow ${TIMING.slowMs} ms; 401/403/404 persistent, 5xx twice, 429 (Retry-After ${RETRY_AFTER_S} s, honoured), reset (after the work), slow and malformed once.`,
     '',
     ...lines,
     '',
@@ -533,7 +638,7 @@ async function main(): Promise<void> {
   const results = await runMatrix({
     stages: only.length ? STAGES.filter(s => only.includes(s)) : STAGES,
     onCell: r => {
-      if (!r.na)
+      if (r.outcome !== 'n/a')
         process.stderr.write(`${r.pass ? 'ok  ' : 'FAIL'} ${r.stage} × ${r.fault} (${r.ms} ms)\n`)
     }
   })

@@ -34,11 +34,18 @@ export function control(
         return ok([...state.objects].map(([key, bytes]) => ({ key, size: bytes.length })))
       case 'GET /_sim/runs':
         return ok([...state.runs.values()].map(runInfo))
+      case 'GET /_sim/files':
+        return ok([...state.files.values()].map(f => f.file))
       case 'POST /_sim/reset':
         state.reset()
         return ok({ reset: true })
-      default:
-        return errorReply(404, `no control route ${route}`)
+      default: {
+        // GET /_sim/runs/<name>/input: the exact bytes the run read.
+        const input = /^GET \/_sim\/runs\/([^/]+)\/input$/.exec(route)
+        const bytes = input && state.runs.get(decodeURIComponent(input[1]))?.read?.bytes
+        if (bytes) return { status: 200, raw: bytes, headers: { 'content-type': 'text/csv' } }
+        return errorReply(404, `no control route ${route}, or the run has read nothing`)
+      }
     }
   } catch (e) {
     if (e instanceof HttpError) return errorReply(e.status, e.message)

@@ -1,4 +1,4 @@
-// The Lineage Builder's own input rules (API §6), applied by a run to the file it reads.
+// The Lineage Builder's own input rules (docs/atlan-contract.md §6), applied by a run to the file it reads.
 // An RFC 4180 parser of its own, independent of the action's streaming validator on purpose.
 
 export const REQUIRED_COLUMNS = [

@@ -1,5 +1,5 @@
 // A small evaluator for the Elasticsearch query DSL the SDKs send to the index searches
-// (API §3.4–3.9): bool, nested, term, terms, regexp, prefix, exists, range, ids, match_all.
+// (docs/atlan-contract.md §3.4–3.9): bool, nested, term, terms, regexp, prefix, exists, range, ids, match_all.
 import { esRegexp, UnsupportedRegexp } from './es-regexp.js'
 import { isObject } from './http.js'
 import { parseDateMath } from './time.js'

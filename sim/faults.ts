@@ -15,6 +15,7 @@ export const routeNames: readonly RouteName[] = [
   'presign',
   'upload',
   'download',
+  'files',
   'app'
 ]
 const statuses = [401, 403, 404, 429, 500, 502, 503, 504]

@@ -1,4 +1,4 @@
-// Reply values and the generic error body of API §2.4, shared by every route.
+// Reply values and the generic error body of docs/atlan-contract.md §2.4, shared by every route.
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
@@ -17,6 +17,7 @@ const reasons: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Payload Too Large',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -24,7 +25,7 @@ const reasons: Record<number, string> = {
   504: 'Gateway Timeout'
 }
 
-/** The body pyatlan parses on any non-success status (API §2.4). */
+/** The body pyatlan parses on any non-success status (docs/atlan-contract.md §2.4). */
 export function errorReply(
   status: number,
   message: string,

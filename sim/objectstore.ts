@@ -1,4 +1,4 @@
-// The tenant's backing store: presigned URLs (API §3.13) that point back at this simulator.
+// The tenant's backing store: presigned URLs (docs/atlan-contract.md §3.13) that point back at this simulator.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { errorReply, HttpError, isObject, ok, type Reply } from './http.js'
 import type { SimState } from './state.js'

@@ -53,6 +53,7 @@ function match(method: string, path: string): Match | undefined {
   }
   if (method !== 'POST') return undefined
   if (rest === 'files/presignedUrl') return { route: 'presign' }
+  if (rest === 'files') return { route: 'files' }
   if (rest === 'workflows/indexsearch') return { route: 'workflows.search' }
   if (rest === 'runs/indexsearch') return { route: 'runs.search' }
   if (seg[0] === 'runs' && seg.length === 3 && seg[2] === 'stop')

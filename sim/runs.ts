@@ -4,7 +4,8 @@ import { lineageOutcome } from './csv-rules.js'
 import type { Run, SimState, Snapshot, StoredWorkflow } from './state.js'
 import { formatTs } from './time.js'
 import type { Phase, RunInfo, SeedRun, TerminalPhase } from './types.js'
-import { inputKey, isTenantStore, paramValue, workflowParameters } from './workflows.js'
+import { readRunInput, sha256 } from './direct.js'
+import { isTenantStore, paramValue, workflowParameters } from './workflows.js'
 
 /** Argo's own message for a stopped workflow. */
 export const STOPPED_MESSAGE = "Stopped with strategy 'Stop'"
@@ -77,7 +78,9 @@ export function startRun(state: SimState, wf: StoredWorkflow): Run {
   return run
 }
 
+/** The first step reads the input as the run starts (docs/atlan-contract.md §10.1), from the parameters of its submit. */
 function toRunning(state: SimState, run: Run): void {
+  run.read = readRunInput(state, run)
   run.phase = 'Running'
   snapshot(state, run)
   run.timer = state.later(state.scenario.runningMs, () => finish(state, run))
@@ -92,7 +95,7 @@ function finish(state: SimState, run: Run): void {
   snapshot(state, run)
 }
 
-/** The file is read when the run ends, so an upload between runs changes the next outcome. */
+/** The outcome of what the run read when it started (an upload after that does not change it). */
 function outcome(state: SimState, run: Run): { phase: TerminalPhase; message?: string } {
   if (run.stopped) return { phase: 'Failed', message: STOPPED_MESSAGE }
   const forced = state.scenario.outcome
@@ -102,14 +105,13 @@ function outcome(state: SimState, run: Run): { phase: TerminalPhase; message?: s
       message: state.scenario.outcomeMessage ?? `Simulated ${forced} outcome`
     }
   }
+  if (run.read?.failure) return { phase: 'Failed', message: run.read.failure }
   if (!run.tenantStore) return { phase: forced ?? 'Succeeded' }
-  const key = inputKey(run.parameters)
-  const bytes = key === undefined ? undefined : state.objects.get(key)
-  const result = lineageOutcome(bytes, paramValue(run.parameters, 'field_separator'))
+  const result = lineageOutcome(run.read?.bytes, paramValue(run.parameters, 'field_separator'))
   return result.phase === 'Failed' ? result : { phase: 'Succeeded' }
 }
 
-/** Replies Running at once; the run turns Failed after stopMs (API §3.10). */
+/** Replies Running at once; the run turns Failed after stopMs (docs/atlan-contract.md §3.10). */
 export function stopRun(state: SimState, run: Run): void {
   if (isTerminal(run.phase) || run.stopped) return
   state.cancel(run.timer)
@@ -136,6 +138,7 @@ export function seedRun(
     snapshot(state, run, 0)
   } else {
     snapshot(state, run, 0)
+    if (seed.phase === 'Running') run.read = readRunInput(state, run)
     const ms = seed.remainingMs
     run.timer =
       seed.phase === 'Pending'
@@ -196,7 +199,7 @@ function metadata(run: Run, s: Snapshot): Record<string, unknown> {
   }
 }
 
-/** The runs-index document of API §3.6. */
+/** The runs-index document of docs/atlan-contract.md §3.6. */
 export function runSource(run: Run, s: Snapshot): Record<string, unknown> {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -229,6 +232,10 @@ export function runInfo(run: Run): RunInfo {
     startedAt: formatTs(run.startedMs),
     ...(run.finishedMs !== undefined && { finishedAt: formatTs(run.finishedMs) }),
     ...(run.estimatedDuration !== undefined && { estimatedDuration: run.estimatedDuration }),
-    stopped: run.stopped
+    stopped: run.stopped,
+    ...(run.read?.key !== undefined &&
+      run.read.bytes && {
+        input: { key: run.read.key, sha256: sha256(run.read.bytes), size: run.read.bytes.length }
+      })
   }
 }

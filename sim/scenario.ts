@@ -7,7 +7,14 @@ const enums: Record<string, readonly unknown[]> = {
   outcome: ['Succeeded', 'Failed', 'Error'],
   objectStore: ['s3', 'azure']
 }
-const durations = ['pendingMs', 'runningMs', 'stopMs', 'indexLagMs', 'retryAfterSeconds']
+const durations = [
+  'pendingMs',
+  'runningMs',
+  'stopMs',
+  'indexLagMs',
+  'retryAfterSeconds',
+  'directUploadLimitBytes'
+]
 const flags = ['legacyRemoved', 'enforceFamily']
 const optional = ['outcome', 'outcomeMessage']
 

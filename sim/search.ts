@@ -1,4 +1,4 @@
-// The two index searches (API §3.4–3.9) over what is indexed so far, with the ES envelope.
+// The two index searches (docs/atlan-contract.md §3.4–3.9) over what is indexed so far, with the ES envelope.
 import { type Doc, matches, parseSort, QueryError, sortDocs } from './es-query.js'
 import { isObject } from './http.js'
 import { runSource, visibleSnapshot } from './runs.js'

@@ -1,4 +1,5 @@
 // Existing workflows for rerun tests, and a Lineage Builder document shaped as pyatlan builds it.
+import { storeFile } from './direct.js'
 import { HttpError, isObject } from './http.js'
 import { seedRun } from './runs.js'
 import type { SimState } from './state.js'
@@ -17,8 +18,10 @@ export interface LineageBuilderWorkflowInput {
   prefix?: string
   key: string
   options?: LineageBuilderOptions
-  /** Omit for the tenant backing store (payload []). */
+  /** Omit for the tenant backing store (payload [], cloud_source ""). */
   credential?: 's3' | 'gcs' | 'adls'
+  /** A Direct-upload workflow: the stored `lineage_file` value (docs/atlan-contract.md §10.1); prefix/key are blank. */
+  lineageFile?: string
 }
 
 const credentialExtra = {
@@ -27,15 +30,18 @@ const credentialExtra = {
   adls: { azure_tenant_id: 'sim-tenant', storage_account_name: 'simaccount', adls_container: 'sim' }
 }
 
-/** The workflow body of API §5 with the given store location and options. */
+/** The workflow body of docs/atlan-contract.md §5 with the given store location and options. */
 export function lineageBuilderWorkflow(input: LineageBuilderWorkflowInput): WorkflowDocument {
   const name = input.name ?? `csa-lineage-builder-${Math.floor(Date.now() / 1000)}`
   const o = input.options ?? {}
+  const direct = input.lineageFile !== undefined
   const parameters: Parameter[] = [
-    { name: 'lineage_prefix', value: input.prefix ?? '' },
-    { name: 'lineage_key', value: input.key },
-    { name: 'lineage_import_type', value: 'CLOUD' },
-    { name: 'cloud_source', value: '{{credentialGuid}}' },
+    { name: 'lineage_prefix', value: direct ? '' : (input.prefix ?? '') },
+    { name: 'lineage_key', value: direct ? '' : input.key },
+    { name: 'lineage_import_type', value: direct ? 'DIRECT' : 'CLOUD' },
+    ...(direct ? [{ name: 'lineage_file', value: input.lineageFile }] : []),
+    // A workflow that reads the backing store must leave cloud_source empty (docs/atlan-contract.md §10.4).
+    { name: 'cloud_source', value: input.credential ? '{{credentialGuid}}' : '' },
     { name: 'lineage_upsert_semantic', value: o.upsertSemantic ?? 'partial' }
   ]
   const optional: [string, unknown][] = [
@@ -136,6 +142,30 @@ function checkSeed(input: unknown): asserts input is SeedInput {
   if (input.createdAgoS !== undefined && typeof input.createdAgoS !== 'number') {
     throw new HttpError(400, 'seed.createdAgoS must be a number')
   }
+  const d = input.direct
+  if (
+    d !== undefined &&
+    (!isObject(d) ||
+      (d.form !== 'json' && d.form !== 'plain') ||
+      (d.content !== undefined && typeof d.content !== 'string') ||
+      (d.rawName !== undefined && typeof d.rawName !== 'string'))
+  )
+    throw new HttpError(400, 'seed.direct must be {form: "json" | "plain", content?, rawName?}')
+}
+
+const SEED_CSV =
+  'Source Type,Source Connector,Source Connection,Source Identity,Source Name,Target Type,Target Connector,Target Connection,Target Identity,Target Name\n'
+
+/** The `lineage_file` value of a Direct-upload workflow pointed at a freshly uploaded file. */
+function directLineageFile(state: SimState, direct: NonNullable<SeedInput['direct']>): string {
+  const f = storeFile(
+    state,
+    Buffer.from(direct.content ?? SEED_CSV),
+    direct.rawName ?? 'lineage.csv'
+  )
+  if (direct.form === 'plain') return f.key
+  // The UI stores more keys than the template reads (docs/atlan-contract.md §10.1); they must survive an update.
+  return JSON.stringify({ fileKey: f.key, fileId: f.id, fileName: f.fileName, rawName: f.rawName })
 }
 
 /** Stores an existing workflow with its past runs (indexed already); returns its name. */
@@ -148,7 +178,8 @@ export function seedWorkflow(state: SimState, input: SeedInput): string {
         prefix: input.prefix,
         key: input.key ?? 'lineage.csv',
         options: input.options,
-        credential: input.credential
+        credential: input.credential,
+        lineageFile: input.direct && directLineageFile(state, input.direct)
       })
   )
   if (input.namespace) doc.metadata = { ...doc.metadata, namespace: input.namespace }

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { control } from './control.js'
+import { recordMultipart } from './direct.js'
 import { QueryError } from './es-query.js'
 import { addFaults, takeFault } from './faults.js'
 import { errorReply, HttpError, parseBody, readBody, type Reply, send } from './http.js'
@@ -11,7 +12,15 @@ import { runInfo } from './runs.js'
 import { mergeScenario } from './scenario.js'
 import { seedWorkflow } from './seed.js'
 import { defaultScenario, SimState } from './state.js'
-import type { Fault, RecordedRequest, RunInfo, Scenario, SeedInput } from './types.js'
+import type {
+  AtlanFile,
+  Fault,
+  RecordedRequest,
+  RunInfo,
+  Scenario,
+  SeedInput,
+  WorkflowDocument
+} from './types.js'
 
 export type * from './types.js'
 export { lineageBuilderWorkflow, seedWorkflow, type LineageBuilderWorkflowInput } from './seed.js'
@@ -50,6 +59,12 @@ export interface Simulator {
   addFault(f: Fault): void
   /** Runs as they are right now, without index lag. */
   runs(): RunInfo[]
+  /** The bytes a run read when it started (undefined: not read yet, or nothing was there). */
+  runInput(name: string): Buffer | undefined
+  /** Files uploaded with POST files (and seeded Direct-upload files), oldest first. */
+  files(): AtlanFile[]
+  /** The stored workflow template as the update endpoint left it. */
+  workflow(name: string): WorkflowDocument | undefined
 }
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
@@ -81,7 +96,13 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     const parsed =
       match?.route === 'upload'
         ? { json: undefined, recorded: { bytes: raw.length }, invalid: false }
-        : parseBody(raw)
+        : match?.route === 'files'
+          ? {
+              json: undefined,
+              recorded: recordMultipart(raw, req.headers['content-type']),
+              invalid: false
+            }
+          : parseBody(raw)
     const rec: RecordedRequest = {
       method,
       path: url.pathname,
@@ -200,6 +221,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     addFault: f => {
       addFaults(state, f)
     },
-    runs: () => [...state.runs.values()].map(runInfo)
+    runs: () => [...state.runs.values()].map(runInfo),
+    runInput: name => state.runs.get(name)?.read?.bytes,
+    files: () => [...state.files.values()].map(f => f.file),
+    workflow: name => structuredClone(state.workflows.get(name)?.document)
   }
 }

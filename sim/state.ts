@@ -1,6 +1,7 @@
 // Everything the simulated tenant holds, plus the timers that drive run timelines.
 import { randomUUID } from 'node:crypto'
 import type {
+  AtlanFile,
   Fault,
   Parameter,
   Phase,
@@ -18,7 +19,8 @@ export const defaultScenario: Scenario = {
   objectStore: 's3',
   legacyRemoved: false,
   enforceFamily: true,
-  retryAfterSeconds: 1
+  retryAfterSeconds: 1,
+  directUploadLimitBytes: 10_000_000
 }
 
 export interface StoredWorkflow {
@@ -57,6 +59,8 @@ export interface Run {
   parameters: Parameter[]
   tenantStore: boolean
   templates: unknown[]
+  /** Read when the run turns Running: the key, and the bytes found there (undefined: none). */
+  read?: { key?: string; bytes?: Buffer; failure?: string }
   history: Snapshot[]
   timer?: NodeJS.Timeout
 }
@@ -66,6 +70,10 @@ export class SimState {
   readonly workflows = new Map<string, StoredWorkflow>()
   readonly runs = new Map<string, Run>()
   readonly objects = new Map<string, Buffer>()
+  /** Files uploaded with POST files, by id, with the bytes as uploaded (docs/atlan-contract.md §10.2). */
+  readonly files = new Map<string, { file: AtlanFile; bytes: Buffer }>()
+  /** GUIDs of vaulted credentials: what fetch-credentials can look up (docs/atlan-contract.md §10.4). */
+  readonly credentials = new Set<string>()
   readonly requests: RecordedRequest[] = []
   faults: (Fault & { left: number })[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -110,6 +118,8 @@ export class SimState {
     this.workflows.clear()
     this.runs.clear()
     this.objects.clear()
+    this.files.clear()
+    this.credentials.clear()
     this.requests.length = 0
     this.faults = []
     this.scenario = { ...this.initial }

@@ -18,8 +18,14 @@ export interface Scenario {
   outcome?: TerminalPhase
   /** status.message of a forced Failed/Error outcome. */
   outcomeMessage?: string
-  /** s3: presigned PUT answers 200. azure: requires x-ms-blob-type: BlockBlob and answers 201. */
+  /**
+   * s3: presigned PUT answers 200. azure: an Azure tenant: presigned PUT requires
+   * x-ms-blob-type: BlockBlob and answers 201, and every DIRECT run first copies the file it was
+   * pointed at by id (`fileId`) onto its `fileKey` (docs/atlan-contract.md §10.1 move-lineage-file).
+   */
   objectStore: 's3' | 'azure'
+  /** Largest file `POST files` accepts; bigger ones get 413 (the UI documents 10 MB). */
+  directUploadLimitBytes: number
   /** Newer tenant: the legacy workflow surface answers 404 (see sim/README.md). */
   legacyRemoved: boolean
   /** Plain users (role 'user') get 403 on the legacy `workflows` family, as they must use package-workflows. */
@@ -40,6 +46,7 @@ export type RouteName =
   | 'presign'
   | 'upload'
   | 'download'
+  | 'files'
   | 'app'
 
 export type FaultStatus = 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504
@@ -80,6 +87,12 @@ export interface SeedInput {
   /** Reads from the team's own bucket instead: payload carries a credential of this type. */
   credential?: 's3' | 'gcs' | 'adls'
   options?: LineageBuilderOptions
+  /**
+   * A Direct-upload workflow (docs/atlan-contract.md §10.1) instead of prefix/key: its `lineage_file` names a file
+   * uploaded with `content` (default: a header-only CSV) in the current JSON form or the older
+   * plain-key form.
+   */
+  direct?: { form: 'json' | 'plain'; content?: string; rawName?: string }
   /** A whole workflow document (e.g. a golden fixture) instead of the fields above. */
   workflow?: WorkflowDocument
   /** Past runs, oldest first. Default one Succeeded run of 60 s; [] = never run (not searchable). */
@@ -101,7 +114,7 @@ export interface Parameter {
   value: unknown
 }
 
-/** The workflow body of API §3.2 / §5 (only the parts the simulator reads are typed). */
+/** The workflow body of docs/atlan-contract.md §3.2 / §5 (only the parts the simulator reads are typed). */
 export interface WorkflowDocument {
   metadata: { name: string; namespace?: string; [k: string]: unknown }
   spec: { templates?: unknown[]; [k: string]: unknown }
@@ -135,4 +148,33 @@ export interface RunInfo {
   finishedAt?: string
   estimatedDuration?: number
   stopped: boolean
+  /** The object the run read when it started (absent: not read yet, or nothing was there). */
+  input?: RunInput
+}
+
+/** What a run read: its object key, the bytes' sha256 (hex) and size. */
+export interface RunInput {
+  key: string
+  sha256: string
+  size: number
+}
+
+/** The `AtlanFile` that `POST files` answers (docs/atlan-contract.md §10.2). */
+export interface AtlanFile {
+  id: string
+  version: string
+  isActive: boolean
+  createdAt: number
+  updatedAt: number
+  fileName: string
+  rawName: string
+  key: string
+  extension: string
+  contentType: string
+  fileSize: number
+  isEncrypted: boolean
+  redirectUrl: string
+  isUploaded: boolean
+  uploadedAt: string
+  isArchived: boolean
 }

@@ -1,7 +1,6 @@
 // Stored workflow templates: what a submit or seed leaves behind, and how the runs read them.
 import { randomUUID } from 'node:crypto'
 import { HttpError, isObject } from './http.js'
-import { joinKey } from './objectstore.js'
 import type { SimState, StoredWorkflow } from './state.js'
 import { formatTs } from './time.js'
 import type { Parameter, WorkflowDocument } from './types.js'
@@ -39,7 +38,7 @@ export function storeWorkflow(
     generation: 1
   }
   copy.payload ??= []
-  vaultCredential(copy)
+  vaultCredential(state, copy)
   const wf: StoredWorkflow = {
     name: copy.metadata.name,
     namespace,
@@ -53,13 +52,14 @@ export function storeWorkflow(
 }
 
 /**
- * INFERENCE (API §5.1): the server vaults a payload credential and puts its GUID wherever a
+ * INFERENCE (docs/atlan-contract.md §5.1): the server vaults a payload credential and puts its GUID wherever a
  * parameter says `{{credentialGuid}}`, so stored workflows show a GUID in `cloud_source`. With no
- * credential the placeholder stays, and the package reads the tenant's backing store.
+ * credential the placeholder stays, and fetch-credentials fails on it (docs/atlan-contract.md §10.4).
  */
-function vaultCredential(doc: WorkflowDocument): void {
+function vaultCredential(state: SimState, doc: WorkflowDocument): void {
   if (isTenantStore(doc)) return
   const guid = randomUUID()
+  state.credentials.add(guid)
   for (const p of workflowParameters(doc)) if (p.value === '{{credentialGuid}}') p.value = guid
 }
 
@@ -84,23 +84,12 @@ export function paramValue(params: Parameter[], name: string): unknown {
   return params.find(p => p.name === name)?.value
 }
 
-/** No credential in the payload: the package falls back to the tenant's backing store (API §3.13). */
+/** No credential in the payload: the package falls back to the tenant's backing store (docs/atlan-contract.md §3.13). */
 export function isTenantStore(doc: WorkflowDocument): boolean {
   return !(doc.payload ?? []).some(p => isObject(p) && p.type === 'credential')
 }
 
-/** Object key the run reads: `lineage_file` for DIRECT (INFERENCE), else `<prefix>/<key>`. */
-export function inputKey(params: Parameter[]): string | undefined {
-  const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v))
-  if (paramValue(params, 'lineage_import_type') === 'DIRECT') {
-    const file = str(paramValue(params, 'lineage_file'))
-    return file === '' ? undefined : joinKey('', file)
-  }
-  const key = str(paramValue(params, 'lineage_key'))
-  return key === '' ? undefined : joinKey(str(paramValue(params, 'lineage_prefix')), key)
-}
-
-/** The workflow-index document of API §3.4. */
+/** The workflow-index document of docs/atlan-contract.md §3.4. */
 export function workflowSource(wf: StoredWorkflow): Record<string, unknown> {
   const { metadata, spec } = wf.document
   return {
@@ -112,7 +101,7 @@ export function workflowSource(wf: StoredWorkflow): Record<string, unknown> {
   }
 }
 
-/** WorkflowResponse of API §3.2 (submit and update). */
+/** WorkflowResponse of docs/atlan-contract.md §3.2 (submit and update). */
 export function workflowResponse(wf: StoredWorkflow): Record<string, unknown> {
   const { metadata, spec, payload } = structuredClone(wf.document)
   return { metadata, spec, payload }

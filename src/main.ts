@@ -1,4 +1,4 @@
-// The pipeline of design §3, in order; each step lives in its own module.
+// The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { AtlanClient } from './atlan/client.js'
@@ -15,7 +15,8 @@ import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
 import { sleep } from './run/clock.js'
-import { runLifecycle } from './run/lifecycle.js'
+import { announceDifferences, runLifecycle, type LifecycleStart } from './run/lifecycle.js'
+import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
 import { cancelOnSignals } from './run/signals.js'
 import { skipKeyFor } from './run/skip.js'
 import { VERSION } from './version.js'
@@ -23,7 +24,11 @@ import { VERSION } from './version.js'
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 
 /** Step 2: validate the CSV (and preview it). The file's sha256, or false when the step stops here. */
-async function validateStep(config: Config, out: PublishInput): Promise<string | false> {
+async function validateStep(
+  config: Config,
+  out: PublishInput,
+  target?: Target
+): Promise<string | false> {
   const csv = await checkLineageFile(config, {
     workspace: workspace(),
     eventName: context.eventName,
@@ -43,7 +48,9 @@ async function validateStep(config: Config, out: PublishInput): Promise<string |
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal
       ? problem.text
-      : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
+      : target?.kind === 'rerun'
+        ? `${problem.text}. Fix them, or set "Fail on errors" to No in workflow ${target.workflow.name} in Atlan to run anyway (a rerun applies the stored setting).`
+        : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
     out.result = { ...out.result, phase: 'Invalid', failed: true, message }
     return false
   }
@@ -56,7 +63,8 @@ async function atlanStep(
   config: Config,
   out: PublishInput,
   signal: AbortSignal,
-  client: AtlanClient
+  client: AtlanClient,
+  start: LifecycleStart
 ): Promise<void> {
   const outcome = await runLifecycle(
     {
@@ -71,7 +79,8 @@ async function atlanStep(
         Promise.resolve(),
       onRun: t => out.checks?.pointAt(t) ?? Promise.resolve()
     },
-    config
+    config,
+    start
   )
   out.result = { ...out.result, ...outcome.result }
   out.storedSettings = outcome.storedSettings
@@ -100,10 +109,32 @@ export async function run(): Promise<void> {
     })
     for (const w of config.warnings) core.warning(w)
 
-    // 2. Validate the CSV before any network call.
+    client = new AtlanClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      version: VERSION,
+      requestTimeoutMs: config.requestTimeoutMs,
+      // Room for waiting on an earlier run and following ours (each bounded by timeout).
+      deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000
+    })
+
+    // 2. Validate the CSV with the settings the run will apply. A create applies the inputs, so
+    // it is checked before any network call; a rerun applies the stored workflow's settings, so
+    // its target is looked up first (read-only searches), and nothing is uploaded before the check.
     let csvSha: string | undefined
+    let target: Target | undefined
+    if (config.lineageFile) locateLineageFile(config.lineageFile, workspace())
     if (config.lineageFile && config.validate) {
-      const sha = await validateStep(config, out)
+      if (config.mode !== 'create') {
+        target = await resolveTarget(client, config, Date.now())
+        if (target.kind === 'rerun') {
+          out.result = { ...out.result, workflowName: target.workflow.name }
+          out.storedSettings = storedSettings(target.workflow)
+          out.notes!.push(...announceDifferences(config, target, core))
+        }
+      }
+      const options = target ? optionsFor(config, target) : config.options
+      const sha = await validateStep({ ...config, options }, out, target)
       if (sha === false) return
       csvSha = sha
     }
@@ -125,14 +156,11 @@ export async function run(): Promise<void> {
     }
 
     // 4–11. Atlan.
-    client = new AtlanClient({
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      version: VERSION,
-      requestTimeoutMs: config.requestTimeoutMs,
-      deadline: Date.now() + config.timeoutMs + config.indexGraceMs + 5 * 60_000
+    await atlanStep(config, out, cancel.signal, client, {
+      target,
+      csvSha256: csvSha,
+      announced: target !== undefined
     })
-    await atlanStep(config, out, cancel.signal, client)
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)

@@ -110,7 +110,7 @@ export function makeClient(
   return { client, fake, clock, log }
 }
 
-/** An index-search envelope (API §3.4) around the given hits. */
+/** An index-search envelope (docs/atlan-contract.md §3.4) around the given hits. */
 export function envelope(hits: Array<{ _id: string; _source: unknown }>): unknown {
   return {
     took: 3,

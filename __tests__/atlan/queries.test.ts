@@ -1,4 +1,4 @@
-// The exact request bodies of API §3.3-3.8 and §3.13, key order included, as the client sends them:
+// The exact request bodies of docs/atlan-contract.md §3.3-3.8 and §3.13, key order included, as the client sends them:
 // the same JSON text as pyatlan's bodies in ../helpers/pyatlan-bodies.ts.
 import { describe, expect, it } from '@jest/globals'
 import { pyatlan } from '../helpers/pyatlan-bodies.js'

@@ -1,4 +1,4 @@
-// Submits and reruns are never resent once they may have reached Atlan (design §3 step 9).
+// Submits and reruns are never resent once they may have reached Atlan (docs/atlan-contract.md §7).
 import { describe, expect, it } from '@jest/globals'
 import { AtlanError } from '../../src/atlan/errors.js'
 import { json, makeClient, netError, text, timeoutError } from './fakes.js'

@@ -25,6 +25,12 @@ const bad: Array<[string, Record<string, string>, string]> = [
   ['ftp scheme', { atlan_base_url: 'ftp://acme.atlan.com' }, 'atlan_base_url'],
   ['credentials in URL', { atlan_base_url: 'https://u:p@acme.atlan.com' }, 'atlan_base_url'],
   ['query in URL', { atlan_base_url: 'https://acme.atlan.com/?x=1' }, 'atlan_base_url'],
+  ['path in URL', { atlan_base_url: 'https://acme.atlan.com/api/service' }, 'atlan_base_url'],
+  [
+    'rerun uploading a file without workflow_name',
+    { mode: 'rerun', lineage_file: 'a.csv' },
+    'workflow_name'
+  ],
   ['missing api key', { atlan_api_key: '' }, 'atlan_api_key'],
   ['blank api key', { atlan_api_key: '   ' }, 'atlan_api_key'],
   ['unknown mode', { mode: 'replace' }, 'mode'],
@@ -253,5 +259,28 @@ describe('parseConfig accepts good inputs', () => {
     )
     expect(c.warnings.join()).toMatch(/gcs_service_account_json is not valid JSON/)
     expect(c.warnings.join()).not.toContain('not-json')
+  })
+})
+
+describe('base URL and the target of an upload', () => {
+  it('a base URL with a path is refused with the origin to use instead', () => {
+    expect(() =>
+      parseConfig(rawInputs({ atlan_base_url: 'https://acme.atlan.com/api/service/' }))
+    ).toThrow(
+      /input "atlan_base_url": got "https:\/\/acme\.atlan\.com\/api\/service\/"; use the tenant's origin without a path: https:\/\/acme\.atlan\.com$/
+    )
+    expect(parseConfig(rawInputs({ atlan_base_url: 'https://acme.atlan.com/' })).baseUrl).toBe(
+      'https://acme.atlan.com'
+    )
+  })
+  it('rerun with lineage_file needs workflow_name and says where the name is shown', () => {
+    expect(() => parseConfig(rawInputs({ lineage_file: 'a.csv' }))).toThrow(
+      /input "workflow_name": it is required when lineage_file is set.*\/workflows\/profile\/<name>/
+    )
+    expect(parseConfig(rawInputs({})).workflowName).toBeUndefined()
+    expect(
+      parseConfig(rawInputs({ lineage_file: 'a.csv', workflow_name: 'csa-lineage-builder-1' }))
+        .workflowName
+    ).toBe('csa-lineage-builder-1')
   })
 })

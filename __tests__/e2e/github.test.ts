@@ -5,7 +5,7 @@ import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import type { Simulator } from '../../sim/server.js'
 import { runAction } from '../helpers/action.js'
 import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
-import { expectClean, inputsFor, sim, submits } from '../helpers/e2e.js'
+import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
 
 const TOKEN = 'ghs_e2eGitHubToken000111'
 let gh: GitHubSim
@@ -89,7 +89,7 @@ describe('check run', () => {
     expectClean(r, s, [TOKEN])
   })
 
-  it('validation errors with fail_on_errors: conclusion failure, exit 1, nothing sent to Atlan', async () => {
+  it('validation errors with fail_on_errors: conclusion failure, exit 1, nothing uploaded or run', async () => {
     const s = await sim()
     const dir = workspace()
     const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b'), row('b', 'c', 'p', { 2: '' })])
@@ -99,7 +99,8 @@ describe('check run', () => {
     expect(r.stdout).toMatch(
       /::error title=[^\n]*,file=orders\.csv,line=3::Source Connection is empty/
     )
-    expect(s.requests()).toEqual([])
+    // A rerun validates with the stored workflow's settings, so only its read-only search is made.
+    expect(routes(s)).toEqual(['workflows.search'])
     const [check] = gh.checkRuns()
     expect(check.conclusion).toBe('failure')
     expect(

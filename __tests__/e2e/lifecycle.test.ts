@@ -1,4 +1,4 @@
-// The bundled action against the simulator: each scenario of design §3 end to end, asserting the
+// The bundled action against the simulator: each scenario of CONTRIBUTING.md "Layout" end to end, asserting the
 // outputs and the exact requests the simulator received.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
@@ -36,7 +36,14 @@ describe('rerun', () => {
     })
     expect(s.objects().get('lineage/orders.csv')).toEqual(csvBytes())
     const seen = routes(s)
-    expect(seen.slice(0, 4)).toEqual(['workflows.search', 'presign', 'upload', 'runs.search'])
+    // The search for a run in flight comes before the upload (a new file never rides on one).
+    expect(seen.slice(0, 5)).toEqual([
+      'workflows.search',
+      'runs.search',
+      'presign',
+      'upload',
+      'runs.search'
+    ])
     expect(seen.filter(x => x === 'rerun')).toHaveLength(1)
     expect(seen.indexOf('upload')).toBeLessThan(seen.indexOf('rerun'))
     const rerun = s.requests().find(q => q.route === 'rerun')!
@@ -101,15 +108,16 @@ describe('rerun', () => {
 
   it('idempotent: a run already in flight is followed, not duplicated', async () => {
     const s = await sim()
+    // The run in flight read its file when it started, before this step.
+    s.objects().set('p/k.csv', csvBytes())
     const wf = s.seed({
       prefix: 'p',
       key: 'k.csv',
       runs: [
         { phase: 'Succeeded', durationS: 3 },
-        { phase: 'Running', startedAgoS: 1, remainingMs: 1500 }
+        { phase: 'Running', startedAgoS: 1, remainingMs: 5000 }
       ]
     })
-    s.objects().set('p/k.csv', csvBytes())
     const inFlight = s.runs().find(x => x.phase === 'Running')!.name
     const r = await runAction({ inputs: inputsFor(s, { workflow_name: wf }) })
     expect(r.code).toBe(0)

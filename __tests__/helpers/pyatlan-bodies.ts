@@ -1,4 +1,4 @@
-// The request bodies pyatlan sends, verbatim from API §3, key order included (the JSON text is
+// The request bodies pyatlan sends, verbatim from docs/atlan-contract.md §3, key order included (the JSON text is
 // compared). The Atlan client's tests assert that our client sends exactly these; the simulator's
 // tests send them.
 

@@ -1,4 +1,4 @@
-// The Lineage Builder rules (API §6), one table-driven case per rule, through the validator.
+// The Lineage Builder rules (docs/atlan-contract.md §6), one table-driven case per rule, through the validator.
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

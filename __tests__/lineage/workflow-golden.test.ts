@@ -42,7 +42,7 @@ describeShared('workflow builder matches pyatlan byte for byte', () => {
   }
 })
 
-it('tenant store: no credential, payload [] and the credential placeholder kept (as pyatlan)', () => {
+it('tenant store: no credential, payload [] and an empty cloud_source so fetch-credentials is skipped', () => {
   const config = parseConfig(rawInputs({ mode: 'create', lineage_file: 'lineage/orders.csv' }))
   const doc = buildWorkflow({
     epoch: 1714638976,
@@ -66,6 +66,7 @@ it('tenant store: no credential, payload [] and the credential placeholder kept 
     'batch_size'
   ])
   expect(params).toContainEqual({ name: 'lineage_key', value: 'orders.csv' })
+  expect(params).toContainEqual({ name: 'cloud_source', value: '' })
   expect(params).toContainEqual({ name: 'batch_size', value: 20 })
   expect(params).toContainEqual({ name: 'lineage_fail_on_errors', value: true })
 })

@@ -1,20 +1,31 @@
 // An in-memory AtlanApi for lifecycle unit tests: every call is recorded in order.
+import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import type { AtlanApi, RunRef, WorkflowRef } from '../../src/run/api.js'
 
 export interface FakeApi extends AtlanApi {
   calls: string[]
   runs: RunRef[]
   workflows: WorkflowRef[]
+  /** Whole templates readTemplate answers and updateWorkflow replaces, by name. */
+  templates: Map<string, WorkflowDetail>
+}
+
+function parametersOf(doc: WorkflowDetail): Record<string, unknown> {
+  const params = doc.spec?.templates?.[0]?.dag?.tasks?.[0]?.arguments?.parameters ?? []
+  return Object.fromEntries(params.map(p => [p.name, p.value]))
 }
 
 export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
   const calls: string[] = []
   const runs: RunRef[] = []
   const workflows: WorkflowRef[] = []
+  const templates = new Map<string, WorkflowDetail>()
+  let files = 0
   const api: FakeApi = {
     calls,
     runs,
     workflows,
+    templates,
     family: async () => 'workflows',
     findWorkflow: async name => (
       calls.push(`findWorkflow ${name}`),
@@ -34,6 +45,24 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
     stopRun: async name => void calls.push(`stopRun ${name}`),
     presignUpload: async key => (calls.push(`presign ${key}`), `http://store/${key}`),
     uploadFile: async (url, path) => void calls.push(`upload ${url} ${path}`),
+    uploadDirect: async path => {
+      calls.push(`uploadDirect ${path}`)
+      files++
+      return { id: `id-${files}`, key: `key-${files}.csv` }
+    },
+    readTemplate: async name => (
+      calls.push(`readTemplate ${name}`),
+      structuredClone(templates.get(name))
+    ),
+    updateWorkflow: async (name, doc) => {
+      calls.push(`updateWorkflow ${name}`)
+      templates.set(name, structuredClone(doc as WorkflowDetail))
+      return {
+        name,
+        namespace: 'default',
+        parameters: parametersOf(doc as WorkflowDetail)
+      }
+    },
     runUrl: (w, r) => `https://acme.atlan.com/workflows/profile/${w}/runs?name=${r}`,
     ...overrides
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
 import {
+  appliedOptions,
   resolveTarget,
   settingDifferences,
   storageOf,
@@ -38,12 +39,19 @@ describe('storageOf', () => {
   it("a credential means the team's own bucket", () => {
     expect(storageOf({ ...stored, cloud_source: '6b1c0f7e-guid' }).kind).toBe('own-bucket')
   })
-  it('a direct upload is the tenant key it names; an unreadable one is unknown', () => {
-    expect(storageOf({ lineage_import_type: 'DIRECT', lineage_file: 'uploads/x.csv' })).toEqual({
-      kind: 'tenant',
-      key: 'uploads/x.csv'
+  it('a direct upload reads its lineage_file in either form; anything else is a problem', () => {
+    const direct = (v: unknown) => storageOf({ lineage_import_type: 'DIRECT', lineage_file: v })
+    expect(direct('uploads/x.csv')).toEqual({
+      kind: 'direct',
+      file: { form: 'plain', key: 'uploads/x.csv' }
     })
-    expect(storageOf({ lineage_import_type: 'DIRECT' }).kind).toBe('unknown')
+    expect(direct('{"fileKey":"k.csv","fileId":"i","rawName":"a.csv"}')).toEqual({
+      kind: 'direct',
+      file: { form: 'json', value: { fileKey: 'k.csv', fileId: 'i', rawName: 'a.csv' } }
+    })
+    expect(direct('{}')).toEqual({ kind: 'direct', file: { form: 'json', value: {} } })
+    for (const bad of [undefined, '', '{"fileKey":', '["k"]', '"k"', 42])
+      expect(direct(bad)).toMatchObject({ kind: 'direct', problem: expect.any(String) })
     expect(storageOf({}).kind).toBe('unknown')
   })
 })
@@ -93,16 +101,51 @@ describe('resolveTarget', () => {
     if (t.kind === 'create') expect(t.doc.metadata.name).toBe('csa-lineage-builder-1714638976')
     expect(t.storage).toEqual({ kind: 'tenant', key: 'atlan-lineage-action/orders.csv' })
   })
-  it('stored settings and the differences with the inputs', () => {
-    const s = storedSettings(stored)
-    expect(s).toMatchObject({
+  it('stored settings, the defaults for the rest, and the differences with the inputs', () => {
+    const wf = { name: 'csa-lineage-builder-1', parameters: stored }
+    expect(storedSettings(wf)).toMatchObject({
       input_handling: 'upsert',
       fail_on_errors: 'true',
+      case_sensitive_match: 'true (not stored: Lineage Builder default)',
+      field_separator: '"," (not stored: Lineage Builder default)',
       batch_size: '20',
       prefix: 'lineage'
     })
-    const diffs = settingDifferences(parseConfig(rawInputs()), s)
+    const diffs = settingDifferences(parseConfig(rawInputs()), wf)
     expect(diffs).toHaveLength(1)
-    expect(diffs[0]).toMatch(/input_handling: the stored workflow uses "upsert"/)
+    expect(diffs[0]).toMatch(
+      /^input_handling: the input is partial, but csa-lineage-builder-1 stores upsert, which a rerun applies\. To change it, edit workflow csa-lineage-builder-1 in Atlan/
+    )
+    const semi = parseConfig(rawInputs({ field_separator: ';', input_handling: 'upsert' }))
+    expect(settingDifferences(semi, wf)).toEqual([
+      expect.stringMatching(
+        /^field_separator: the input is ";", but csa-lineage-builder-1 does not store it, so the Lineage Builder applies its default ","/
+      )
+    ])
+  })
+  it('applied options: stored strings are read as the package reads them; a long separator fails', () => {
+    const wf = (p: Record<string, unknown>) => ({ name: 'w', parameters: p })
+    expect(
+      appliedOptions(
+        wf({ field_separator: ';', lineage_fail_on_errors: 'false', batch_size: '50' })
+      ).options
+    ).toEqual({
+      inputHandling: 'partial',
+      failOnErrors: false,
+      caseSensitive: true,
+      fieldSeparator: ';',
+      batchSize: 50
+    })
+    expect(() => appliedOptions(wf({ field_separator: ';;' }))).toThrow(
+      /stores field_separator ";;".*exit code 2/
+    )
+  })
+  it('a rerun that uploads needs workflow_name: auto that finds one refuses, naming it', async () => {
+    const api = fakeApi()
+    api.workflows.push({ name: 'csa-lineage-builder-1', namespace: 'default', parameters: stored })
+    const c = parseConfig(rawInputs({ mode: 'auto', lineage_file: 'a.csv' }))
+    await expect(resolveTarget(api, c, now)).rejects.toThrow(
+      /input "workflow_name".*found workflow csa-lineage-builder-1.*Nothing was uploaded/
+    )
   })
 })

@@ -1,4 +1,4 @@
-// Test helpers: one simulator per file, raw HTTP calls to it, the request bodies of API §3
+// Test helpers: one simulator per file, raw HTTP calls to it, the request bodies of docs/atlan-contract.md §3
 // (pyatlan's from ../helpers/pyatlan-bodies.ts), bounded waits.
 import { afterAll, beforeAll, beforeEach } from '@jest/globals'
 import { startSimulator, type SimOptions, type Simulator } from '../../sim/server.js'
@@ -87,7 +87,7 @@ export async function waitFor<T>(
   }
 }
 
-/** The bodies pyatlan sends, and those of the docs and the Java SDK where noted (API §3). */
+/** The bodies pyatlan sends, and those of the docs and the Java SDK where noted (docs/atlan-contract.md §3). */
 export const bodies = {
   ...pyatlan,
   /** §3.4, the docs' older prefix query. */
@@ -118,11 +118,11 @@ export const bodies = {
   })
 }
 
-/** Index search of the workflows (API §3.4, §3.5). */
+/** Index search of the workflows (docs/atlan-contract.md §3.4, §3.5). */
 export const searchWorkflows = (sim: Simulator, body: unknown) =>
   call(sim, 'POST', '/api/service/workflows/indexsearch', body)
 
-/** Index search of the runs (API §3.6-3.9). */
+/** Index search of the runs (docs/atlan-contract.md §3.6-3.9). */
 export const searchRuns = (sim: Simulator, body: unknown) =>
   call(sim, 'POST', '/api/service/runs/indexsearch', body)
 

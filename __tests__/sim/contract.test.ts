@@ -1,4 +1,4 @@
-// API §3 contract: the exact SDK request bodies, and every response field a client reads.
+// docs/atlan-contract.md §3 contract: the exact SDK request bodies, and every response field a client reads.
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { describeShared, fixture } from '../helpers/shared.js'

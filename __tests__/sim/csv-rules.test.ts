@@ -1,4 +1,4 @@
-// The Lineage Builder rules (API §6) as the simulated runs apply them to the uploaded file.
+// The Lineage Builder rules (docs/atlan-contract.md §6) as the simulated runs apply them to the uploaded file.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { lineageOutcome, parseCsv } from '../../sim/csv-rules.js'

@@ -1,6 +1,7 @@
 // One handler per route name.
 import type { Handler } from '../router.js'
 import type { RouteName } from '../types.js'
+import { directUploadRoute } from '../direct.js'
 import { downloadRoute, presignRoute, uploadRoute } from './files.js'
 import { runsSearch, stop, workflowsSearch } from './runs.js'
 import { listApps, whoami } from './tenant.js'
@@ -18,5 +19,6 @@ export const handlers: Record<RouteName, Handler> = {
   stop,
   presign: presignRoute,
   upload: uploadRoute,
-  download: downloadRoute
+  download: downloadRoute,
+  files: directUploadRoute
 }

@@ -1,4 +1,4 @@
-// Index searches and stop: the only way to read runs on the legacy surface (API §1.3).
+// Index searches and stop: the only way to read runs on the legacy surface (docs/atlan-contract.md §1.3).
 import { HttpError, ok, type Reply } from '../http.js'
 import type { Ctx } from '../router.js'
 import { runResponse, stopRun } from '../runs.js'

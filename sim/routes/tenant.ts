@@ -1,4 +1,4 @@
-// whoami (decides the endpoint family, API §3.1) and the newer /v1/app listing (API §3.14).
+// whoami (decides the endpoint family, docs/atlan-contract.md §3.1) and the newer /v1/app listing (docs/atlan-contract.md §3.14).
 import { ok, type Reply } from '../http.js'
 import type { Ctx } from '../router.js'
 

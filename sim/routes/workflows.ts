@@ -1,4 +1,4 @@
-// Submit, rerun, update and archive on both endpoint families (API §3.2, 3.3, 3.11, 3.12).
+// Submit, rerun, update and archive on both endpoint families (docs/atlan-contract.md §3.2, 3.3, 3.11, 3.12).
 import { HttpError, isObject, ok, type Reply } from '../http.js'
 import type { Ctx } from '../router.js'
 import { runResponse, startRun } from '../runs.js'
@@ -10,7 +10,7 @@ function json(ctx: Ctx): unknown {
   return ctx.json
 }
 
-/** Plain users lack the token/admin role the legacy family needs (API §3.1). */
+/** Plain users lack the token/admin role the legacy family needs (docs/atlan-contract.md §3.1). */
 function checkFamily(ctx: Ctx): void {
   const { role, enforceFamily } = ctx.state.scenario
   if (enforceFamily && role === 'user' && ctx.match.family === 'workflows') {

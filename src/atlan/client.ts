@@ -1,5 +1,5 @@
 // The Atlan operations the action needs: endpoint family, find workflow, find runs, submit,
-// rerun, stop, presigned upload (API §3). Each method maps one documented call.
+// rerun, stop, presigned upload (docs/atlan-contract.md §3). Each method maps one documented call.
 import * as core from '@actions/core'
 import { AtlanError } from './errors.js'
 import {
@@ -19,17 +19,19 @@ import {
   stopResponseSchema,
   submitResponseSchema,
   whoamiSchema,
+  workflowDetailSchema,
   workflowSearchSchema
 } from './schemas.js'
 import type { RunDetail, RunPhase, WorkflowDetail } from './schemas.js'
 import { proxyAwareFetch, Transport } from './transport.js'
 import type { FetchLike } from './transport.js'
+import { uploadDirectFile, type AtlanFile } from './files.js'
 import { uploadFile } from './upload.js'
 import type { UploadResult } from './upload.js'
 
 export type Family = 'workflows' | 'package-workflows'
 
-/** Roles that make pyatlan use the `workflows` family (API §3.1). */
+/** Roles that make pyatlan use the `workflows` family (docs/atlan-contract.md §3.1). */
 export const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
 
 export interface AtlanClientOptions {
@@ -131,7 +133,7 @@ export class AtlanClient {
     await this.#close?.()
   }
 
-  /** Endpoint family for submit and rerun (API §3.1), asked once. */
+  /** Endpoint family for submit and rerun (docs/atlan-contract.md §3.1), asked once. */
   family(): Promise<Family> {
     if (this.#familyOption !== 'auto') return Promise.resolve(this.#familyOption)
     this.#family ??= this.#whoami().catch(e => {
@@ -151,13 +153,18 @@ export class AtlanClient {
     return family
   }
 
-  /** A workflow by its name (API §3.5); undefined when the index has none. */
+  /** A workflow by its name (docs/atlan-contract.md §3.5); undefined when the index has none. */
   async findWorkflow(name: string): Promise<WorkflowInfo | undefined> {
     const hits = await this.#searchWorkflows(findWorkflowByNameQuery(name))
     return hits[0] && toWorkflowInfo(hits[0])
   }
 
-  /** The newest `csa-lineage-builder-<10 digits>` workflow that has run (API §3.4). */
+  /** The whole stored template of a workflow, as the search returns it (for an update, §10.3). */
+  async readTemplate(name: string): Promise<WorkflowDetail | undefined> {
+    return (await this.#searchWorkflows(findWorkflowByNameQuery(name)))[0]
+  }
+
+  /** The newest `csa-lineage-builder-<10 digits>` workflow that has run (docs/atlan-contract.md §3.4). */
   async findLatestWorkflow(): Promise<WorkflowInfo | undefined> {
     const hits = await this.#searchWorkflows(findWorkflowsByTypeQuery())
     return hits[0] && toWorkflowInfo(hits[0])
@@ -184,14 +191,14 @@ export class AtlanClient {
   }
 
   /**
-   * The run with the latest start (API §3.6, what pyatlan's monitor() polls). A run not started
+   * The run with the latest start (docs/atlan-contract.md §3.6, what pyatlan's monitor() polls). A run not started
    * yet has no startedAt and may sort after older runs; use runsOf()/getRun() to find it.
    */
   async latestRun(workflowName: string): Promise<RunInfo | undefined> {
     return (await this.#searchRuns(latestRunQuery(workflowName), workflowName))[0]
   }
 
-  /** The newest Pending/Running run among the last 50 (API §3.7). */
+  /** The newest Pending/Running run among the last 50 (docs/atlan-contract.md §3.7). */
   async currentRun(workflowName: string): Promise<RunInfo | undefined> {
     const runs = await this.#searchRuns(runsOfQuery(workflowName, 50), workflowName)
     return runs.find(r => ACTIVE.includes(r.phase))
@@ -202,13 +209,13 @@ export class AtlanClient {
     return this.#searchRuns(runsOfQuery(workflowName, size), workflowName)
   }
 
-  /** One run by name (API §3.8); undefined until the index has it. */
+  /** One run by name (docs/atlan-contract.md §3.8); undefined until the index has it. */
   async getRun(runName: string): Promise<RunInfo | undefined> {
     return (await this.#searchRuns(runByIdQuery(runName)))[0]
   }
 
   /**
-   * Creates and starts a new workflow (API §3.2). Never resent after it may have reached Atlan:
+   * Creates and starts a new workflow (docs/atlan-contract.md §3.2). Never resent after it may have reached Atlan:
    * such failures carry `submitOutcomeUnknown: true`.
    */
   async submitWorkflow(doc: unknown): Promise<{ workflowName: string }> {
@@ -223,7 +230,7 @@ export class AtlanClient {
     return { workflowName: res.metadata.name }
   }
 
-  /** Starts a new run of an existing workflow (API §3.3); same resend rule as submitWorkflow. */
+  /** Starts a new run of an existing workflow (docs/atlan-contract.md §3.3); same resend rule as submitWorkflow. */
   async rerun(workflowName: string, namespace = 'default'): Promise<{ runName?: string }> {
     const family = await this.family()
     const res = await this.#t.json({
@@ -237,7 +244,7 @@ export class AtlanClient {
     return { runName: res.metadata?.name ?? undefined }
   }
 
-  /** Asks Atlan to stop a run (API §3.10). Repeating a stop is harmless, so it is retried. */
+  /** Asks Atlan to stop a run (docs/atlan-contract.md §3.10). Repeating a stop is harmless, so it is retried. */
   async stopRun(runName: string): Promise<void> {
     await this.#t.json({
       method: 'POST',
@@ -247,7 +254,7 @@ export class AtlanClient {
     })
   }
 
-  /** A presigned PUT URL for `key` in the tenant's object store (API §3.13). */
+  /** A presigned PUT URL for `key` in the tenant's object store (docs/atlan-contract.md §3.13). */
   async presignUpload(key: string): Promise<string> {
     const res = await this.#t.json({
       method: 'POST',
@@ -275,6 +282,37 @@ export class AtlanClient {
     }
   }
 
+  /** Uploads a CSV as the Atlan UI does for Direct-upload workflows (files.ts, §10.2). */
+  uploadDirect(path: string, expectedSha256?: string): Promise<AtlanFile> {
+    return uploadDirectFile(this.#t, path, expectedSha256)
+  }
+
+  /**
+   * Stores `doc` as the workflow template `name` (docs/atlan-contract.md §10.3), in the same
+   * family as submit. Returns the stored workflow. Resending the same template is harmless, so
+   * it is retried like a read.
+   */
+  async updateWorkflow(name: string, doc: unknown): Promise<WorkflowInfo> {
+    const family = await this.family()
+    try {
+      const res = await this.#t.json({
+        method: 'POST',
+        path: `${family}/${encodeURIComponent(name)}`,
+        body: doc,
+        schema: workflowDetailSchema,
+        notFoundHint: `Atlan knows no workflow named ${name} any more (it may have been archived). Check workflow_name against the Atlan UI.`
+      })
+      return toWorkflowInfo(res)
+    } catch (e) {
+      if (!(e instanceof AtlanError) || e.status !== 403) throw e
+      throw new AtlanError({
+        ...e,
+        summary: `Atlan refused to update workflow ${name} (403), so it was not pointed at the new file and nothing was run.`,
+        hint: 'Pointing a Direct-upload workflow at a new file updates the workflow, which needs more than permission to run it: give the API token a persona or role that may edit (update) workflows (Admin → API tokens; e.g. the $admin or workflow admin role), or switch the workflow to object storage.'
+      })
+    }
+  }
+
   /** Link to the run in Atlan's UI. */
   runUrl(workflowName: string, runName: string): string {
     return `${this.baseUrl}/workflows/profile/${encodeURIComponent(workflowName)}/runs?name=${encodeURIComponent(runName)}`
@@ -296,7 +334,7 @@ function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
 }
 
 /**
- * INFERENCE (API §3.13, §5.1): the server swaps `{{credentialGuid}}` for a vaulted credential's
+ * INFERENCE (docs/atlan-contract.md §3.13, §5.1): the server swaps `{{credentialGuid}}` for a vaulted credential's
  * GUID, so a filled `cloud_source` means the workflow reads the team's own bucket. A DIRECT
  * import uses none.
  */

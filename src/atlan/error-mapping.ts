@@ -1,5 +1,5 @@
 // Turns an HTTP status, a thrown fetch error or an unreadable body into an AtlanError whose
-// message names the cause and the fix (API §2.3-2.4).
+// message names the cause and the fix (docs/atlan-contract.md §2.3-2.4).
 import { AtlanError } from './errors.js'
 
 export interface RequestContext {
@@ -17,7 +17,7 @@ export interface RequestContext {
 
 const MAX_DETAIL = 400
 
-/** Paths every legacy tenant serves; a 404 there means the legacy surface is gone (API §1.1). */
+/** Paths every legacy tenant serves; a 404 there means the legacy surface is gone (docs/atlan-contract.md §1.1). */
 // Endpoints every legacy tenant serves, whatever the workflow: a 404 there means the surface is gone.
 const LEGACY_PROBES = [
   '/api/service/workflows/indexsearch',
@@ -29,7 +29,7 @@ const LEGACY_PROBES = [
 const TOKEN_HINT =
   'Create a new token in Atlan (Admin → API tokens) and update the secret passed as atlan_api_key.'
 
-/** Summarises the generic error body of API §2.4, or a short text snippet of anything else. */
+/** Summarises the generic error body of docs/atlan-contract.md §2.4, or a short text snippet of anything else. */
 export function serverDetail(bodyText: string): string | undefined {
   const text = bodyText.trim()
   if (!text) return undefined

@@ -1,4 +1,4 @@
-// The exact index-search bodies pyatlan sends (API §3.4-3.8, VERIFIED-LOCAL), key order included,
+// The exact index-search bodies pyatlan sends (docs/atlan-contract.md §3.4-3.8, VERIFIED-LOCAL), key order included,
 // so the simulator and a real tenant see the same requests the SDK would send.
 
 export const LINEAGE_BUILDER_PREFIX = 'csa-lineage-builder'
@@ -17,7 +17,7 @@ export function workflowNameRegexp(prefix: string): string {
   return `${prefix.replace(/-/g, '[-]')}[-][0-9]{10}`
 }
 
-/** API §3.4: workflows of a package, newest first (workflows/indexsearch). */
+/** docs/atlan-contract.md §3.4: workflows of a package, newest first (workflows/indexsearch). */
 export function findWorkflowsByTypeQuery(prefix = LINEAGE_BUILDER_PREFIX, size = 10) {
   return search(size, [
     {
@@ -29,7 +29,7 @@ export function findWorkflowsByTypeQuery(prefix = LINEAGE_BUILDER_PREFIX, size =
   ])
 }
 
-/** API §3.5: one workflow by name (workflows/indexsearch). */
+/** docs/atlan-contract.md §3.5: one workflow by name (workflows/indexsearch). */
 export function findWorkflowByNameQuery(name: string) {
   return search(1, [
     {
@@ -52,27 +52,27 @@ function runsOfFilter(workflowName: string) {
   ]
 }
 
-/** API §3.6: the latest run of a workflow, by start time (runs/indexsearch; what monitor() polls). */
+/** docs/atlan-contract.md §3.6: the latest run of a workflow, by start time (runs/indexsearch; what monitor() polls). */
 export function latestRunQuery(workflowName: string) {
   return search(1, runsOfFilter(workflowName), [{ 'status.startedAt': { order: 'desc' } }])
 }
 
-/** API §3.7 (size 50): runs of a workflow, newest created first (runs/indexsearch). */
+/** docs/atlan-contract.md §3.7 (size 50): runs of a workflow, newest created first (runs/indexsearch). */
 export function runsOfQuery(workflowName: string, size = 50) {
   return search(size, runsOfFilter(workflowName))
 }
 
-/** API §3.8: one run by its id, which is the run name (runs/indexsearch). */
+/** docs/atlan-contract.md §3.8: one run by its id, which is the run name (runs/indexsearch). */
 export function runByIdQuery(runName: string) {
   return search(1, [{ term: { _id: { value: runName } } }])
 }
 
-/** API §3.3: rerun an existing workflow template. */
+/** docs/atlan-contract.md §3.3: rerun an existing workflow template. */
 export function rerunBody(workflowName: string, namespace: string) {
   return { namespace, resourceKind: 'WorkflowTemplate', resourceName: workflowName }
 }
 
-/** API §3.13: ask for a presigned upload URL. */
+/** docs/atlan-contract.md §3.13: ask for a presigned upload URL. */
 export function presignBody(key: string, expiry = '60s') {
   return { key, expiry, method: 'PUT' }
 }

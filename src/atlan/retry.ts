@@ -1,5 +1,5 @@
 // Full-jitter exponential back-off that honours Retry-After and never waits past the deadline
-// (API §7; design §4). Time, sleep and randomness are injected so tests never wait.
+// (docs/atlan-contract.md §7). Time, sleep and randomness are injected so tests never wait.
 import { AtlanError } from './errors.js'
 
 export interface RetryPolicy {

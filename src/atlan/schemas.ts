@@ -1,4 +1,4 @@
-// Response shapes this client reads (API §3). Only the fields we use are declared; everything
+// Response shapes this client reads (docs/atlan-contract.md §3). Only the fields we use are declared; everything
 // else passes through untouched so the raw documents stay available.
 import { z } from 'zod'
 
@@ -9,7 +9,7 @@ export const TERMINAL_PHASES: readonly RunPhase[] = ['Succeeded', 'Failed', 'Err
 /** Optional string that tolerates null. */
 const optString = z.string().nullish()
 
-/** GET whoami: roles are `{name}` objects (API §3.1); bare strings are accepted too. */
+/** GET whoami: roles are `{name}` objects (docs/atlan-contract.md §3.1); bare strings are accepted too. */
 export const whoamiSchema = z.looseObject({
   roles: z.array(z.union([z.string(), z.looseObject({ name: optString })])).nullish()
 })
@@ -50,7 +50,7 @@ const workflowSpecSchema = z.looseObject({
   workflowTemplateRef: z.looseObject({ name: optString }).nullish()
 })
 
-/** `_source` of a workflows/indexsearch hit (API §3.4). */
+/** `_source` of a workflows/indexsearch hit (docs/atlan-contract.md §3.4). */
 export const workflowDetailSchema = z.looseObject({
   metadata: metadataSchema,
   spec: workflowSpecSchema.nullish(),
@@ -79,7 +79,7 @@ export const runStatusSchema = z.looseObject({
   estimatedDuration: secondsSchema
 })
 
-/** `_source` of a runs/indexsearch hit (API §3.6). */
+/** `_source` of a runs/indexsearch hit (docs/atlan-contract.md §3.6). */
 export const runDetailSchema = z.looseObject({
   metadata: z
     .looseObject({
@@ -95,7 +95,7 @@ export const runDetailSchema = z.looseObject({
 })
 export type RunDetail = z.infer<typeof runDetailSchema>
 
-/** The index-search envelope shared by both indexes (API §3.4). */
+/** The index-search envelope shared by both indexes (docs/atlan-contract.md §3.4). */
 export function searchResponseSchema<S extends z.ZodType>(source: S) {
   return z.looseObject({
     took: z.number().nullish(),
@@ -119,21 +119,21 @@ export function searchResponseSchema<S extends z.ZodType>(source: S) {
 export const workflowSearchSchema = searchResponseSchema(workflowDetailSchema)
 export const runSearchSchema = searchResponseSchema(runDetailSchema)
 
-/** POST {family}?submit=true: metadata.name is the workflow (template) name (API §3.2). */
+/** POST {family}?submit=true: metadata.name is the workflow (template) name (docs/atlan-contract.md §3.2). */
 export const submitResponseSchema = z.looseObject({
   metadata: z.looseObject({ name: z.string().min(1), namespace: optString })
 })
 
-/** POST {family}/submit: metadata.name is the new run's name, when present (API §3.3). */
+/** POST {family}/submit: metadata.name is the new run's name, when present (docs/atlan-contract.md §3.3). */
 export const rerunResponseSchema = z.looseObject({
   metadata: z.looseObject({ name: optString, namespace: optString }).nullish(),
   status: z.looseObject({ phase: optString }).nullish()
 })
 
-/** POST runs/{run}/stop: a WorkflowRunResponse; nothing in it is needed (API §3.10). */
+/** POST runs/{run}/stop: a WorkflowRunResponse; nothing in it is needed (docs/atlan-contract.md §3.10). */
 export const stopResponseSchema = z.unknown()
 
-/** POST files/presignedUrl (API §3.13). */
+/** POST files/presignedUrl (docs/atlan-contract.md §3.13). */
 export const presignedUrlSchema = z.looseObject({
   url: z.string().refine(u => /^https?:\/\//i.test(u) && URL.canParse(u), 'expected an http(s) URL')
 })

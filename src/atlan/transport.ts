@@ -19,7 +19,7 @@ import type { Clock, Logger, RetryPolicy } from './retry.js'
 export interface FetchInit {
   method: string
   headers: Record<string, string>
-  body?: string | AsyncIterable<Uint8Array>
+  body?: string | Uint8Array | AsyncIterable<Uint8Array>
   signal?: AbortSignal
   redirect?: 'manual' | 'follow' | 'error'
   duplex?: 'half'
@@ -63,6 +63,8 @@ export interface JsonRequest<T> {
   /** Relative to /api/service/, e.g. `runs/indexsearch` or `workflows?submit=true`. */
   path: string
   body?: unknown
+  /** A body that is not JSON (multipart), sent as is with its content type instead of `body`. */
+  raw?: { contentType: string; bytes: Uint8Array }
   schema: z.ZodType<T>
   /** `submit`: resend only when the server provably did not act on the request. */
   retry?: 'idempotent' | 'submit'
@@ -112,7 +114,11 @@ export class Transport {
   async json<T>(req: JsonRequest<T>): Promise<T> {
     const endpoint = `${req.method} ${API_PREFIX}${req.path}`
     const url = `${this.baseUrl}${API_PREFIX}${req.path}`
-    const body = req.body === undefined ? undefined : JSON.stringify(req.body)
+    const body = req.raw
+      ? req.raw.bytes
+      : req.body === undefined
+        ? undefined
+        : JSON.stringify(req.body)
     const submit = req.retry === 'submit'
     try {
       return await withRetry(() => this.#once(req, endpoint, url, body), {
@@ -129,7 +135,12 @@ export class Transport {
     }
   }
 
-  async #once<T>(req: JsonRequest<T>, endpoint: string, url: string, body?: string): Promise<T> {
+  async #once<T>(
+    req: JsonRequest<T>,
+    endpoint: string,
+    url: string,
+    body?: string | Uint8Array
+  ): Promise<T> {
     const requestId = randomUUID()
     const timeoutMs = this.attemptTimeoutMs(this.requestTimeoutMs)
     const ctx: RequestContext = {
@@ -150,7 +161,7 @@ export class Transport {
         headers: {
           authorization: `Bearer ${this.#apiKey}`,
           accept: 'application/json',
-          'content-type': 'application/json',
+          'content-type': req.raw?.contentType ?? 'application/json',
           'x-atlan-request-id': requestId,
           'user-agent': this.userAgent
         },

@@ -1,4 +1,4 @@
-// PUT a file to a presigned object-store URL (API §3.13), streamed from disk so a large CSV is
+// PUT a file to a presigned object-store URL (docs/atlan-contract.md §3.13), streamed from disk so a large CSV is
 // never held in memory. The URL's query string is a signature: it is never logged.
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'

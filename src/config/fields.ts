@@ -89,6 +89,8 @@ export const baseUrl = z.string().transform((v, ctx) => {
   }
   if (url.username || url.password) return fail('remove the user name and password from the URL')
   if (url.search || url.hash) return fail('remove the query string and fragment')
+  // The action appends /api/service/… itself: a path here would double it (docs/atlan-contract.md §2.1).
+  if (url.pathname !== '/') return fail(`use the tenant's origin without a path: ${url.origin}`)
   if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname))
     return fail('use https (plain http is only allowed for localhost)')
   if (url.protocol !== 'https:' && url.protocol !== 'http:')

@@ -75,6 +75,11 @@ const STORE_INPUTS = {
   ]
 } as const satisfies Record<string, readonly InputName[]>
 
+/** Why a rerun that uploads a file needs workflow_name, and where to find the name. */
+export const WORKFLOW_NAME_FOR_UPLOAD =
+  'it is required when lineage_file is set and the mode is rerun, so the CSV goes only into the workflow you name. ' +
+  'Open the workflow in Atlan (Workflows, then your Lineage Builder workflow) and copy its name, csa-lineage-builder-<digits>, from the page address …/workflows/profile/<name>'
+
 type Problem = { input: InputName; message: string }
 
 function crossFieldProblems(p: Parsed): Problem[] {
@@ -93,6 +98,10 @@ function crossFieldProblems(p: Parsed): Problem[] {
       'workflow_name',
       'create mode generates a new workflow name; remove workflow_name or use mode: rerun'
     )
+
+  // Uploading into "the most recent" workflow could overwrite another team's file: name it.
+  if (p.mode === 'rerun' && p.lineage_file && !p.workflow_name)
+    add('workflow_name', WORKFLOW_NAME_FOR_UPLOAD)
 
   const creates = p.mode !== 'rerun'
   for (const [store, names] of Object.entries(STORE_INPUTS)) {

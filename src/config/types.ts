@@ -17,7 +17,7 @@ export type Credential =
       container: string
     }
 
-/** Lineage Builder options (API §5.2). Undefined = omitted from the workflow, as pyatlan does. */
+/** Lineage Builder options (docs/atlan-contract.md §5.2). Undefined = omitted from the workflow, as pyatlan does. */
 export interface LineageOptions {
   inputHandling: InputHandling
   failOnErrors?: boolean

@@ -1,5 +1,5 @@
 // The Lineage Builder workflow document exactly as pyatlan's LineageBuilder serialises it
-// (API §5; golden files lineage_builder_{s3,gcs,adls}.json). Key order matters: the golden tests
+// (docs/atlan-contract.md §5; golden files lineage_builder_{s3,gcs,adls}.json). Key order matters: the golden tests
 // compare the serialised text, not just the values.
 import type { Credential, LineageOptions } from '../config/types.js'
 
@@ -100,10 +100,12 @@ function parameters(input: WorkflowSpecInput): WorkflowParameter[] {
     { name: 'lineage_prefix', value: input.prefix },
     { name: 'lineage_key', value: input.objectKey },
     { name: 'lineage_import_type', value: 'CLOUD' },
-    { name: 'cloud_source', value: '{{credentialGuid}}' },
+    // Without a credential the fetch-credentials step must be skipped, and it skips only on an
+    // empty value (docs/atlan-contract.md §10.4); pyatlan's placeholder would fail the run.
+    { name: 'cloud_source', value: input.credential ? '{{credentialGuid}}' : '' },
     { name: 'lineage_upsert_semantic', value: options.inputHandling }
   ]
-  // Optional options are emitted only when given, in pyatlan's order (API §5.2).
+  // Optional options are emitted only when given, in pyatlan's order (docs/atlan-contract.md §5.2).
   if (options.failOnErrors !== undefined)
     params.push({ name: 'lineage_fail_on_errors', value: options.failOnErrors })
   if (options.caseSensitive !== undefined)

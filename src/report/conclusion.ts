@@ -1,4 +1,4 @@
-// Check-run conclusion for a result (design §2).
+// Check-run conclusion for a result (README.md "Check run and branch protection").
 import type { CheckConclusion } from '../github/checks.js'
 import type { ActionResult } from './result.js'
 

@@ -1,6 +1,6 @@
 // The outcome of one action run: what becomes step outputs, the summary and the check run.
 
-/** Remote phases (API §4) plus the local ones this action reports. */
+/** Remote phases (docs/atlan-contract.md §4) plus the local ones this action reports. */
 export type ResultPhase =
   | 'Succeeded'
   | 'Failed'

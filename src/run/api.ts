@@ -1,7 +1,8 @@
 // The slice of the Atlan client the run lifecycle uses; an interface so the lifecycle can be
 // unit-tested with a fake and so it reads as the contract it relies on.
 import type { RunInfo, WorkflowInfo } from '../atlan/client.js'
-import type { RunPhase } from '../atlan/schemas.js'
+import type { AtlanFile } from '../atlan/files.js'
+import type { RunPhase, WorkflowDetail } from '../atlan/schemas.js'
 import type { WorkflowDocument } from '../lineage/workflow.js'
 
 export type RemotePhase = RunPhase
@@ -21,5 +22,9 @@ export interface AtlanApi {
   stopRun(runName: string): Promise<void>
   presignUpload(key: string): Promise<string>
   uploadFile(url: string, path: string): Promise<unknown>
+  /** Direct-upload workflows: the UI's multipart upload, the template as stored, and its update. */
+  uploadDirect(path: string, expectedSha256?: string): Promise<AtlanFile>
+  readTemplate(workflowName: string): Promise<WorkflowDetail | undefined>
+  updateWorkflow(workflowName: string, doc: unknown): Promise<WorkflowRef>
   runUrl(workflowName: string, runName: string): string
 }

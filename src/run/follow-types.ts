@@ -2,7 +2,7 @@
 
 import type { RunPhase } from '../atlan/schemas.js'
 
-/** The five run phases of the legacy workflow surface (API §4). */
+/** The five run phases of the legacy workflow surface (docs/atlan-contract.md §4). */
 export type Phase = RunPhase
 export { TERMINAL_PHASES } from '../atlan/schemas.js'
 

@@ -1,5 +1,5 @@
 // Follow a submitted run until it ends, times out, never shows up in the index, or is aborted
-// (design §4, API §4). Time, randomness and I/O are injected through FollowDeps.
+// (docs/atlan-contract.md §4). Time, randomness and I/O are injected through FollowDeps.
 import type { FollowDeps, FollowOptions, FollowResult, Phase, RunSnapshot } from './follow-types.js'
 import { TERMINAL_PHASES } from './follow-types.js'
 import { initialPollDelay, nextPollDelay } from './schedule.js'

@@ -1,4 +1,6 @@
 // Design §3 steps 5–11: resolve → (dry run) → upload → submit or attach → follow → outcome.
+import { stat } from 'node:fs/promises'
+import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
 import type { Config } from '../config/types.js'
 import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
@@ -6,6 +8,7 @@ import { redactWorkflow } from '../lineage/workflow.js'
 import { durationSeconds, type ActionResult } from '../report/result.js'
 import type { AtlanApi, RunRef } from './api.js'
 import { followRun, type RunSnapshot } from './follow.js'
+import { describeDirectFile, pointAtFile, shownId } from './direct.js'
 import { resolveTarget, settingDifferences, storedSettings, type Target } from './resolve.js'
 import { saveInFlight } from './state.js'
 import { startRun } from './submit.js'
@@ -47,7 +50,7 @@ export function estimateFromRuns(runs: RunRef[]): number | undefined {
 }
 
 function uploadRefusal(target: Target, file: string): ConfigError {
-  const where = target.storage.kind === 'tenant' ? '' : target.storage.description
+  const where = 'description' in target.storage ? target.storage.description : ''
   return new ConfigError(
     `The workflow reads its CSV from ${where}, which this action cannot write to. ` +
       `Upload ${file} there first with your cloud's own action (e.g. aws s3 cp, gsutil cp or az storage blob upload), ` +
@@ -70,19 +73,42 @@ function toResult(run: RunSnapshot | RunRef, base: Partial<ActionResult>): Actio
   }
 }
 
-export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise<LifecycleOutcome> {
+/** What the caller already knows: the target (resolved before validating the CSV) and its sha256. */
+export interface LifecycleStart {
+  target?: Target
+  csvSha256?: string
+  /** The setting differences of `target` were already logged (and noted) by the caller. */
+  announced?: boolean
+}
+
+/** Warns once about inputs a rerun does not apply; returns the lines for the summary. */
+export function announceDifferences(
+  config: Config,
+  target: Target,
+  log: { warning(m: string): void }
+): string[] {
+  if (target.kind !== 'rerun') return []
+  const diffs = settingDifferences(config, target.workflow)
+  if (diffs.length)
+    log.warning(
+      `The rerun applies the settings stored in ${target.workflow.name}, not these inputs: ${diffs.join(' ')}`
+    )
+  return diffs
+}
+
+export async function runLifecycle(
+  deps: LifecycleDeps,
+  config: Config,
+  start: LifecycleStart = {}
+): Promise<LifecycleOutcome> {
   const { api, log } = deps
   const notes: string[] = []
-  const target = await resolveTarget(api, config, deps.now())
+  const target = start.target ?? (await resolveTarget(api, config, deps.now()))
   const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
   let stored: Record<string, string> | undefined
   if (target.kind === 'rerun') {
-    stored = storedSettings(target.workflow.parameters)
-    const diffs = settingDifferences(config, stored)
-    if (diffs.length) {
-      log.warning(`The rerun keeps the stored settings of ${workflowName}: ${diffs.join('; ')}.`)
-      notes.push(...diffs)
-    }
+    stored = storedSettings(target.workflow)
+    if (!start.announced) notes.push(...announceDifferences(config, target, log))
     log.info(`Target: rerun of ${workflowName}.`)
   } else log.info(`Target: new workflow ${workflowName}.`)
 
@@ -98,11 +124,32 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
 
   await deps.onTarget?.({ workflowName })
 
-  if (config.lineageFile) {
-    if (target.storage.kind !== 'tenant') throw uploadRefusal(target, config.lineageFile)
-    const url = await api.presignUpload(target.storage.key)
-    await api.uploadFile(url, config.lineageFile)
-    log.info(`Uploaded ${config.lineageFile} to the tenant store at ${target.storage.key}.`)
+  // The timeout bounds the wait for an earlier run and the follow of ours together.
+  const deadline = deps.now() + config.timeoutMs
+  const file = config.lineageFile
+  if (file) {
+    const { storage } = target
+    if (storage.kind !== 'tenant' && storage.kind !== 'direct') throw uploadRefusal(target, file)
+    if (storage.kind === 'direct') await checkDirectSize(file)
+    // A new file never rides on an older run: a run already going may read it, or be taken for ours.
+    if (target.kind === 'rerun') {
+      const stopped = await waitForEarlierRun(deps, config, workflowName, deadline)
+      if (stopped) return { result: stopped, storedSettings: stored, notes }
+    }
+    if (storage.kind === 'direct') {
+      const uploaded = await api.uploadDirect(file, start.csvSha256)
+      log.info(
+        `Uploaded ${file} to Atlan as a Direct-upload file (key ${shownId(uploaded.key)}, id ${shownId(uploaded.id)}).`
+      )
+      const change = await pointAtFile(api, workflowName, uploaded)
+      const note = `${workflowName} read ${describeDirectFile(change.before)} before this step; it now reads ${describeDirectFile(change.now)}. To roll back, point the workflow at the earlier file again in the Atlan UI (edit it, Input), or rerun this action at the earlier commit.`
+      log.info(note)
+      notes.push(note)
+    } else {
+      const url = await api.presignUpload(storage.key)
+      await api.uploadFile(url, file)
+      log.info(`Uploaded ${file} to the tenant store at ${storage.key}.`)
+    }
   }
 
   // Cancelled before anything was submitted: there is nothing to stop.
@@ -119,7 +166,8 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
     }
 
   const started = await startRun(deps, target, {
-    idempotent: config.idempotent,
+    // Attaching to a run that started before the upload would report the old file's result.
+    idempotent: config.idempotent && !file,
     graceMs: config.indexGraceMs
   })
   const runUrl = (name?: string) => (name ? api.runUrl(started.workflowName, name) : undefined)
@@ -172,7 +220,7 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
     },
     {
       pollIntervalMs: config.pollIntervalMs,
-      deadline: startedAt + config.timeoutMs,
+      deadline: Math.min(deadline, startedAt + config.timeoutMs),
       indexGraceMs: config.indexGraceMs,
       estimateMs: estimateFromRuns(started.earlierRuns),
       signal: deps.signal,
@@ -234,6 +282,77 @@ export async function runLifecycle(deps: LifecycleDeps, config: Config): Promise
         notes
       }
     }
+  }
+}
+
+/** Atlan's direct upload takes at most 10 MB: say so before sending anything. */
+async function checkDirectSize(file: string): Promise<void> {
+  const size = (await stat(file)).size
+  if (size > DIRECT_UPLOAD_LIMIT_BYTES)
+    throw new ConfigError(
+      `${file} is ${size} bytes, larger than a Direct-upload workflow accepts; nothing was uploaded. ${TOO_LARGE_HINT}`,
+      'lineage_file'
+    )
+}
+
+/**
+ * Waits for a Pending/Running run of the workflow to end before a new file is uploaded. Returns
+ * the step's result when it must stop here (timeout or cancel), undefined to go on.
+ */
+async function waitForEarlierRun(
+  deps: LifecycleDeps,
+  config: Config,
+  workflowName: string,
+  deadline: number
+): Promise<ActionResult | undefined> {
+  const { api, log } = deps
+  const earlier = await api.currentRun(workflowName)
+  if (!earlier) return undefined
+  log.info(
+    `Run ${earlier.name} of ${workflowName} is ${earlier.phase}. Waiting for it to end before uploading ${config.lineageFile}, so that run does not read the new file and its result is not reported as this one's.`
+  )
+  const runUrl = api.runUrl(workflowName, earlier.name)
+  const follow = await followRun(
+    {
+      now: deps.now,
+      sleep: deps.sleep,
+      random: deps.random,
+      log,
+      fetchRun: () => api.getRun(earlier.name)
+    },
+    {
+      pollIntervalMs: config.pollIntervalMs,
+      deadline,
+      indexGraceMs: config.indexGraceMs,
+      estimateMs: earlier.estimatedDurationS ? earlier.estimatedDurationS * 1000 : undefined,
+      signal: deps.signal,
+      runUrl
+    }
+  )
+  const base = { workflowName, failed: true }
+  switch (follow.kind) {
+    case 'terminal':
+      log.info(
+        `Run ${earlier.name} ended ${follow.run.phase}; uploading ${config.lineageFile} now.`
+      )
+      return undefined
+    case 'invisible':
+      log.info(
+        `Run ${earlier.name} is no longer in the search index; uploading ${config.lineageFile} now.`
+      )
+      return undefined
+    case 'aborted':
+      return {
+        ...base,
+        phase: 'Cancelled',
+        message: `The job was cancelled while waiting for run ${earlier.name} to end; nothing was uploaded and no run was started.`
+      }
+    case 'timeout':
+      return {
+        ...base,
+        phase: 'TimedOut',
+        message: `Run ${earlier.name} of ${workflowName} was still ${follow.last?.phase ?? earlier.phase} when timeout (${formatDuration(config.timeoutMs)}) passed; nothing was uploaded and no run was started, so it could not read the new file. Let it finish (or stop it in Atlan: ${runUrl}), then run this job again.`
+      }
   }
 }
 

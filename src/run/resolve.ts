@@ -1,8 +1,10 @@
 // Which workflow this step runs: an existing one (rerun) or a new one built like pyatlan (create).
-import type { Config } from '../config/types.js'
+import type { Config, InputHandling, LineageOptions } from '../config/types.js'
 import { ConfigError } from '../config/errors.js'
+import { WORKFLOW_NAME_FOR_UPLOAD } from '../config/parse.js'
 import { buildWorkflow, type WorkflowDocument } from '../lineage/workflow.js'
 import type { AtlanApi, WorkflowRef } from './api.js'
+import { parseDirectFile, unreadableDirectFile, type DirectFile } from './direct.js'
 
 export type Target =
   | { kind: 'rerun'; workflow: WorkflowRef; storage: StorageTarget }
@@ -11,6 +13,8 @@ export type Target =
 /** Where the workflow reads its CSV, and whether this action can write there. */
 export type StorageTarget =
   | { kind: 'tenant'; key: string }
+  /** A Direct-upload workflow (§10.1): `file` is what it reads now, or `problem` says why unknown. */
+  | { kind: 'direct'; file?: DirectFile; problem?: string }
   | { kind: 'own-bucket'; description: string }
   | { kind: 'unknown'; description: string }
 
@@ -22,8 +26,8 @@ function joinKey(prefix: string | undefined, key: string): string {
 }
 
 /**
- * Reads a stored workflow's parameters (API §5.2). A CLOUD import with no credential reads from
- * the tenant's backing store (API §3.13, INFERENCE): the only place this action can upload to.
+ * Reads a stored workflow's parameters (docs/atlan-contract.md §5.2). A CLOUD import with no credential reads from
+ * the tenant's backing store (docs/atlan-contract.md §3.13, INFERENCE): the only place this action can upload to.
  */
 export function storageOf(
   parameters: Record<string, unknown>,
@@ -33,10 +37,8 @@ export function storageOf(
     typeof parameters[k] === 'string' ? (parameters[k] as string) : undefined
   const importType = str('lineage_import_type') ?? 'CLOUD'
   if (importType === 'DIRECT') {
-    const file = str('lineage_file')
-    return file
-      ? { kind: 'tenant', key: file }
-      : { kind: 'unknown', description: 'a direct upload whose file reference is not readable' }
+    const file = parseDirectFile(parameters.lineage_file)
+    return typeof file === 'string' ? { kind: 'direct', problem: file } : { kind: 'direct', file }
   }
   const key = str('lineage_key')
   if (!key)
@@ -71,12 +73,18 @@ export async function resolveTarget(api: AtlanApi, config: Config, nowMs: number
     const found = config.workflowName
       ? await api.findWorkflow(config.workflowName)
       : await api.findLatestWorkflow()
-    if (found)
-      return {
-        kind: 'rerun',
-        workflow: found,
-        storage: storageOf(found.parameters, found.hasCredential)
-      }
+    if (found) {
+      // Uploading into "the most recent" workflow could overwrite another team's file.
+      if (config.lineageFile && !config.workflowName)
+        throw new ConfigError(
+          `input "workflow_name": mode ${config.mode} found workflow ${found.name} to rerun; ${WORKFLOW_NAME_FOR_UPLOAD}. Set workflow_name: ${found.name} if that is yours, or mode: create for a new one. Nothing was uploaded.`,
+          'workflow_name'
+        )
+      const storage = storageOf(found.parameters, found.hasCredential)
+      if (config.lineageFile && storage.kind === 'direct' && storage.problem)
+        throw unreadableDirectFile(found.name, storage.problem)
+      return { kind: 'rerun', workflow: found, storage }
+    }
     // A named workflow that is missing is a mistake to report, not a reason to create another.
     if (config.mode === 'rerun' || config.workflowName) throw notFound(config)
   }
@@ -96,38 +104,116 @@ export async function resolveTarget(api: AtlanApi, config: Config, nowMs: number
   return { kind: 'create', doc, storage }
 }
 
-/** Settings a rerun keeps from the stored workflow, by input name. */
-export function storedSettings(parameters: Record<string, unknown>): Record<string, string> {
-  const map: Array<[string, string]> = [
-    ['lineage_upsert_semantic', 'input_handling'],
-    ['lineage_fail_on_errors', 'fail_on_errors'],
-    ['lineage_case_sensitive', 'case_sensitive_match'],
-    ['field_separator', 'field_separator'],
-    ['batch_size', 'batch_size'],
+/** The Lineage Builder's own values for settings a workflow does not store (§5.4). */
+export const PACKAGE_DEFAULTS: Required<LineageOptions> = {
+  inputHandling: 'partial',
+  failOnErrors: true,
+  caseSensitive: true,
+  fieldSeparator: ',',
+  batchSize: 20
+}
+
+/** Option inputs and the workflow parameters that store them (§5.2). */
+const OPTION_PARAMS = [
+  ['inputHandling', 'input_handling', 'lineage_upsert_semantic'],
+  ['failOnErrors', 'fail_on_errors', 'lineage_fail_on_errors'],
+  ['caseSensitive', 'case_sensitive_match', 'lineage_case_sensitive'],
+  ['fieldSeparator', 'field_separator', 'field_separator'],
+  ['batchSize', 'batch_size', 'batch_size']
+] as const
+
+type OptionKey = (typeof OPTION_PARAMS)[number][0]
+
+function storedOption(key: OptionKey, v: unknown): string | number | boolean | undefined {
+  if (v === undefined || v === null) return undefined
+  if (key === 'failOnErrors' || key === 'caseSensitive') {
+    if (typeof v === 'boolean') return v
+    const t = String(v).trim().toLowerCase()
+    return t === 'true' ? true : t === 'false' ? false : undefined
+  }
+  if (key === 'batchSize') {
+    const n = typeof v === 'number' ? v : Number(String(v).trim())
+    return Number.isFinite(n) && String(v).trim() !== '' ? n : undefined
+  }
+  return String(v)
+}
+
+/**
+ * The options a run of this stored workflow applies: the stored value of each, else the Lineage
+ * Builder's default (§5.4). A stored separator the package would refuse fails here, before
+ * anything is uploaded or run.
+ */
+export function appliedOptions(workflow: Pick<WorkflowRef, 'name' | 'parameters'>): {
+  options: Required<LineageOptions>
+  stored: Set<OptionKey>
+} {
+  const options = { ...PACKAGE_DEFAULTS } as Record<OptionKey, unknown>
+  const stored = new Set<OptionKey>()
+  for (const [key, , param] of OPTION_PARAMS) {
+    const v = storedOption(key, workflow.parameters[param])
+    if (v === undefined) continue
+    options[key] = v
+    stored.add(key)
+  }
+  const sep = options.fieldSeparator as string
+  if ([...sep].length !== 1)
+    throw new ConfigError(
+      `Workflow ${workflow.name} stores field_separator ${JSON.stringify(sep)}; the Lineage Builder stops on a separator that is not exactly one character (exit code 2). ` +
+        'Fix it in Atlan (edit the workflow, Field separator) before running it.',
+      'workflow_name'
+    )
+  return {
+    options: {
+      ...(options as Required<LineageOptions>),
+      inputHandling: options.inputHandling as InputHandling
+    },
+    stored
+  }
+}
+
+/** Options the run will use: a rerun's stored settings, or the inputs for a new workflow. */
+export function optionsFor(config: Config, target: Target): Required<LineageOptions> {
+  return target.kind === 'rerun' ? appliedOptions(target.workflow).options : config.options
+}
+
+const shownValue = (key: OptionKey, v: unknown) =>
+  key === 'fieldSeparator' ? JSON.stringify(v) : String(v)
+
+/** Settings a rerun applies, by input name (defaults marked), plus where it reads its file. */
+export function storedSettings(
+  workflow: Pick<WorkflowRef, 'name' | 'parameters'>
+): Record<string, string> {
+  const { options, stored } = appliedOptions(workflow)
+  const out: Record<string, string> = {}
+  for (const [key, input] of OPTION_PARAMS) {
+    const v = shownValue(key, options[key])
+    out[input] = stored.has(key) ? v : `${v} (not stored: Lineage Builder default)`
+  }
+  // A Direct-upload workflow's file is shown as a before/now note instead (it changes in the step).
+  for (const [param, label] of [
     ['lineage_prefix', 'prefix'],
     ['lineage_key', 'object_key']
-  ]
-  const out: Record<string, string> = {}
-  for (const [param, input] of map) {
-    const v = parameters[param]
-    if (v !== undefined) out[input] = param === 'field_separator' ? JSON.stringify(v) : String(v)
+  ] as const) {
+    const v = workflow.parameters[param]
+    if (v !== undefined && v !== '') out[label] = String(v)
   }
   return out
 }
 
-/** One line per option input whose value differs from what the stored workflow will use. */
-export function settingDifferences(config: Config, stored: Record<string, string>): string[] {
-  const ours: Record<string, string> = {
-    input_handling: config.options.inputHandling,
-    fail_on_errors: String(config.options.failOnErrors),
-    case_sensitive_match: String(config.options.caseSensitive),
-    field_separator: JSON.stringify(config.options.fieldSeparator),
-    batch_size: String(config.options.batchSize)
-  }
-  return Object.entries(ours)
-    .filter(([k, v]) => stored[k] !== undefined && stored[k] !== v)
-    .map(
-      ([k, v]) =>
-        `${k}: the stored workflow uses ${JSON.stringify(stored[k])}; the input ${JSON.stringify(v)} is not applied in a rerun`
-    )
+/** One line per option input whose value differs from what the stored workflow will apply. */
+export function settingDifferences(
+  config: Config,
+  workflow: Pick<WorkflowRef, 'name' | 'parameters'>
+): string[] {
+  const { options, stored } = appliedOptions(workflow)
+  const change = `To change it, edit workflow ${workflow.name} in Atlan (Workflows → ${workflow.name} → edit the Lineage Builder settings), or set the input to match.`
+  return OPTION_PARAMS.filter(([key]) => config.options[key] !== options[key]).map(
+    ([key, input]) => {
+      const mine = shownValue(key, config.options[key])
+      const theirs = shownValue(key, options[key])
+      return stored.has(key)
+        ? `${input}: the input is ${mine}, but ${workflow.name} stores ${theirs}, which a rerun applies. ${change}`
+        : `${input}: the input is ${mine}, but ${workflow.name} does not store it, so the Lineage Builder applies its default ${theirs}. ${change}`
+    }
+  )
 }

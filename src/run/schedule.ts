@@ -1,4 +1,4 @@
-// Poll-delay policy for following a run (design §4). Pure: age, randomness and the estimate come in
+// Poll-delay policy for following a run (docs/atlan-contract.md §4). Pure: age, randomness and the estimate come in
 // as inputs, so tests and the benchmark (bench/poll.ts) drive it without a clock.
 //
 // Shape, with nominal delays before jitter:
@@ -18,7 +18,7 @@
 export const MIN_DELAY_MS = 1_000
 export const MAX_DELAY_MS = 30_000
 export const DEFAULT_BASE_MS = 5_000
-/** First poll: short, because the search index needs a moment to show a new run (API §1.3). */
+/** First poll: short, because the search index needs a moment to show a new run (docs/atlan-contract.md §1.3). */
 export const INITIAL_DELAY_MS = 3_000
 /** Relative jitter: the nominal delay is multiplied by a factor in [1 - JITTER, 1 + JITTER]. */
 export const JITTER = 0.2

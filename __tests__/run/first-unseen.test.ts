@@ -1,0 +1,85 @@
+// Which run the action follows when the submit reply does not name it (a rerun reply without a
+// name, or a submit whose reply was lost): the first run in the index that was not there before
+// the submit. Under index lag the newest run the index shows is the PREVIOUS one; following it
+// would report that run's result as this step's.
+import { describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../../src/config/parse.js'
+import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import type { RunRef } from '../../src/run/api.js'
+import { rawInputs } from '../helpers/inputs.js'
+import { fakeApi, unknownOutcome } from './fake-api.js'
+
+const WF = 'csa-lineage-builder-1714638976'
+const OLD = `${WF}-old01`
+const NEW = `${WF}-new01`
+const stored = {
+  lineage_prefix: 'p',
+  lineage_key: 'k.csv',
+  lineage_import_type: 'CLOUD',
+  cloud_source: '{{credentialGuid}}',
+  lineage_upsert_semantic: 'partial'
+}
+/** How long the new run stays out of the search index after the submit. */
+const LAG_MS = 8_000
+
+/**
+ * A tenant whose index lags: the previous run (Succeeded) is visible throughout; the run the
+ * submit starts shows up LAG_MS later and ends Failed, so following the wrong one is visible in
+ * both run_id and phase.
+ */
+function laggingTenant(rerun: 'reply without a name' | 'reply lost') {
+  const api = fakeApi()
+  api.workflows.push({ name: WF, namespace: 'default', parameters: stored })
+  let now = 1_800_000_000_000
+  let submittedAt: number | undefined
+  const old: RunRef = {
+    name: OLD,
+    workflowName: WF,
+    phase: 'Succeeded',
+    startedAt: '2027-01-15T07:00:00Z',
+    finishedAt: '2027-01-15T07:01:00Z'
+  }
+  const fresh = (): RunRef | undefined =>
+    submittedAt !== undefined && now >= submittedAt + LAG_MS
+      ? { name: NEW, workflowName: WF, phase: 'Failed', message: 'the new run failed' }
+      : undefined
+  // Newest first, as the runs search sorts.
+  const visible = () => [fresh(), old].filter((r): r is RunRef => r !== undefined)
+  api.runsOf = async () => (api.calls.push('runsOf'), visible())
+  api.getRun = async name => visible().find(r => r.name === name)
+  api.latestRun = async () => visible()[0]
+  api.rerun = async () => {
+    api.calls.push('rerun')
+    submittedAt = now
+    if (rerun === 'reply lost') throw unknownOutcome()
+    return {}
+  }
+  const deps: LifecycleDeps = {
+    api,
+    now: () => now,
+    sleep: async ms => void (now += ms),
+    random: () => 0.5,
+    log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
+    signal: new AbortController().signal
+  }
+  return { api, deps }
+}
+
+const config = parseConfig(rawInputs({ workflow_name: WF, index_grace: '1m', timeout: '5m' }))
+
+describe('the run followed is the first one not seen before the submit', () => {
+  it('a rerun reply without a run name: waits for the new run instead of taking the previous one', async () => {
+    const { api, deps } = laggingTenant('reply without a name')
+    const out = await runLifecycle(deps, config)
+    expect(out.result).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
+    expect(api.calls.filter(c => c === 'rerun')).toHaveLength(1)
+  })
+
+  it('a rerun whose reply was lost: the search finds the new run, not the previous one', async () => {
+    const { api, deps } = laggingTenant('reply lost')
+    const out = await runLifecycle(deps, config)
+    expect(out.result).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
+    // Found by searching, never by resubmitting.
+    expect(api.calls.filter(c => c === 'rerun')).toHaveLength(1)
+  })
+})
