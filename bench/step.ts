@@ -185,6 +185,10 @@ export async function runStepBench(rows: number, keep = false, dryRun = false): 
 
 if (process.argv[1]?.endsWith('step.ts')) {
   const rows = Number(arg('--rows') ?? 400_000)
+  if (!Number.isInteger(rows) || rows < 100) {
+    process.stderr.write('--rows must be an integer of at least 100\n')
+    process.exit(2)
+  }
   const ok = await runStepBench(
     rows,
     process.argv.includes('--keep'),
