@@ -5,7 +5,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const CASES: Record<string, string> = { step: 'step.ts', csv: 'csv.ts', poll: 'poll.ts' }
+const CASES: Record<string, string> = {
+  step: 'step.ts',
+  csv: 'csv.ts',
+  poll: 'poll.ts',
+  tenant: 'tenant.ts'
+}
 const args = process.argv.slice(2)
 // Benchmark names first, then options with their values (`step --rows 2000 --dry-run`).
 const firstOption = args.findIndex(a => a.startsWith('-'))

@@ -8,7 +8,9 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: '0' },
       token: { type: 'string' },
-      scenario: { type: 'string' }
+      scenario: { type: 'string' },
+      // --connection snowflake/prod (repeatable): an extra ACTIVE connection
+      connection: { type: 'string', multiple: true }
     }
   })
   const port = Number(values.port)
@@ -18,6 +20,11 @@ async function main(): Promise<void> {
     ? (JSON.parse(readFileSync(values.scenario, 'utf8')) as object)
     : {}
   const sim = await startSimulator({ port, token: values.token, scenario })
+  for (const c of values.connection ?? []) {
+    const slash = c.indexOf('/')
+    if (slash < 1) throw new Error(`--connection: use connector/name, got ${c}`)
+    sim.assets.addConnection({ connector: c.slice(0, slash), name: c.slice(slash + 1) }, 0)
+  }
   process.stdout.write(`Atlan simulator listening on ${sim.url}\n`)
   const stop = (): void => {
     void sim.close().then(() => process.exit(0))

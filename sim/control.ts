@@ -1,4 +1,5 @@
 // /_sim/… : the test-facing control API (no auth). Never recorded in the request log.
+import { assetControl } from './routes/assets.js'
 import { addFaults } from './faults.js'
 import { errorReply, HttpError, ok, type Reply } from './http.js'
 import { runInfo } from './runs.js'
@@ -41,6 +42,8 @@ export function control(
         return ok({ reset: true })
       default: {
         // GET /_sim/runs/<name>/input: the exact bytes the run read.
+        const asset = assetControl(state, route, body)
+        if (asset) return asset
         const input = /^GET \/_sim\/runs\/([^/]+)\/input$/.exec(route)
         const bytes = input && state.runs.get(decodeURIComponent(input[1]))?.read?.bytes
         if (bytes) return { status: 200, raw: bytes, headers: { 'content-type': 'text/csv' } }

@@ -16,7 +16,9 @@ export const routeNames: readonly RouteName[] = [
   'upload',
   'download',
   'files',
-  'app'
+  'app',
+  'assets.search',
+  'assets.delete'
 ]
 const statuses = [401, 403, 404, 429, 500, 502, 503, 504]
 const kinds = ['status', 'reset', 'slow', 'malformed', 'store-no-answer']

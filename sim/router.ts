@@ -43,6 +43,7 @@ function match(method: string, path: string): Match | undefined {
     if (method === 'GET') return { route: 'download', name }
     return undefined
   }
+  if (path.startsWith('/api/meta/')) return matchMeta(method, path.slice('/api/meta/'.length))
   if (!path.startsWith(API)) return undefined
   const rest = path.slice(API.length).replace(/\/+$/, '')
   const seg = rest.split('/').map(decodeURIComponent)
@@ -70,4 +71,12 @@ function match(method: string, path: string): Match | undefined {
 /** Paths of the legacy workflow surface, gone on newer tenants. */
 export function isLegacyPath(path: string): boolean {
   return /^\/api\/service\/(workflows|package-workflows|runs)(\/|$)/.test(path)
+}
+
+/** The asset API (docs/atlan-contract.md §10.5). */
+function matchMeta(method: string, rest: string): Match | undefined {
+  const path = rest.replace(/\/+$/, '')
+  if (method === 'POST' && path === 'search/indexsearch') return { route: 'assets.search' }
+  if (method === 'DELETE' && path === 'entity/bulk') return { route: 'assets.delete' }
+  return undefined
 }

@@ -1,6 +1,7 @@
 // Run timelines: Pending → Running → terminal on real timers, stop, and the run documents.
 import { randomInt, randomUUID } from 'node:crypto'
 import { lineageOutcome } from './csv-rules.js'
+import { applyLineageRun } from './lineage-apply.js'
 import type { Run, SimState, Snapshot, StoredWorkflow } from './state.js'
 import { formatTs } from './time.js'
 import type { Phase, RunInfo, SeedRun, TerminalPhase } from './types.js'
@@ -92,6 +93,7 @@ function finish(state: SimState, run: Run): void {
   run.phase = end.phase
   run.message = end.message
   run.finishedMs = Date.now()
+  if (run.phase === 'Succeeded') applyLineageRun(state, run) // tenant: the run's lineage lands
   snapshot(state, run)
 }
 

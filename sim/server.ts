@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { control } from './control.js'
 import { recordMultipart } from './direct.js'
 import { QueryError } from './es-query.js'
+import type { AssetStore } from './assets.js'
 import { addFaults, takeFault } from './faults.js'
 import { errorReply, HttpError, parseBody, readBody, type Reply, send } from './http.js'
 import { type Ctx, isLegacyPath, matchRoute } from './router.js'
@@ -26,6 +27,7 @@ export type * from './types.js'
 export { lineageBuilderWorkflow, seedWorkflow, type LineageBuilderWorkflowInput } from './seed.js'
 export { REQUIRED_COLUMNS, lineageOutcome } from './csv-rules.js'
 export { STOPPED_MESSAGE } from './runs.js'
+export { DEFAULT_CONNECTIONS, type AssetStore, type Entity } from './assets.js'
 
 export const DEFAULT_TOKEN = 'sim-token'
 export const LEGACY_REMOVED_MESSAGE =
@@ -59,6 +61,8 @@ export interface Simulator {
   addFault(f: Fault): void
   /** Runs as they are right now, without index lag. */
   runs(): RunInfo[]
+  /** Connections, assets and processes (live, without index lag). */
+  assets: AssetStore
   /** The bytes a run read when it started (undefined: not read yet, or nothing was there). */
   runInput(name: string): Buffer | undefined
   /** Files uploaded with POST files (and seeded Direct-upload files), oldest first. */
@@ -126,7 +130,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     }
     const compute = (): Reply => {
       try {
-        if (url.pathname.startsWith('/api/service/')) {
+        if (url.pathname.startsWith('/api/service/') || url.pathname.startsWith('/api/meta/')) {
           const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')
           if (auth?.[1] !== token) return errorReply(401, UNAUTHORIZED_MESSAGE)
           if (state.scenario.legacyRemoved && isLegacyPath(url.pathname)) {
@@ -222,6 +226,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       addFaults(state, f)
     },
     runs: () => [...state.runs.values()].map(runInfo),
+    assets: state.assets,
     runInput: name => state.runs.get(name)?.read?.bytes,
     files: () => [...state.files.values()].map(f => f.file),
     workflow: name => structuredClone(state.workflows.get(name)?.document)

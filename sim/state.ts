@@ -1,5 +1,6 @@
 // Everything the simulated tenant holds, plus the timers that drive run timelines.
 import { randomUUID } from 'node:crypto'
+import { AssetStore } from './assets.js'
 import type {
   AtlanFile,
   Fault,
@@ -74,6 +75,8 @@ export class SimState {
   readonly files = new Map<string, { file: AtlanFile; bytes: Buffer }>()
   /** GUIDs of vaulted credentials: what fetch-credentials can look up (docs/atlan-contract.md §10.4). */
   readonly credentials = new Set<string>()
+  /** Connections, assets and processes (tenant check, verification, prune). */
+  readonly assets = new AssetStore()
   readonly requests: RecordedRequest[] = []
   faults: (Fault & { left: number })[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -118,6 +121,7 @@ export class SimState {
     this.workflows.clear()
     this.runs.clear()
     this.objects.clear()
+    this.assets.reset()
     this.files.clear()
     this.credentials.clear()
     this.requests.length = 0

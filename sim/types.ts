@@ -48,6 +48,8 @@ export type RouteName =
   | 'download'
   | 'files'
   | 'app'
+  | 'assets.search'
+  | 'assets.delete'
 
 export type FaultStatus = 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504
 

@@ -19,6 +19,7 @@ import { announceDifferences, runLifecycle, type LifecycleStart } from './run/li
 import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
 import { cancelOnSignals } from './run/signals.js'
 import { skipKeyFor } from './run/skip.js'
+import { TenantStage } from './tenant/stage.js'
 import { VERSION } from './version.js'
 
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
@@ -27,13 +28,18 @@ const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 async function validateStep(
   config: Config,
   out: PublishInput,
-  target?: Target
+  target?: Target,
+  tenant?: TenantStage
 ): Promise<string | false> {
-  const csv = await checkLineageFile(config, {
-    workspace: workspace(),
-    eventName: context.eventName,
-    payload: context.payload
-  })
+  const csv = await checkLineageFile(
+    config,
+    { workspace: workspace(), eventName: context.eventName, payload: context.payload },
+    tenant?.tap // tenant: rows for the plan, verify and prune
+  )
+  if (tenant) {
+    tenant.hasBase = csv.diff !== undefined
+    out.tenant = tenant.report
+  }
   const v = csv.validation
   Object.assign(out, {
     validation: v,
@@ -58,13 +64,56 @@ async function validateStep(
   return v.sha256
 }
 
+/** Tenant stage before the upload: plan, annotate, and say whether to stop (src/tenant). */
+async function tenantPlan(
+  config: Config,
+  client: AtlanClient,
+  tenant: TenantStage | undefined,
+  t: { kind: 'rerun' | 'create'; inputHandling: string }
+): Promise<string | undefined> {
+  if (!tenant || (config.dryRun && t.kind === 'create')) return undefined // create dry run: offline
+  const stop = await tenant.check(client.meta, t.inputHandling)
+  const plan = tenant.report.plan
+  if (plan && tenant.report.showPlan) {
+    annotate(plan.findings, csvFileOf(config), plan.counts)
+    core.info(
+      `Plan: ${plan.processesToCreate} processes to create, ${plan.processesToUpdate} to update, ${plan.rowsToSkip} rows to skip, ${plan.assetsToCreate} assets to create, ${plan.connectionsMissing.length} connections missing, ${plan.processesToRetire.length} processes to retire.`
+    )
+    if (plan.connectionsMissing.length && !stop)
+      core.warning(
+        'Connections named in the CSV are missing; running anyway because fail_on_errors is false.'
+      )
+  }
+  return stop
+}
+
+/** Outputs of the tenant stage, and a verify problem as a failure only with fail_on_errors. */
+function tenantOutcome(config: Config, out: PublishInput, tenant: TenantStage): void {
+  out.result = { ...out.result, ...tenant.outputs() }
+  const missing = tenant.report.verification?.missing ?? []
+  if (!missing.length) return
+  annotate(tenant.report.verifyFindings, csvFileOf(config), { warning: missing.length })
+  const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
+  if (config.options.failOnErrors && !out.result.failed)
+    out.result = {
+      ...out.result,
+      failed: true,
+      message: `${text} Set fail_on_errors: false to pass anyway.`
+    }
+  else core.warning(text)
+}
+
+/** The CSV's path for annotations, as the validation step reported it. */
+const csvFileOf = (config: Config) => locateLineageFile(config.lineageFile!, workspace()).relative
+
 /** Steps 4–11, with the check run following the target and the run. */
 async function atlanStep(
   config: Config,
   out: PublishInput,
   signal: AbortSignal,
   client: AtlanClient,
-  start: LifecycleStart
+  start: LifecycleStart,
+  tenant?: TenantStage
 ): Promise<void> {
   const outcome = await runLifecycle(
     {
@@ -77,12 +126,18 @@ async function atlanStep(
       onTarget: t =>
         out.checks?.begin(`${config.baseUrl}/workflows/profile/${t.workflowName}`) ??
         Promise.resolve(),
-      onRun: t => out.checks?.pointAt(t) ?? Promise.resolve()
+      onRun: t => out.checks?.pointAt(t) ?? Promise.resolve(),
+      beforeUpload: t => tenantPlan(config, client, tenant, t)
     },
     config,
     start
   )
   out.result = { ...out.result, ...outcome.result }
+  // tenant: verify and prune after a Succeeded run
+  if (tenant) {
+    await tenant.afterRun(client.meta, out.result.phase, { now: Date.now, sleep })
+    tenantOutcome(config, out, tenant)
+  }
   out.storedSettings = outcome.storedSettings
   out.notes!.push(...outcome.notes)
 }
@@ -108,6 +163,7 @@ export async function run(): Promise<void> {
       checks: CheckRunSession.for(config)
     })
     for (const w of config.warnings) core.warning(w)
+    const tenant = TenantStage.for(config) // tenant: rows for the plan, verify and prune
 
     client = new AtlanClient({
       baseUrl: config.baseUrl,
@@ -134,7 +190,7 @@ export async function run(): Promise<void> {
         }
       }
       const options = target ? optionsFor(config, target) : config.options
-      const sha = await validateStep({ ...config, options }, out, target)
+      const sha = await validateStep({ ...config, options }, out, target, tenant)
       if (sha === false) return
       csvSha = sha
     }
@@ -156,11 +212,18 @@ export async function run(): Promise<void> {
     }
 
     // 4–11. Atlan.
-    await atlanStep(config, out, cancel.signal, client, {
-      target,
-      csvSha256: csvSha,
-      announced: target !== undefined
-    })
+    await atlanStep(
+      config,
+      out,
+      cancel.signal,
+      client,
+      {
+        target,
+        csvSha256: csvSha,
+        announced: target !== undefined
+      },
+      tenant
+    )
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
     const message = redact(describeError(err), out.secrets)

@@ -5,6 +5,7 @@ import { directUploadRoute } from '../direct.js'
 import { downloadRoute, presignRoute, uploadRoute } from './files.js'
 import { runsSearch, stop, workflowsSearch } from './runs.js'
 import { listApps, whoami } from './tenant.js'
+import { assetsDelete, assetsSearch } from './assets.js'
 import { archive, rerun, submit, update } from './workflows.js'
 
 export const handlers: Record<RouteName, Handler> = {
@@ -20,5 +21,7 @@ export const handlers: Record<RouteName, Handler> = {
   presign: presignRoute,
   upload: uploadRoute,
   download: downloadRoute,
-  files: directUploadRoute
+  files: directUploadRoute,
+  'assets.search': assetsSearch,
+  'assets.delete': assetsDelete
 }

@@ -27,6 +27,7 @@ import { proxyAwareFetch, Transport } from './transport.js'
 import type { FetchLike } from './transport.js'
 import { uploadDirectFile, type AtlanFile } from './files.js'
 import { uploadFile } from './upload.js'
+import { MetaApi } from './meta.js'
 import type { UploadResult } from './upload.js'
 
 export type Family = 'workflows' | 'package-workflows'
@@ -84,6 +85,8 @@ const ACTIVE: readonly RunPhase[] = ['Pending', 'Running']
 
 export class AtlanClient {
   readonly baseUrl: string
+  /** The asset API (tenant check, verification, prune). */
+  readonly meta: MetaApi
   readonly #t: Transport
   readonly #familyOption: 'auto' | Family
   readonly #uploadTimeoutMs: number
@@ -119,6 +122,7 @@ export class AtlanClient {
       retry: opts.retry
     })
     this.baseUrl = this.#t.baseUrl
+    this.meta = new MetaApi(this.#t)
     this.#familyOption = opts.family ?? 'auto'
     this.#uploadTimeoutMs = opts.uploadTimeoutMs ?? Math.max(opts.requestTimeoutMs, 300_000)
   }

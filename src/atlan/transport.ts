@@ -59,9 +59,11 @@ export interface TransportOptions {
 }
 
 export interface JsonRequest<T> {
-  method: 'GET' | 'POST'
-  /** Relative to /api/service/, e.g. `runs/indexsearch` or `workflows?submit=true`. */
+  method: 'GET' | 'POST' | 'DELETE'
+  /** Relative to `api` (default /api/service/), e.g. `runs/indexsearch` or `workflows?submit=true`. */
   path: string
+  /** The API root: /api/service/ (workflows) or /api/meta/ (assets, docs/atlan-contract.md §10.5). */
+  api?: string
   body?: unknown
   /** A body that is not JSON (multipart), sent as is with its content type instead of `body`. */
   raw?: { contentType: string; bytes: Uint8Array }
@@ -112,8 +114,9 @@ export class Transport {
 
   /** A JSON request to Atlan, retried per `req.retry`, its 2xx body checked against `req.schema`. */
   async json<T>(req: JsonRequest<T>): Promise<T> {
-    const endpoint = `${req.method} ${API_PREFIX}${req.path}`
-    const url = `${this.baseUrl}${API_PREFIX}${req.path}`
+    const api = req.api ?? API_PREFIX
+    const endpoint = `${req.method} ${api}${api === API_PREFIX ? req.path : req.path.split('?')[0]}`
+    const url = `${this.baseUrl}${api}${req.path}`
     const body = req.raw
       ? req.raw.bytes
       : req.body === undefined

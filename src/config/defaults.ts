@@ -23,5 +23,8 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   check_name: 'Atlan lineage builder',
   skip_unchanged: 'false',
   dry_run: 'false',
-  summary: 'true'
+  summary: 'true',
+  check_tenant: 'true',
+  verify: 'true',
+  prune: 'false'
 }

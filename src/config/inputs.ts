@@ -50,7 +50,10 @@ export const INPUT_NAMES = [
   'github_token',
   'skip_unchanged',
   'dry_run',
-  'summary'
+  'summary',
+  'check_tenant',
+  'verify',
+  'prune'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]

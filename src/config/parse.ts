@@ -58,7 +58,10 @@ const schema = z.object({
   github_token: optionalText,
   skip_unchanged: bool,
   dry_run: bool,
-  summary: bool
+  summary: bool,
+  check_tenant: bool,
+  verify: bool,
+  prune: bool
 })
 
 type Parsed = z.output<typeof schema>
@@ -265,6 +268,9 @@ export function parseConfig(raw: RawInputs): Config {
     skipUnchanged: p.skip_unchanged,
     dryRun: p.dry_run,
     summary: p.summary,
+    checkTenant: p.check_tenant,
+    verify: p.verify,
+    prune: p.prune,
     warnings: gcsJsonWarnings(p),
     secrets: secretValues(raw)
   }

@@ -54,6 +54,10 @@ export interface Config {
   skipUnchanged: boolean
   dryRun: boolean
   summary: boolean
+  /** Tenant stage (src/tenant): plan before the run, verify and prune after it. */
+  checkTenant: boolean
+  verify: boolean
+  prune: boolean
   /** Non-fatal remarks about the inputs, logged as warnings. */
   warnings: string[]
   /** Every secret value read from the inputs, for redaction. */

@@ -3,6 +3,7 @@
 // diff; then the preview is rendered. It lives in preview/ so that dependencies go one way
 // (preview → lineage).
 import type { Config } from '../config/types.js'
+import type { LineageRow } from '../lineage/csv-types.js'
 import { validateLineageFile, type CsvFileCheck } from '../lineage/check.js'
 import { validateCsv } from '../lineage/csv/index.js'
 import { readBaseVersion, baseShaFromEvent } from './base.js'
@@ -24,10 +25,23 @@ export interface EventInfo {
   payload: unknown
 }
 
-export async function checkLineageFile(config: Config, event: EventInfo): Promise<CsvCheck> {
+/** Extra consumers of the rows (the tenant stage): the head version's, then the base version's. */
+export interface RowTap {
+  head?(row: LineageRow): void
+  base?(row: LineageRow): void
+}
+
+export async function checkLineageFile(
+  config: Config,
+  event: EventInfo,
+  tap: RowTap = {}
+): Promise<CsvCheck> {
   const caseSensitive = config.options.caseSensitive
   const head = new GraphBuilder({ caseSensitive })
-  const checked = await validateLineageFile(config, event.workspace, row => head.add(row))
+  const checked = await validateLineageFile(config, event.workspace, row => {
+    head.add(row)
+    tap.head?.(row)
+  })
   const graph = head.build()
 
   let diff: LineageDiff | undefined
@@ -53,7 +67,10 @@ export async function checkLineageFile(config: Config, event: EventInfo): Promis
         caseSensitive,
         maxFindings: 0,
         maxDistinctRows: 0, // the base's duplicates are not reported
-        onRow: row => builder.add(row)
+        onRow: row => {
+          builder.add(row)
+          tap.base?.(row)
+        }
       })
       const d = diffForPreview(builder.build(), graph)
       diff = d.diff

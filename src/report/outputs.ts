@@ -17,7 +17,15 @@ const OUTPUT_FIELDS: Array<[string, keyof ActionResult]> = [
   ['edges_removed', 'edgesRemoved'],
   ['edges_changed', 'edgesChanged'],
   ['check_run_id', 'checkRunId'],
-  ['workflow_json', 'workflowJson']
+  ['workflow_json', 'workflowJson'],
+  ['plan', 'plan'],
+  ['processes_to_create', 'processesToCreate'],
+  ['processes_to_update', 'processesToUpdate'],
+  ['rows_to_skip', 'rowsToSkip'],
+  ['assets_to_create', 'assetsToCreate'],
+  ['processes_verified', 'processesVerified'],
+  ['processes_missing', 'processesMissing'],
+  ['processes_retired', 'processesRetired']
 ]
 
 export function outputValues(result: ActionResult): Record<string, string> {
@@ -34,7 +42,7 @@ export function writeOutputs(result: ActionResult, secrets: readonly string[]): 
   const json: Record<string, string | number> = {}
   for (const [name, field] of OUTPUT_FIELDS) {
     const v = result[field]
-    if (v !== undefined && name !== 'workflow_json')
+    if (v !== undefined && name !== 'workflow_json' && name !== 'plan')
       json[name] = typeof v === 'number' ? v : String(v)
   }
   if (result.message) json.message = result.message

@@ -8,6 +8,7 @@ import type { Finding } from '../lineage/csv-types.js'
 import { conclusionOf } from './conclusion.js'
 import { writeOutputs } from './outputs.js'
 import { renderReport, title, type ReportInput } from './summary.js'
+import { tenantFindings } from './plan.js'
 
 export interface PublishInput extends ReportInput {
   secrets: readonly string[]
@@ -46,17 +47,17 @@ export async function publish(input: PublishInput): Promise<void> {
   }
 
   if (input.checks) {
-    const warnings = input.validation?.counts.warning ?? 0
+    const tenant = tenantFindings(input.tenant) // plan and verification findings
+    const warnings = (input.validation?.counts.warning ?? 0) + tenant.attention
     const body = renderReport({ ...input, result, preview: input.checkPreview })
     await input.checks.complete({
       conclusion: conclusionOf(result, warnings),
       title: redact(title(result), secrets),
       summary: redact(body, secrets),
       detailsUrl: result.runUrl,
-      annotations:
-        input.validation && input.csvFile
-          ? annotationsOf(input.validation.findings, input.csvFile)
-          : []
+      annotations: input.csvFile
+        ? annotationsOf([...(input.validation?.findings ?? []), ...tenant.findings], input.csvFile)
+        : []
     })
   }
 }

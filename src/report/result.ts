@@ -27,6 +27,15 @@ export interface ActionResult {
   edgesChanged?: number
   checkRunId?: number
   workflowJson?: string
+  /** Tenant stage (src/tenant/stage.ts outputs()). */
+  plan?: string
+  processesToCreate?: number
+  processesToUpdate?: number
+  rowsToSkip?: number
+  assetsToCreate?: number
+  processesVerified?: number
+  processesMissing?: number
+  processesRetired?: number
   /** One line on why the run ended as it did (Atlan's status.message, or ours). */
   message?: string
   /** True when the step must fail. */

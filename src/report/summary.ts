@@ -4,6 +4,8 @@ import { formatDuration } from '../config/duration.js'
 import type { Finding, ValidationResult } from '../lineage/csv-types.js'
 import { cell, link, table } from './markdown.js'
 import { PHASE_ICON, type ActionResult } from './result.js'
+import { renderTenantSection } from './plan.js'
+import type { TenantReport } from '../tenant/stage.js'
 
 export interface ReportInput {
   result: ActionResult
@@ -15,6 +17,8 @@ export interface ReportInput {
   storedSettings?: Record<string, string>
   /** Remarks that the reader should see (setting differences, degraded features). */
   notes?: string[]
+  /** Plan, verification and prune of the tenant stage (report/plan.ts). */
+  tenant?: TenantReport
 }
 
 const MAX_FINDINGS_SHOWN = 20
@@ -93,6 +97,8 @@ export function renderReport(input: ReportInput): string {
   if (input.notes?.length) parts.push(input.notes.map(n => `- ${cell(n, 1000)}`).join('\n'))
   if (input.validation) parts.push(findingsSection(input.validation, input.config?.lineageFile))
   if (input.preview) parts.push(input.preview)
+  const tenant = renderTenantSection(input.tenant)
+  if (tenant) parts.push(tenant)
   if (r.workflowJson)
     parts.push(
       `<details><summary>Workflow JSON that would be submitted (secrets redacted)</summary>\n\n\`\`\`json\n${r.workflowJson}\n\`\`\`\n\n</details>`

@@ -9,7 +9,13 @@ import { durationSeconds, type ActionResult } from '../report/result.js'
 import type { AtlanApi, RunRef } from './api.js'
 import { followRun, type RunSnapshot } from './follow.js'
 import { describeDirectFile, pointAtFile, shownId } from './direct.js'
-import { resolveTarget, settingDifferences, storedSettings, type Target } from './resolve.js'
+import {
+  type Target,
+  optionsFor,
+  resolveTarget,
+  settingDifferences,
+  storedSettings
+} from './resolve.js'
 import { saveInFlight } from './state.js'
 import { startRun } from './submit.js'
 
@@ -25,6 +31,11 @@ export interface LifecycleDeps {
   onTarget?(t: { workflowName: string }): Promise<void>
   /** Called once the run's name is known (at once after a rerun, at the first poll after a create). */
   onRun?(t: { workflowName: string; runName: string; runUrl: string }): Promise<void>
+  /**
+   * Tenant stage (src/tenant): once the target and its effective input_handling are known, before
+   * the dry-run stop and any upload. A returned message ends the step as Invalid, nothing started.
+   */
+  beforeUpload?(t: { kind: Target['kind']; inputHandling: string }): Promise<string | undefined>
 }
 
 export interface LifecycleOutcome {
@@ -111,6 +122,16 @@ export async function runLifecycle(
     if (!start.announced) notes.push(...announceDifferences(config, target, log))
     log.info(`Target: rerun of ${workflowName}.`)
   } else log.info(`Target: new workflow ${workflowName}.`)
+
+  // tenant: plan against the tenant (check_tenant)
+  const inputHandling = optionsFor(config, target).inputHandling
+  const stop = await deps.beforeUpload?.({ kind: target.kind, inputHandling })
+  if (stop)
+    return {
+      result: { phase: 'Invalid', workflowName, failed: true, message: stop },
+      storedSettings: stored,
+      notes
+    }
 
   if (config.dryRun) {
     const json =

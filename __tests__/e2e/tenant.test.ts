@@ -1,0 +1,310 @@
+// The tenant stage end to end through dist/index.js: the plan before the run (missing and
+// misspelt connections, rows update would skip), verification after it, and prune.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
+import { applyLineageCsv } from '../../sim/lineage-apply.js'
+import type { Simulator } from '../../sim/server.js'
+import { runAction } from '../helpers/action.js'
+import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
+import { expectClean, inputsFor, sim, submits } from '../helpers/e2e.js'
+
+let gh: GitHubSim
+beforeEach(async () => (gh = await startGitHubSim()))
+afterEach(() => gh.close())
+
+const DBT = 'default/dbt/1700000003'
+const PROD = 'default/snowflake/1700000002'
+
+function seeded(s: Simulator, dir: string, lines: string[], upsertSemantic?: 'update') {
+  const file = writeCsv(dir, 'lineage.csv', lines)
+  const wf = s.seed({
+    prefix: 'lineage',
+    key: 'lineage.csv',
+    options: upsertSemantic ? { upsertSemantic } : undefined,
+    runs: [{ phase: 'Succeeded', durationS: 1 }]
+  })
+  return { file, wf }
+}
+
+const searches = (s: Simulator) => s.requests().filter(q => q.route === 'assets.search').length
+const deletes = (s: Simulator) => s.requests().filter(q => q.route === 'assets.delete')
+
+describe('plan against the tenant', () => {
+  it('a missing connection is an error at the first line using it, and nothing is submitted', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [
+      HEADER,
+      row('a', 'b'),
+      row('b', 'c', 'b > c', { 7: 'warehouse-9' }),
+      row('c', 'd', 'c > d', { 7: 'warehouse-9' })
+    ])
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file })
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      /::error title=[^\n]*,file=lineage\.csv,line=3::No ACTIVE connection "warehouse-9" with connector snowflake exists in Atlan/
+    )
+    expect(r.outputs.phase).toBe('Invalid')
+    expect(r.outputs.rows_to_skip).toBe('2')
+    expect(JSON.parse(r.outputs.plan).connectionsMissing).toEqual([
+      { connector: 'snowflake', name: 'warehouse-9', line: 3, nearMatches: [] }
+    ])
+    expect(r.summary).toContain('### Plan against the tenant')
+    expect(submits(s)).toBe(0)
+    expect(s.requests().map(q => q.route)).not.toContain('upload')
+    expectClean(r, s)
+  })
+
+  it('a misspelt connection names its near matches (other case, other connector)', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [
+      HEADER,
+      row('a', 'b', 'a > b', { 2: 'Prod' }),
+      row('b', 'c', 'b > c', { 10: 'snowflake' })
+    ])
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file })
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      /line=2::No ACTIVE connection "Prod"[^\n]*Near matches: snowflake\/prod\./
+    )
+    expect(r.stdout).toMatch(
+      /line=3::No ACTIVE connection "dbt-cloud" with connector snowflake[^\n]*Near matches: dbt\/dbt-cloud\./
+    )
+    expect(submits(s)).toBe(0)
+  })
+
+  it('update: a row whose target does not exist is a warning naming the row, and the run goes on', async () => {
+    const s = await sim()
+    for (const t of ['a', 'b', 'c'])
+      s.assets.put(
+        {
+          typeName: 'Table',
+          qualifiedName: `${PROD}/db/s/${t}`,
+          name: t,
+          connectorName: 'snowflake',
+          connectionQualifiedName: PROD
+        },
+        0
+      )
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b'), row('b', 'zz')], 'update')
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file })
+    })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(
+      `line=3::Row 3 will be skipped: target ${PROD}/db/s/zz does not exist (input_handling: update).`
+    )
+    expect(r.outputs).toMatchObject({
+      phase: 'Succeeded',
+      rows_to_skip: '1',
+      processes_to_create: '1',
+      assets_to_create: '0',
+      processes_verified: '1',
+      processes_missing: '0'
+    })
+    // The simulated Lineage Builder skipped the row too: no process, no asset for it.
+    expect(s.assets.active(`${DBT}/x_b_zz`)).toBeUndefined()
+    expect(s.assets.active(`${PROD}/db/s/zz`)).toBeUndefined()
+    expectClean(r, s)
+  })
+})
+
+describe('verification after the run', () => {
+  const lines = [HEADER, row('a', 'b'), row('b', 'c'), row('c', 'd')]
+
+  it('a process missing after the run: warning on its line, check neutral, step passes without fail_on_errors', async () => {
+    const s = await sim({ indexLagMs: 300 })
+    s.assets.dropProcesses = 1 // the run "loses" its first row's process
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, lines)
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, {
+        workflow_name: wf,
+        lineage_file: file,
+        fail_on_errors: 'false',
+        index_grace: '3s',
+        check_run: 'true',
+        github_token: 'ghs_tenantToken'
+      }),
+      env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/lineage' }
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs).toMatchObject({
+      phase: 'Succeeded',
+      processes_to_create: '3',
+      processes_verified: '2',
+      processes_missing: '1'
+    })
+    expect(r.stdout).toMatch(
+      new RegExp(`::warning [^\\n]*line=2::The process ${DBT}/x_a_b of this row was not found`)
+    )
+    expect(r.summary).toMatch(/2 of 3 expected processes found in Atlan; \*\*1 missing\*\*/)
+    const [check] = gh.checkRuns()
+    expect(check.conclusion).toBe('neutral')
+    expect(check.annotations.some(a => a.start_line === 2 && /x_a_b/.test(a.message))).toBe(true)
+    expectClean(r, s, ['ghs_tenantToken'])
+  })
+
+  it('with fail_on_errors (the default) a missing process fails the step; all found passes', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, lines)
+    const ok = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file })
+    })
+    expect(ok.code).toBe(0)
+    expect(ok.outputs).toMatchObject({ processes_verified: '3', processes_missing: '0' })
+    s.assets.dropProcesses = 1
+    for (const e of s.assets.list()) if (e.typeName === 'Process') s.assets.softDelete(e.guid, 0)
+    const bad = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file, index_grace: '1s' })
+    })
+    expect(bad.code).toBe(1)
+    expect(bad.outputs).toMatchObject({ phase: 'Succeeded', processes_missing: '1' })
+    expect(bad.stdout).toMatch(
+      /::error::1 expected process\(es\) were not found in Atlan after the run/
+    )
+  })
+})
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' }
+  }).trim()
+}
+
+describe('prune', () => {
+  // The removed row has no Transformation Identity: its process is named by the MD5 rule.
+  const removed = row('c', 'd', 'c > d', { 12: '' })
+  const base = [HEADER, row('a', 'b'), row('b', 'c'), removed]
+  const head = [HEADER, row('a', 'b'), row('b', 'c')]
+
+  /** A workspace with base and head commits, the tenant holding what the base version made. */
+  async function setUp(scenario: Parameters<typeof sim>[0] = {}) {
+    const s = await sim(scenario)
+    const dir = workspace()
+    git(dir, 'init', '-q', '-b', 'main')
+    git(dir, 'config', 'user.email', 'ci@example.com')
+    git(dir, 'config', 'user.name', 'CI')
+    const { file, wf } = seeded(s, dir, base)
+    applyLineageCsv(s.assets, readFileSync(join(dir, file), 'utf8'), {
+      semantic: 'partial',
+      caseSensitive: true,
+      separator: ',',
+      lagMs: 0
+    })
+    git(dir, 'add', '.')
+    git(dir, 'commit', '-qm', 'base')
+    const before = git(dir, 'rev-parse', 'HEAD')
+    writeCsv(dir, 'lineage.csv', head)
+    git(dir, 'commit', '-qam', 'head')
+    const event = join(dir, '.git', 'event.json')
+    writeFileSync(event, JSON.stringify({ before, after: git(dir, 'rev-parse', 'HEAD') }))
+    const processes = s.assets.list().filter(e => e.typeName === 'Process')
+    const gone = processes.find(p => !p.qualifiedName.includes('/x_'))!
+    const run = (extra: Record<string, string> = {}) =>
+      runAction({
+        cwd: dir,
+        inputs: inputsFor(s, { workflow_name: wf, lineage_file: file, prune: 'true', ...extra }),
+        env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event }
+      })
+    return { s, run, processes, gone }
+  }
+
+  it('after a Succeeded run it soft-deletes exactly the removed row’s process, no asset', async () => {
+    const { s, run, processes, gone } = await setUp()
+    expect(processes).toHaveLength(3)
+    expect(gone.qualifiedName).toMatch(new RegExp(`^${DBT}/[0-9a-f]{32}$`))
+    const assets = s.assets.list().filter(e => e.typeName === 'Table').length
+    const r = await run()
+    expect(r.code).toBe(0)
+    expect(r.outputs).toMatchObject({ phase: 'Succeeded', processes_retired: '1' })
+    expect(JSON.parse(r.outputs.plan).processesToRetire).toEqual([
+      { qualifiedName: gone.qualifiedName, baseLine: 4 }
+    ])
+    expect(deletes(s)).toHaveLength(1)
+    expect(deletes(s)[0].query).toMatchObject({ guid: gone.guid, deleteType: 'SOFT' })
+    const deleted = s.assets.list().filter(e => e.deletedAt !== undefined)
+    expect(deleted.map(e => e.qualifiedName)).toEqual([gone.qualifiedName])
+    expect(
+      s.assets.list().filter(e => e.typeName === 'Table' && e.deletedAt === undefined)
+    ).toHaveLength(assets)
+    expect(r.summary).toMatch(/\*\*Retired\*\* \(soft-deleted, restorable in Atlan\): 1 process/)
+    expectClean(r, s)
+  })
+
+  it('deletes nothing when the run fails', async () => {
+    const { s, run, gone } = await setUp({ outcome: 'Failed' })
+    const r = await run()
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('Failed')
+    expect(r.outputs.processes_retired).toBe('')
+    expect(deletes(s)).toHaveLength(0)
+    expect(s.assets.active(gone.qualifiedName)).toBeDefined()
+    expect(r.summary).toContain('prune: nothing was retired because the run ended Failed.')
+  })
+
+  it('deletes nothing in a dry run, and the plan lists what a real run would retire', async () => {
+    const { s, run, gone } = await setUp()
+    const r = await run({ dry_run: 'true' })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('DryRun')
+    expect(JSON.parse(r.outputs.plan).processesToRetire).toHaveLength(1)
+    expect(r.summary).toContain(gone.qualifiedName)
+    expect(deletes(s)).toHaveLength(0)
+    expect(submits(s)).toBe(0)
+    expect(s.assets.active(gone.qualifiedName)).toBeDefined()
+  })
+})
+
+describe('cost', () => {
+  it('10,000 rows over 2,000 assets: at most 10 searches for the check and 10 for verification', async () => {
+    const s = await sim({ indexLagMs: 200 })
+    const dir = workspace()
+    // 2,000 tables, 10,000 distinct edges between them, one dbt model (process) per target.
+    const rows = Array.from({ length: 10_000 }, (_, i) => {
+      const src = `t${i % 2000}`
+      const dst = `t${(i * 7 + 1 + Math.floor(i / 2000)) % 2000}`
+      return row(src, dst, `build ${dst}`, { 12: `model_${dst}` })
+    })
+    const { file, wf } = seeded(s, dir, [HEADER, ...rows])
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file, index_grace: '20s' }),
+      timeoutMs: 120_000
+    })
+    expect(r.code).toBe(0)
+    const seen = s.requests()
+    const rerunAt = seen.findIndex(q => q.route === 'rerun')
+    const check = seen.slice(0, rerunAt).filter(q => q.route === 'assets.search').length
+    const verify = seen.slice(rerunAt).filter(q => q.route === 'assets.search').length
+    expect(check).toBeGreaterThan(0)
+    expect(check).toBeLessThanOrEqual(10)
+    expect(verify).toBeGreaterThan(0)
+    expect(verify).toBeLessThanOrEqual(10)
+    expect(searches(s)).toBe(check + verify)
+    for (const q of seen.filter(x => x.route === 'assets.search')) {
+      const terms = JSON.stringify(q.body).match(/"qualifiedName":\[(.*?)\]/)
+      if (terms) expect(terms[1].split('","').length).toBeLessThanOrEqual(1000)
+    }
+    expect(r.outputs).toMatchObject({ processes_verified: r.outputs.processes_to_create })
+    expect(Number(r.outputs.assets_to_create)).toBe(2000)
+  }, 180_000)
+})
