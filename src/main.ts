@@ -1,12 +1,10 @@
 // The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
-import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
-import { redact } from './config/redact.js'
 import type { Config } from './config/types.js'
 import { markDone, wasDone } from './github/cache.js'
 import { csvCheckedLine, csvProblem, locateLineageFile } from './lineage/check.js'
@@ -14,6 +12,8 @@ import { checkLineageFile, csvCounts } from './preview/check.js'
 import { annotate } from './report/annotations.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, type PublishInput } from './report/publish.js'
+import { failureMessage } from './report/result.js'
+import { log } from './report/untrusted.js'
 import { sleep } from './run/clock.js'
 import { announceDifferences, runLifecycle, type LifecycleStart } from './run/lifecycle.js'
 import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
@@ -49,7 +49,7 @@ async function validateStep(
   })
   out.result = { ...out.result, ...csvCounts(csv) }
   annotate(v.findings, csv.file, v.counts)
-  core.info(csvCheckedLine(csv))
+  log.info(csvCheckedLine(csv))
   const problem = csvProblem(csv)
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal
@@ -60,7 +60,7 @@ async function validateStep(
     out.result = { ...out.result, phase: 'Invalid', failed: true, message }
     return false
   }
-  if (problem) core.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
+  if (problem) log.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
   return v.sha256
 }
 
@@ -76,11 +76,11 @@ async function tenantPlan(
   const plan = tenant.report.plan
   if (plan && tenant.report.showPlan) {
     annotate(plan.findings, csvFileOf(config), plan.counts)
-    core.info(
+    log.info(
       `Plan: ${plan.processesToCreate} processes to create, ${plan.processesToUpdate} to update, ${plan.rowsToSkip} rows to skip, ${plan.assetsToCreate} assets to create, ${plan.connectionsMissing.length} connections missing, ${plan.processesToRetire.length} processes to retire.`
     )
     if (plan.connectionsMissing.length && !stop)
-      core.warning(
+      log.warning(
         'Connections named in the CSV are missing; running anyway because fail_on_errors is false.'
       )
   }
@@ -100,7 +100,7 @@ function tenantOutcome(config: Config, out: PublishInput, tenant: TenantStage): 
       failed: true,
       message: `${text} Set fail_on_errors: false to pass anyway.`
     }
-  else core.warning(text)
+  else log.warning(text)
 }
 
 /** The CSV's path for annotations, as the validation step reported it. */
@@ -121,7 +121,7 @@ async function atlanStep(
       now: Date.now,
       sleep,
       random: Math.random,
-      log: { info: core.info, warning: core.warning, debug: core.debug },
+      log,
       signal,
       onTarget: t =>
         out.checks?.begin(`${config.baseUrl}/workflows/profile/${t.workflowName}`) ??
@@ -162,7 +162,7 @@ export async function run(): Promise<void> {
       writeSummary: config.summary,
       checks: CheckRunSession.for(config)
     })
-    for (const w of config.warnings) core.warning(w)
+    for (const w of config.warnings) log.warning(w)
     const tenant = TenantStage.for(config) // tenant: rows for the plan, verify and prune
 
     client = new AtlanClient({
@@ -186,7 +186,7 @@ export async function run(): Promise<void> {
         if (target.kind === 'rerun') {
           out.result = { ...out.result, workflowName: target.workflow.name }
           out.storedSettings = storedSettings(target.workflow)
-          out.notes!.push(...announceDifferences(config, target, core))
+          out.notes!.push(...announceDifferences(config, target, log))
         }
       }
       const options = target ? optionsFor(config, target) : config.options
@@ -205,8 +205,9 @@ export async function run(): Promise<void> {
       )
       if (await wasDone(cacheKey)) {
         const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
-        out.result = { ...out.result, phase: 'Skipped', failed: false, message }
-        core.info(message)
+        const workflowName = config.workflowName
+        out.result = { ...out.result, phase: 'Skipped', workflowName, failed: false, message }
+        log.info(message)
         return
       }
     }
@@ -226,7 +227,7 @@ export async function run(): Promise<void> {
     )
     if (cacheKey && out.result.phase === 'Succeeded') await markDone(cacheKey)
   } catch (err) {
-    const message = redact(describeError(err), out.secrets)
+    const message = describeError(err)
     const phase = err instanceof ConfigError || !out.config ? 'Invalid' : 'Error'
     out.result = {
       ...out.result,
@@ -234,20 +235,16 @@ export async function run(): Promise<void> {
       failed: true,
       message
     }
-    if (!(err instanceof ConfigError))
-      core.debug(redact(String((err as Error)?.stack ?? err), out.secrets))
+    if (!(err instanceof ConfigError)) log.debug(String((err as Error)?.stack ?? err))
   } finally {
     // 12. Report, whatever happened above.
     cancel.dispose()
     try {
       await publish(out)
     } catch (err) {
-      core.warning(`Could not publish the report: ${redact(describeError(err), out.secrets)}`)
+      log.warning(`Could not publish the report: ${describeError(err)}`)
     }
     await client?.close()
-    if (out.result.failed)
-      core.setFailed(
-        redact(out.result.message ?? `The run ended ${out.result.phase}.`, out.secrets)
-      )
+    if (out.result.failed) log.setFailed(failureMessage(out.result))
   }
 }

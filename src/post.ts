@@ -1,23 +1,20 @@
 // The post step: if the main step was cancelled while a run was in flight, stop that run.
 // It never fails the job by itself: every problem here is a warning.
-import * as core from '@actions/core'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { readInputs } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
-import { redact } from './config/redact.js'
+import { log } from './report/untrusted.js'
 import { loadInFlight } from './run/state.js'
 import { VERSION } from './version.js'
 
 export async function cleanup(): Promise<void> {
   const inFlight = loadInFlight()
   if (!inFlight) return
-  let secrets: string[] = []
   try {
     const config = parseConfig(readInputs())
-    secrets = config.secrets
     if (!config.cancelOnJobCancel) {
-      core.info(
+      log.info(
         `Run of ${inFlight.workflowName} may still be in flight; cancel_on_job_cancel is false, so it is left running.`
       )
       return
@@ -38,13 +35,13 @@ export async function cleanup(): Promise<void> {
       }
       if (!runName) return
       await client.stopRun(runName)
-      core.info(`The job ended while run ${runName} was in flight: asked Atlan to stop it.`)
+      log.info(`The job ended while run ${runName} was in flight: asked Atlan to stop it.`)
     } finally {
       await client.close()
     }
   } catch (err) {
-    core.warning(
-      `Post step: could not stop the in-flight run of ${inFlight.workflowName}: ${redact(describeError(err), secrets)}`
+    log.warning(
+      `Post step: could not stop the in-flight run of ${inFlight.workflowName}: ${describeError(err)}`
     )
   }
 }

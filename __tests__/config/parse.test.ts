@@ -135,7 +135,8 @@ describe('parseConfig rejects bad inputs with one line naming the input', () => 
     }
     expect(error).toBeInstanceOf(ConfigError)
     const message = (error as Error).message
-    expect(message).toContain(`input "${input}"`)
+    // Inputs with the same problem are named together: inputs "a", "b": ...
+    expect(message).toMatch(new RegExp(`inputs? (?:"\\w+", )*"${input}"`))
     expect(message).not.toContain('\n')
     for (const secret of SECRET_VALUES) expect(message).not.toContain(secret)
   })

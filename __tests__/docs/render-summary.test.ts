@@ -50,10 +50,11 @@ describe('the demo flow', () => {
     expect(code).toBe(0)
     const html = summaryToHtml(summary)
     expect(html).toMatch(
-      /<h2[^>]*>✅ Atlan Lineage Builder csa-lineage-builder-\d+: Succeeded<\/h2>/
+      /<h2[^>]*>✅ Atlan Lineage Builder: Succeeded · <a href="[^"]+">run csa-lineage-builder-\d+-\w+<\/a><\/h2>/
     )
-    expect(html).toContain('<th><strong>Workflow</strong></th>')
-    expect(html).toContain('<td><strong>Phase</strong></td>')
+    // The facts are a list: no key/value row rendered as a bold table header.
+    expect(html).toContain('<li><strong>Workflow:</strong>')
+    expect(html).not.toContain('<th><strong>')
     expect(html).toContain('<th>Change</th>')
     expect(summary).toMatch(/\*\*2 added, 1 removed, 1 changed\*\*/)
     expect(html).toContain('<pre class="mermaid">flowchart LR')

@@ -29,7 +29,7 @@ describeShared('dry run through dist/index.js', () => {
       const expected = JSON.parse(goldenText(store, epoch))
       expected.payload[0].body.password = '***'
       expect(JSON.stringify(ours)).toBe(JSON.stringify(expected))
-      expect(r.summary).toContain('DryRun')
+      expect(r.summary).toContain('🧪 Atlan Lineage Builder: Dry run')
       expect(JSON.parse(r.outputs.result)).toMatchObject({
         phase: 'DryRun',
         workflow_name: ours.metadata.name

@@ -78,7 +78,7 @@ describe('check run', () => {
       external_id: r.outputs.run_id
     })
     expect(bodies.at(-1)).toMatchObject({ status: 'completed', conclusion: 'success' })
-    expect(check.output.summary).toContain('✅ Succeeded')
+    expect(check.output.summary).toContain('✅ Atlan Lineage Builder: Succeeded')
     expect(check.output.summary).not.toContain('```mermaid')
     expect(r.outputs.check_run_id).toBe(String(check.id))
     expect(

@@ -55,7 +55,7 @@ describe('rerun', () => {
     })
     expect(rerun.headers.authorization).toBe(`Bearer ${inputsFor(s).atlan_api_key}`)
     expect(rerun.headers['user-agent']).toMatch(/^atlan-lineage-action\/\d+\.\d+\.\d+/)
-    expect(r.summary).toContain('✅ Succeeded')
+    expect(r.summary).toContain('✅ Atlan Lineage Builder: Succeeded')
     expect(r.summary).toContain(`[${r.outputs.run_id}](`)
     expect(r.summary).toContain('```mermaid')
     expectClean(r, s)
@@ -141,9 +141,9 @@ describe('rerun', () => {
     expect(r.code).toBe(1)
     expect(r.outputs.phase).toBe('Failed')
     expect(r.stdout).toMatch(
-      /::error::Invalid input file received\. Record at line 4 has 15 fields/
+      /::error::Run \S+ of workflow \S+ failed in Atlan: Invalid input file received\. Record at line 4 has 15 fields/
     )
-    expect(r.summary).toContain('❌ Failed')
+    expect(r.summary).toContain('❌ Atlan Lineage Builder: Failed')
     expectClean(r, s)
   })
 })

@@ -37,7 +37,7 @@ it('a row with one field too many on line 7 fails with an annotation on that lin
   expect(r.code).toBe(1)
   expect(r.stdout).toMatch(/^::error [^\n]*file=lineage\.csv,line=7::/m)
   expect(r.outputs).toMatchObject({ phase: 'Invalid', rows_checked: '6', rows_with_errors: '1' })
-  expect(r.summary).toContain('6 rows checked, 0 blank rows skipped: **1 error**')
+  expect(r.summary).toContain('6 rows checked: **1 error, 0 warnings**')
   expect(atlan.hits).toEqual([])
 })
 
@@ -90,5 +90,8 @@ it('many findings: at most 10 annotations per severity, then one line pointing a
   expect(r.code).toBe(1)
   expect(r.stdout.match(/^::error [^\n]*file=many\.csv/gm)).toHaveLength(10)
   expect(r.stdout).toContain('15 more CSV findings are not annotated here')
-  expect(r.summary).toContain('…and 5 more.')
+  // The summary groups the 25 identical findings into one row with their lines.
+  expect(r.summary).toMatch(
+    /^\| error \| Source Type \| Source Type is empty[^\n]*\| 2–26 \(25\) \|/m
+  )
 })

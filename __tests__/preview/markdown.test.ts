@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { diffGraphs } from '../../src/preview/diff.js'
 import { buildGraph, emptyGraph } from '../../src/preview/graph.js'
-import { escapeCell, renderPreviewMarkdown } from '../../src/preview/markdown.js'
+import { renderPreviewMarkdown } from '../../src/preview/markdown.js'
 import type { LineageRow } from '../../src/lineage/csv-types.js'
 import { parseMermaid } from './mermaid-check.js'
 import { asset, row } from './rows.js'
@@ -15,17 +15,6 @@ function cells(line: string): string[] {
     .split(/(?<!\\)\| /)
     .map(c => c.trim())
 }
-
-describe('escapeCell', () => {
-  test('pipes, newlines, HTML and Markdown syntax cannot break a table cell', () => {
-    expect(escapeCell('a|b\nc\r\nd')).toBe('a\\|b c d')
-    expect(escapeCell('<img src=x onerror=alert(1)> & *bold* _it_ `code` [l](u) ~s~ @team')).toBe(
-      '&lt;img src=x onerror=alert(1)&gt; &amp; \\*bold\\* \\_it\\_ \\`code\\` \\[l\\](u) \\~s\\~ @\u200bteam'
-    )
-    expect(escapeCell('back\\slash|')).toBe('back\\\\slash\\|')
-    expect(escapeCell('y'.repeat(300))).toHaveLength(100)
-  })
-})
 
 describe('renderPreviewMarkdown', () => {
   const base = buildGraph([

@@ -3,15 +3,16 @@
 // its base64, URL-encoded or JSON-escaped form (nor a line of a multi-line one), may appear in
 // stdout (the ::add-mask:: commands aside: the runner consumes them), stderr, GITHUB_OUTPUT,
 // GITHUB_STEP_SUMMARY or GITHUB_STATE.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGitHubSim } from '../../sim/github/server.js'
 import { startSimulator, type Scenario, type Simulator } from '../../sim/server.js'
-import { secretForms } from '../../src/config/redact.js'
-import { leaks, runAction, startAction, type ActionRun } from '../helpers/action.js'
+import { runAction, startAction, type ActionRun } from '../helpers/action.js'
 import { startRecorder, type Recorder } from '../helpers/recorder.js'
 import { repoRoot } from '../helpers/shared.js'
+import { clearSecrets, redact } from '../../src/config/redact.js'
+import { base64Stable, leakForms, leaks } from '../../scripts/leak-forms.js'
 
 // Each has characters whose base64, URL and JSON forms differ from the raw value.
 const SECRETS = {
@@ -88,9 +89,58 @@ function expectMasked(run: ActionRun, given: string[]): void {
   expect(firstOther).toBeGreaterThan(0)
 }
 
+const PEM = (JSON.parse(SECRETS.gcs_service_account_json) as { private_key: string }).private_key
+
+/** Text a hostile or careless server could send back, holding the secrets in every form. */
+function echoes(): string {
+  const key = SECRETS.atlan_api_key
+  const b64 = (t: string) => Buffer.from(t).toString('base64')
+  return [
+    // A long lead-in, so that any cut at a few hundred characters falls inside the key.
+    `${'x'.repeat(350)} Could not load private key: ${PEM}`,
+    `header ${b64(`Authorization: Bearer ${key}`)}`,
+    `header ${b64(`Bearer ${key}`)} / ${b64(`x${key}`)} / ${b64(`xy${key}`)}`,
+    `redirected to https://${key.toLowerCase()}.evil.example/`,
+    `query token=${encodeURIComponent(key)}`,
+    `as in the key file: "${JSON.stringify(PEM).slice(1, -1)}"`
+  ].join('\n')
+}
+
+describe('redaction, checked against forms computed by the test', () => {
+  afterEach(() => clearSecrets())
+
+  it('the scan itself finds every echo (it is not vacuous)', () => {
+    const found = leaks(echoes(), ALL)
+    for (const line of PEM.split('\n').filter(l => l.length >= 8 && !l.startsWith('-----')))
+      expect(found).toContain(line)
+    expect(found).toContain(SECRETS.atlan_api_key.toLowerCase())
+    expect(found).toContain(encodeURIComponent(SECRETS.atlan_api_key))
+    // base64 of the key at a non-zero offset (inside "Authorization: Bearer <key>").
+    const offset = 'Authorization: Bearer '.length % 3
+    expect(offset).not.toBe(0)
+    expect(found).toContain(base64Stable(SECRETS.atlan_api_key)[offset])
+  })
+
+  it('redact() leaves none of them, whatever the offset', () => {
+    const text = echoes()
+    expect(leaks(redact(text, ALL), ALL)).toEqual([])
+    for (let pad = 0; pad < 6; pad++) {
+      const b64 = Buffer.from(`${'p'.repeat(pad)}${SECRETS.atlan_api_key}!`).toString('base64')
+      expect(leaks(redact(b64, ALL), ALL)).toEqual([])
+    }
+  })
+
+  it('the PEM is redacted without the client_email field, and before a cut', () => {
+    const noEmail = JSON.stringify({ private_key: PEM })
+    const out = redact(`quoted: ${PEM}`, [noEmail]).slice(0, 120)
+    expect(leaks(out, [noEmail])).toEqual([])
+    expect(out).toContain('***')
+  })
+})
+
 describe('secret leak scan (ACTIONS_STEP_DEBUG=true)', () => {
   it('the secrets are distinctive: their base64, URL-encoded and JSON-escaped forms differ', () => {
-    for (const v of ALL) expect(secretForms(v)).toContain(Buffer.from(v).toString('base64'))
+    for (const v of ALL) expect(leakForms(v)).toContain(Buffer.from(v).toString('base64'))
     for (const v of [SECRETS.atlan_api_key, SECRETS.s3_secret_key, SECRETS.adls_client_secret])
       expect(encodeURIComponent(v)).not.toBe(v)
     for (const v of [SECRETS.s3_secret_key, SECRETS.gcs_service_account_json])
@@ -131,6 +181,10 @@ describe('secret leak scan (ACTIONS_STEP_DEBUG=true)', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::.*input "poll_interval"/)
     expectMasked(run, ALL)
+    // The runner masks what it is told: the key file's decoded PEM, each of its lines, and a
+    // lower-cased token (as a URL host prints it) are registered too.
+    const pemLines = PEM.split('\n').filter(l => l.length >= 8 && !l.startsWith('-----'))
+    expectMasked(run, [PEM, ...pemLines, SECRETS.atlan_api_key.toLowerCase()])
     expect(leaks(run.everything, ALL)).toEqual([])
     expect(recorder.hits).toEqual([])
   })
@@ -251,6 +305,31 @@ describe('secret leak scan (ACTIONS_STEP_DEBUG=true)', () => {
       expect(recorder.hits).toEqual([])
     }
   )
+
+  it('a server echoing the secrets in every form (run message of a GCS-credential run)', async () => {
+    const gh = await startGitHubSim()
+    try {
+      const s = await atlan({ outcome: 'Failed', outcomeMessage: echoes() })
+      const run = await runAction({
+        inputs: base(s.url, {
+          mode: 'create',
+          prefix: 'lineage',
+          object_key: 'orders.csv',
+          check_run: 'true',
+          ...stores.gcs
+        }),
+        env: { ...DEBUG_ENV, GITHUB_API_URL: gh.url }
+      })
+      expect(run.outputs.phase).toBe('Failed')
+      // The message did arrive, redacted: the scan covers every surface it reached.
+      expect(run.outputs.result).toContain('Could not load private key: ***')
+      expect(run.summary).toContain('Could not load private key: \\*\\*\\*')
+      expectNoLeak(run)
+      expect(leaks(JSON.stringify(gh.requests().map(q => q.body)), ALL)).toEqual([])
+    } finally {
+      await gh.close()
+    }
+  })
 
   it('timeout: on_timeout fail while the run is still Running', async () => {
     const s = await atlan({ runningMs: 60_000 })

@@ -1,6 +1,6 @@
 // The Atlan operations the action needs: endpoint family, find workflow, find runs, submit,
 // rerun, stop, presigned upload (docs/atlan-contract.md §3). Each method maps one documented call.
-import * as core from '@actions/core'
+import { log as stepLog } from '../report/untrusted.js'
 import { AtlanError } from './errors.js'
 import {
   findWorkflowByNameQuery,
@@ -105,11 +105,7 @@ export class AtlanClient {
       sleep: opts.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms))),
       random: opts.random ?? Math.random
     }
-    const log: Logger = opts.log ?? {
-      debug: m => core.debug(m),
-      info: m => core.info(m),
-      warning: m => core.warning(m)
-    }
+    const log: Logger = opts.log ?? stepLog
     this.#t = new Transport({
       baseUrl: opts.baseUrl,
       apiKey: opts.apiKey,

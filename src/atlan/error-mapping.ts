@@ -51,16 +51,21 @@ export function serverDetail(bodyText: string): string | undefined {
   const parts: string[] = []
   if (code && message) parts.push(`${code}: ${message}`)
   else if (code || message) parts.push((code ?? message) as string)
-  const cause = firstString(b.errorCause)
-  if (cause) parts.push(`cause: ${cause}`)
+  // Servers often repeat the message as a cause: say each text once.
+  const said = new Set([code, message].filter(Boolean))
+  const addCause = (c: string | undefined) => {
+    if (!c || said.has(c)) return
+    said.add(c)
+    parts.push(`cause: ${c}`)
+  }
+  addCause(firstString(b.errorCause))
   if (Array.isArray(b.causes)) {
-    for (const c of b.causes.slice(0, 3)) {
-      const m =
+    for (const c of b.causes.slice(0, 3))
+      addCause(
         c && typeof c === 'object'
           ? firstString((c as Record<string, unknown>).errorMessage)
           : undefined
-      if (m) parts.push(`cause: ${m}`)
-    }
+      )
   }
   const id = firstString(b.errorId)
   if (id) parts.push(`error id ${id}`)

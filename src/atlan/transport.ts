@@ -1,5 +1,6 @@
 // HTTP to Atlan: auth and tracing headers, per-request timeout, retries, proxy support, JSON
 // parsing with schema checks, and redaction of the API key from anything that gets logged.
+import { redact as redactSecrets } from '../config/redact.js'
 import { randomUUID } from 'node:crypto'
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici'
 import type { z } from 'zod'
@@ -97,11 +98,16 @@ export class Transport {
     this.deadline = opts.deadline
   }
 
-  /** Removes the API key (and any bearer token) from text that may be shown or logged. */
+  /**
+   * Removes every secret of the step (all their forms, before any cut) and any other bearer
+   * token from text that may be shown or logged. A token is 16+ token characters, so prose such
+   * as "bearer token is invalid" stays as it is.
+   */
   redact(text: string): string {
-    let out = text.replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***')
-    if (this.#apiKey.length >= 4) out = out.split(this.#apiKey).join('***')
-    return out
+    return redactSecrets(text, [this.#apiKey]).replace(
+      /(bearer\s+)[A-Za-z0-9._~+/=-]{16,}/gi,
+      '$1***'
+    )
   }
 
   /** Per-attempt timeout: the request timeout, cut to what is left before the deadline. */

@@ -10,6 +10,7 @@ export function parseDuration(text: string): number | undefined {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s'
   if (ms < 1000) return `${ms}ms`
   const s = Math.round(ms / 1000)
   if (s < 60) return `${s}s`

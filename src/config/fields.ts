@@ -1,7 +1,7 @@
 // zod field parsers for action inputs. Each message names the accepted form; values are echoed
 // only for non-secret inputs (the caller decides, via `show`).
 import { z } from 'zod'
-import { parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from './duration.js'
 
 const TRUE = new Set(['true', 'yes', 'on', '1'])
 const FALSE = new Set(['false', 'no', 'off', '0'])
@@ -40,7 +40,7 @@ export function duration(min: number, max: number) {
     if (ms < min || ms > max) {
       ctx.addIssue({
         code: 'custom',
-        message: `got ${shown(v)}; it must be between ${min}ms and ${max / 3_600_000}h`
+        message: `got ${shown(v)}; it must be between ${formatDuration(min)} and ${formatDuration(max)}`
       })
       return z.NEVER
     }

@@ -1,6 +1,7 @@
 // Names of every input, and reading them the way the runner passes them (INPUT_* variables).
 import * as core from '@actions/core'
 import { INPUT_DEFAULTS } from './defaults.js'
+import { registerSecret, secretParts } from './redact.js'
 
 export const SECRET_INPUTS = [
   'atlan_api_key',
@@ -87,9 +88,14 @@ export function secretValues(raw: RawInputs): string[] {
   return SECRET_INPUTS.map(n => raw[n]).filter(v => v && v.trim().length > 0)
 }
 
-/** Masks a secret and, for multi-line ones (a service-account JSON), each of its lines too. */
+/**
+ * Masks a secret in the runner's log and registers it for redaction. The runner derives the
+ * base64, URL- and JSON-escaped forms of each mask itself, but not the lines of a multi-line
+ * value, a GCS key's decoded private_key PEM, or a lower-cased copy (a token in a URL host).
+ */
 export function maskSecret(value: string): void {
-  core.setSecret(value)
-  if (!/[\r\n]/.test(value)) return
-  for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) core.setSecret(line.trim())
+  registerSecret(value)
+  const masks = new Set<string>()
+  for (const part of secretParts(value)) masks.add(part).add(part.toLowerCase())
+  for (const m of masks) core.setSecret(m)
 }

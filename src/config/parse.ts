@@ -110,9 +110,13 @@ function crossFieldProblems(p: Parsed): Problem[] {
   for (const [store, names] of Object.entries(STORE_INPUTS)) {
     const given = names.filter(n => p[n] !== undefined)
     if (store === p.object_store) {
+      // One message for all of them (formatProblems names the inputs together).
       for (const n of names)
         if (p[n] === undefined)
-          add(n, `it is required when object_store is ${store} (set all of ${names.join(', ')})`)
+          add(
+            n,
+            `required when object_store is ${store} (${store} needs all of ${names.join(', ')})`
+          )
     } else {
       for (const n of given)
         add(
@@ -204,8 +208,16 @@ function gcsJsonWarnings(p: Parsed): string[] {
 /** Default folder in the tenant store for files this action uploads. */
 export const DEFAULT_TENANT_PREFIX = 'atlan-lineage-action'
 
+/** One sentence per distinct message: inputs with the same problem are named together. */
 function formatProblems(problems: Problem[]): string {
-  const parts = problems.map(pr => `input "${pr.input}": ${pr.message}`)
+  const byMessage = new Map<string, InputName[]>()
+  for (const pr of problems)
+    byMessage.set(pr.message, [...(byMessage.get(pr.message) ?? []), pr.input])
+  const parts = [...byMessage].map(([message, inputs]) =>
+    inputs.length === 1
+      ? `input "${inputs[0]}": ${message}`
+      : `inputs ${inputs.map(i => `"${i}"`).join(', ')}: ${message}`
+  )
   return `Invalid input${problems.length > 1 ? 's' : ''}: ${parts.join('; ')}`
 }
 

@@ -1,11 +1,11 @@
 // skip_unchanged: a cache entry keyed by the CSV and the effective settings marks a successful
 // run. Only the key matters; the entry holds a tiny marker file that is never downloaded.
 import * as cache from '@actions/cache'
-import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { log } from '../report/untrusted.js'
 import { stableJson } from './stable-json.js'
 
 export const SKIP_KEY_PREFIX = 'atlan-lineage-'
@@ -49,7 +49,7 @@ export function createSkipCache(
   deps: { api?: CacheApi; warning?: (message: string) => void } = {}
 ): SkipCache {
   const api = deps.api ?? cache
-  const warning = deps.warning ?? core.warning
+  const warning = deps.warning ?? log.warning
   let warned = false
   const warnOnce = (detail?: string): void => {
     if (warned) return

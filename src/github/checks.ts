@@ -1,7 +1,7 @@
 // A check run on the commit that mirrors the Lineage Builder run. Best effort: a token that may
 // not write checks turns the reporter into a no-op after one warning; it never fails the step.
-import * as core from '@actions/core'
 import { context } from '@actions/github'
+import { log } from '../report/untrusted.js'
 import {
   ANNOTATION_MESSAGE_LIMIT,
   ANNOTATION_TITLE_LIMIT,
@@ -59,14 +59,19 @@ export interface CheckRunReporterOptions {
   octokit: ChecksClient
   owner: string
   repo: string
-  /** Default core.warning. */
+  /** Default: the step log's warning. */
   warning?: (message: string) => void
   /** More annotations than this are left out, with a line in the summary. Default 500. */
   maxAnnotations?: number
 }
 
+/** For a 403: the token may not write checks. */
 export const PERMISSION_FIX =
   'add `permissions: checks: write` to the job; on pull requests from forks the token is read-only, so the check run is skipped'
+
+/** For a 404: GitHub could not find the repository or commit for this token. */
+export const NOT_FOUND_FIX =
+  'check that github_token belongs to this repository (a token of another repository or an app not installed here gets 404) and that GITHUB_REPOSITORY and the commit are the ones this job runs on'
 
 /** The subset of github.context that headSha reads. */
 export interface EventContext {
@@ -101,7 +106,7 @@ export class CheckRunReporter {
   private readonly maxAnnotations: number
 
   constructor(private readonly opts: CheckRunReporterOptions) {
-    this.warning = opts.warning ?? core.warning
+    this.warning = opts.warning ?? log.warning
     this.maxAnnotations = opts.maxAnnotations ?? 500
   }
 
@@ -209,7 +214,7 @@ export class CheckRunReporter {
     if (this.disabled) return false
     if (this.checkId !== undefined) return true
     if (!this.started) {
-      core.debug('check run: update/complete before start; nothing to report on')
+      log.debug('check run: update/complete before start; nothing to report on')
       return false
     }
     const started = this.started
@@ -226,10 +231,15 @@ export class CheckRunReporter {
       const message = apiMessage(error)
       const detail = `${typeof status === 'number' ? `HTTP ${status}: ` : ''}${message}`
       const rateLimited = /rate limit/i.test(message)
-      if ((status === 403 || status === 404) && !rateLimited) {
+      if (status === 403 && !rateLimited) {
         this.disabled = true
         this.warning(
           `Check run "${name}" skipped: GitHub refused to ${op} it (${detail}). To fix: ${PERMISSION_FIX}.`
+        )
+      } else if (status === 404) {
+        this.disabled = true
+        this.warning(
+          `Check run "${name}" skipped: GitHub could not find where to ${op} it (${detail}). To fix: ${NOT_FOUND_FIX}.`
         )
       } else if (status === 401) {
         this.disabled = true

@@ -1,10 +1,10 @@
 // The one GitHub client (check runs). @actions/github routes it through the runner's proxy
 // (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, via @actions/http-client); that choice is made when
 // @actions/github is first imported, which on a runner is process start.
-import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { log } from '../report/untrusted.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -15,7 +15,7 @@ export interface OctokitOptions {
   retryAfterBaseMs?: number
   /** A rate limit that resets later than this (seconds) is not waited for. */
   maxRateLimitWaitS?: number
-  /** Where retry notes go; default core.info. */
+  /** Where retry notes go; default the step log. */
   info?: (message: string) => void
 }
 
@@ -27,7 +27,7 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit {
-  const info = opts.info ?? core.info
+  const info = opts.info ?? log.info
   const maxWait = opts.maxRateLimitWaitS ?? 60
   const base = opts.retryAfterBaseMs ?? 1000
 
@@ -51,7 +51,7 @@ export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit
       // Read at call time, so a GITHUB_API_URL set after import still counts.
       baseUrl: opts.baseUrl ?? apiBaseUrl(),
       userAgent: 'atlan-lineage-action',
-      log: { debug: core.debug, info: core.debug, warn: info, error: info },
+      log: { debug: log.debug, info: log.debug, warn: info, error: info },
       retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base },
       throttle: {
         retryAfterBaseValue: base,

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js'
 import { ConfigError } from '../config/errors.js'
 import type { Finding, LineageRow, ValidationResult } from './csv-types.js'
 import { validateCsvFile } from './csv/index.js'
+import { plural } from '../report/markdown.js'
 
 export interface CsvFileCheck {
   /** The path as annotations need it: relative to the workspace. */
@@ -45,8 +46,6 @@ export async function validateLineageFile(
   return { file, absolutePath: absolute, validation }
 }
 
-const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`
-
 /** The log line after validation; a header error says that the rows were not checked. */
 export function csvCheckedLine(csv: CsvFileCheck): string {
   const v = csv.validation
@@ -74,7 +73,7 @@ export function csvProblem(csv: CsvFileCheck): { text: string; fatal: boolean } 
   }
   if (v.counts.error === 0) return undefined
   return {
-    text: `${csv.file} has ${plural(v.counts.error, 'error')} in ${plural(v.rowsWithErrors, 'row')} (see the annotations and the job summary)`,
+    text: `${csv.file} has ${plural(v.counts.error, 'error')}${v.rowsWithErrors ? ` in ${plural(v.rowsWithErrors, 'row')}` : ''} (see the annotations and the job summary)`,
     fatal: false
   }
 }

@@ -4,7 +4,8 @@
 
 import type { EdgeChange, LineageDiff } from './diff.js'
 import type { GraphEdge, GraphNode, LineageGraph } from './graph.js'
-import { cleanText, renderMermaid, type MermaidOptions } from './mermaid.js'
+import { mdText } from '../report/untrusted.js'
+import { renderMermaid, type MermaidOptions } from './mermaid.js'
 
 export interface PreviewMarkdownOptions extends MermaidOptions {
   /** Include the ```mermaid block (default true). */
@@ -28,20 +29,10 @@ const fmt = (n: number): string => n.toLocaleString('en-US')
 const plural = (n: number, one: string, many = one + 's'): string =>
   `${fmt(n)} ${n === 1 ? one : many}`
 
-/** Plain text made safe for one Markdown table cell (or any inline Markdown). */
-export function escapeCell(s: string, max = 100): string {
-  return cleanText(s, max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]~|#!]/g, c => '\\' + c)
-    .replace(/@/g, '@\u200b')
-}
-
 function asset(n: GraphNode): string {
   const name = n.name !== '' ? n.name : n.identity
   const meta = [n.type, n.connector].filter(s => s !== '').join(', ')
-  return escapeCell(meta ? `${name} (${meta})` : name)
+  return mdText(meta ? `${name} (${meta})` : name, 100)
 }
 
 function changeRow(c: EdgeChange): string {
@@ -52,16 +43,16 @@ function changeRow(c: EdgeChange): string {
   let what = ''
   if (c.kind === 'added') {
     kind = `added (line ${h.line})`
-    process = escapeCell(h.process.name)
+    process = mdText(h.process.name, 100)
   } else if (c.kind === 'removed') {
     kind = `removed (base line ${b.line})`
-    process = escapeCell(b.process.name)
+    process = mdText(b.process.name, 100)
   } else {
     kind = `changed (line ${h.line})`
     process = c.fields.includes('process name')
-      ? `${escapeCell(b.process.name, 60)} → ${escapeCell(h.process.name, 60)}`
-      : escapeCell(h.process.name)
-    what = escapeCell(c.fields.join(', '), 160)
+      ? `${mdText(b.process.name, 60)} → ${mdText(h.process.name, 60)}`
+      : mdText(h.process.name, 100)
+    what = mdText(c.fields.join(', '), 160)
   }
   return `| ${kind} | ${asset(c.source)} | ${asset(c.target)} | ${process} | ${what} |`
 }
@@ -92,7 +83,7 @@ function table(graph: LineageGraph, diff: LineageDiff | undefined, maxRows: numb
     if (n >= maxRows) break
     const s = graph.nodes.get(e.source) as GraphNode
     const t = graph.nodes.get(e.target) as GraphNode
-    rows.push(`| ${e.line} | ${asset(s)} | ${asset(t)} | ${escapeCell(e.process.name)} |`)
+    rows.push(`| ${e.line} | ${asset(s)} | ${asset(t)} | ${mdText(e.process.name, 100)} |`)
     n++
   }
   if (n === 0) return []
@@ -140,20 +131,19 @@ export function renderPreviewMarkdown(
 ): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
   let maxRows = Math.max(0, Math.floor(opts.maxRows ?? DEFAULT_MAX_ROWS))
-  let withMermaid = opts.mermaid ?? true
+  // No diagram of nothing: an empty graph would render as an empty box.
+  let withMermaid =
+    (opts.mermaid ?? true) && (graph.edges.size > 0 || (diff?.counts.removed ?? 0) > 0)
   let maxChars = opts.maxChars
   const cut: string[] = []
 
   const head: string[] = []
   const title = opts.title ?? 'Lineage preview'
   if (title !== '') {
-    head.push(
-      `### ${escapeCell(title, 80)}${opts.file ? `: ${escapeCell(opts.file, 120)}` : ''}`,
-      ''
-    )
+    head.push(`### ${mdText(title, 80)}${opts.file ? `: ${mdText(opts.file, 120)}` : ''}`, '')
   }
   head.push(...summaryLines(graph, diff))
-  if (opts.baseNote) head.push('', `> ${escapeCell(opts.baseNote, 300)}`)
+  if (opts.baseNote) head.push('', `> ${mdText(opts.baseNote, 300)}`)
 
   const compose = (): string => {
     const parts = [...head]
@@ -163,7 +153,7 @@ export function renderPreviewMarkdown(
       // Changes that were only counted cannot be drawn: draw the graph as it is.
       const drawn = diff?.countedOnly ? undefined : diff
       const m = renderMermaid(graph, drawn, { maxEdges: opts.maxEdges, maxChars })
-      if (m.note) parts.push('', `> ${escapeCell(m.note, 400)}`)
+      if (m.note) parts.push('', `> ${mdText(m.note, 400)}`)
       parts.push('', '```mermaid', m.text, '```')
       if (drawn && drawn.counts.added + drawn.counts.removed + drawn.counts.changed > 0) {
         parts.push('', 'Green: added. Red, dotted: removed. Amber: changed.')

@@ -4,6 +4,8 @@ import { context } from '@actions/github'
 import type { Config } from '../config/types.js'
 import { CheckRunReporter, headSha, type CheckComplete } from '../github/checks.js'
 import { createOctokit } from '../github/octokit.js'
+import { redact } from '../config/redact.js'
+import { mdLink, mdText, plain } from './untrusted.js'
 
 const RUNNING = 'Atlan Lineage Builder is running'
 
@@ -40,9 +42,10 @@ export class CheckRunSession {
   async pointAt(run: { workflowName: string; runName: string; runUrl: string }): Promise<void> {
     await this.reporter.update({
       title: RUNNING,
-      summary: `Following run [${run.runName}](${run.runUrl}) of ${run.workflowName}.`,
-      detailsUrl: run.runUrl,
-      externalId: run.runName
+      // Run and workflow names come from Atlan: escaped and redacted like any server text.
+      summary: `Following ${mdLink(`run ${run.runName}`, run.runUrl)} of workflow ${mdText(run.workflowName)}.`,
+      detailsUrl: redact(run.runUrl),
+      externalId: plain(run.runName, 200, true)
     })
   }
 

@@ -1,21 +1,43 @@
-// Small helpers for GitHub-flavoured markdown built as plain strings (reused by the job summary
-// and the check run, which cannot share core.summary's buffer).
+// Structure for GitHub-flavoured Markdown built as plain strings (the job summary and the check
+// run, which cannot share core.summary's buffer). Cells and values handed in here are already
+// Markdown: untrusted text is escaped by untrusted.ts first (textTable does it per cell).
+import { mdText } from './untrusted.js'
 
-/** A table cell: pipes escaped, newlines folded, length bounded. */
-export function cell(text: string | number | undefined, max = 200): string {
-  if (text === undefined || text === '') return '—'
-  let s = String(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')
-  if (s.length > max) s = `${s.slice(0, max - 1)}…`
-  return s
+/** "1 error", "2 errors", "1,204 rows". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }
 
-export function table(head: string[], rows: Array<Array<string | number | undefined>>): string {
-  const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`]
-  for (const row of rows) lines.push(`| ${row.map(c => cell(c)).join(' | ')} |`)
-  return lines.join('\n')
+/** A table of Markdown cells; an empty cell shows as a dash. */
+export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(c => c || '—').join(' | ')} |`
+  return [line(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n')
 }
 
-export function link(text: string, url?: string): string {
-  if (!url) return cell(text)
-  return `[${cell(text).replace(/[[\]]/g, '\\$&')}](${url.replace(/[()\s]/g, encodeURIComponent)})`
+/** A table of plain values (CSV or server text, numbers): each cell escaped by mdText. */
+export function textTable(
+  head: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | undefined>>,
+  max = 200
+): string {
+  return table(
+    head,
+    rows.map(r => r.map(c => mdText(c, max)))
+  )
+}
+
+/** "3–5, 9, 12–40": sorted line numbers as ranges, at most `max` ranges then "+N more". */
+export function lineRanges(lines: readonly number[], max = 8): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b)
+  const ranges: string[] = []
+  let shown = 0
+  for (let i = 0; i < sorted.length && ranges.length < max;) {
+    let j = i
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++
+    ranges.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]))
+    shown = j + 1
+    i = j + 1
+  }
+  const rest = sorted.length - shown
+  return rest > 0 ? `${ranges.join(', ')} and ${plural(rest, 'more line')}` : ranges.join(', ')
 }

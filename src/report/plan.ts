@@ -1,8 +1,9 @@
 // The tenant stage in the report (job summary and check run): the plan before the run, the
-// verification after it, and what prune retired. CSV-derived text goes through cell()/table().
+// verification after it, and what prune retired. CSV-derived text goes through mdText()/textTable().
 import type { Finding } from '../lineage/csv-types.js'
 import type { TenantReport } from '../tenant/stage.js'
-import { cell, table } from './markdown.js'
+import { textTable as table } from './markdown.js'
+import { mdText } from './untrusted.js'
 
 const MAX_ROWS = 20
 const n = (v: number) => v.toLocaleString('en-US')
@@ -86,7 +87,7 @@ function afterPart(t: TenantReport): string | undefined {
           : ''
       }`
     )
-  if (t.pruneNote) parts.push(`> ${cell(t.pruneNote, 500)}`)
+  if (t.pruneNote) parts.push(`> ${mdText(t.pruneNote, 500)}`)
   return parts.length ? parts.join('\n\n') : undefined
 }
 

@@ -2,12 +2,15 @@
 // check run. A failure to write one surface never hides the others.
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
+import { ANNOTATION_MESSAGE_LIMIT } from '../github/check-limits.js'
 import type { CheckAnnotation } from '../github/checks.js'
 import type { CheckRunSession } from './check-run.js'
 import type { Finding } from '../lineage/csv-types.js'
 import { conclusionOf } from './conclusion.js'
 import { writeOutputs } from './outputs.js'
+import { findingText, findingTitle } from './annotations.js'
 import { renderReport, title, type ReportInput } from './summary.js'
+import { log } from './untrusted.js'
 import { tenantFindings } from './plan.js'
 
 export interface PublishInput extends ReportInput {
@@ -26,8 +29,8 @@ function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotat
     start_line: f.line,
     end_line: f.line,
     annotation_level: level[f.severity],
-    title: f.column ? `Lineage CSV: ${f.column}` : 'Lineage CSV',
-    message: f.hint ? `${f.message}\nFix: ${f.hint}` : f.message
+    title: findingTitle(f),
+    message: findingText(f, ANNOTATION_MESSAGE_LIMIT, '\n')
   }))
 }
 
@@ -42,7 +45,7 @@ export async function publish(input: PublishInput): Promise<void> {
     try {
       await core.summary.addRaw(redact(renderReport({ ...input, result }), secrets)).write()
     } catch (err) {
-      core.warning(`Could not write the job summary: ${(err as Error).message}`)
+      log.warning(`Could not write the job summary: ${(err as Error).message}`)
     }
   }
 
@@ -54,7 +57,7 @@ export async function publish(input: PublishInput): Promise<void> {
       conclusion: conclusionOf(result, warnings),
       title: redact(title(result), secrets),
       summary: redact(body, secrets),
-      detailsUrl: result.runUrl,
+      detailsUrl: result.runUrl && redact(result.runUrl, secrets),
       annotations: input.csvFile
         ? annotationsOf([...(input.validation?.findings ?? []), ...tenant.findings], input.csvFile)
         : []

@@ -54,6 +54,33 @@ export const PHASE_ICON: Record<ResultPhase, string> = {
   Invalid: '❌'
 }
 
+/** The outcome in words, for titles. */
+export const PHASE_LABEL: Record<ResultPhase, string> = {
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  Error: 'Error',
+  Running: 'Running',
+  TimedOut: 'Timed out',
+  Cancelled: 'Cancelled',
+  Skipped: 'Skipped',
+  DryRun: 'Dry run',
+  Invalid: 'Invalid'
+}
+
+/**
+ * The step's failure message. A run that Atlan ended Failed or Error says which run of which
+ * workflow, with its link, before Atlan's own message.
+ */
+export function failureMessage(result: ActionResult): string {
+  const { phase, runId, workflowName, runUrl, message } = result
+  if ((phase === 'Failed' || phase === 'Error') && runId && workflowName) {
+    const how = phase === 'Failed' ? 'failed' : 'ended in Error'
+    const why = message ? `: ${message}` : '.'
+    return `Run ${runId} of workflow ${workflowName} ${how} in Atlan${why}${runUrl ? ` (${runUrl})` : ''}`
+  }
+  return message ?? `The run ended ${PHASE_LABEL[phase]}.`
+}
+
 export function durationSeconds(startedAt?: string, finishedAt?: string): number | undefined {
   if (!startedAt || !finishedAt) return undefined
   const s = Date.parse(startedAt)

@@ -283,7 +283,10 @@ export async function runLifecycle(
     case 'timeout': {
       const limit = formatDuration(config.timeoutMs)
       const last = follow.last ? ` (last seen ${follow.last.phase})` : ''
-      let message = `The run did not finish within timeout (${limit})${last}; it is still running in Atlan. Raise timeout, or set on_timeout: warn to pass anyway.`
+      let message =
+        config.onTimeout === 'warn'
+          ? `The run did not finish within timeout (${limit})${last}; it is still running in Atlan, and the step passes (on_timeout: warn). Raise timeout to wait for the outcome.`
+          : `The run did not finish within timeout (${limit})${last}; it is still running in Atlan. Raise timeout, or set on_timeout: warn to pass anyway.`
       if (config.onTimeout === 'cancel') {
         const stopped = await stopQuietly(deps, runName, 'the timeout passed')
         message = stopped

@@ -1,12 +1,12 @@
 // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later: both abort the run's follow loop.
-import * as core from '@actions/core'
+import { log } from '../report/untrusted.js'
 
 export function cancelOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
   const handler = (sig: NodeJS.Signals) => {
     // A second signal must not fall through to Node's default (exit) while the stop is sent.
     if (controller.signal.aborted) return
-    core.info(`Received ${sig}: the job is being cancelled.`)
+    log.info(`Received ${sig}: the job is being cancelled.`)
     controller.abort()
   }
   process.on('SIGINT', handler)
