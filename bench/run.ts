@@ -6,14 +6,17 @@ import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const CASES: Record<string, string> = {
+  step: 'step.ts',
   csv: 'csv.ts',
   poll: 'poll.ts',
   tenant: 'tenant.ts',
   'cold-start': 'cold-start.ts'
 }
 const args = process.argv.slice(2)
-const chosen = args.filter(a => !a.startsWith('-'))
-const passThrough = args.filter(a => a.startsWith('-'))
+// Benchmark names first, then options with their values (`step --rows 2000 --dry-run`).
+const firstOption = args.findIndex(a => a.startsWith('-'))
+const chosen = firstOption < 0 ? args : args.slice(0, firstOption)
+const passThrough = firstOption < 0 ? [] : args.slice(firstOption)
 const names = chosen.length ? chosen : Object.keys(CASES)
 
 let failed = false

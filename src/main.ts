@@ -10,7 +10,6 @@ import { parseConfig } from './config/parse.js'
 import type { Config } from './config/types.js'
 import { openLineageFile, type LineageSource } from './lineage/source.js'
 import { annotate } from './report/annotations.js'
-import { plural } from './report/markdown.js'
 import { publish, type PublishInput } from './report/publish.js'
 import { failureMessage } from './report/result.js'
 import { log } from './report/untrusted.js'
@@ -34,7 +33,8 @@ async function validateStep(
   target?: Target,
   tenant?: TenantStage
 ): Promise<string | false> {
-  const { checkLineageFile, csvCounts, csvProblem } = await import('./lineage/check.js')
+  const { checkLineageFile, csvCounts } = await import('./preview/check.js')
+  const { csvCheckedLine, csvProblem } = await import('./lineage/check.js')
   const { context } = await import('@actions/github')
   log.info(`Validating lineage_file (${source.size} bytes)…`)
   const csv = await checkLineageFile(
@@ -57,9 +57,7 @@ async function validateStep(
   })
   out.result = { ...out.result, ...csvCounts(csv) }
   annotate(v.findings, csv.file, v.counts)
-  log.info(
-    `Checked ${plural(v.rowsChecked, 'row')} of ${csv.file}: ${plural(v.counts.error, 'error')}, ${plural(v.counts.warning, 'warning')}.`
-  )
+  log.info(csvCheckedLine(csv))
   const problem = csvProblem(csv)
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal

@@ -1,6 +1,8 @@
-import { describe, expect, test } from '@jest/globals'
-import { diffGraphs } from '../../src/preview/diff.js'
-import { buildGraph, emptyGraph } from '../../src/preview/graph.js'
+import { describe, expect, it, test } from '@jest/globals'
+import type { LineageRow } from '../../src/lineage/csv-types.js'
+import { diffForPreview, diffGraphs } from '../../src/preview/diff.js'
+import { buildGraph, emptyGraph, GraphBuilder } from '../../src/preview/graph.js'
+import { renderPreviewMarkdown } from '../../src/preview/markdown.js'
 import { asset, row } from './rows.js'
 
 const names = (cs: { source: { name: string }; target: { name: string } }[]): string[] =>
@@ -157,5 +159,69 @@ describe('diffGraphs', () => {
     const d = diffGraphs(base, head)
     expect(names(d.changed)).toEqual(['c>d', 'a>b'])
     expect(names(d.added)).toEqual(['e>f', 'g>h'])
+  })
+})
+
+describe('diffForPreview: bounded graphs', () => {
+  const build = (rows: LineageRow[], opts: { detailEdges?: number; keyedEdges?: number } = {}) => {
+    const b = new GraphBuilder({ caseSensitive: true, ...opts })
+    for (const r of rows) b.add(r)
+    return b.build()
+  }
+  const baseRows = (): LineageRow[] => [
+    row('a', 'b', 'p1', { extra: { sql: 'select 1' } }),
+    row('b', 'c', 'p2', { extra: { sql: 'select 2' } }),
+    row('c', 'd', 'p3')
+  ]
+  const headRows = (): LineageRow[] => [
+    row('a', 'b', 'p1', { extra: { sql: 'select 1' } }),
+    row('b', 'c', 'p2', { extra: { sql: 'select 2 -- edited' } }),
+    row('d', 'e', 'p4')
+  ]
+
+  it('graphs kept in full get the exact diff', () => {
+    const base = build(baseRows())
+    const head = build(headRows())
+    const d = diffForPreview(base, head)
+    expect(d.note).toBeUndefined()
+    expect(d.diff).toEqual(diffGraphs(base, head))
+  })
+
+  it('larger graphs are compared by edge key hashes: counts only, with a note', () => {
+    const d = diffForPreview(
+      build(baseRows(), { detailEdges: 2 }),
+      build(headRows(), { detailEdges: 2 })
+    )
+    expect(d.diff?.counts).toEqual({
+      added: 1,
+      removed: 1,
+      changed: 1,
+      unchanged: 1,
+      baseEdges: 3,
+      headEdges: 3
+    })
+    expect(d.diff?.countedOnly).toBe(true)
+    expect(d.diff?.added).toEqual([])
+    expect(d.note).toMatch(/counted by edge key, not listed/)
+    const md = renderPreviewMarkdown(build(headRows(), { detailEdges: 2 }), d.diff, {
+      baseNote: d.note
+    })
+    expect(md).toContain(
+      '**1 added, 1 removed, 1 changed** (1 unchanged; now 3 edges, base 3 edges)'
+    )
+    expect(md).toContain('counted by edge key')
+    expect(md).not.toContain('| Change |')
+    expect(md).not.toContain('Green: added')
+  })
+
+  it('a graph too large even for the key index gets no diff, and a note saying so', () => {
+    const big = build(headRows(), { detailEdges: 1, keyedEdges: 2 })
+    expect(big.keys).toBeUndefined()
+    expect(diffForPreview(build(baseRows()), big)).toEqual({
+      note: "The file has more than 1,000,000 edges: too many to compare within the action's memory bound, so there is no edge diff."
+    })
+    expect(diffForPreview(big, build(headRows(), { detailEdges: 1 })).note).toMatch(
+      /^The base version has more than/
+    )
   })
 })

@@ -1,113 +1,64 @@
-// Step 2 of the flow: one streaming pass over the CSV validates it and feeds the lineage graph;
-// on pull requests and pushes a second pass over the base version gives the edge diff.
+// Step 2 of the flow, the CSV side: validate the opened lineage file (source.ts) in one streaming
+// pass. The preview (graph, base version, diff, Markdown) builds on this from
+// src/preview/check.ts, so that lineage/ does not depend on preview/.
 import type { Config } from '../config/types.js'
-import { readBaseVersion, baseShaFromEvent } from '../preview/base.js'
-import { diffGraphs, type LineageDiff } from '../preview/diff.js'
-import { GraphBuilder, emptyGraph, type LineageGraph } from '../preview/graph.js'
-import { renderPreviewMarkdown } from '../preview/markdown.js'
-import { plural } from '../report/markdown.js'
-import type { LineageRow, ValidationResult } from './csv-types.js'
+import type { Finding, LineageRow, ValidationResult } from './csv-types.js'
 import { validateCsv } from './csv/index.js'
 import type { LineageSource } from './source.js'
+import { plural } from '../report/markdown.js'
 
-export interface CsvCheck {
+export interface CsvFileCheck {
   /** The path as annotations need it: relative to the workspace. */
   file: string
   absolutePath: string
   validation: ValidationResult
-  graph: LineageGraph
-  diff?: LineageDiff
-  baseNote?: string
-  preview(mermaid: boolean): string
-}
-
-export interface EventInfo {
-  workspace: string
-  eventName: string
-  payload: unknown
-}
-
-/** Extra consumers of the rows (the tenant stage): the head version's, then the base version's. */
-export interface RowTap {
-  head?(row: LineageRow): void
-  base?(row: LineageRow): void
 }
 
 /**
- * Validates the opened lineage file (see source.ts): one pass over its handle, stopped within a
- * chunk when `signal` aborts. Records the digest of what was checked for the upload to compare.
+ * Validates the opened lineage file: one pass over its handle, stopped within a chunk when
+ * `signal` aborts; every well-formed row goes to onRow. Records the digest of what was checked,
+ * for the upload to compare with what it sends.
  */
-export async function checkLineageFile(
+export async function validateLineageFile(
   config: Config,
-  event: EventInfo,
   source: LineageSource,
   signal?: AbortSignal,
-  tap: RowTap = {}
-): Promise<CsvCheck> {
-  const { absolute, relative: file } = source
-  const opts = {
-    separator: config.options.fieldSeparator,
-    caseSensitive: config.options.caseSensitive
-  }
-  const head = new GraphBuilder(opts)
+  onRow?: (row: LineageRow) => void
+): Promise<CsvFileCheck> {
   const validation = await validateCsv(source.chunks(signal), {
-    ...opts,
-    onRow: row => {
-      head.add(row)
-      tap.head?.(row)
-    }
+    separator: config.options.fieldSeparator,
+    caseSensitive: config.options.caseSensitive,
+    onRow
   })
   source.validatedSha256 = validation.sha256
-  const graph = head.build()
-
-  let diff: LineageDiff | undefined
-  let baseNote: string | undefined
-  const baseSha = baseShaFromEvent(event.eventName, event.payload)
-  if (baseSha && !validation.fatal) {
-    const base = await readBaseVersion({ cwd: event.workspace, path: absolute, baseSha })
-    if ('missing' in base) {
-      baseNote = base.missing
-      if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(opts.caseSensitive), graph)
-    } else {
-      const builder = new GraphBuilder(opts)
-      await validateCsv(base, {
-        ...opts,
-        maxFindings: 0,
-        onRow: row => {
-          builder.add(row)
-          tap.base?.(row)
-        }
-      })
-      diff = diffGraphs(builder.build(), graph)
-    }
-  }
-  return {
-    file,
-    absolutePath: absolute,
-    validation,
-    graph,
-    diff,
-    baseNote,
-    preview: mermaid => renderPreviewMarkdown(graph, diff, { mermaid, file, baseNote })
-  }
+  return { file: source.relative, absolutePath: source.absolute, validation }
 }
 
-/** Step outputs the check gives: row counts and, with a base version, edge counts. */
-export function csvCounts(csv: CsvCheck) {
-  const edges = csv.diff?.counts
-  return {
-    rowsChecked: csv.validation.rowsChecked,
-    rowsWithErrors: csv.validation.rowsWithErrors,
-    edgesAdded: edges?.added,
-    edgesRemoved: edges?.removed,
-    edgesChanged: edges?.changed
+/** The log line after validation; a header error says that the rows were not checked. */
+export function csvCheckedLine(csv: CsvFileCheck): string {
+  const v = csv.validation
+  const warnings = plural(v.counts.warning, 'warning')
+  if (v.fatal) {
+    return `${csv.file}: ${plural(v.counts.error, 'error')} before the rows could be checked (${plural(v.rowsChecked, 'row')} not checked), ${warnings}.`
   }
+  return `Checked ${plural(v.rowsChecked, 'row')} of ${csv.file}: ${plural(v.counts.error, 'error')} in ${plural(v.rowsWithErrors, 'row')}, ${warnings}.`
+}
+
+/** The first finding of the rule that made the file fatal (its hint says what to do). */
+function fatalFinding(v: ValidationResult): Finding | undefined {
+  return v.findings.find(f => f.severity === 'error' && f.message === v.fatal)
 }
 
 /** What is wrong with the file, in one sentence without the fix; undefined when nothing is. */
-export function csvProblem(csv: CsvCheck): { text: string; fatal: boolean } | undefined {
+export function csvProblem(csv: CsvFileCheck): { text: string; fatal: boolean } | undefined {
   const v = csv.validation
-  if (v.fatal) return { text: `${csv.file}: ${v.fatal}`, fatal: true }
+  if (v.fatal) {
+    const f = fatalFinding(v)
+    // A wrong separator makes the header one column: say that, not "ten columns missing".
+    if (f?.hint && /-separated/.test(f.hint)) return { text: `${csv.file}: ${f.hint}`, fatal: true }
+    const sentence = /[.!?]$/.test(v.fatal) ? v.fatal : `${v.fatal}.`
+    return { text: `${csv.file}: ${sentence}${f?.hint ? ` ${f.hint}` : ''}`, fatal: true }
+  }
   if (v.counts.error === 0) return undefined
   return {
     text: `${csv.file} has ${plural(v.counts.error, 'error')}${v.rowsWithErrors ? ` in ${plural(v.rowsWithErrors, 'row')}` : ''} (see the annotations and the job summary)`,

@@ -5,7 +5,13 @@
 // is left unmatched on both sides is paired in file order and reported as "changed" too, so that
 // a renamed or re-identified process on the same source/target is one change, not added+removed.
 
-import type { GraphEdge, GraphNode, LineageGraph } from './graph.js'
+import {
+  DETAIL_EDGES,
+  MAX_KEYED_EDGES,
+  type GraphEdge,
+  type GraphNode,
+  type LineageGraph
+} from './graph.js'
 
 export type ChangeKind = 'added' | 'removed' | 'changed'
 
@@ -36,6 +42,8 @@ export interface LineageDiff {
   addedNodes: Set<string>
   /** Base nodes that the head graph lacks. */
   removedNodes: Map<string, GraphNode>
+  /** Set when the changes were only counted (by edge key hashes), not listed. */
+  countedOnly?: true
 }
 
 function groupByPair(g: LineageGraph): Map<string, GraphEdge[]> {
@@ -172,5 +180,55 @@ export function diffGraphs(base: LineageGraph, head: LineageGraph): LineageDiff 
     },
     addedNodes,
     removedNodes
+  }
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US')
+
+/**
+ * The diff the preview can afford. Graphs kept in full get the exact diff. Larger ones are
+ * compared by their edge key and content hashes: counts only, and a process renamed on the same
+ * source and target counts as one removed and one added edge. A graph too large even for that
+ * gets no diff, and a note saying so.
+ */
+export function diffForPreview(
+  base: LineageGraph,
+  head: LineageGraph
+): { diff?: LineageDiff; note?: string } {
+  if (!base.truncated && !head.truncated) return { diff: diffGraphs(base, head) }
+  if (base.keys === undefined || head.keys === undefined) {
+    const which = head.keys === undefined ? 'The file' : 'The base version'
+    return {
+      note: `${which} has more than ${fmt(MAX_KEYED_EDGES)} edges: too many to compare within the action's memory bound, so there is no edge diff.`
+    }
+  }
+  let added = 0
+  let changed = 0
+  let unchanged = 0
+  for (const [key, content] of head.keys) {
+    const b = base.keys.get(key)
+    if (b === undefined) added++
+    else if (b === content) unchanged++
+    else changed++
+  }
+  const removed = base.keys.size - changed - unchanged
+  return {
+    diff: {
+      added: [],
+      removed: [],
+      changed: [],
+      counts: {
+        added,
+        removed,
+        changed,
+        unchanged,
+        baseEdges: base.keys.size,
+        headEdges: head.keys.size
+      },
+      addedNodes: new Set(),
+      removedNodes: new Map(),
+      countedOnly: true
+    },
+    note: `More than ${fmt(DETAIL_EDGES)} edges: changes are counted by edge key, not listed (a process renamed on the same source and target counts as removed and added).`
   }
 }

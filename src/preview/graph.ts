@@ -1,8 +1,20 @@
-// Lineage graph built from validated CSV rows (docs/atlan-contract.md §6.2): assets are nodes, each row is an edge
-// source → target carried by a process. Rows arrive one at a time from the streaming validator.
+// Lineage graph built from validated CSV rows (docs/atlan-contract.md §6.2): assets are nodes,
+// each row is an edge source → target carried by a process. Rows arrive one at a time from the
+// streaming validator.
+//
+// Memory is bounded: the graph keeps the first DETAIL_EDGES edges and their nodes in full (far
+// more than the preview draws or lists), and for every edge only two numbers: the hash of its
+// key and the hash of what the diff compares (`keys`, up to MAX_KEYED_EDGES). Past that the
+// file is too large to diff, and the preview says so.
 
 import { createHash } from 'node:crypto'
 import type { AssetRef, LineageRow } from '../lineage/csv-types.js'
+import { hash53 } from '../lineage/csv/row-key.js'
+
+/** Edges kept in full (nodes, process, pass-through values). */
+export const DETAIL_EDGES = 10_000
+/** Edges whose key and content hashes are kept for the diff (about 40 bytes each). */
+export const MAX_KEYED_EDGES = 1_000_000
 
 export interface GraphNode {
   /** Match key: connector/connection/identity (folded to lower case when matching ignores case). */
@@ -46,13 +58,19 @@ export interface GraphEdge {
 
 export interface LineageGraph {
   caseSensitive: boolean
-  /** Insertion order = first appearance in the file. */
+  /** Insertion order = first appearance in the file; the first DETAIL_EDGES edges only. */
   nodes: Map<string, GraphNode>
   edges: Map<string, GraphEdge>
   /** Rows added. */
   rows: number
   /** Rows merged into an earlier edge with the same source, target and process. */
   duplicateRows: number
+  /** Distinct edges in the whole file (a lower bound when `keys` overflowed). */
+  edgeCount: number
+  /** True when `nodes`/`edges` hold only the first DETAIL_EDGES edges. */
+  truncated: boolean
+  /** Edge key hash → content hash for every edge; undefined past MAX_KEYED_EDGES. */
+  keys?: Map<number, number>
 }
 
 const SEP = '\u0000'
@@ -75,16 +93,58 @@ export function compactValue(v: string): string {
 }
 
 export function emptyGraph(caseSensitive = true): LineageGraph {
-  return { caseSensitive, nodes: new Map(), edges: new Map(), rows: 0, duplicateRows: 0 }
+  return {
+    caseSensitive,
+    nodes: new Map(),
+    edges: new Map(),
+    rows: 0,
+    duplicateRows: 0,
+    edgeCount: 0,
+    truncated: false,
+    keys: new Map()
+  }
 }
 
 export class GraphBuilder {
   private readonly graph: LineageGraph
   private readonly fold: (s: string) => string
+  private readonly maxDetail: number
+  private readonly maxKeyed: number
 
-  constructor(opts: { caseSensitive: boolean }) {
+  constructor(opts: { caseSensitive: boolean; detailEdges?: number; keyedEdges?: number }) {
     this.graph = emptyGraph(opts.caseSensitive)
     this.fold = opts.caseSensitive ? s => s : s => s.toLowerCase()
+    this.maxDetail = opts.detailEdges ?? DETAIL_EDGES
+    this.maxKeyed = opts.keyedEdges ?? MAX_KEYED_EDGES
+  }
+
+  /** What the diff compares, as one hash (the compact form of diff.ts's changedFields). */
+  private contentHash(row: LineageRow, process: GraphProcess): number {
+    const Z = SEP
+    let s =
+      process.name +
+      Z +
+      process.identity +
+      Z +
+      process.connector.toLowerCase() +
+      Z +
+      process.connection +
+      Z +
+      row.source.name +
+      Z +
+      row.source.type +
+      Z +
+      row.target.name +
+      Z +
+      row.target.type
+    // Pass-through columns come in header order, so no sorting is needed.
+    for (const k in row.extra) {
+      const v = row.extra[k]
+      if (v !== '') s += Z + k + Z + v
+    }
+    // 30 bits are enough to tell a changed edge from its base (a miss once in a billion), and
+    // keep the value a small integer, which a Map stores without a heap number.
+    return hash53(s) & 0x3fffffff
   }
 
   /** Atlan lower-cases the connector always (§6.2); the rest only when matching ignores case. */
@@ -120,46 +180,82 @@ export class GraphBuilder {
   add(row: LineageRow): void {
     const g = this.graph
     g.rows++
-    const source = this.node(row.source)
-    const target = this.node(row.target)
-    const pairKey = source + SEP + SEP + target
+    const sourceKey = this.assetKey(row.source)
+    const targetKey = this.assetKey(row.target)
     const process: GraphProcess = {
-      connector: own(row.process.connector),
-      connection: own(row.process.connection),
-      identity: own(row.process.identity),
-      name: own(row.process.name)
+      connector: row.process.connector,
+      connection: row.process.connection,
+      identity: row.process.identity,
+      name: row.process.name
     }
+    const pairKey = sourceKey + SEP + SEP + targetKey
     const key = pairKey + SEP + SEP + this.processKey(process)
-    const extra: Record<string, string> = {}
-    for (const [k, v] of Object.entries(row.extra)) {
-      if (v !== '') extra[k] = compactValue(v)
+
+    // Every edge: counted, and hashed for the diff while the index has room.
+    let isNew: boolean
+    const keys = g.keys
+    if (keys !== undefined) {
+      const kh = hash53(key)
+      isNew = !keys.has(kh)
+      if (isNew && keys.size >= this.maxKeyed) {
+        g.keys = undefined // too many edges to diff: free the index
+      } else {
+        keys.set(kh, this.contentHash(row, process))
+      }
+    } else {
+      isNew = !g.edges.has(key) // beyond the index: a lower bound
     }
+    if (isNew) g.edgeCount++
+    else g.duplicateRows++
+
     const prev = g.edges.get(key)
     if (prev) {
       // Later rows for the same process overwrite earlier ones when imported (INFERENCE:
       // asset import upserts by qualifiedName), so the last row's values are kept.
-      g.duplicateRows++
+      const extra = this.extra(row)
       prev.rows++
       if (prev.process.name !== process.name || !sameRecord(prev.extra, extra)) prev.conflict = true
-      prev.process = process
+      prev.process = ownProcess(process)
       prev.extra = extra
       return
     }
-    g.edges.set(key, {
-      key,
-      pairKey,
-      source,
-      target,
-      process,
-      extra,
+    if (g.edges.size >= this.maxDetail) {
+      if (isNew) g.truncated = true
+      return
+    }
+    const k = own(key)
+    g.edges.set(k, {
+      key: k,
+      pairKey: own(pairKey),
+      source: this.node(row.source),
+      target: this.node(row.target),
+      process: ownProcess(process),
+      extra: this.extra(row),
       line: row.line,
       rows: 1,
       conflict: false
     })
   }
 
+  private extra(row: LineageRow): Record<string, string> {
+    const extra: Record<string, string> = {}
+    for (const [k, v] of Object.entries(row.extra)) {
+      if (v !== '') extra[k] = compactValue(v)
+    }
+    return extra
+  }
+
   build(): LineageGraph {
     return this.graph
+  }
+}
+
+function ownProcess(p: GraphProcess): GraphProcess {
+  return {
+    connector: own(p.connector),
+    connection: own(p.connection),
+    identity: own(p.identity),
+    name: own(p.name)
   }
 }
 

@@ -61,7 +61,7 @@ function table(graph: LineageGraph, diff: LineageDiff | undefined, maxRows: numb
   if (maxRows <= 0) return []
   if (diff) {
     const total = diff.counts.added + diff.counts.removed + diff.counts.changed
-    if (total === 0) return []
+    if (total === 0 || diff.countedOnly) return []
     const rows: string[] = [
       '| Change | Source | Target | Process | What changed |',
       '| --- | --- | --- | --- | --- |'
@@ -87,15 +87,18 @@ function table(graph: LineageGraph, diff: LineageDiff | undefined, maxRows: numb
     n++
   }
   if (n === 0) return []
-  if (graph.edges.size > n) {
-    rows.push('', `_…and ${plural(graph.edges.size - n, 'more edge')} not listed._`)
+  if (graph.edgeCount > n) {
+    rows.push('', `_…and ${plural(graph.edgeCount - n, 'more edge')} not listed._`)
   }
   return rows
 }
 
 function summaryLines(graph: LineageGraph, diff?: LineageDiff): string[] {
   const out: string[] = []
-  const size = `${plural(graph.edges.size, 'edge')} between ${plural(graph.nodes.size, 'asset')}`
+  // Assets are only known for the edges kept in full.
+  const size = graph.truncated
+    ? plural(graph.edgeCount, 'edge')
+    : `${plural(graph.edgeCount, 'edge')} between ${plural(graph.nodes.size, 'asset')}`
   if (diff) {
     const c = diff.counts
     out.push(
@@ -147,10 +150,12 @@ export function renderPreviewMarkdown(
     const t = table(graph, diff, maxRows)
     if (t.length > 0) parts.push('', ...t)
     if (withMermaid) {
-      const m = renderMermaid(graph, diff, { maxEdges: opts.maxEdges, maxChars })
+      // Changes that were only counted cannot be drawn: draw the graph as it is.
+      const drawn = diff?.countedOnly ? undefined : diff
+      const m = renderMermaid(graph, drawn, { maxEdges: opts.maxEdges, maxChars })
       if (m.note) parts.push('', `> ${mdText(m.note, 400)}`)
       parts.push('', '```mermaid', m.text, '```')
-      if (diff && diff.counts.added + diff.counts.removed + diff.counts.changed > 0) {
+      if (drawn && drawn.counts.added + drawn.counts.removed + drawn.counts.changed > 0) {
         parts.push('', 'Green: added. Red, dotted: removed. Amber: changed.')
       }
     }

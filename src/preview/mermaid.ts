@@ -358,6 +358,9 @@ export function renderMermaid(
     shrunk = true
   }
   let note = sel.note
+  if (graph.truncated) {
+    note = `${note ?? `showing ${fmt(sel.edges.length)} edges`}, drawn from the first ${plural(graph.edges.size, 'edge')} of ${fmt(graph.edgeCount)}`
+  }
   if (shrunk) {
     note =
       (note ?? `showing ${fmt(sel.edges.length)} of ${plural(all.length, 'edge')}`) +

@@ -1,4 +1,5 @@
 // The Lineage Builder's column names (docs/atlan-contract.md §6.1) and header checks.
+import leven from 'leven'
 import type { Finding } from '../csv-types.js'
 
 /** Required, in the order the package lists them in its missing-columns message. */
@@ -32,6 +33,24 @@ export function missingColumnsMessage(missing: readonly string[]): string {
 /** Case-, space-, underscore- and hyphen-insensitive form, to suggest renames. */
 export function normalizeHeader(name: string): string {
   return name.toLowerCase().replace(/[\s_-]+/g, '')
+}
+
+/**
+ * The header most like `column` by edit distance (a typo such as "Source Conector"), when it is
+ * at most 2 edits away, or 3 for long names; undefined when none is that close.
+ */
+function closest(column: string, headers: readonly string[]): string | undefined {
+  const max = column.length > 15 ? 3 : 2
+  let best: string | undefined
+  let bestDistance = max + 1
+  for (const h of headers) {
+    const d = leven(normalizeHeader(h), normalizeHeader(column), { maxDistance: bestDistance })
+    if (d < bestDistance) {
+      best = h
+      bestDistance = d
+    }
+  }
+  return best
 }
 
 /** Column indexes of the 14 known columns (-1 when absent) and the pass-through columns. */
@@ -90,14 +109,19 @@ export function analyzeHeaders(
   const missingRequired = REQUIRED_COLUMNS.filter(c => index[c] < 0)
   if (missingRequired.length > 0) {
     const renames: string[] = []
+    const typos: string[] = []
     const adds: string[] = []
+    const unknown = headers.filter(h => !Object.hasOwn(index, h))
     for (const c of missingRequired) {
       const s = suggest(c)
+      const typo = s === undefined ? closest(c, unknown) : undefined
       if (s !== undefined) renames.push(`${s} to ${c}`)
+      else if (typo !== undefined) typos.push(`did you mean ${c} (the header has ${typo})`)
       else adds.push(c)
     }
     const parts: string[] = []
     if (renames.length) parts.push(`rename ${renames.join(', ')}`)
+    if (typos.length) parts.push(typos.join(', '))
     if (adds.length) parts.push(`add the column${adds.length > 1 ? 's' : ''} ${adds.join(', ')}`)
     const optional = TRANSFORMATION_COLUMNS.filter(c => index[c] < 0 && suggest(c) !== undefined)
     if (optional.length)
@@ -108,7 +132,9 @@ export function analyzeHeaders(
         c => c !== separator && headers[0].includes(c)
       )
       if (guess !== undefined) {
-        hint = `The header has a single column: the file looks ${JSON.stringify(guess)}-separated, but the separator is ${JSON.stringify(separator)}.`
+        hint =
+          `The header has a single column: the file looks ${JSON.stringify(guess)}-separated, but the separator is ${JSON.stringify(separator)}. ` +
+          `Set the input field_separator to ${JSON.stringify(guess)}, or save the file with ${JSON.stringify(separator)} between fields.`
       }
     }
     add({

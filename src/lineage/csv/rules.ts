@@ -1,46 +1,24 @@
-// Per-row Lineage Builder rules (docs/atlan-contract.md §6.2, §6.3), applied to well-formed, non-blank records.
+// The Lineage Builder's per-row rules (docs/atlan-contract.md §6.2, §6.3) as plain predicates
+// over a well-formed, non-blank row's values, plus duplicate detection.
 import type { AssetRef, Finding, LineageRow } from '../csv-types.js'
-import { DuplicateFinder, hashGroups, RowHasher, type HashGroup } from './dedupe.js'
-import { decodeRecord, isBlankField } from './fields.js'
 import type { HeaderLayout } from './headers.js'
-import type { RawRecord } from './tokenizer.js'
+import { KeyIndex, rowKey } from './row-key.js'
+
+export const DEFAULT_MAX_DISTINCT_ROWS = 1_000_000
 
 export class FindingSink {
-  private kept: Finding[] = []
-  private late: Finding[] = []
+  readonly findings: Finding[] = []
   readonly counts = { error: 0, warning: 0, notice: 0 }
   constructor(private readonly max: number) {}
 
-  /** A finding met in file order. */
+  /** A finding met in file order; the first `max` are kept, all are counted. */
   add(f: Finding): void {
     this.counts[f.severity]++
-    if (this.kept.length < this.max) this.kept.push(f)
-  }
-
-  /** A finding found after the pass (in file order among themselves), merged by line at the end. */
-  addLate(f: Finding): void {
-    this.counts[f.severity]++
-    if (this.late.length < this.max) this.late.push(f)
-  }
-
-  /** The first `max` findings in file order. */
-  get findings(): Finding[] {
-    if (this.late.length > 0) {
-      const a = this.kept
-      const b = this.late
-      const out: Finding[] = []
-      let i = 0
-      let j = 0
-      while (out.length < this.max && (i < a.length || j < b.length)) {
-        if (j >= b.length || (i < a.length && a[i].line <= b[j].line)) out.push(a[i++])
-        else out.push(b[j++])
-      }
-      this.kept = out
-      this.late = []
-    }
-    return this.kept
+    if (this.findings.length < this.max) this.findings.push(f)
   }
 }
+
+export const isBlank = (v: string | undefined): boolean => v === undefined || v.trim() === ''
 
 const SIDE_REQUIRED = ['Type', 'Connector', 'Connection', 'Identity'] as const
 
@@ -57,20 +35,15 @@ export class RowRules {
   private readonly tConnection: number
   private readonly tIdentity: number
   private readonly tName: number
-  private readonly hasher: RowHasher
-  private readonly groups: HashGroup[]
-  private readonly seen: DuplicateFinder
-  private fullReported = false
-  private readonly strings: string[] = []
-  private readonly sepChar: string
+  private readonly seen: KeyIndex
+  private duplicatesStopped = false
 
   constructor(
     private readonly layout: HeaderLayout,
     private readonly caseSensitive: boolean,
-    separator: number,
     private readonly sink: FindingSink,
     private readonly onRow?: (row: LineageRow) => void,
-    maxDistinctRows?: number
+    maxDistinctRows = DEFAULT_MAX_DISTINCT_ROWS
   ) {
     const ix = layout.index
     this.sides = (['Source', 'Target'] as const).map(p => {
@@ -81,62 +54,28 @@ export class RowRules {
     this.tConnection = ix['Transformation Connection']
     this.tIdentity = ix['Transformation Identity']
     this.tName = ix['Transformation Name']
-    this.seen = new DuplicateFinder(maxDistinctRows)
-    this.hasher = new RowHasher(separator)
-    this.sepChar = String.fromCharCode(separator)
-    // The duplicate key: source and target connector (always lower-cased, as the package does),
-    // connection and identity, and the process name; lower-cased when not case-sensitive.
-    const lower = !caseSensitive
-    const [src, tgt] = this.sides
-    this.groups = hashGroups(
-      [
-        { index: src.cols[1], lower: true },
-        { index: src.cols[2], lower },
-        { index: src.cols[3], lower },
-        { index: tgt.cols[1], lower: true },
-        { index: tgt.cols[2], lower },
-        { index: tgt.cols[3], lower },
-        { index: this.tName, lower }
-      ],
-      separator
-    )
+    this.seen = new KeyIndex(maxDistinctRows)
   }
 
-  /** Reports the duplicate rows (found at the end, in one sort); call once after the last row. */
-  finish(): void {
-    const lower = !this.caseSensitive
-    this.seen.finish((line, first) =>
-      this.sink.addLate({
-        severity: 'warning',
-        line,
-        rule: 'duplicate-lineage',
-        message: `Same source, target and process as line ${first}${lower ? ' (ignoring case)' : ''}.`,
-        hint: `Remove the repeated row, or merge it with line ${first}.`
-      })
-    )
-  }
-
-  /** Applies the rules to one record; returns the number of error findings. */
-  check(rec: RawRecord): number {
+  /** Applies the rules to one row's values; returns the number of error findings. */
+  check(v: string[], line: number): number {
     const sink = this.sink
-    const line = rec.line
     let errors = 0
     for (const side of this.sides) {
       for (let f = 0; f < 4; f++) {
-        if (isBlankField(rec, side.cols[f])) {
-          errors++
-          const col = side.names[f]
-          sink.add({
-            severity: 'error',
-            line,
-            column: col,
-            rule: 'unmappable-asset',
-            message: `${col} is empty: the ${side.label} asset cannot be mapped, so this row creates no lineage.`,
-            hint: `Fill in ${col}; each side needs its Type, Connector, Connection and Identity.`
-          })
-        }
+        if (!isBlank(v[side.cols[f]])) continue
+        errors++
+        const col = side.names[f]
+        sink.add({
+          severity: 'error',
+          line,
+          column: col,
+          rule: 'unmappable-asset',
+          message: `${col} is empty: the ${side.label} asset cannot be mapped, so this row creates no lineage.`,
+          hint: `Fill in ${col}; each side needs its Type, Connector, Connection and Identity.`
+        })
       }
-      if (isBlankField(rec, side.cols[4])) {
+      if (isBlank(v[side.cols[4]])) {
         const col = side.names[4]
         sink.add({
           severity: 'warning',
@@ -151,8 +90,8 @@ export class RowRules {
 
     if (this.tConnector >= 0 && this.tConnection >= 0) {
       const empty: string[] = []
-      if (isBlankField(rec, this.tConnector)) empty.push('Transformation Connector')
-      if (isBlankField(rec, this.tConnection)) empty.push('Transformation Connection')
+      if (isBlank(v[this.tConnector])) empty.push('Transformation Connector')
+      if (isBlank(v[this.tConnection])) empty.push('Transformation Connection')
       if (empty.length > 0) {
         sink.add({
           severity: 'warning',
@@ -164,7 +103,7 @@ export class RowRules {
         })
       }
     }
-    if (this.tName >= 0 && isBlankField(rec, this.tName)) {
+    if (this.tName >= 0 && isBlank(v[this.tName])) {
       sink.add({
         severity: 'warning',
         line,
@@ -175,52 +114,70 @@ export class RowRules {
       })
     }
 
-    this.checkDuplicate(rec)
-
-    if (this.onRow !== undefined) this.onRow(this.toRow(rec))
+    this.checkDuplicate(v, line)
+    if (this.onRow !== undefined) this.onRow(this.toRow(v, line))
     return errors
   }
 
-  private checkDuplicate(rec: RawRecord): void {
-    if (this.seen.full) return
-    const h = this.hasher
-    h.reset()
-    for (const g of this.groups) h.addGroup(rec, g)
-    if (!this.seen.add(h.h1, h.h2, rec.line) && !this.fullReported) {
-      this.fullReported = true
+  /**
+   * The duplicate key: source and target connector (always lower-cased, as the package does),
+   * connection and identity, and the process name; lower-cased when not case-sensitive.
+   */
+  private checkDuplicate(v: string[], line: number): void {
+    if (this.duplicatesStopped) return
+    const fold = this.caseSensitive ? (s: string) => s : (s: string) => s.toLowerCase()
+    const [src, tgt] = this.sides
+    const key = rowKey([
+      v[src.cols[1]].toLowerCase(),
+      fold(v[src.cols[2]]),
+      fold(v[src.cols[3]]),
+      v[tgt.cols[1]].toLowerCase(),
+      fold(v[tgt.cols[2]]),
+      fold(v[tgt.cols[3]]),
+      this.tName >= 0 ? fold(v[this.tName]) : ''
+    ])
+    const first = this.seen.seen(key, line)
+    if (first > 0) {
+      this.sink.add({
+        severity: 'warning',
+        line,
+        rule: 'duplicate-lineage',
+        message: `Same source, target and process as line ${first}${this.caseSensitive ? '' : ' (ignoring case)'}.`,
+        hint: `Remove the repeated row, or merge it with line ${first}.`
+      })
+    } else if (first < 0) {
+      // This row could not be remembered: stop here rather than give partial answers.
+      this.duplicatesStopped = true
       this.sink.add({
         severity: 'notice',
-        line: rec.line,
+        line,
         rule: 'duplicate-check-limit',
-        message: `Duplicate detection stopped at line ${rec.line} after ${this.seen.size} rows (memory bound).`
+        message: `Duplicate detection stopped at line ${line} after ${this.seen.size} rows (memory bound).`
       })
     }
   }
 
-  private toRow(rec: RawRecord): LineageRow {
-    const v = decodeRecord(rec, this.strings, this.sepChar)
-    const s = this.sides[0].cols
-    const t = this.sides[1].cols
+  private toRow(v: string[], line: number): LineageRow {
     const extra: Record<string, string> = {}
-    const pass = this.layout.passThrough
-    const headers = this.layout.headers
-    for (let i = 0; i < pass.length; i++) extra[headers[pass[i]]] = v[pass[i]]
+    const { passThrough, headers } = this.layout
+    for (const i of passThrough) extra[headers[i]] = v[i]
+    const at = (i: number): string => (i >= 0 ? v[i] : '')
     return {
-      line: rec.line,
-      source: asset(v, s),
-      target: asset(v, t),
+      line,
+      source: asset(v, this.sides[0].cols),
+      target: asset(v, this.sides[1].cols),
       process: {
-        connector: this.tConnector >= 0 ? v[this.tConnector] : '',
-        connection: this.tConnection >= 0 ? v[this.tConnection] : '',
-        identity: this.tIdentity >= 0 ? v[this.tIdentity] : '',
-        name: this.tName >= 0 ? v[this.tName] : ''
+        connector: at(this.tConnector),
+        connection: at(this.tConnection),
+        identity: at(this.tIdentity),
+        name: at(this.tName)
       },
       extra
     }
   }
 }
 
-/** One side (Source or Target) of a record, from its five column indexes. */
+/** One side (Source or Target) of a row, from its five column indexes. */
 function asset(v: string[], idx: readonly number[]): AssetRef {
   return {
     type: v[idx[0]],

@@ -1,19 +1,18 @@
-// One streaming pass over a lineage CSV: tokenise, apply the Lineage Builder's rules, hand each
-// well-formed row to onRow, and hash the raw bytes. Memory does not grow with the file: it is
-// bounded by the read chunk (1 MiB), the largest buffered record (maxRecordBytes) and the
-// duplicate finder (12 bytes a row, capped at maxDistinctRows; see dedupe.ts).
+// One streaming pass over a lineage CSV: read records (reader.ts, on papaparse), apply the
+// Lineage Builder's rules, hand each well-formed row to onRow, and hash the raw bytes. Memory
+// does not grow with the file: it is bounded by the read chunk (1 MiB), the largest buffered
+// record (maxRecordBytes) and the duplicate index (maxDistinctRows keys; see row-key.ts).
 import { createHash, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import type { LineageRow, ValidationResult } from '../csv-types.js'
-import { fieldString, isBlankRecord } from './fields.js'
 import {
   analyzeHeaders,
   missingColumnsMessage,
   REQUIRED_COLUMNS,
   type HeaderLayout
 } from './headers.js'
-import { FindingSink, RowRules } from './rules.js'
-import { CsvTokenizer, type RawRecord } from './tokenizer.js'
+import { CsvRecordReader, DEFAULT_MAX_RECORD, type CsvRecord } from './reader.js'
+import { FindingSink, isBlank, RowRules } from './rules.js'
 
 export interface ValidateOptions {
   /** Field separator, exactly one character (the package's field_separator). */
@@ -24,19 +23,19 @@ export interface ValidateOptions {
   maxFindings?: number
   /** Called for every non-blank record with the header's field count, in file order. */
   onRow?: (row: LineageRow) => void
-  /** Largest record buffered (default 16 MiB); a longer one is reported, not parsed. */
+  /** Largest record buffered, in characters (default 16 MiB); a longer one is reported, not parsed. */
   maxRecordBytes?: number
-  /** Rows remembered for duplicate detection (default 2,000,000, 12 bytes each). */
+  /** Rows remembered for duplicate detection (default 1,000,000, about 40 bytes each). */
   maxDistinctRows?: number
 }
 
-export const READ_CHUNK_BYTES = 1 << 20
+export const READ_CHUNK_BYTES = 1 << 16
 
 /** Push-based validator: push() chunks in order, then finish(). */
 export class CsvValidator {
   private readonly sink: FindingSink
   private readonly hash: Hash = createHash('sha256')
-  private readonly tokenizer: CsvTokenizer | null
+  private readonly reader: CsvRecordReader | null
   private readonly separator: string
   private layout: HeaderLayout | null = null
   private rules: RowRules | null = null
@@ -65,9 +64,9 @@ export class CsvValidator {
         message: this.fatal,
         hint: 'Set field-separator to a single character such as "," or ";".'
       })
-      this.tokenizer = null
+      this.reader = null
     } else {
-      this.tokenizer = new CsvTokenizer(code, this.onRecord, {
+      this.reader = new CsvRecordReader(sep, this.onRecord, {
         maxRecordBytes: opts.maxRecordBytes
       })
     }
@@ -77,15 +76,14 @@ export class CsvValidator {
     if (chunk.byteLength === 0) return
     this.hash.update(chunk)
     this.bytes += chunk.byteLength
-    this.tokenizer?.push(chunk)
+    this.reader?.push(chunk)
   }
 
   finish(): ValidationResult {
     if (this.done) throw new Error('finish() called twice')
     this.done = true
-    this.tokenizer?.end()
-    this.rules?.finish()
-    if (this.layout === null && this.tokenizer !== null) {
+    this.reader?.end()
+    if (this.layout === null && this.reader !== null) {
       this.fatal = missingColumnsMessage(REQUIRED_COLUMNS)
       this.sink.add({
         severity: 'error',
@@ -111,85 +109,96 @@ export class CsvValidator {
     }
   }
 
-  private unterminated(rec: RawRecord): void {
-    this.sink.add({
-      severity: 'error',
-      line: rec.line,
-      rule: 'unterminated-quote',
-      message: `A quoted field in the record starting on line ${rec.line} is never closed: the rest of the file is read as one field.`,
-      hint: 'Close the quote, and double every quote inside a quoted field ("").'
-    })
+  /** A record whose quoting is broken; true when it was reported. */
+  private badQuote(rec: CsvRecord): boolean {
+    if (rec.unterminated) {
+      this.sink.add({
+        severity: 'error',
+        line: rec.line,
+        rule: 'unterminated-quote',
+        message: `A quoted field in the record starting on line ${rec.line} is never closed: the rest of the file is read as one field.`,
+        hint: 'Close the quote, and double every quote inside a quoted field ("").'
+      })
+      return true
+    }
+    if (rec.strayQuote) {
+      this.sink.add({
+        severity: 'error',
+        line: rec.line,
+        rule: 'stray-quote',
+        message: `A quoted field in the record starting on line ${rec.line} has text after its closing quote.`,
+        hint: 'Quote the whole value, and double every quote inside it (""); or remove the quotes.'
+      })
+      return true
+    }
+    return false
   }
 
-  private readonly onRecord = (rec: RawRecord): void => {
+  private readonly onRecord = (rec: CsvRecord): void => {
     const layout = this.layout
-    if (layout === null) {
-      this.onHeader(rec)
+    // Empty lines are skipped by the package's reader (FastCSV skipEmptyLines), before the
+    // header too.
+    if (rec.empty) {
+      this.blankRows++
       return
     }
-    // Empty lines are skipped by the package's reader (FastCSV skipEmptyLines).
-    if (rec.start === rec.end && !rec.oversized) {
-      this.blankRows++
+    if (layout === null) {
+      this.onHeader(rec)
       return
     }
     if (rec.oversized) {
       this.rowsChecked++
       this.rowsWithErrors++
-      if (rec.unterminated) this.unterminated(rec)
-      else {
+      if (!this.badQuote(rec)) {
         this.sink.add({
           severity: 'error',
           line: rec.line,
           rule: 'record-too-large',
-          message: `The record starting on line ${rec.line} is larger than ${this.opts.maxRecordBytes ?? 16 * 1024 * 1024} bytes and was not checked.`,
+          message: `The record starting on line ${rec.line} is larger than ${this.opts.maxRecordBytes ?? DEFAULT_MAX_RECORD} bytes and was not checked.`,
           hint: 'Look for a stray quote that makes many lines one field.'
         })
       }
       return
     }
-    if (rec.unterminated) {
+    if (rec.unterminated || rec.strayQuote) {
       this.rowsChecked++
       this.rowsWithErrors++
-      this.unterminated(rec)
+      this.badQuote(rec)
       return
     }
+    const fields = rec.fields
     const expected = layout.headers.length
-    if (rec.fieldCount !== expected) {
+    if (fields.length !== expected) {
       // The package's reader rejects the file (errorOnDifferentFieldCount) before it looks for
       // blank rows, so a short all-blank line is an error too.
       this.rowsChecked++
       if (this.rules === null) return // fatal header error: count only
       this.rowsWithErrors++
+      const n = fields.length
       this.sink.add({
         severity: 'error',
         line: rec.line,
         rule: 'field-count',
-        message: `Line ${rec.line} has ${rec.fieldCount} field${rec.fieldCount === 1 ? '' : 's'}; the header has ${expected}.`,
+        message: `Line ${rec.line} has ${n} field${n === 1 ? '' : 's'}; the header has ${expected}.`,
         hint:
-          rec.fieldCount > expected
+          n > expected
             ? `Quote values that contain the separator ${JSON.stringify(this.separator)}, or remove the extra fields.`
             : `Add the missing fields (empty ones still need their separators).`
       })
       return
     }
-    if (isBlankRecord(rec)) {
+    if (fields.every(isBlank)) {
       this.blankRows++
       return
     }
     this.rowsChecked++
     if (this.rules === null) return
-    if (this.rules.check(rec) > 0) this.rowsWithErrors++
+    if (this.rules.check(fields, rec.line) > 0) this.rowsWithErrors++
   }
 
-  private onHeader(rec: RawRecord): void {
-    if (!rec.oversized && rec.start === rec.end) {
-      this.blankRows++ // empty lines before the header are skipped too
-      return
-    }
-    const headers: string[] = []
-    if (!rec.oversized) for (let k = 0; k < rec.fieldCount; k++) headers.push(fieldString(rec, k))
-    if (rec.unterminated) this.unterminated(rec)
-    const layout = analyzeHeaders(headers, rec.line, this.separator, f => this.sink.add(f))
+  private onHeader(rec: CsvRecord): void {
+    this.badQuote(rec)
+    const layout = analyzeHeaders(rec.fields, rec.line, this.separator, f => this.sink.add(f))
     this.layout = layout
     if (layout.missingRequired.length > 0) {
       this.fatal = missingColumnsMessage(layout.missingRequired)
@@ -198,7 +207,6 @@ export class CsvValidator {
     this.rules = new RowRules(
       layout,
       this.opts.caseSensitive,
-      this.separator.charCodeAt(0),
       this.sink,
       this.opts.onRow,
       this.opts.maxDistinctRows

@@ -1,0 +1,103 @@
+// Step 2 of the flow, orchestrated: one streaming pass over the CSV validates it and feeds the
+// lineage graph; on pull requests and pushes a second pass over the base version gives the edge
+// diff; then the preview is rendered. It lives in preview/ so that dependencies go one way
+// (preview → lineage).
+import type { Config } from '../config/types.js'
+import type { LineageRow } from '../lineage/csv-types.js'
+import { validateLineageFile, type CsvFileCheck } from '../lineage/check.js'
+import type { LineageSource } from '../lineage/source.js'
+import { validateCsv } from '../lineage/csv/index.js'
+import { readBaseVersion, baseShaFromEvent } from './base.js'
+import { diffForPreview, diffGraphs, type LineageDiff } from './diff.js'
+import { GraphBuilder, emptyGraph, type LineageGraph } from './graph.js'
+import { renderPreviewMarkdown } from './markdown.js'
+
+export interface CsvCheck extends CsvFileCheck {
+  graph: LineageGraph
+  diff?: LineageDiff
+  /** Why there is no base, or why the diff is only counted or left out (shown in the preview). */
+  baseNote?: string
+  preview(mermaid: boolean): string
+}
+
+export interface EventInfo {
+  workspace: string
+  eventName: string
+  payload: unknown
+}
+
+/** Extra consumers of the rows (the tenant stage): the head version's, then the base version's. */
+export interface RowTap {
+  head?(row: LineageRow): void
+  base?(row: LineageRow): void
+}
+
+export async function checkLineageFile(
+  config: Config,
+  event: EventInfo,
+  source: LineageSource,
+  signal?: AbortSignal,
+  tap: RowTap = {}
+): Promise<CsvCheck> {
+  const caseSensitive = config.options.caseSensitive
+  const head = new GraphBuilder({ caseSensitive })
+  const checked = await validateLineageFile(config, source, signal, row => {
+    head.add(row)
+    tap.head?.(row)
+  })
+  const graph = head.build()
+
+  let diff: LineageDiff | undefined
+  let baseNote: string | undefined
+  const baseSha = baseShaFromEvent(event.eventName, event.payload)
+  if (baseSha && !checked.validation.fatal) {
+    const base = await readBaseVersion({
+      cwd: event.workspace,
+      path: checked.absolutePath,
+      baseSha
+    })
+    if ('missing' in base) {
+      baseNote = base.missing
+      if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(caseSensitive), graph)
+    } else {
+      // When the head is too large to list changes, the base needs only its edge keys.
+      const builder = new GraphBuilder({
+        caseSensitive,
+        detailEdges: graph.truncated ? 0 : undefined
+      })
+      await validateCsv(base, {
+        separator: config.options.fieldSeparator,
+        caseSensitive,
+        maxFindings: 0,
+        maxDistinctRows: 0, // the base's duplicates are not reported
+        onRow: row => {
+          builder.add(row)
+          tap.base?.(row)
+        }
+      })
+      const d = diffForPreview(builder.build(), graph)
+      diff = d.diff
+      baseNote = d.note
+    }
+  }
+  return {
+    ...checked,
+    graph,
+    diff,
+    baseNote,
+    preview: mermaid =>
+      renderPreviewMarkdown(graph, diff, { mermaid, file: checked.file, baseNote })
+  }
+}
+
+/** Step outputs the check gives: row counts and, with a base version, edge counts. */
+export function csvCounts(csv: CsvCheck) {
+  const edges = csv.diff?.counts
+  return {
+    rowsChecked: csv.validation.rowsChecked,
+    rowsWithErrors: csv.validation.rowsWithErrors,
+    edgesAdded: edges?.added,
+    edgesRemoved: edges?.removed,
+    edgesChanged: edges?.changed
+  }
+}
