@@ -89,6 +89,11 @@ describe('title and facts', () => {
     expect(md).not.toMatch(/—|Timeout|Settings|mermaid|no lineage edges/)
     expect(md.split('\n')[0]).toBe(`## ❌ Atlan Lineage Builder: Invalid · ${WF}`)
     expect(facts(input).map(([k]) => k)).toEqual(['Workflow'])
+    // The rows were not checked: the counts say so instead of "0 rows checked: 1 error".
+    expect(md).toContain(
+      'The header stopped validation (0 rows not checked): **1 error, 0 warnings**.'
+    )
+    expect(md).not.toMatch(/rows? checked:/)
   })
 
   it('an empty graph has no diagram even where the preview is shown', () => {

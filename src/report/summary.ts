@@ -167,7 +167,10 @@ export function findingsSection(v: ValidationResult, file?: string, message?: st
   const blank = v.blankRows ? `, ${plural(v.blankRows, 'blank row')} skipped` : ''
   const parts = [
     `### CSV validation${file ? ` of ${mdText(file)}` : ''}`,
-    `${plural(v.rowsChecked, 'row')} checked${blank}: **${counts.join(', ')}**.`
+    // A header error stops validation before the rows: say so, as the log line does.
+    v.fatal
+      ? `The header stopped validation (${plural(v.rowsChecked, 'row')} not checked): **${counts.join(', ')}**.`
+      : `${plural(v.rowsChecked, 'row')} checked${blank}: **${counts.join(', ')}**.`
   ]
   // The fatal problem is usually the step's message already, shown once at the top.
   if (v.fatal && !message?.includes(v.fatal)) parts.push(`> ${mdText(v.fatal, 1000)}`)
