@@ -6,13 +6,12 @@
 // upload, submit (wait: false, so the figures are the step's own work, not Atlan's run time).
 // Peak RSS and times come from /usr/bin/time -v when present, else from process.resourceUsage()
 // in a small wrapper process. Targets (issue 14): peak RSS ≤ 150 MB, wall time ≤ 5 s.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseCommandFile } from '../scripts/action-runner.js'
-import { inputEnv, repoRoot } from '../scripts/action-inputs.js'
+import { runAction, type ActionRun, type StartOptions } from '../scripts/action-runner.js'
 import { startSimulator } from '../sim/server.js'
 import { generateLineageCsv } from './csv.js'
 
@@ -24,59 +23,47 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
-interface Measured {
-  code: number | null
+interface Measured extends ActionRun {
   wallS: number
   cpuS: number
   rssMB: number
-  stdout: string
-  stderr: string
 }
 
 /**
- * Runs `node dist/index.js` with env and measures the child's own peak RSS and CPU time: with
- * /usr/bin/time -v when present, else with a preloaded module that prints the process's
- * resourceUsage() at exit.
+ * Runs the bundle like the runner (scripts/action-runner.ts) and measures the child's own peak
+ * RSS and CPU time: with /usr/bin/time -v when present, else with a preloaded module that prints
+ * the process's resourceUsage() at exit.
  */
-function measure(env: Record<string, string>, cwd: string, workDir: string): Promise<Measured> {
-  const entry = join(repoRoot, 'dist', 'index.js')
+async function measure(opts: StartOptions, workDir: string): Promise<Measured> {
   const useTime = existsSync('/usr/bin/time') && !process.env.BENCH_NO_TIME
   const probe = join(workDir, 'rusage.mjs')
   writeFileSync(
     probe,
     "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nRUSAGE ' + JSON.stringify({ maxRSS: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }) + '\\n') })\n"
   )
-  const [cmd, args] = useTime
-    ? ['/usr/bin/time', ['-v', process.execPath, entry]]
-    : [process.execPath, ['--import', pathToFileURL(probe).href, entry]]
-  return new Promise(resolve => {
-    const t0 = process.hrtime.bigint()
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const limit = setTimeout(() => child.kill('SIGKILL'), 300_000)
-    child.on('close', code => {
-      clearTimeout(limit)
-      const wallS = Number(process.hrtime.bigint() - t0) / 1e9
-      const num = (re: RegExp): number => Number(re.exec(stderr)?.[1] ?? NaN)
-      let cpuS: number
-      let rssMB: number
-      if (useTime) {
-        cpuS = num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/)
-        rssMB = num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024
-      } else {
-        const u = JSON.parse(/RUSAGE (.*)/.exec(stderr)?.[1] ?? '{}') as {
-          maxRSS?: number
-          cpu?: number
-        }
-        cpuS = u.cpu ?? NaN
-        rssMB = (u.maxRSS ?? NaN) / 1024
-      }
-      resolve({ code, wallS, cpuS, rssMB, stdout, stderr })
-    })
+  const t0 = process.hrtime.bigint()
+  const run = await runAction({
+    ...opts,
+    timeoutMs: 300_000,
+    launch: entry =>
+      useTime
+        ? { command: '/usr/bin/time', args: ['-v', process.execPath, entry] }
+        : { command: process.execPath, args: ['--import', pathToFileURL(probe).href, entry] }
   })
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9
+  const num = (re: RegExp): number => Number(re.exec(run.stderr)?.[1] ?? NaN)
+  if (useTime)
+    return {
+      ...run,
+      wallS,
+      cpuS: num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/),
+      rssMB: num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024
+    }
+  const u = JSON.parse(/RUSAGE (.*)/.exec(run.stderr)?.[1] ?? '{}') as {
+    maxRSS?: number
+    cpu?: number
+  }
+  return { ...run, wallS, cpuS: u.cpu ?? NaN, rssMB: (u.maxRSS ?? NaN) / 1024 }
 }
 
 export async function runStepBench(rows: number, keep = false, dryRun = false): Promise<boolean> {
@@ -114,44 +101,29 @@ export async function runStepBench(rows: number, keep = false, dryRun = false): 
         batchSize: 20
       }
     })
-    const files = {
-      output: join(dir, 'out'),
-      summary: join(dir, 'summary'),
-      state: join(dir, 'state')
-    }
-    for (const f of Object.values(files)) writeFileSync(f, '')
     const event = join(dir, 'event.json')
     writeFileSync(event, JSON.stringify({ before: baseSha, after: 'f'.repeat(40) }))
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dir,
-      RUNNER_TEMP: dir,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      GITHUB_WORKSPACE: dir,
-      GITHUB_REPOSITORY: 'acme/lineage',
-      GITHUB_SHA: 'f'.repeat(40),
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_RUN_ID: '1',
-      ...inputEnv({
-        atlan_base_url: sim.url,
-        atlan_api_key: sim.token,
-        workflow_name: workflow,
-        lineage_file: 'lineage.csv',
-        wait: 'false',
-        // The generated CSV names connections the simulator does not hold; the tenant stage has
-        // its own benchmark (bench/tenant.ts), so this one measures the CSV work and the upload.
-        check_tenant: 'false',
-        verify: 'false',
-        ...(dryRun ? { dry_run: 'true' } : {})
-      })
-    }
-    const m = await measure(env, dir, dir)
-    const { readFileSync } = await import('node:fs')
-    const outputs = parseCommandFile(readFileSync(files.output, 'utf8'))
-    const summary = readFileSync(files.summary, 'utf8')
+    const m = await measure(
+      {
+        cwd: dir,
+        env: { GITHUB_SHA: 'f'.repeat(40), GITHUB_EVENT_PATH: event },
+        inputs: {
+          atlan_base_url: sim.url,
+          atlan_api_key: sim.token,
+          workflow_name: workflow,
+          lineage_file: 'lineage.csv',
+          wait: 'false',
+          // The generated CSV names connections the simulator does not hold; the tenant stage
+          // has its own benchmark (bench/tenant.ts), so this one measures the CSV work and the
+          // upload.
+          check_tenant: 'false',
+          verify: 'false',
+          ...(dryRun ? { dry_run: 'true' } : {})
+        }
+      },
+      dir
+    )
+    const { outputs, summary } = m
     const uploads = sim
       .requests()
       .filter(

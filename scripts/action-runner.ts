@@ -25,6 +25,8 @@ export interface StartOptions {
   state?: Record<string, string>
   cwd?: string
   timeoutMs?: number
+  /** How to start the bundle (a benchmark wraps it in /usr/bin/time); default `node <entry>`. */
+  launch?: (entry: string) => { command: string; args: string[] }
 }
 
 /** Parses the runner's `name<<delimiter` file format. */
@@ -78,7 +80,9 @@ export function startAction(opts: StartOptions = {}): Started {
     ...stateEnv,
     ...opts.env
   }
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'index.js')], {
+  const entry = join(repoRoot, 'dist', 'index.js')
+  const { command, args } = opts.launch?.(entry) ?? { command: process.execPath, args: [entry] }
+  const child = spawn(command, args, {
     cwd: opts.cwd ?? repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe']
