@@ -1,7 +1,6 @@
 // The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
 // Only what every step needs is imported here; the CSV check and preview, the GitHub client and
 // @actions/cache are imported when a step uses them (ncc emits them as separate chunks).
-import { relative, resolve, sep } from 'node:path'
 import { AtlanClient } from './atlan/client.js'
 import { describeError } from './atlan/errors.js'
 import { ConfigError } from './config/errors.js'
@@ -77,13 +76,15 @@ async function tenantPlan(
   config: Config,
   client: AtlanClient,
   tenant: TenantStage | undefined,
-  t: { kind: 'rerun' | 'create'; inputHandling: string }
+  t: { kind: 'rerun' | 'create'; inputHandling: string },
+  /** The CSV's path as validation annotated it (the workspace-relative real path). */
+  file: string
 ): Promise<string | undefined> {
   if (!tenant || (config.dryRun && t.kind === 'create')) return undefined // create dry run: offline
   const stop = await tenant.check(client.meta, t.inputHandling)
   const plan = tenant.report.plan
   if (plan && tenant.report.showPlan) {
-    annotate(plan.findings, csvFileOf(config), plan.counts)
+    annotate(plan.findings, file, plan.counts)
     log.info(
       `Plan: ${plan.processesToCreate} processes to create, ${plan.processesToUpdate} to update, ${plan.rowsToSkip} rows to skip, ${plan.assetsToCreate} assets to create, ${plan.connectionsMissing.length} connections missing, ${plan.processesToRetire.length} processes to retire.`
     )
@@ -104,7 +105,9 @@ async function tenantOutcome(
   out.result = { ...out.result, ...tenant.outputs() }
   const missing = tenant.report.verification?.missing ?? []
   if (!missing.length) return
-  annotate(tenant.report.verifyFindings, csvFileOf(config), { warning: missing.length })
+  annotate(tenant.report.verifyFindings, out.csvFile ?? config.lineageFile!, {
+    warning: missing.length
+  })
   const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
   if (config.options.failOnErrors && !out.result.failed)
     out.result = {
@@ -114,10 +117,6 @@ async function tenantOutcome(
     }
   else log.warning(text)
 }
-
-/** The CSV's path for annotations: relative to the workspace, as the validation step shows it. */
-const csvFileOf = (config: Config) =>
-  relative(workspace(), resolve(workspace(), config.lineageFile!)).split(sep).join('/')
 
 /** Steps 4–11, with the check run following the target and the run. */
 async function atlanStep(
@@ -143,7 +142,7 @@ async function atlanStep(
         saveInFlight({ workflowName: t.workflowName, runName: t.runName })
         return out.checks?.pointAt(t) ?? Promise.resolve()
       },
-      beforeUpload: t => tenantPlan(config, client, tenant, t)
+      beforeUpload: t => tenantPlan(config, client, tenant, t, out.csvFile ?? config.lineageFile!)
     },
     config,
     start
