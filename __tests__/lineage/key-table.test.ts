@@ -1,0 +1,114 @@
+// KeyTable (the typed-array map behind the duplicate index and the graph's edge hashes) against
+// a JavaScript Map, and the field-by-field hash against hashing the joined string.
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { Hash53, hash53, KeyIndex, KeyTable } from '../../src/lineage/csv/index.js'
+
+const key = fc.oneof(
+  fc.maxSafeNat(),
+  fc.nat({ max: 64 }), // small keys collide in the low bits: long probe runs
+  fc.integer({ min: 0, max: 2 ** 20 }).map(n => n * 2 ** 32) // equal low halves
+)
+const value = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
+
+function entries(t: KeyTable): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  t.forEach((v, k) => out.push([k, v]))
+  return out.sort((a, b) => a[0] - b[0])
+}
+
+describe('KeyTable', () => {
+  it('behaves like a Map for any sequence of sets and lookups', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(key, value), { maxLength: 400, size: 'max' }),
+        fc.array(key, { maxLength: 50 }),
+        (sets, probes) => {
+          const t = new KeyTable()
+          const m = new Map<number, number>()
+          const sizes: string[] = []
+          for (const [k, v] of sets) {
+            t.set(k, v)
+            m.set(k, v)
+            if (t.size !== m.size) sizes.push(`size ${t.size} after setting ${k}, want ${m.size}`)
+          }
+          expect(sizes).toEqual([])
+          const wrong = [...m.keys(), ...probes].filter(
+            k => t.get(k) !== m.get(k) || t.has(k) !== m.has(k)
+          )
+          expect(wrong).toEqual([])
+          expect(entries(t)).toEqual([...m].sort((a, b) => a[0] - b[0]))
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it('grows by doubling, keeping every entry, and stays within 32 bytes an entry', () => {
+    const t = new KeyTable()
+    const n = 100_000
+    for (let i = 0; i < n; i++) t.set(hash53(String(i)), i)
+    expect(t.size).toBe(n)
+    for (let i = 0; i < n; i += 997) expect(t.get(hash53(String(i)))).toBe(i)
+    expect(t.byteLength / n).toBeLessThanOrEqual(32)
+    expect(t.byteLength / n).toBeGreaterThanOrEqual(16)
+  })
+
+  it('key 0 is a key like any other; bad keys and values are refused', () => {
+    const t = new KeyTable()
+    expect(t.has(0)).toBe(false)
+    t.set(0, 7)
+    expect(t.get(0)).toBe(7)
+    expect(() => t.set(-1, 1)).toThrow(RangeError)
+    expect(() => t.set(2 ** 53, 1)).toThrow(RangeError)
+    expect(() => t.set(1.5, 1)).toThrow(RangeError)
+    expect(() => t.set(1, 2 ** 31)).toThrow(RangeError)
+    expect(t.size).toBe(1)
+  })
+})
+
+describe('KeyIndex', () => {
+  it('returns the first line of a key, 0 for a new one, -1 once full', () => {
+    const ix = new KeyIndex(2)
+    expect(ix.seen(11, 2)).toBe(0)
+    expect(ix.seen(11, 5)).toBe(2)
+    expect(ix.seen(12, 6)).toBe(0)
+    expect(ix.seen(13, 7)).toBe(-1)
+    expect(ix.seen(12, 8)).toBe(6)
+    expect(ix.size).toBe(2)
+  })
+})
+
+describe('Hash53', () => {
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('ΣΑΣ', 'İx', 'ß')
+  )
+
+  it('hashing fields one by one equals hash53 of them joined by NUL', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 8 }), fields => {
+        const h = new Hash53().start()
+        for (const f of fields) h.add(f)
+        expect(h.digest()).toBe(hash53(fields.join('\u0000')))
+      })
+    )
+  })
+
+  it('addLower(s) equals add(s.toLowerCase()), ASCII or not', () => {
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const lower = new Hash53().start().add(a).addLower(b).digest()
+        expect(lower).toBe(new Hash53().start().add(a).add(b.toLowerCase()).digest())
+      })
+    )
+  })
+
+  it('gives different hashes to fields split differently, and is a 53-bit integer', () => {
+    const ab = new Hash53().start().add('a,b').add('c').digest()
+    const a = new Hash53().start().add('a').add('b,c').digest()
+    expect(ab).not.toBe(a)
+    expect(Number.isSafeInteger(ab) && ab >= 0).toBe(true)
+  })
+})

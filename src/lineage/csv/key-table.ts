@@ -1,0 +1,103 @@
+// A map from 53-bit keys (row and edge hashes, row-key.ts) to 32-bit integers, on typed arrays.
+//
+// Why not a Map: a JavaScript Map keeps a key above 2^31 as a heap number, so an entry costs
+// about 70 bytes, and a million of them (the duplicate index, the graph's edge hashes of the head
+// and of the base version) would not fit the action's memory bound. No npm package fits: the
+// typed-array ones found (mnemonist's SparseMap/SparseSet) need keys below a small bound, and
+// ml-hash-table keeps plain arrays of numbers (heap numbers again) without types.
+//
+// Open addressing with linear probing in a power-of-two table: keys in a Float64Array (-1 marks
+// a free slot), values in an Int32Array, 12 bytes a slot. The table doubles when it is 3/4 full,
+// so an entry costs 16 to 32 bytes (and twice that for an instant while the table doubles).
+
+const FREE = -1
+const MIN_CAPACITY = 16
+
+// Bound once: under Jest's vm context a call through `Math.imul` is not inlined (row-key.ts).
+const imul = Math.imul
+
+export class KeyTable {
+  private keys: Float64Array
+  private values: Int32Array
+  private mask: number
+  private count = 0
+
+  constructor(capacity = MIN_CAPACITY) {
+    let cap = MIN_CAPACITY
+    while (cap * 0.75 < capacity) cap *= 2
+    this.keys = new Float64Array(cap).fill(FREE)
+    this.values = new Int32Array(cap)
+    this.mask = cap - 1
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  /** Bytes held by the two arrays. */
+  get byteLength(): number {
+    return this.keys.byteLength + this.values.byteLength
+  }
+
+  /**
+   * The slot of `key`, or the free slot where it would go. Keys are mixed (both halves, times the
+   * golden ratio) so that keys which are not hashes spread too.
+   */
+  private slot(key: number): number {
+    const keys = this.keys
+    const mask = this.mask
+    let i = imul((key >>> 0) ^ ((key / 4294967296) >>> 0), 0x9e3779b1) & mask
+    for (;;) {
+      const k = keys[i]
+      if (k === key || k === FREE) return i
+      i = (i + 1) & mask
+    }
+  }
+
+  has(key: number): boolean {
+    return this.keys[this.slot(key)] === key
+  }
+
+  get(key: number): number | undefined {
+    const i = this.slot(key)
+    return this.keys[i] === key ? this.values[i] : undefined
+  }
+
+  /** Sets `key` (an integer in [0, 2^53)) to `value` (a 32-bit signed integer). */
+  set(key: number, value: number): this {
+    if (!Number.isSafeInteger(key) || key < 0) throw new RangeError(`KeyTable key ${key}`)
+    if ((value | 0) !== value) throw new RangeError(`KeyTable value ${value}`)
+    let i = this.slot(key)
+    if (this.keys[i] !== key) {
+      if ((this.count + 1) * 4 > this.keys.length * 3) {
+        this.grow()
+        i = this.slot(key)
+      }
+      this.keys[i] = key
+      this.count++
+    }
+    this.values[i] = value
+    return this
+  }
+
+  forEach(fn: (value: number, key: number) => void): void {
+    const { keys, values } = this
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== FREE) fn(values[i], keys[i])
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys
+    const oldValues = this.values
+    const cap = oldKeys.length * 2
+    this.keys = new Float64Array(cap).fill(FREE)
+    this.values = new Int32Array(cap)
+    this.mask = cap - 1
+    for (let j = 0; j < oldKeys.length; j++) {
+      const k = oldKeys[j]
+      if (k === FREE) continue
+      const i = this.slot(k)
+      this.keys[i] = k
+      this.values[i] = oldValues[j]
+    }
+  }
+}
