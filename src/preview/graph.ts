@@ -14,7 +14,7 @@ import { Hash53 } from '../lineage/csv/row-key.js'
 
 /** Edges kept in full (nodes, process, pass-through values). */
 export const DETAIL_EDGES = 10_000
-/** Edges whose key and content hashes are kept for the diff (16 to 32 bytes each, key-table.ts). */
+/** Edges whose key and content hashes are kept for the diff (15 to 30 bytes each, key-table.ts). */
 export const MAX_KEYED_EDGES = 1_000_000
 
 export interface GraphNode {

@@ -7,8 +7,8 @@
 // ml-hash-table keeps plain arrays of numbers (heap numbers again) without types.
 //
 // Open addressing with linear probing in a power-of-two table: keys in a Float64Array (-1 marks
-// a free slot), values in an Int32Array, 12 bytes a slot. The table doubles when it is 3/4 full,
-// so an entry costs 16 to 32 bytes (and twice that for an instant while the table doubles).
+// a free slot), values in an Int32Array, 12 bytes a slot. The table doubles when it is 4/5 full,
+// so an entry costs 15 to 30 bytes (and half as much again for an instant while it doubles).
 
 const FREE = -1
 const MIN_CAPACITY = 16
@@ -24,7 +24,7 @@ export class KeyTable {
 
   constructor(capacity = MIN_CAPACITY) {
     let cap = MIN_CAPACITY
-    while (cap * 0.75 < capacity) cap *= 2
+    while (cap * 0.8 < capacity) cap *= 2
     this.keys = new Float64Array(cap).fill(FREE)
     this.values = new Int32Array(cap)
     this.mask = cap - 1
@@ -69,7 +69,7 @@ export class KeyTable {
     if ((value | 0) !== value) throw new RangeError(`KeyTable value ${value}`)
     let i = this.slot(key)
     if (this.keys[i] !== key) {
-      if ((this.count + 1) * 4 > this.keys.length * 3) {
+      if ((this.count + 1) * 5 > this.keys.length * 4) {
         this.grow()
         i = this.slot(key)
       }

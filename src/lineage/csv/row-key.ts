@@ -76,8 +76,8 @@ export function hash53(s: string, seed = 0): number {
 }
 
 /**
- * First line of each distinct key, up to `max` keys (a KeyTable: 16 to 32 bytes a key, so at
- * most 32 MB at the default million). Past the cap, new keys are no longer remembered.
+ * First line of each distinct key, up to `max` keys (a KeyTable: 15 to 30 bytes a key, so
+ * 25 MB at the default million). Past the cap, new keys are no longer remembered.
  */
 export class KeyIndex {
   private readonly first = new KeyTable()

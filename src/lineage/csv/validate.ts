@@ -26,7 +26,7 @@ export interface ValidateOptions {
   onRow?: (row: LineageRow) => void
   /** Largest record buffered, in characters (default 16 MiB); a longer one is reported, not parsed. */
   maxRecordBytes?: number
-  /** Rows remembered for duplicate detection (default 1,000,000, 16 to 32 bytes each). */
+  /** Rows remembered for duplicate detection (default 1,000,000, 15 to 30 bytes each). */
   maxDistinctRows?: number
   /**
    * Only hand the rows to onRow (the same rows as a full check): no row rules, no duplicate
