@@ -18,18 +18,24 @@ function entries(t: KeyTable): Array<[number, number]> {
 }
 
 describe('KeyTable', () => {
-  it('behaves like a Map for any sequence of sets and lookups', () => {
+  it('behaves like a Map for any sequence of set, getOrSet and lookups', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(key, value), { maxLength: 400, size: 'max' }),
+        fc.array(fc.tuple(key, value, fc.boolean()), { maxLength: 400, size: 'max' }),
         fc.array(key, { maxLength: 50 }),
         (sets, probes) => {
           const t = new KeyTable()
           const m = new Map<number, number>()
           const sizes: string[] = []
-          for (const [k, v] of sets) {
-            t.set(k, v)
-            m.set(k, v)
+          for (const [k, v, overwrite] of sets) {
+            const had = m.get(k)
+            if (overwrite) {
+              if (t.set(k, v) !== (had === undefined)) sizes.push(`set(${k}) said new wrongly`)
+              m.set(k, v)
+            } else {
+              if (t.getOrSet(k, v) !== had) sizes.push(`getOrSet(${k}) gave the wrong value`)
+              if (had === undefined) m.set(k, v)
+            }
             if (t.size !== m.size) sizes.push(`size ${t.size} after setting ${k}, want ${m.size}`)
           }
           expect(sizes).toEqual([])
@@ -57,12 +63,16 @@ describe('KeyTable', () => {
   it('key 0 is a key like any other; bad keys and values are refused', () => {
     const t = new KeyTable()
     expect(t.has(0)).toBe(false)
+    expect(t.has(-1)).toBe(false)
+    expect(t.get(NaN)).toBeUndefined()
     t.set(0, 7)
     expect(t.get(0)).toBe(7)
     expect(() => t.set(-1, 1)).toThrow(RangeError)
     expect(() => t.set(2 ** 53, 1)).toThrow(RangeError)
     expect(() => t.set(1.5, 1)).toThrow(RangeError)
     expect(() => t.set(1, 2 ** 31)).toThrow(RangeError)
+    expect(() => t.set(0, 0.5)).toThrow(RangeError)
+    expect(() => t.getOrSet(-2, 1)).toThrow(RangeError)
     expect(t.size).toBe(1)
   })
 })

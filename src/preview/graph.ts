@@ -201,11 +201,11 @@ export class GraphBuilder {
     const keys = g.keys
     if (keys !== undefined) {
       const kh = this.keyHash(row)
-      isNew = !keys.has(kh)
-      if (isNew && keys.size >= this.maxKeyed) {
+      if (keys.size >= this.maxKeyed && !keys.has(kh)) {
+        isNew = true
         g.keys = undefined // too many edges to diff: free the index
       } else {
-        keys.set(kh, this.contentHash(row))
+        isNew = keys.set(kh, this.contentHash(row))
       }
     }
     // A new edge past the detailed ones needs no key string: it is only counted.

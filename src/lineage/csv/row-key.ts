@@ -92,10 +92,7 @@ export class KeyIndex {
    * the index is full (or the line is past 2^31) and it cannot be remembered.
    */
   seen(key: number, line: number): number {
-    const prev = this.first.get(key)
-    if (prev !== undefined) return prev
-    if (this.first.size >= this.max || line > 0x7fffffff) return -1
-    this.first.set(key, line)
-    return 0
+    if (this.first.size >= this.max || line > 0x7fffffff) return this.first.get(key) ?? -1
+    return this.first.getOrSet(key, line) ?? 0
   }
 }
