@@ -30,8 +30,8 @@ export interface ValidateOptions {
   maxDistinctRows?: number
   /**
    * Only hand the rows to onRow (the same rows as a full check): no row rules, no duplicate
-   * index, no findings beyond the header's, no sha256 (the result's is empty). For a version
-   * whose findings are not reported, such as the base version of a diff.
+   * index, no findings kept (the header and record checks still count theirs), no sha256 (the
+   * result's is empty). For a version whose findings are not reported: a diff's base version.
    */
   rowsOnly?: boolean
 }
