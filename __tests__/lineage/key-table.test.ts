@@ -2,7 +2,7 @@
 // a JavaScript Map, and the field-by-field hash against hashing the joined string.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { Hash53, hash53, KeyIndex, KeyTable } from '../../src/lineage/csv/index.js'
+import { Hash30, Hash53, hash53, KeyIndex, KeyTable } from '../../src/lineage/csv/index.js'
 
 const key = fc.oneof(
   fc.maxSafeNat(),
@@ -106,19 +106,55 @@ describe('Hash53', () => {
     )
   })
 
-  it('addLower(s) equals add(s.toLowerCase()), ASCII or not', () => {
-    fc.assert(
-      fc.property(text, text, (a, b) => {
-        const lower = new Hash53().start().add(a).addLower(b).digest()
-        expect(lower).toBe(new Hash53().start().add(a).add(b.toLowerCase()).digest())
-      })
-    )
-  })
-
   it('gives different hashes to fields split differently, and is a 53-bit integer', () => {
     const ab = new Hash53().start().add('a,b').add('c').digest()
     const a = new Hash53().start().add('a').add('b,c').digest()
     expect(ab).not.toBe(a)
     expect(Number.isSafeInteger(ab) && ab >= 0).toBe(true)
+  })
+})
+
+describe.each([
+  ['Hash53', () => new Hash53(), 2 ** 53],
+  ['Hash30', () => new Hash30(), 2 ** 30]
+])('%s', (_name, make, bound) => {
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('ΣΑΣ', 'İx', 'ß')
+  )
+
+  it('addLower(s) equals add(s.toLowerCase()), ASCII or not', () => {
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const lower = make().start().add(a).addLower(b).digest()
+        expect(lower).toBe(make().start().add(a).add(b.toLowerCase()).digest())
+      })
+    )
+  })
+
+  it('a value changed in one character changes the hash; the hash is in range', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string(), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 0xffff }),
+        (fields, f, at, delta) => {
+          const i = f % fields.length
+          const s = fields[i] + 'x'
+          const j = at % s.length
+          const changed =
+            s.slice(0, j) +
+            String.fromCharCode((s.charCodeAt(j) + delta) % 0x10000) +
+            s.slice(j + 1)
+          const hash = (vs: string[]) => vs.reduce((h, v) => h.add(v), make().start()).digest()
+          const before = hash(fields.map((v, k) => (k === i ? s : v)))
+          const after = hash(fields.map((v, k) => (k === i ? changed : v)))
+          expect(after).not.toBe(before)
+          expect(Number.isInteger(before) && before >= 0 && before < bound).toBe(true)
+        }
+      )
+    )
   })
 })

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import type { AssetRef, LineageRow } from '../lineage/csv-types.js'
 import { KeyTable } from '../lineage/csv/key-table.js'
-import { Hash53 } from '../lineage/csv/row-key.js'
+import { Hash30, Hash53 } from '../lineage/csv/row-key.js'
 
 /** Edges kept in full (nodes, process, pass-through values). */
 export const DETAIL_EDGES = 10_000
@@ -112,6 +112,7 @@ export class GraphBuilder {
   private readonly maxDetail: number
   private readonly maxKeyed: number
   private readonly hash = new Hash53()
+  private readonly content = new Hash30()
 
   constructor(opts: { caseSensitive: boolean; detailEdges?: number; keyedEdges?: number }) {
     this.graph = emptyGraph(opts.caseSensitive)
@@ -123,7 +124,7 @@ export class GraphBuilder {
   /** What the diff compares, as one hash (the compact form of diff.ts's changedFields). */
   private contentHash(row: LineageRow): number {
     const p = row.process
-    const h = this.hash.start()
+    const h = this.content.start()
     h.add(p.name).add(p.identity).addLower(p.connector).add(p.connection)
     h.add(row.source.name).add(row.source.type).add(row.target.name).add(row.target.type)
     // Pass-through columns come in header order, so no sorting is needed.
@@ -134,7 +135,7 @@ export class GraphBuilder {
     }
     // 30 bits are enough to tell a changed edge from its base (a miss once in a billion), and
     // fit the table's 32-bit values.
-    return h.digest() & 0x3fffffff
+    return h.digest()
   }
 
   /**

@@ -14,5 +14,5 @@ export {
 } from './headers.js'
 export type { HeaderLayout } from './headers.js'
 export { FindingSink, RowRules } from './rules.js'
-export { Hash53, hash53, KeyIndex } from './row-key.js'
+export { Hash30, Hash53, hash53, KeyIndex } from './row-key.js'
 export { KeyTable } from './key-table.js'
