@@ -1,6 +1,7 @@
 // Status and failure mapping: kind, retryable, a message naming cause and fix, and never the key.
 import { describe, expect, it } from '@jest/globals'
-import { AtlanError, describeError, isTransient } from '../../src/atlan/errors.js'
+import { AtlanError, isTransient } from '../../src/atlan/errors.js'
+import { describeError } from '../../src/error-text.js'
 import { API_KEY, envelope, json, makeClient, netError, text, timeoutError } from './fakes.js'
 import type { Step } from './fakes.js'
 

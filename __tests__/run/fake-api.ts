@@ -1,6 +1,9 @@
 // An in-memory AtlanApi for lifecycle unit tests: every call is recorded in order.
+import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
+import type { AtlanError } from '../../src/atlan/errors.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import type { AtlanApi, RunRef, WorkflowRef } from '../../src/run/api.js'
+import { netError } from '../atlan/fakes.js'
 
 export interface FakeApi extends AtlanApi {
   calls: string[]
@@ -69,8 +72,17 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
   return api
 }
 
-export function unknownOutcome(): Error {
-  return Object.assign(new Error('POST /api/service/workflows/submit: the connection was reset'), {
-    submitOutcomeUnknown: true
-  })
+const SUBMIT = {
+  endpoint: 'POST /api/service/workflows/submit',
+  requestId: 'r-1',
+  service: 'atlan',
+  timeoutMs: 30_000
+} as const
+
+/** What the transport throws for a submit that may have reached Atlan: a reset, or a 503. */
+export function unknownOutcome(status?: 503): AtlanError {
+  const e = status
+    ? errorFromStatus(SUBMIT, status, '')
+    : errorFromException(SUBMIT, netError('ECONNRESET'), false)
+  return e.markSubmitOutcomeUnknown()
 }

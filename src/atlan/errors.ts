@@ -107,15 +107,3 @@ export class AtlanError extends Error {
 export function isTransient(err: unknown): boolean {
   return err instanceof AtlanError && err.retryable
 }
-
-/** One readable line for the top-level handler, whatever was thrown. */
-export function describeError(err: unknown): string {
-  if (err instanceof AtlanError) return err.message
-  if (err instanceof Error) return err.message || err.name
-  if (typeof err === 'string') return err
-  try {
-    return JSON.stringify(err) ?? String(err)
-  } catch {
-    return String(err)
-  }
-}

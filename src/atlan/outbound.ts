@@ -60,6 +60,12 @@ export function uploadUrlRefusal(url: URL): string | undefined {
   return undefined
 }
 
+/** A presigned URL's host resolved to an address no upload may go to. */
+export class BlockedAddressError extends Error {
+  override readonly name = 'BlockedAddressError'
+  readonly code = 'ERR_BLOCKED_ADDRESS'
+}
+
 /** A dns.lookup that refuses to connect to blocked addresses (a name may resolve to one). */
 export function guardedLookup(
   lookup: typeof import('node:dns').lookup
@@ -80,13 +86,12 @@ export function guardedLookup(
           ? (address as { address: string }[]).map(a => a.address)
           : [address as string]
         const bad = list.find(a => isBlockedAddress(a))
-        if (bad) {
-          const e: NodeJS.ErrnoException = new Error(
-            `${hostname} resolves to ${bad}, a private, link-local or reserved address; refusing to connect`
+        if (bad)
+          return cb(
+            new BlockedAddressError(
+              `${hostname} resolves to ${bad}, a private, link-local or reserved address; refusing to connect`
+            )
           )
-          e.code = 'ERR_BLOCKED_ADDRESS'
-          return cb(e)
-        }
         cb(null, address, family)
       }
     )

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { describeError } from '../error-text.js'
 import { log } from '../report/untrusted.js'
 import { stableJson } from './stable-json.js'
 
@@ -67,7 +68,7 @@ export function createSkipCache(
         if (ready.isFeatureAvailable()) return ready
       }
     } catch (error) {
-      warnOnce(errorText(error))
+      warnOnce(describeError(error))
       return undefined
     }
     warnOnce()
@@ -84,7 +85,7 @@ export function createSkipCache(
         )
         return hit === key
       } catch (error) {
-        warnOnce(errorText(error))
+        warnOnce(describeError(error))
         return false
       }
     },
@@ -98,7 +99,7 @@ export function createSkipCache(
         // -1: not saved; @actions/cache has already said why (for example, the key exists).
         return (await quietly(() => cacheApi.saveCache([path], key))) !== -1
       } catch (error) {
-        warnOnce(errorText(error))
+        warnOnce(describeError(error))
         return false
       }
     }
@@ -146,8 +147,4 @@ async function quietly<T>(call: () => Promise<T>): Promise<T> {
   } finally {
     out.write = write
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

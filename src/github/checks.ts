@@ -1,6 +1,8 @@
 // A check run on the commit that mirrors the Lineage Builder run. Best effort: a token that may
 // not write checks turns the reporter into a no-op after one warning; it never fails the step.
 import { context } from '@actions/github'
+import { RequestError } from '@octokit/request-error'
+import { describeError } from '../error-text.js'
 import { log } from '../report/untrusted.js'
 import {
   ANNOTATION_MESSAGE_LIMIT,
@@ -226,10 +228,10 @@ export class CheckRunReporter {
     try {
       await call()
     } catch (error) {
-      const status = (error as { status?: unknown }).status
+      const status = error instanceof RequestError ? error.status : undefined
       const name = this.started?.name ?? 'check run'
       const message = apiMessage(error)
-      const detail = `${typeof status === 'number' ? `HTTP ${status}: ` : ''}${message}`
+      const detail = `${status !== undefined ? `HTTP ${status}: ` : ''}${message}`
       const rateLimited = /rate limit/i.test(message)
       if (status === 403 && !rateLimited) {
         this.disabled = true
@@ -277,13 +279,8 @@ function cleanAnnotation(a: CheckAnnotation): CheckAnnotation {
 
 /** GitHub's own message ("Resource not accessible by integration"), without the docs link. */
 function apiMessage(error: unknown): string {
-  const data = (error as { response?: { data?: unknown } }).response?.data
-  if (
-    data &&
-    typeof data === 'object' &&
-    typeof (data as { message?: unknown }).message === 'string'
-  ) {
-    return (data as { message: string }).message
-  }
-  return error instanceof Error ? error.message : String(error)
+  const data = error instanceof RequestError ? error.response?.data : undefined
+  if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string')
+    return data.message
+  return describeError(error)
 }
