@@ -29,13 +29,11 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
     runs,
     workflows,
     templates,
-    family: async () => 'workflows',
     findWorkflow: async name => (
       calls.push(`findWorkflow ${name}`),
       workflows.find(w => w.name === name)
     ),
     findLatestWorkflow: async () => (calls.push('findLatestWorkflow'), workflows[0]),
-    latestRun: async w => (calls.push(`latestRun ${w}`), runs.find(r => r.workflowName === w)),
     currentRun: async w =>
       runs.find(r => r.workflowName === w && (r.phase === 'Pending' || r.phase === 'Running')),
     runsOf: async w => (calls.push(`runsOf ${w}`), runs.filter(r => r.workflowName === w)),

@@ -5,7 +5,6 @@ import { AtlanError } from './errors.js'
 import {
   findWorkflowByNameQuery,
   findWorkflowsByTypeQuery,
-  latestRunQuery,
   presignBody,
   rerunBody,
   runByIdQuery,
@@ -200,14 +199,6 @@ export class AtlanClient {
         `Atlan's run search returned a run id that is not a valid run name (${JSON.stringify(String(bad._id).slice(0, 80))}); check the workflow's runs in the Atlan UI.`
       )
     return hits.map(h => toRunInfo(h._id, h._source, workflowName))
-  }
-
-  /**
-   * The run with the latest start (docs/atlan-contract.md §3.6, what pyatlan's monitor() polls). A run not started
-   * yet has no startedAt and may sort after older runs; use runsOf()/getRun() to find it.
-   */
-  async latestRun(workflowName: string): Promise<RunInfo | undefined> {
-    return (await this.#searchRuns(latestRunQuery(workflowName), workflowName))[0]
   }
 
   /** The newest Pending/Running run among the last 50 (docs/atlan-contract.md §3.7). */

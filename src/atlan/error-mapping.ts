@@ -100,7 +100,7 @@ const SECRETISH =
  * message when it sends the S3/GCS/Azure XML error, else a short excerpt with anything that
  * looks like `password=...` masked. A hostile or internal service must not fill our outputs.
  */
-export function storeDetail(bodyText: string): string | undefined {
+function storeDetail(bodyText: string): string | undefined {
   const tag = (name: string) =>
     new RegExp(`<${name}>([^<]{1,300})</${name}>`).exec(bodyText)?.[1]?.trim()
   const code = tag('Code')

@@ -48,7 +48,7 @@ export interface FetchResponse {
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>
 
 /** Largest (decompressed) 2xx body read; a workflow search of 50 full documents is far below. */
-export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 /** Of an error reply only the start is read: the message needs a short excerpt at most. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024
 
@@ -205,9 +205,9 @@ export function nameSegment(name: string, what: string): string {
   return encodeURIComponent(name)
 }
 
-export const API_PREFIX = '/api/service/'
+const API_PREFIX = '/api/service/'
 
-export interface TransportOptions {
+interface TransportOptions {
   baseUrl: string
   apiKey: string
   version: string
@@ -221,7 +221,7 @@ export interface TransportOptions {
   signal?: AbortSignal
 }
 
-export interface JsonRequest<T> {
+interface JsonRequest<T> {
   method: 'GET' | 'POST' | 'DELETE'
   /** Relative to `api` (default /api/service/), e.g. `runs/indexsearch` or `workflows?submit=true`. */
   path: string

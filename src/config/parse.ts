@@ -13,7 +13,8 @@ import {
   workflowName
 } from './fields.js'
 import { INPUT_DEFAULTS } from './defaults.js'
-import { SECRET_INPUTS, secretValues, type InputName, type RawInputs } from './inputs.js'
+import { secretValues, type InputName, type RawInputs } from './inputs.js'
+import { INPUT_HANDLINGS, MODES, OBJECT_STORES, ON_TIMEOUTS } from './types.js'
 import type { Config, Credential } from './types.js'
 
 const HOUR = 3_600_000
@@ -21,12 +22,12 @@ const HOUR = 3_600_000
 const schema = z.object({
   atlan_base_url: baseUrl,
   atlan_api_key: z.string(),
-  mode: oneOf(['rerun', 'create', 'auto'] as const),
+  mode: oneOf(MODES),
   workflow_name: workflowName,
   idempotent: bool,
   lineage_file: optionalText,
   validate: bool,
-  object_store: oneOf(['tenant', 's3', 'gcs', 'adls'] as const),
+  object_store: oneOf(OBJECT_STORES),
   prefix: optionalText,
   object_key: optionalText,
   s3_access_key: optionalText,
@@ -41,7 +42,7 @@ const schema = z.object({
   adls_tenant_id: optionalText,
   adls_account_name: optionalText,
   adls_container: optionalText,
-  input_handling: oneOf(['upsert', 'partial', 'update'] as const),
+  input_handling: oneOf(INPUT_HANDLINGS),
   fail_on_errors: bool,
   case_sensitive_match: bool,
   field_separator: separator,
@@ -49,7 +50,7 @@ const schema = z.object({
   wait: bool,
   poll_interval: duration(1000, HOUR),
   timeout: duration(1000, 6 * HOUR),
-  on_timeout: oneOf(['fail', 'warn', 'cancel'] as const),
+  on_timeout: oneOf(ON_TIMEOUTS),
   cancel_on_job_cancel: bool,
   request_timeout: duration(100, 15 * 60_000),
   index_grace: duration(0, HOUR),
@@ -212,7 +213,7 @@ function gcsJsonWarnings(p: Parsed): string[] {
 }
 
 /** Default folder in the tenant store for files this action uploads. */
-export const DEFAULT_TENANT_PREFIX = 'atlan-lineage-action'
+const DEFAULT_TENANT_PREFIX = 'atlan-lineage-action'
 
 /** One sentence per distinct message: inputs with the same problem are named together. */
 function formatProblems(problems: Problem[]): string {
@@ -228,15 +229,14 @@ function formatProblems(problems: Problem[]): string {
 }
 
 export function parseConfig(raw: RawInputs): Config {
-  const secretSet = new Set<string>(SECRET_INPUTS)
   const result = schema.safeParse(raw)
   if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      const input = String(issue.path[0]) as InputName
-      // Secrets are never echoed, even in a malformed-value message.
-      const message = secretSet.has(input) ? 'its value is not valid' : issue.message
-      return { input, message }
-    })
+    // Only the fields parsers quote values, and none of them reads a secret input (those are
+    // checked in crossFieldProblems, whose messages quote nothing), so no message echoes a secret.
+    const problems = result.error.issues.map(issue => ({
+      input: String(issue.path[0]) as InputName,
+      message: issue.message
+    }))
     // Check the other inputs' cross-field rules too, with the bad fields at their defaults, so one
     // run names every problem.
     const bad = new Set(problems.map(pr => pr.input))

@@ -10,7 +10,7 @@ import { describeError } from '../error-text.js'
 import { log } from '../report/untrusted.js'
 import { stableJson } from './stable-json.js'
 
-export const SKIP_KEY_PREFIX = 'atlan-lineage-'
+const SKIP_KEY_PREFIX = 'atlan-lineage-'
 // Part of every key: bump it to invalidate all markers if what goes into a key changes.
 const KEY_FORMAT = 'v1'
 
@@ -30,7 +30,7 @@ export function skipKey(p: { csvSha256: string; settings: unknown }): string {
  * same string on every run and every runner: the OS temp dir is (RUNNER_TEMP differs between
  * self-hosted runners, and a file in the workspace would dirty the user's checkout).
  */
-export function markerPath(): string {
+function markerPath(): string {
   return join(tmpdir(), 'atlan-lineage-skip', 'marker.json')
 }
 
@@ -40,7 +40,7 @@ export interface CacheApi {
   saveCache: typeof cache.saveCache
 }
 
-export interface SkipCache {
+interface SkipCache {
   /** True when a successful run with this key was recorded; false on a miss or any trouble. */
   wasDone(key: string): Promise<boolean>
   /** Record the key. True when saved; false (and at most one warning) otherwise. */

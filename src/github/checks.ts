@@ -26,7 +26,7 @@ export interface CheckAnnotation {
   title?: string
 }
 
-export interface CheckStart {
+interface CheckStart {
   name: string
   headSha: string
   detailsUrl?: string
@@ -35,7 +35,7 @@ export interface CheckStart {
   summary: string
 }
 
-export interface CheckUpdate {
+interface CheckUpdate {
   title: string
   summary: string
   text?: string
@@ -57,7 +57,7 @@ export interface ChecksClient {
   rest: { checks: Pick<Octokit['rest']['checks'], 'create' | 'update'> }
 }
 
-export interface CheckRunReporterOptions {
+interface CheckRunReporterOptions {
   octokit: ChecksClient
   owner: string
   repo: string
@@ -68,15 +68,15 @@ export interface CheckRunReporterOptions {
 }
 
 /** For a 403: the token may not write checks. */
-export const PERMISSION_FIX =
+const PERMISSION_FIX =
   'add `permissions: checks: write` to the job; on pull requests from forks the token is read-only, so the check run is skipped'
 
 /** For a 404: GitHub could not find the repository or commit for this token. */
-export const NOT_FOUND_FIX =
+const NOT_FOUND_FIX =
   'check that github_token belongs to this repository (a token of another repository or an app not installed here gets 404) and that GITHUB_REPOSITORY and the commit are the ones this job runs on'
 
 /** The subset of github.context that headSha reads. */
-export interface EventContext {
+interface EventContext {
   eventName: string
   sha: string
   payload: { pull_request?: { [key: string]: unknown } }

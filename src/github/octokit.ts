@@ -14,7 +14,7 @@ import { log } from '../report/untrusted.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
-export interface OctokitOptions {
+interface OctokitOptions {
   /** API root; default GITHUB_API_URL (GHES: https://host/api/v3), else api.github.com. */
   baseUrl?: string
   /** Milliseconds per second of Retry-After; tests shrink it. */
@@ -30,7 +30,7 @@ const ALL_4XX = Array.from({ length: 100 }, (_, i) => 400 + i)
 // GitHub's advice for a secondary limit that names no Retry-After: wait at least a minute.
 const SECONDARY_FALLBACK_S = 60
 
-export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
 }
 
