@@ -352,7 +352,12 @@ function hasCredential(
   d: WorkflowDetail,
   parameters: Record<string, unknown>
 ): boolean | undefined {
-  if (d.payload?.some(p => (p as { type?: unknown } | null)?.type === 'credential')) return true
+  if (
+    d.payload?.some(
+      p => typeof p === 'object' && p !== null && 'type' in p && p.type === 'credential'
+    )
+  )
+    return true
   const source = parameters.cloud_source
   if (source !== undefined) {
     return typeof source === 'string' && source.trim() !== '' && !/^\{\{.*\}\}$/.test(source.trim())

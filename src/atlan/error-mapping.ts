@@ -1,5 +1,6 @@
 // Turns an HTTP status, a thrown fetch error or an unreadable body into an AtlanError whose
 // message names the cause and the fix (docs/atlan-contract.md §2.3-2.4).
+import { z } from 'zod'
 import { describeError } from '../error-text.js'
 import { AtlanError, type AtlanErrorInit } from './errors.js'
 import { BlockedAddressError } from './outbound.js'
@@ -23,7 +24,6 @@ export interface RequestContext {
 const MAX_DETAIL = 400
 
 /** Paths every legacy tenant serves; a 404 there means the legacy surface is gone (docs/atlan-contract.md §1.1). */
-// Endpoints every legacy tenant serves, whatever the workflow: a 404 there means the surface is gone.
 const LEGACY_PROBES = [
   '/api/service/workflows/indexsearch',
   '/api/service/runs/indexsearch',
@@ -49,13 +49,13 @@ export function serverDetail(bodyText: string): string | undefined {
         .trim()
     )
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return shorten(text)
-  const b = parsed as Record<string, unknown>
+  const b = jsonObject.safeParse(parsed).data
+  if (!b) return shorten(text)
   const code = firstString(b.errorCode, b.code, b.status)
   const message = firstString(b.errorMessage, b.message)
   const parts: string[] = []
-  if (code && message) parts.push(`${code}: ${message}`)
-  else if (code || message) parts.push((code ?? message) as string)
+  const head = code && message ? `${code}: ${message}` : (code ?? message)
+  if (head) parts.push(head)
   // Servers often repeat the message as a cause: say each text once.
   const said = new Set([code, message].filter(Boolean))
   const addCause = (c: string | undefined) => {
@@ -66,11 +66,7 @@ export function serverDetail(bodyText: string): string | undefined {
   addCause(firstString(b.errorCause))
   if (Array.isArray(b.causes)) {
     for (const c of b.causes.slice(0, 3))
-      addCause(
-        c && typeof c === 'object'
-          ? firstString((c as Record<string, unknown>).errorMessage)
-          : undefined
-      )
+      addCause(firstString(jsonObject.safeParse(c).data?.errorMessage))
   }
   const id = firstString(b.errorId)
   if (id) parts.push(`error id ${id}`)
@@ -78,6 +74,8 @@ export function serverDetail(bodyText: string): string | undefined {
   if (doc) parts.push(`see ${doc}`)
   return parts.length ? shorten(parts.join('; ')) : shorten(text)
 }
+
+const jsonObject = z.record(z.string(), z.unknown())
 
 function firstString(...values: unknown[]): string | undefined {
   for (const v of values) {

@@ -90,7 +90,9 @@ const runDetailSchema = z.looseObject({
   spec: z
     .looseObject({ workflowTemplateRef: z.looseObject({ name: optString }).nullish() })
     .nullish(),
-  status: runStatusSchema.nullish().transform(s => s ?? { phase: 'Pending' as RunPhase })
+  status: runStatusSchema
+    .nullish()
+    .transform((s): z.output<typeof runStatusSchema> => s ?? { phase: 'Pending' })
 })
 export type RunDetail = z.infer<typeof runDetailSchema>
 

@@ -125,7 +125,7 @@ export function markDone(key: string): Promise<boolean> {
 async function quietly<T>(call: () => Promise<T>): Promise<T> {
   const out = process.stdout
   const write = out.write
-  const patched = function (chunk: string | Uint8Array, ...rest: unknown[]): boolean {
+  const patched: typeof out.write = function (chunk: string | Uint8Array, ...rest: unknown[]) {
     out.write = write
     try {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
@@ -135,13 +135,13 @@ async function quietly<T>(call: () => Promise<T>): Promise<T> {
         else log.debug(line)
       }
     } finally {
-      out.write = patched as typeof out.write
+      out.write = patched
     }
-    const done = rest.find(r => typeof r === 'function') as (() => void) | undefined
-    done?.()
+    const done = rest.find(r => typeof r === 'function')
+    if (typeof done === 'function') done()
     return true
   }
-  out.write = patched as typeof out.write
+  out.write = patched
   try {
     return await call()
   } finally {

@@ -92,7 +92,7 @@ const PR_EVENTS = new Set([
 /** The commit the check belongs on: a PR's head (GITHUB_SHA is its merge commit), else GITHUB_SHA. */
 export function headSha(ctx: EventContext = context): string {
   const head = PR_EVENTS.has(ctx.eventName) ? ctx.payload.pull_request?.head : undefined
-  const sha = (head as { sha?: unknown } | undefined)?.sha
+  const sha = typeof head === 'object' && head !== null && 'sha' in head ? head.sha : undefined
   return typeof sha === 'string' && sha !== '' ? sha : ctx.sha
 }
 
@@ -134,9 +134,10 @@ export class CheckRunReporter {
   }
 
   async update(p: CheckUpdate): Promise<void> {
-    if (!(await this.ensureCreated())) return
+    const id = await this.ensureCreated()
+    if (id === undefined) return
     await this.attempt('update', () =>
-      this.patch({
+      this.patch(id, {
         details_url: p.detailsUrl,
         external_id: p.externalId,
         output: output(p)
@@ -150,7 +151,8 @@ export class CheckRunReporter {
    * `completed` only with every annotation attached.
    */
   async complete(p: CheckComplete): Promise<void> {
-    if (!(await this.ensureCreated())) return
+    const id = await this.ensureCreated()
+    if (id === undefined) return
     const all = p.annotations ?? []
     const kept = all.slice(0, this.maxAnnotations).map(cleanAnnotation)
     const summary =
@@ -161,11 +163,11 @@ export class CheckRunReporter {
     const batches = chunk(kept, ANNOTATIONS_PER_REQUEST)
     const last = batches.pop()
     for (const annotations of batches) {
-      await this.attempt('annotate', () => this.patch({ output: { ...base, annotations } }))
+      await this.attempt('annotate', () => this.patch(id, { output: { ...base, annotations } }))
       if (this.disabled) return
     }
     await this.attempt('complete', () =>
-      this.patch({
+      this.patch(id, {
         status: 'completed',
         conclusion: p.conclusion,
         completed_at: new Date().toISOString(),
@@ -192,36 +194,33 @@ export class CheckRunReporter {
     this.url = res.data.html_url ?? undefined
   }
 
-  private async patch(body: {
-    status?: 'completed'
-    conclusion?: CheckConclusion
-    completed_at?: string
-    details_url?: string
-    external_id?: string
-    output: Output
-  }): Promise<void> {
+  /** Unset fields are left out of the request (Octokit drops undefined parameters). */
+  private async patch(
+    id: number,
+    body: {
+      status?: 'completed'
+      conclusion?: CheckConclusion
+      completed_at?: string
+      details_url?: string
+      external_id?: string
+      output: Output
+    }
+  ): Promise<void> {
     const { owner, repo } = this.opts
-    // Leave out unset fields rather than sending nulls.
-    const set = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
-    await this.opts.octokit.rest.checks.update({
-      owner,
-      repo,
-      check_run_id: this.checkId as number,
-      ...(set as typeof body)
-    })
+    await this.opts.octokit.rest.checks.update({ owner, repo, check_run_id: id, ...body })
   }
 
-  /** A start that failed for a passing reason is retried once by the next call. */
-  private async ensureCreated(): Promise<boolean> {
-    if (this.disabled) return false
-    if (this.checkId !== undefined) return true
+  /** The run's id; a start that failed for a passing reason is retried once by the next call. */
+  private async ensureCreated(): Promise<number | undefined> {
+    if (this.disabled) return undefined
+    if (this.checkId !== undefined) return this.checkId
     if (!this.started) {
       log.debug('check run: update/complete before start; nothing to report on')
-      return false
+      return undefined
     }
     const started = this.started
     await this.attempt('create', () => this.create(started))
-    return this.checkId !== undefined
+    return this.checkId
   }
 
   private async attempt(op: string, call: () => Promise<void>): Promise<void> {
