@@ -77,6 +77,11 @@ const SUBMIT = {
   timeoutMs: 30_000
 } as const
 
+/** What the transport throws for a submit Atlan refused (401): it started nothing. */
+export function submitRefused(): AtlanError {
+  return errorFromStatus(SUBMIT, 401, '')
+}
+
 /** What the transport throws for a submit that may have reached Atlan: a reset, or a 503. */
 export function unknownOutcome(status?: 503): AtlanError {
   const e = status
