@@ -33,7 +33,7 @@ import type { UploadResult } from './upload.js'
 export type Family = 'workflows' | 'package-workflows'
 
 /** Roles that make pyatlan use the `workflows` family (docs/atlan-contract.md §3.1). */
-export const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
+const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
 
 export interface AtlanClientOptions {
   /** https://<tenant>.atlan.com; a trailing slash is ignored. */

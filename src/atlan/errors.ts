@@ -2,7 +2,7 @@
 // cause and the fix; it is built only from the endpoint, the status and the (redacted) server
 // reply, so the API key can never end up in it.
 
-export type AtlanErrorKind =
+type AtlanErrorKind =
   | 'auth'
   | 'permission'
   | 'not_found'

@@ -2,7 +2,7 @@
 // else passes through untouched so the raw documents stay available.
 import { z } from 'zod'
 
-export const RUN_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'] as const
+const RUN_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'] as const
 export type RunPhase = (typeof RUN_PHASES)[number]
 export const TERMINAL_PHASES: readonly RunPhase[] = ['Succeeded', 'Failed', 'Error']
 
