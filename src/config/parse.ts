@@ -67,17 +67,57 @@ const schema = z.object({
 
 type Parsed = z.output<typeof schema>
 
+/** Each object store's inputs (all required with it), as the Credential they make. */
+const CREDENTIALS = {
+  s3: z
+    .object({
+      s3_access_key: z.string(),
+      s3_secret_key: z.string(),
+      s3_region: z.string(),
+      s3_bucket: z.string()
+    })
+    .transform((v): Credential => ({
+      store: 's3',
+      accessKey: v.s3_access_key,
+      secretKey: v.s3_secret_key,
+      region: v.s3_region,
+      bucket: v.s3_bucket
+    })),
+  gcs: z
+    .object({
+      gcs_project_id: z.string(),
+      gcs_service_account_json: z.string(),
+      gcs_bucket: z.string()
+    })
+    .transform((v): Credential => ({
+      store: 'gcs',
+      projectId: v.gcs_project_id,
+      serviceAccountJson: v.gcs_service_account_json,
+      bucket: v.gcs_bucket
+    })),
+  adls: z
+    .object({
+      adls_client_id: z.string(),
+      adls_client_secret: z.string(),
+      adls_tenant_id: z.string(),
+      adls_account_name: z.string(),
+      adls_container: z.string()
+    })
+    .transform((v): Credential => ({
+      store: 'adls',
+      clientId: v.adls_client_id,
+      clientSecret: v.adls_client_secret,
+      tenantId: v.adls_tenant_id,
+      accountName: v.adls_account_name,
+      container: v.adls_container
+    }))
+}
+
 const STORE_INPUTS = {
-  s3: ['s3_access_key', 's3_secret_key', 's3_region', 's3_bucket'],
-  gcs: ['gcs_project_id', 'gcs_service_account_json', 'gcs_bucket'],
-  adls: [
-    'adls_client_id',
-    'adls_client_secret',
-    'adls_tenant_id',
-    'adls_account_name',
-    'adls_container'
-  ]
-} as const satisfies Record<string, readonly InputName[]>
+  s3: CREDENTIALS.s3.in.keyof().options,
+  gcs: CREDENTIALS.gcs.in.keyof().options,
+  adls: CREDENTIALS.adls.in.keyof().options
+} satisfies Record<string, readonly InputName[]>
 
 /** Why a rerun that uploads a file needs workflow_name, and where to find the name. */
 export const WORKFLOW_NAME_FOR_UPLOAD =
@@ -168,35 +208,9 @@ function crossFieldProblems(p: Parsed): Problem[] {
   return problems
 }
 
+/** The chosen store's credential; crossFieldProblems has checked that its inputs are all set. */
 function credential(p: Parsed): Credential | undefined {
-  switch (p.object_store) {
-    case 's3':
-      return {
-        store: 's3',
-        accessKey: p.s3_access_key!,
-        secretKey: p.s3_secret_key!,
-        region: p.s3_region!,
-        bucket: p.s3_bucket!
-      }
-    case 'gcs':
-      return {
-        store: 'gcs',
-        projectId: p.gcs_project_id!,
-        serviceAccountJson: p.gcs_service_account_json!,
-        bucket: p.gcs_bucket!
-      }
-    case 'adls':
-      return {
-        store: 'adls',
-        clientId: p.adls_client_id!,
-        clientSecret: p.adls_client_secret!,
-        tenantId: p.adls_tenant_id!,
-        accountName: p.adls_account_name!,
-        container: p.adls_container!
-      }
-    default:
-      return undefined
-  }
+  return p.object_store === 'tenant' ? undefined : CREDENTIALS[p.object_store].parse(p)
 }
 
 // pyatlan sends the key file as an opaque string, so bad JSON is Atlan's to reject: warn only.
