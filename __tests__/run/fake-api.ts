@@ -1,10 +1,13 @@
 // An in-memory AtlanApi for lifecycle unit tests: every call is recorded in order.
+import type { RunInfo } from '../../src/atlan/client.js'
+import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
+import type { AtlanError } from '../../src/atlan/errors.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
-import type { AtlanApi, RunRef, WorkflowRef } from '../../src/run/api.js'
+import type { AtlanApi, WorkflowRef } from '../../src/run/api.js'
 
 export interface FakeApi extends AtlanApi {
   calls: string[]
-  runs: RunRef[]
+  runs: RunInfo[]
   workflows: WorkflowRef[]
   /** Whole templates readTemplate answers and updateWorkflow replaces, by name. */
   templates: Map<string, WorkflowDetail>
@@ -17,7 +20,7 @@ function parametersOf(doc: WorkflowDetail): Record<string, unknown> {
 
 export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
   const calls: string[] = []
-  const runs: RunRef[] = []
+  const runs: RunInfo[] = []
   const workflows: WorkflowRef[] = []
   const templates = new Map<string, WorkflowDetail>()
   let files = 0
@@ -26,15 +29,11 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
     runs,
     workflows,
     templates,
-    family: async () => 'workflows',
     findWorkflow: async name => (
       calls.push(`findWorkflow ${name}`),
       workflows.find(w => w.name === name)
     ),
     findLatestWorkflow: async () => (calls.push('findLatestWorkflow'), workflows[0]),
-    latestRun: async w => (calls.push(`latestRun ${w}`), runs.find(r => r.workflowName === w)),
-    currentRun: async w =>
-      runs.find(r => r.workflowName === w && (r.phase === 'Pending' || r.phase === 'Running')),
     runsOf: async w => (calls.push(`runsOf ${w}`), runs.filter(r => r.workflowName === w)),
     getRun: async name => (calls.push(`getRun ${name}`), runs.find(r => r.name === name)),
     submitWorkflow: async doc => (
@@ -69,8 +68,21 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
   return api
 }
 
-export function unknownOutcome(): Error {
-  return Object.assign(new Error('POST /api/service/workflows/submit: the connection was reset'), {
-    submitOutcomeUnknown: true
-  })
+const SUBMIT = {
+  endpoint: 'POST /api/service/workflows/submit',
+  requestId: 'req-1',
+  service: 'atlan',
+  timeoutMs: 30_000
+} as const
+
+/**
+ * A submit the transport gave up on after it may have reached Atlan, as transport.ts marks it:
+ * the connection was reset, or (with `status`) the server answered with that 5xx.
+ */
+export function unknownOutcome(status?: number): AtlanError {
+  const err =
+    status === undefined
+      ? errorFromException(SUBMIT, Object.assign(new Error('reset'), { code: 'ECONNRESET' }), false)
+      : errorFromStatus(SUBMIT, status, '')
+  return err.markSubmitOutcomeUnknown()
 }

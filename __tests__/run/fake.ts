@@ -1,10 +1,14 @@
 // A virtual clock whose sleep advances time instantly, a recording logger and scripted timelines
 // for the follow loop tests.
-import type { FollowDeps, RunSnapshot } from '../../src/run/follow-types.js'
+import type { RunInfo } from '../../src/atlan/client.js'
+import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
+import type { AtlanError } from '../../src/atlan/errors.js'
+import type { FollowDeps } from '../../src/run/follow.js'
 import { mulberry32 } from '../../scripts/prng.js'
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
-export const RUN = 'csa-lineage-builder-1714638976-abcde'
+export const WORKFLOW = 'csa-lineage-builder-1714638976'
+export const RUN = `${WORKFLOW}-abcde`
 
 export interface Harness {
   deps: FollowDeps
@@ -19,10 +23,10 @@ export interface Harness {
 }
 
 /** A step of a timeline: from `at` ms after T0 on, fetchRun returns (or throws) this. */
-export type Step = { at: number; run?: Partial<RunSnapshot>; error?: unknown }
+export type Step = { at: number; run?: Partial<RunInfo>; error?: unknown }
 
-export function snapshot(over: Partial<RunSnapshot> = {}): RunSnapshot {
-  return { name: RUN, phase: 'Running', ...over }
+export function snapshot(over: Partial<RunInfo> = {}): RunInfo {
+  return { name: RUN, workflowName: WORKFLOW, phase: 'Running', ...over }
 }
 
 /** Deterministic PRNG for `random`. */
@@ -35,7 +39,7 @@ export const seeded = (seed = 1): (() => number) => mulberry32(seed)
 export function harness(
   opts: {
     steps?: Step[]
-    fetch?: (elapsed: number) => Promise<RunSnapshot | undefined>
+    fetch?: (elapsed: number) => Promise<RunInfo | undefined>
     random?: () => number
   } = {}
 ): Harness {
@@ -75,6 +79,16 @@ export function harness(
   return h
 }
 
-export function transient(message = 'HTTP 503', flag: 'retryable' | 'isTransient' = 'retryable') {
-  return Object.assign(new Error(message), { [flag]: true })
+const SEARCH = {
+  endpoint: 'POST /api/service/runs/indexsearch',
+  requestId: 'req-1',
+  service: 'atlan',
+  timeoutMs: 30_000
+} as const
+
+/** A run search that failed as the transport reports it: with `status`, or a reset connection. */
+export function searchFailure(status?: number): AtlanError {
+  return status === undefined
+    ? errorFromException(SEARCH, Object.assign(new Error('reset'), { code: 'ECONNRESET' }), false)
+    : errorFromStatus(SEARCH, status, '')
 }

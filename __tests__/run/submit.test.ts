@@ -78,7 +78,7 @@ describe('startRun', () => {
     api.rerun = async w => {
       api.calls.push(`rerun ${w}`)
       n++
-      throw Object.assign(unknownOutcome(), { status: 503 })
+      throw unknownOutcome(503)
     }
     const { d, lines } = deps(api)
     await expect(
@@ -93,7 +93,7 @@ describe('startRun', () => {
     let n = 0
     api.rerun = async w => {
       api.calls.push(`rerun ${w}`)
-      if (++n === 1) throw Object.assign(unknownOutcome(), { status: 503 })
+      if (++n === 1) throw unknownOutcome(503)
       return { runName: `${w}-ok123` }
     }
     const s = await startRun(deps(api).d, rerunTarget, { idempotent: true, graceMs: 5000 })

@@ -2,21 +2,17 @@
 // unit-tested with a fake and so it reads as the contract it relies on.
 import type { RunInfo, WorkflowInfo } from '../atlan/client.js'
 import type { AtlanFile } from '../atlan/files.js'
-import type { RunPhase, WorkflowDetail } from '../atlan/schemas.js'
+import type { WorkflowDetail } from '../atlan/schemas.js'
 import type { WorkflowDocument } from '../lineage/workflow.js'
 
-export type RemotePhase = RunPhase
 export type WorkflowRef = Pick<WorkflowInfo, 'name' | 'namespace' | 'parameters' | 'hasCredential'>
-export type RunRef = RunInfo
 
 export interface AtlanApi {
-  family(): Promise<'workflows' | 'package-workflows'>
   findWorkflow(name: string): Promise<WorkflowRef | undefined>
   findLatestWorkflow(): Promise<WorkflowRef | undefined>
-  latestRun(workflowName: string): Promise<RunRef | undefined>
-  currentRun(workflowName: string): Promise<RunRef | undefined>
-  runsOf(workflowName: string, size: number): Promise<RunRef[]>
-  getRun(runName: string): Promise<RunRef | undefined>
+  /** Newest created first (docs/atlan-contract.md §3.7). */
+  runsOf(workflowName: string, size: number): Promise<RunInfo[]>
+  getRun(runName: string): Promise<RunInfo | undefined>
   submitWorkflow(doc: WorkflowDocument): Promise<{ workflowName: string }>
   rerun(workflowName: string, namespace: string): Promise<{ runName?: string }>
   stopRun(runName: string): Promise<void>

@@ -1,10 +1,14 @@
 // Start exactly one run, or attach to one already running. A submit whose outcome is unknown is
 // never resent blindly: Atlan may have started the run, so we look for it first.
+import type { RunInfo } from '../atlan/client.js'
+import { AtlanError, describeError } from '../atlan/errors.js'
 import { isValidName } from '../atlan/transport.js'
-import type { AtlanApi, RunRef } from './api.js'
+import type { Clock, Logger } from '../runtime.js'
+import type { AtlanApi } from './api.js'
+import { isTerminal } from './follow.js'
 import type { Target } from './resolve.js'
 import { CancelledError } from './signals.js'
-import { saveInFlight, type InFlight } from './state.js'
+import { saveInFlight } from './state.js'
 
 export interface Started {
   workflowName: string
@@ -12,34 +16,23 @@ export interface Started {
   runName?: string
   attached: boolean
   /** Runs of the workflow that existed before this step (not ours). */
-  earlierRuns: RunRef[]
+  earlierRuns: RunInfo[]
 }
 
-export interface SubmitDeps {
+export interface SubmitDeps extends Pick<Clock, 'now' | 'sleep'> {
   api: AtlanApi
-  now(): number
-  sleep(ms: number): Promise<void>
-  log: { info(m: string): void; warning(m: string): void; debug(m: string): void }
+  log: Logger
   /** The job's cancel signal: after it, no submit is sent and searching for a landed run stops. */
   signal?: AbortSignal
-  /** Where the in-flight run is recorded for the post step (default: the runner's state file). */
-  saveInFlight?(run: InFlight | undefined): void
 }
 
 export class SubmitUnconfirmedError extends Error {
   override readonly name = 'SubmitUnconfirmedError'
 }
 
-function statusOf(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null ? (err as { status?: number }).status : undefined
-}
-
-function isUnknownOutcome(err: unknown): boolean {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    (err as { submitOutcomeUnknown?: boolean }).submitOutcomeUnknown === true
-  )
+/** A submit the transport gave up on after it may have reached Atlan (it never resends one). */
+function unconfirmed(err: unknown): err is AtlanError {
+  return err instanceof AtlanError && err.submitOutcomeUnknown
 }
 
 /**
@@ -52,10 +45,10 @@ async function findLandedRun(
   workflowName: string,
   before: ReadonlySet<string>,
   graceMs: number
-): Promise<RunRef | undefined> {
+): Promise<RunInfo | undefined> {
   const until = deps.now() + graceMs
   for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
-    const runs = await deps.api.runsOf(workflowName, 50).catch(() => [] as RunRef[])
+    const runs = await deps.api.runsOf(workflowName, 50).catch((): RunInfo[] => [])
     const fresh = runs.find(r => !before.has(r.name))
     if (fresh) return fresh
     if (deps.signal?.aborted || deps.now() + wait > until) return undefined
@@ -72,13 +65,10 @@ export async function startRun(
   const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
   const earlierRuns = target.kind === 'rerun' ? await api.runsOf(workflowName, 50) : []
   const before = new Set(earlierRuns.map(r => r.name))
-  const save = deps.saveInFlight ?? saveInFlight
-  const earlierActive = earlierRuns
-    .filter(r => r.phase === 'Pending' || r.phase === 'Running')
-    .map(r => r.name)
+  const earlierActive = earlierRuns.filter(r => !isTerminal(r.phase)).map(r => r.name)
 
   if (target.kind === 'rerun' && opts.idempotent) {
-    const current = earlierRuns.find(r => r.phase === 'Pending' || r.phase === 'Running')
+    const current = earlierRuns.find(r => !isTerminal(r.phase))
     if (current) {
       log.info(
         `Run ${current.name} of ${workflowName} is already ${current.phase}: following it instead of starting another (idempotent: true).`
@@ -94,7 +84,7 @@ export async function startRun(
       throw new CancelledError('The job was cancelled: no run was submitted.')
     // Saved BEFORE the request: if the job is killed while it is in flight, the post step looks
     // for the run it may have started.
-    save({ workflowName, earlierActive })
+    saveInFlight({ workflowName, earlierActive })
     try {
       if (target.kind === 'rerun') {
         const reply = await api.rerun(workflowName, target.workflow.namespace)
@@ -105,17 +95,17 @@ export async function startRun(
           )
           runName = undefined
         }
-        if (runName) save({ workflowName, runName })
+        if (runName) saveInFlight({ workflowName, runName })
         return { workflowName, runName, attached: false, earlierRuns }
       }
       const { workflowName: created } = await api.submitWorkflow(target.doc)
       const name = created && isValidName(created) ? created : workflowName
-      if (name !== workflowName) save({ workflowName: name, earlierActive })
+      if (name !== workflowName) saveInFlight({ workflowName: name, earlierActive })
       return { workflowName: name, attached: false, earlierRuns }
     } catch (err) {
-      if (!isUnknownOutcome(err)) throw err
+      if (!unconfirmed(err)) throw err
       log.warning(
-        `Atlan did not confirm the submit (${(err as Error).message}). Looking for the run before doing anything else.`
+        `Atlan did not confirm the submit (${describeError(err)}). Looking for the run before doing anything else.`
       )
       const landed = await findLandedRun(deps, workflowName, before, opts.graceMs)
       if (landed) {
@@ -126,7 +116,7 @@ export async function startRun(
         throw new CancelledError(
           'The job was cancelled while Atlan had not confirmed the submit; the post step looks for the run and stops it.'
         )
-      if (attempt === 1 && statusOf(err) === 503) {
+      if (attempt === 1 && err.status === 503) {
         log.warning(
           'Atlan answered 503 Service Unavailable (it did not take the submit) and no new run appeared within index_grace: submitting once more.'
         )
