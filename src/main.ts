@@ -231,7 +231,8 @@ async function skipCheck(
   csvSha256: string | undefined
 ): Promise<{ key: string; done: boolean }> {
   const { wasDone } = await import('./github/cache.js')
-  const key = await skipKeyFor(config, source.absolute, csvSha256 ?? (await source.sha256()))
+  // The validator's digest when it ran, else one streaming pass over the same handle.
+  const key = skipKeyFor(config, csvSha256 ?? (await source.sha256()))
   return { key, done: await wasDone(key) }
 }
 

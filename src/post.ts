@@ -8,6 +8,7 @@ import { readInputs } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import { log } from './report/untrusted.js'
 import { systemClock } from './runtime.js'
+import { RECENT_RUNS } from './run/api.js'
 import { isTerminal } from './run/follow.js'
 import { loadInFlight, saveInFlight, type InFlight } from './run/state.js'
 import { VERSION } from './version.js'
@@ -27,7 +28,7 @@ async function findStartedRun(
   const earlier = new Set(inFlight.earlierActive ?? [])
   const until = clock.now() + FIND_RUN_MS
   for (;;) {
-    const runs = await client.runsOf(inFlight.workflowName, 50)
+    const runs = await client.runsOf(inFlight.workflowName, RECENT_RUNS)
     const ours = runs.find(r => !isTerminal(r.phase) && !earlier.has(r.name))
     if (ours || clock.now() + 2000 > until) return ours
     await clock.sleep(2000)

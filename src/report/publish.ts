@@ -1,6 +1,7 @@
 // Step 12: everything the user sees at the end, each surface redacted: outputs, job summary,
 // check run. A failure to write one surface never hides the others.
 import * as core from '@actions/core'
+import { describeError } from '../atlan/errors.js'
 import { redact } from '../config/redact.js'
 import { ANNOTATION_MESSAGE_LIMIT } from '../github/check-limits.js'
 import type { CheckAnnotation } from '../github/checks.js'
@@ -45,7 +46,7 @@ export async function publish(input: PublishInput): Promise<void> {
     try {
       await core.summary.addRaw(redact(renderReport({ ...input, result }), secrets)).write()
     } catch (err) {
-      log.warning(`Could not write the job summary: ${(err as Error).message}`)
+      log.warning(`Could not write the job summary: ${describeError(err)}`)
     }
   }
 

@@ -5,6 +5,9 @@ import type { AtlanFile } from '../atlan/files.js'
 import type { WorkflowDetail } from '../atlan/schemas.js'
 import type { WorkflowDocument } from '../lineage/workflow.js'
 
+/** How many of a workflow's newest runs a search reads (pyatlan's size, docs/atlan-contract.md §3.7). */
+export const RECENT_RUNS = 50
+
 export type WorkflowRef = Pick<WorkflowInfo, 'name' | 'namespace' | 'parameters' | 'hasCredential'>
 
 export interface AtlanApi {

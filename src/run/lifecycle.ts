@@ -8,7 +8,7 @@ import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
 import { redactWorkflow } from '../lineage/workflow.js'
 import type { Clock, Logger } from '../runtime.js'
-import type { AtlanApi } from './api.js'
+import { RECENT_RUNS, type AtlanApi } from './api.js'
 import { followRun, isTerminal } from './follow.js'
 import { describeDirectFile, pointAtFile, shownId } from './direct.js'
 import {
@@ -223,10 +223,7 @@ export async function runLifecycle(
   const startedAt = deps.now()
   const follow = await followRun(
     {
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-      log,
+      ...deps,
       fetchRun: async () => {
         if (runName) return api.getRun(runName)
         // After a create (or a rerun reply without a name) the run is the newest one not seen
@@ -329,7 +326,7 @@ async function waitForEarlierRun(
 ): Promise<LifecycleEnd | undefined> {
   const { api, log } = deps
   // The same search startRun makes (§3.7): the newest run that is still active.
-  const earlier = (await api.runsOf(workflowName, 50)).find(r => !isTerminal(r.phase))
+  const earlier = (await api.runsOf(workflowName, RECENT_RUNS)).find(r => !isTerminal(r.phase))
   if (!earlier) return undefined
   log.info(
     `Run ${earlier.name} of ${workflowName} is ${earlier.phase}. Waiting for it to end before uploading ${config.lineageFile}, so that run does not read the new file and its result is not reported as this one's.`
@@ -337,10 +334,7 @@ async function waitForEarlierRun(
   const runUrl = api.runUrl(workflowName, earlier.name)
   const follow = await followRun(
     {
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-      log,
+      ...deps,
       fetchRun: () => api.getRun(earlier.name)
     },
     {

@@ -4,7 +4,7 @@ import type { RunInfo } from '../atlan/client.js'
 import { AtlanError, describeError } from '../atlan/errors.js'
 import { isValidName } from '../atlan/transport.js'
 import type { Clock, Logger } from '../runtime.js'
-import type { AtlanApi } from './api.js'
+import { RECENT_RUNS, type AtlanApi } from './api.js'
 import { isTerminal } from './follow.js'
 import type { Target } from './resolve.js'
 import { CancelledError } from './signals.js'
@@ -48,7 +48,7 @@ async function findLandedRun(
 ): Promise<RunInfo | undefined> {
   const until = deps.now() + graceMs
   for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
-    const runs = await deps.api.runsOf(workflowName, 50).catch((): RunInfo[] => [])
+    const runs = await deps.api.runsOf(workflowName, RECENT_RUNS).catch((): RunInfo[] => [])
     const fresh = runs.find(r => !before.has(r.name))
     if (fresh) return fresh
     if (deps.signal?.aborted || deps.now() + wait > until) return undefined
@@ -63,7 +63,7 @@ export async function startRun(
 ): Promise<Started> {
   const { api, log } = deps
   const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
-  const earlierRuns = target.kind === 'rerun' ? await api.runsOf(workflowName, 50) : []
+  const earlierRuns = target.kind === 'rerun' ? await api.runsOf(workflowName, RECENT_RUNS) : []
   const before = new Set(earlierRuns.map(r => r.name))
   const earlierActive = earlierRuns.filter(r => !isTerminal(r.phase)).map(r => r.name)
 
