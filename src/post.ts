@@ -7,10 +7,11 @@ import { describeError } from './atlan/errors.js'
 import { readInputs } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import { log } from './report/untrusted.js'
-import { systemClock } from './runtime.js'
+import { systemClock, type Clock } from './runtime.js'
 import { RECENT_RUNS } from './run/api.js'
 import { isTerminal } from './run/follow.js'
 import { loadInFlight, saveInFlight, type InFlight } from './run/state.js'
+import { findNewRun } from './run/submit.js'
 import { VERSION } from './version.js'
 
 /** How long to look for the run of a submit that never answered (the index may lag). */
@@ -20,19 +21,18 @@ const FIND_RUN_MS = 30_000
  * The run a submit that never answered may have started (docs/atlan-contract.md §3.6-3.7): the
  * newest Pending/Running run of the workflow that was not already active before the submit.
  */
-async function findStartedRun(
-  client: AtlanClient,
-  inFlight: InFlight
+export function findStartedRun(
+  client: Pick<AtlanClient, 'runsOf'>,
+  inFlight: InFlight,
+  clock: Pick<Clock, 'now' | 'sleep'>
 ): Promise<RunInfo | undefined> {
-  const clock = systemClock
   const earlier = new Set(inFlight.earlierActive ?? [])
-  const until = clock.now() + FIND_RUN_MS
-  for (;;) {
-    const runs = await client.runsOf(inFlight.workflowName, RECENT_RUNS)
-    const ours = runs.find(r => !isTerminal(r.phase) && !earlier.has(r.name))
-    if (ours || clock.now() + 2000 > until) return ours
-    await clock.sleep(2000)
-  }
+  return findNewRun(
+    clock,
+    () => client.runsOf(inFlight.workflowName, RECENT_RUNS),
+    r => !isTerminal(r.phase) && !earlier.has(r.name),
+    { withinMs: FIND_RUN_MS }
+  )
 }
 
 export async function cleanup(): Promise<void> {
@@ -59,7 +59,7 @@ export async function cleanup(): Promise<void> {
         log.info(
           `The main step was cancelled before Atlan named the run of ${inFlight.workflowName}: looking for it.`
         )
-        runName = (await findStartedRun(client, inFlight))?.name
+        runName = (await findStartedRun(client, inFlight, systemClock))?.name
       }
       if (!runName) {
         log.info(`No run of ${inFlight.workflowName} is in flight: nothing to stop.`)

@@ -36,23 +36,22 @@ function unconfirmed(err: unknown): err is AtlanError {
 }
 
 /**
- * After an unanswered submit, look for a run that is not one of the runs seen before it, for up to
- * `graceMs` (the index may lag). Found: that run is ours. Not found: we cannot tell, so we stop
- * rather than risk a second run.
+ * The first run `isNew` accepts among the workflow's newest, searched for up to `withinMs` with
+ * back-off (the index may lag), and no longer once `signal` aborts. After a submit Atlan did not
+ * confirm, a search that fails is one more miss; in the post step it is the error to report.
  */
-async function findLandedRun(
-  deps: SubmitDeps,
-  workflowName: string,
-  before: ReadonlySet<string>,
-  graceMs: number
+export async function findNewRun(
+  clock: Pick<Clock, 'now' | 'sleep'>,
+  search: () => Promise<RunInfo[]>,
+  isNew: (run: RunInfo) => boolean,
+  opts: { withinMs: number; signal?: AbortSignal }
 ): Promise<RunInfo | undefined> {
-  const until = deps.now() + graceMs
+  const until = clock.now() + opts.withinMs
   for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
-    const runs = await deps.api.runsOf(workflowName, RECENT_RUNS).catch((): RunInfo[] => [])
-    const fresh = runs.find(r => !before.has(r.name))
+    const fresh = (await search()).find(isNew)
     if (fresh) return fresh
-    if (deps.signal?.aborted || deps.now() + wait > until) return undefined
-    await deps.sleep(wait)
+    if (opts.signal?.aborted || clock.now() + wait > until) return undefined
+    await clock.sleep(wait)
   }
 }
 
@@ -107,7 +106,14 @@ export async function startRun(
       log.warning(
         `Atlan did not confirm the submit (${describeError(err)}). Looking for the run before doing anything else.`
       )
-      const landed = await findLandedRun(deps, workflowName, before, opts.graceMs)
+      // A run that is not one of those seen before the submit is ours. None within index_grace:
+      // we cannot tell, so we stop rather than risk a second run.
+      const landed = await findNewRun(
+        deps,
+        () => api.runsOf(workflowName, RECENT_RUNS).catch((): RunInfo[] => []),
+        r => !before.has(r.name),
+        { withinMs: opts.graceMs, signal: deps.signal }
+      )
       if (landed) {
         log.info(`The submit did land: following run ${landed.name}.`)
         return { workflowName, runName: landed.name, attached: false, earlierRuns }
