@@ -192,10 +192,7 @@ function atlanStep(
       onTarget: t =>
         checks?.begin(`${session.config.baseUrl}/workflows/profile/${t.workflowName}`) ??
         Promise.resolve(),
-      onRun: t => {
-        saveInFlight({ workflowName: t.workflowName, runName: t.runName })
-        return checks?.pointAt(t) ?? Promise.resolve()
-      },
+      onRun: t => checks?.pointAt(t) ?? Promise.resolve(),
       beforeUpload: t => (tenant ? tenantPlan(session, tenant, t) : Promise.resolve(undefined))
     },
     session.config,

@@ -233,6 +233,7 @@ export async function runLifecycle(
         )
         if (fresh) {
           runName = fresh.name
+          saveInFlight({ workflowName: started.workflowName, runName })
           const url = api.runUrl(started.workflowName, fresh.name)
           log.info(`Following the run at ${url}`)
           await deps.onRun?.({
