@@ -4,6 +4,7 @@ import { errorFromException, errorFromStatus } from '../../src/atlan/error-mappi
 import type { AtlanError } from '../../src/atlan/errors.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import type { AtlanApi, WorkflowRef } from '../../src/run/api.js'
+import { netError } from '../atlan/fakes.js'
 
 export interface FakeApi extends AtlanApi {
   calls: string[]
@@ -70,19 +71,20 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
 
 const SUBMIT = {
   endpoint: 'POST /api/service/workflows/submit',
-  requestId: 'req-1',
+  requestId: 'r-1',
   service: 'atlan',
   timeoutMs: 30_000
 } as const
 
-/**
- * A submit the transport gave up on after it may have reached Atlan, as transport.ts marks it:
- * the connection was reset, or (with `status`) the server answered with that 5xx.
- */
-export function unknownOutcome(status?: number): AtlanError {
-  const err =
-    status === undefined
-      ? errorFromException(SUBMIT, Object.assign(new Error('reset'), { code: 'ECONNRESET' }), false)
-      : errorFromStatus(SUBMIT, status, '')
-  return err.markSubmitOutcomeUnknown()
+/** What the transport throws for a submit Atlan refused (401): it started nothing. */
+export function submitRefused(): AtlanError {
+  return errorFromStatus(SUBMIT, 401, '')
+}
+
+/** What the transport throws for a submit that may have reached Atlan: a reset, or a 503. */
+export function unknownOutcome(status?: 503): AtlanError {
+  const e = status
+    ? errorFromStatus(SUBMIT, status, '')
+    : errorFromException(SUBMIT, netError('ECONNRESET'), false)
+  return e.markSubmitOutcomeUnknown()
 }

@@ -1,10 +1,11 @@
 // A virtual clock whose sleep advances time instantly, a recording logger and scripted timelines
 // for the follow loop tests.
-import type { RunInfo } from '../../src/atlan/client.js'
 import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
 import type { AtlanError } from '../../src/atlan/errors.js'
+import type { RunInfo } from '../../src/atlan/client.js'
 import type { FollowDeps } from '../../src/run/follow.js'
 import { mulberry32 } from '../../scripts/prng.js'
+import { netError } from '../atlan/fakes.js'
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 export const WORKFLOW = 'csa-lineage-builder-1714638976'
@@ -79,16 +80,21 @@ export function harness(
   return h
 }
 
-const SEARCH = {
+const POLL = {
   endpoint: 'POST /api/service/runs/indexsearch',
-  requestId: 'req-1',
+  requestId: 'r-1',
   service: 'atlan',
   timeoutMs: 30_000
 } as const
 
-/** A run search that failed as the transport reports it: with `status`, or a reset connection. */
-export function searchFailure(status?: number): AtlanError {
-  return status === undefined
-    ? errorFromException(SEARCH, Object.assign(new Error('reset'), { code: 'ECONNRESET' }), false)
-    : errorFromStatus(SEARCH, status, '')
+/** What the transport throws for a poll that may work next time: a 503, or a reset connection. */
+export function transient(cause: 503 | 'ECONNRESET' = 503): AtlanError {
+  return cause === 503
+    ? errorFromStatus(POLL, 503, '')
+    : errorFromException(POLL, netError(cause), false)
+}
+
+/** What the transport throws for a poll that will not work next time. */
+export function fatal(): AtlanError {
+  return errorFromStatus(POLL, 401, '')
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import type { RunInfo } from '../../src/atlan/client.js'
 import { followRun, type FollowOptions } from '../../src/run/follow.js'
 import { MAX_DELAY_MS, MIN_DELAY_MS } from '../../src/run/schedule.js'
-import { harness, RUN, searchFailure, seeded, snapshot, T0 } from './fake.js'
+import { fatal, harness, RUN, seeded, snapshot, T0, transient } from './fake.js'
 
 const MIN = 60_000
 const URL = 'https://acme.atlan.com/workflows/profile/csa-lineage-builder-1714638976/runs'
@@ -191,17 +191,17 @@ describe('followRun: errors', () => {
     const h = harness({
       steps: [
         { at: 0, run: { phase: 'Running' } },
-        { at: 20_000, error: searchFailure(503) },
+        { at: 20_000, error: transient(503) },
         { at: 50_000, run: { phase: 'Running' } },
-        { at: 70_000, error: searchFailure() },
+        { at: 70_000, error: transient('ECONNRESET') },
         { at: 100_000, run: { phase: 'Succeeded' } }
       ]
     })
     const r = await followRun(h.deps, options())
     expect(r.kind).toBe('terminal')
     expect(h.warning).toHaveLength(2)
-    expect(h.warning[0]).toContain('503')
-    expect(h.warning[1]).toContain('connection reset')
+    expect(h.warning[0]).toContain('server error (503)')
+    expect(h.warning[1]).toContain('ECONNRESET: connection reset')
     const failed = h.fetches.filter(
       t => (t >= 20_000 && t < 50_000) || (t >= 70_000 && t < 100_000)
     )
@@ -213,29 +213,25 @@ describe('followRun: errors', () => {
   })
 
   it('keeps polling through transient errors up to the deadline', async () => {
-    const h = harness({ steps: [{ at: 0, error: searchFailure(503) }] })
+    const h = harness({ steps: [{ at: 0, error: transient() }] })
     const r = await followRun(h.deps, options({ deadline: T0 + 5 * MIN, indexGraceMs: MIN }))
     expect(r).toMatchObject({ kind: 'timeout', last: undefined })
     expect(h.warning).toHaveLength(1)
     expect(h.elapsed()).toBe(5 * MIN)
   })
 
-  it('propagates errors that are not transient', async () => {
-    const fatal = searchFailure(401)
+  it.each([
+    ['a 401', fatal()],
+    // Only the transport's errors say whether another try may help.
+    ['an error that is not an AtlanError', Object.assign(new Error('x'), { retryable: true })]
+  ])('propagates %s', async (_label, error) => {
     const h = harness({
       steps: [
         { at: 0, run: { phase: 'Running' } },
-        { at: 20_000, error: fatal }
+        { at: 20_000, error }
       ]
     })
-    await expect(followRun(h.deps, options())).rejects.toBe(fatal)
-  })
-
-  it('a thrown error that is not an AtlanError ends the follow, whatever it carries', async () => {
-    // Only the transport's own errors say whether another poll may help.
-    const bug = Object.assign(new TypeError('x is undefined'), { retryable: true })
-    const h = harness({ steps: [{ at: 0, error: bug }] })
-    await expect(followRun(h.deps, options())).rejects.toBe(bug)
+    await expect(followRun(h.deps, options())).rejects.toBe(error)
   })
 })
 

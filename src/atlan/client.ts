@@ -5,7 +5,6 @@ import { AtlanError } from './errors.js'
 import {
   findWorkflowByNameQuery,
   findWorkflowsByTypeQuery,
-  latestRunQuery,
   presignBody,
   rerunBody,
   runByIdQuery,
@@ -35,7 +34,7 @@ import type { UploadResult } from './upload.js'
 export type Family = 'workflows' | 'package-workflows'
 
 /** Roles that make pyatlan use the `workflows` family (docs/atlan-contract.md §3.1). */
-export const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
+const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
 
 export interface AtlanClientOptions {
   /** https://<tenant>.atlan.com; a trailing slash is ignored. */
@@ -196,14 +195,6 @@ export class AtlanClient {
     return hits.map(h => toRunInfo(h._id, h._source, workflowName))
   }
 
-  /**
-   * The run with the latest start (docs/atlan-contract.md §3.6, what pyatlan's monitor() polls). A run not started
-   * yet has no startedAt and may sort after older runs; use runsOf()/getRun() to find it.
-   */
-  async latestRun(workflowName: string): Promise<RunInfo | undefined> {
-    return (await this.#searchRuns(latestRunQuery(workflowName), workflowName))[0]
-  }
-
   /** Up to `size` runs of a workflow, newest created first (docs/atlan-contract.md §3.7). */
   runsOf(workflowName: string, size = 10): Promise<RunInfo[]> {
     return this.#searchRuns(runsOfQuery(workflowName, size), workflowName)
@@ -337,7 +328,12 @@ function hasCredential(
   d: WorkflowDetail,
   parameters: Record<string, unknown>
 ): boolean | undefined {
-  if (d.payload?.some(p => (p as { type?: unknown } | null)?.type === 'credential')) return true
+  if (
+    d.payload?.some(
+      p => typeof p === 'object' && p !== null && 'type' in p && p.type === 'credential'
+    )
+  )
+    return true
   const source = parameters.cloud_source
   if (source !== undefined) {
     return typeof source === 'string' && source.trim() !== '' && !/^\{\{.*\}\}$/.test(source.trim())

@@ -1,8 +1,8 @@
 // Step 12: everything the user sees at the end, each surface redacted: outputs, job summary,
 // check run. A failure to write one surface never hides the others.
 import * as core from '@actions/core'
-import { describeError } from '../atlan/errors.js'
 import { redact } from '../config/redact.js'
+import { describeError } from '../error-text.js'
 import { ANNOTATION_MESSAGE_LIMIT } from '../github/check-limits.js'
 import type { CheckAnnotation } from '../github/checks.js'
 import type { CheckRunSession } from './check-run.js'

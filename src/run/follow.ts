@@ -1,8 +1,9 @@
 // Follow a submitted run until it ends, times out, never shows up in the index, or is aborted
 // (docs/atlan-contract.md §4). Time, randomness and I/O are injected through FollowDeps.
 import type { RunInfo } from '../atlan/client.js'
-import { describeError, isTransient } from '../atlan/errors.js'
+import { isTransient } from '../atlan/errors.js'
 import { TERMINAL_PHASES, type RunPhase } from '../atlan/schemas.js'
+import { describeError } from '../error-text.js'
 import type { Clock, Logger } from '../runtime.js'
 import { initialPollDelay, nextPollDelay } from './schedule.js'
 

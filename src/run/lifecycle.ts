@@ -1,11 +1,11 @@
 // Design §3 steps 5–11: resolve → (dry run) → upload → submit or attach → follow → outcome.
 import { stat } from 'node:fs/promises'
 import type { RunInfo } from '../atlan/client.js'
-import { describeError } from '../atlan/errors.js'
 import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
 import type { Config } from '../config/types.js'
 import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
+import { describeError } from '../error-text.js'
 import { redactWorkflow } from '../lineage/workflow.js'
 import type { Clock, Logger } from '../runtime.js'
 import { RECENT_RUNS, type AtlanApi } from './api.js'

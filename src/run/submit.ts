@@ -1,7 +1,7 @@
 // Start exactly one run, or attach to one already running. A submit whose outcome is unknown is
 // never resent blindly: Atlan may have started the run, so we look for it first.
 import type { RunInfo } from '../atlan/client.js'
-import { AtlanError, describeError } from '../atlan/errors.js'
+import { AtlanError } from '../atlan/errors.js'
 import { isValidName } from '../atlan/transport.js'
 import type { Clock, Logger } from '../runtime.js'
 import { RECENT_RUNS, type AtlanApi } from './api.js'
@@ -28,11 +28,6 @@ export interface SubmitDeps extends Pick<Clock, 'now' | 'sleep'> {
 
 export class SubmitUnconfirmedError extends Error {
   override readonly name = 'SubmitUnconfirmedError'
-}
-
-/** A submit the transport gave up on after it may have reached Atlan (it never resends one). */
-function unconfirmed(err: unknown): err is AtlanError {
-  return err instanceof AtlanError && err.submitOutcomeUnknown
 }
 
 /**
@@ -102,9 +97,9 @@ export async function startRun(
       if (name !== workflowName) saveInFlight({ workflowName: name, earlierActive })
       return { workflowName: name, attached: false, earlierRuns }
     } catch (err) {
-      if (!unconfirmed(err)) throw err
+      if (!(err instanceof AtlanError && err.submitOutcomeUnknown)) throw err
       log.warning(
-        `Atlan did not confirm the submit (${describeError(err)}). Looking for the run before doing anything else.`
+        `Atlan did not confirm the submit (${err.message}). Looking for the run before doing anything else.`
       )
       // A run that is not one of those seen before the submit is ours. None within index_grace:
       // we cannot tell, so we stop rather than risk a second run.
