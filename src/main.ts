@@ -251,7 +251,7 @@ function errorResult(
 }
 
 export async function run(): Promise<void> {
-  const cancel = cancelOnSignals()
+  const cancel = cancelOnSignals(log)
   // What each step returned, set once each, so the report shows it whatever a later step throws.
   let secrets: readonly string[] = []
   let session: Session | undefined

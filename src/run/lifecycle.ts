@@ -137,7 +137,10 @@ export async function runLifecycle(
     log.info(`Target: rerun of ${workflowName}.`)
   } else log.info(`Target: new workflow ${workflowName}.`)
 
-  const ending = (end: LifecycleEnd, run: { runName?: string; runUrl?: string } = {}) => ({
+  const ending = (
+    end: LifecycleEnd,
+    run: { runName?: string; runUrl?: string } = {}
+  ): LifecycleOutcome => ({
     end,
     workflowName,
     ...run,
@@ -207,7 +210,7 @@ export async function runLifecycle(
       runUrl: api.runUrl(started.workflowName, started.runName)
     })
   // The workflow a create submitted may be named differently from the document (submit.ts).
-  const ours = (end: LifecycleEnd, runName = started.runName) => ({
+  const ours = (end: LifecycleEnd, runName = started.runName): LifecycleOutcome => ({
     ...ending(end, { runName, runUrl: runUrl(runName) }),
     workflowName: started.workflowName
   })
