@@ -1,17 +1,13 @@
 // The outcome of one action run: what becomes step outputs, the summary and the check run.
+import type { RunPhase } from '../atlan/schemas.js'
 import { durationSeconds, type LifecycleOutcome } from '../run/lifecycle.js'
 
-/** Remote phases (docs/atlan-contract.md §4) plus the local ones this action reports. */
+/**
+ * Atlan's run phases (docs/atlan-contract.md §4; a run still Pending is reported Running) plus the
+ * local ones this action reports.
+ */
 export type ResultPhase =
-  | 'Succeeded'
-  | 'Failed'
-  | 'Error'
-  | 'Running'
-  | 'TimedOut'
-  | 'Cancelled'
-  | 'Skipped'
-  | 'DryRun'
-  | 'Invalid'
+  Exclude<RunPhase, 'Pending'> | 'TimedOut' | 'Cancelled' | 'Skipped' | 'DryRun' | 'Invalid'
 
 export interface ActionResult {
   phase: ResultPhase
