@@ -7,7 +7,7 @@ import { describeError } from './error-text.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
-import type { Config } from './config/types.js'
+import type { Config, LineageOptions } from './config/types.js'
 import type { ValidationResult } from './lineage/csv-types.js'
 import { openLineageFile, type LineageSource } from './lineage/source.js'
 import { annotate } from './report/annotations.js'
@@ -106,6 +106,13 @@ async function resolveEarly(session: Session): Promise<Early | undefined> {
   }
 }
 
+/** How to turn fail_on_errors off for this step: the input, or a rerun's stored setting. */
+export function failOnErrorsOff(rerunOf: string | undefined): string {
+  return rerunOf
+    ? `set "Fail on errors" to No in workflow ${rerunOf} in Atlan (a rerun applies the stored setting)`
+    : 'set fail_on_errors: false'
+}
+
 /** Step 2: validate the CSV (and preview it); `problem` says why the step stops here. */
 async function validateStep(
   session: Session,
@@ -143,9 +150,7 @@ async function validateStep(
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal
       ? problem.text
-      : target?.kind === 'rerun'
-        ? `${problem.text}. Fix them, or set "Fail on errors" to No in workflow ${target.workflow.name} in Atlan to run anyway (a rerun applies the stored setting).`
-        : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
+      : `${problem.text}. Fix them, or ${failOnErrorsOff(target?.kind === 'rerun' ? target.workflow.name : undefined)} to run anyway.`
     return { report, sha256: v.sha256, problem: message }
   }
   if (problem) log.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
@@ -156,20 +161,22 @@ async function validateStep(
 async function tenantPlan(
   session: Session,
   { stage, file }: Tenant,
-  t: { kind: 'rerun' | 'create'; inputHandling: string }
+  t: { kind: 'rerun' | 'create'; workflowName: string; options: Required<LineageOptions> }
 ): Promise<string | undefined> {
   if (session.config.dryRun && t.kind === 'create') return undefined // create dry run: offline
-  const stop = await stage.check(session.client.meta, t.inputHandling)
+  const missing = await stage.check(session.client.meta, t.options.inputHandling)
+  // The same gate as the CSV's: the fail_on_errors the run applies (a rerun's stored one).
+  const stop =
+    missing && t.options.failOnErrors
+      ? `${missing}. Create them in Atlan or fix the CSV; or ${failOnErrorsOff(t.kind === 'rerun' ? t.workflowName : undefined)} to run anyway (those rows create no lineage).`
+      : undefined
   const plan = stage.report.plan
   if (plan && stage.report.showPlan) {
     annotate(plan.findings, file, plan.counts)
     log.info(
       `Plan: ${plan.processesToCreate} processes to create, ${plan.processesToUpdate} to update, ${plan.rowsToSkip} rows to skip, ${plan.assetsToCreate} assets to create, ${plan.connectionsMissing.length} connections missing, ${plan.processesToRetire.length} processes to retire.`
     )
-    if (plan.connectionsMissing.length && !stop)
-      log.warning(
-        'Connections named in the CSV are missing; running anyway because fail_on_errors is false.'
-      )
+    if (missing && !stop) log.warning(`${missing}; running anyway because fail_on_errors is false.`)
   }
   return stop
 }
@@ -204,7 +211,8 @@ function atlanStep(
 async function afterRun(
   session: Session,
   { stage, file }: Tenant,
-  result: ActionResult
+  result: ActionResult,
+  early: Early | undefined
 ): Promise<AfterRun> {
   await stage.afterRun(session.client.meta, result.phase, systemClock)
   const outputs = stage.outputs()
@@ -212,10 +220,13 @@ async function afterRun(
   if (!missing.length) return { outputs }
   annotate(stage.report.verifyFindings, file, { warning: missing.length })
   const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
-  if (session.config.options.failOnErrors && !result.failed)
+  // The same gate as the CSV's: the fail_on_errors the run applied (a rerun's stored one).
+  const rerunOf = early?.target.kind === 'rerun' ? early.target.workflow.name : undefined
+  const options = early ? optionsFor(session.config, early.target) : session.config.options
+  if (options.failOnErrors && !result.failed)
     return {
       outputs,
-      verdict: { failed: true, message: `${text} Set fail_on_errors: false to pass anyway.` }
+      verdict: { failed: true, message: `${text} To pass anyway, ${failOnErrorsOff(rerunOf)}.` }
     }
   log.warning(text)
   return { outputs }
@@ -307,7 +318,7 @@ export async function run(): Promise<void> {
         throw new CancelledError('The job was cancelled before a run was started.')
       outcome = await atlanStep(session, cancel.signal, tenant, early, checked?.sha256)
       const ran: ActionResult = { ...known(), ...lifecycleResult(outcome) }
-      const after = tenant && (await afterRun(session, tenant, ran))
+      const after = tenant && (await afterRun(session, tenant, ran, early))
       result = after ? { ...ran, ...after.outputs, ...after.verdict } : ran
       if (skip && result.phase === 'Succeeded')
         await (await import('./github/cache.js')).markDone(skip.key)

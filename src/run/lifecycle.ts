@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises'
 import type { RunInfo } from '../atlan/client.js'
 import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
-import type { Config } from '../config/types.js'
+import type { Config, LineageOptions } from '../config/types.js'
 import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
 import { describeError } from '../error-text.js'
@@ -31,10 +31,15 @@ export interface LifecycleDeps extends Clock {
   /** Called once the run's name is known (at once after a rerun, at the first poll after a create). */
   onRun?(t: { workflowName: string; runName: string; runUrl: string }): Promise<void>
   /**
-   * Tenant stage (src/tenant): once the target and its effective input_handling are known, before
-   * the dry-run stop and any upload. A returned message ends the step as Invalid, nothing started.
+   * Tenant stage (src/tenant): once the target and the options the run applies are known (a
+   * rerun's stored ones), before the dry-run stop and any upload. A returned message ends the
+   * step as Invalid, nothing started.
    */
-  beforeUpload?(t: { kind: Target['kind']; inputHandling: string }): Promise<string | undefined>
+  beforeUpload?(t: {
+    kind: Target['kind']
+    workflowName: string
+    options: Required<LineageOptions>
+  }): Promise<string | undefined>
 }
 
 /** How the lifecycle ended; report/result.ts turns it into the step's result. */
@@ -149,8 +154,8 @@ export async function runLifecycle(
   })
 
   // tenant: plan against the tenant (check_tenant)
-  const inputHandling = optionsFor(config, target).inputHandling
-  const stop = await deps.beforeUpload?.({ kind: target.kind, inputHandling })
+  const options = optionsFor(config, target)
+  const stop = await deps.beforeUpload?.({ kind: target.kind, workflowName, options })
   if (stop) return ending({ kind: 'refused', message: stop })
 
   if (config.dryRun) {
