@@ -25,7 +25,8 @@ import {
   retrySubmit,
   withRetry
 } from './retry.js'
-import type { Clock, Logger, RetryPolicy } from './retry.js'
+import type { Clock, Logger } from '../runtime.js'
+import type { RetryPolicy } from './retry.js'
 
 /** The subset of fetch this client uses, so tests can inject a fake. */
 export interface FetchInit {
