@@ -114,7 +114,19 @@ export class KeyTable {
       this.keys[i] = k
       this.values[i] = oldValues[j]
     }
+    release(oldKeys.buffer)
+    release(oldValues.buffer)
   }
+}
+
+/**
+ * Frees an array's memory now: detaching it (transfer to length 0) drops its backing store,
+ * which otherwise waits, as garbage, for a full GC. On Node 24 that wait let the old halves of
+ * the tables pile up (about 10 MB more peak RSS on the 100 MB bench). Node 20 lacks transfer():
+ * there the buffer is left to the GC as before.
+ */
+function release(buffer: ArrayBufferLike): void {
+  ;(buffer as { transfer?: (length: number) => ArrayBuffer }).transfer?.(0)
 }
 
 /** A key is an integer in [0, 2^53), a value a 32-bit signed integer. */
