@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url'
 import { runAction, type ActionRun, type StartOptions } from '../scripts/action-runner.js'
 import { startSimulator } from '../sim/server.js'
 import { generateLineageCsv } from './csv.js'
+import { benchNode, benchNodeArgs, benchNodeVersion } from './node.js'
 
 const TARGET_RSS_MB = 150
 const TARGET_WALL_S = 5
@@ -47,9 +48,15 @@ async function measure(opts: StartOptions, workDir: string): Promise<Measured> {
     timeoutMs: 300_000,
     launch: entry =>
       useTime
-        ? { command: '/usr/bin/time', args: ['-v', process.execPath, entry] }
-        : { command: process.execPath, args: ['--import', pathToFileURL(probe).href, entry] }
+        ? { command: '/usr/bin/time', args: ['-v', benchNode, ...benchNodeArgs, entry] }
+        : {
+            command: benchNode,
+            args: [...benchNodeArgs, '--import', pathToFileURL(probe).href, entry]
+          }
   })
+  // For experiments: keep what the bundle printed (e.g. --trace-gc lines, the sampler's figures).
+  if (process.env.BENCH_CHILD_OUTPUT)
+    writeFileSync(process.env.BENCH_CHILD_OUTPUT, `${run.stdout}\n${run.stderr}`)
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9
   const num = (re: RegExp): number => Number(re.exec(run.stderr)?.[1] ?? NaN)
   if (useTime)
@@ -136,6 +143,8 @@ export async function runStepBench(rows: number, keep = false, dryRun = false): 
       [
         `\nWhole step through dist/index.js on a push (validate, preview, diff${dryRun ? '; dry run' : ', upload, submit; wait: false'}):`,
         `${rows.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(1)} MB, base has ${(rows - Math.floor(rows / 100)).toLocaleString('en-US')} rows.`,
+        '',
+        `Measured on Node ${benchNodeVersion()}.`,
         '',
         '| exit | wall s | CPU s (user+sys) | peak RSS MB | edges +/−/~ | uploads |',
         '| ---: | ---: | ---: | ---: | --- | ---: |',

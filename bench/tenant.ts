@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runAction } from '../scripts/action-runner.js'
 import { startSimulator } from '../sim/server.js'
+import { benchNode, benchNodeArgs, benchNodeVersion } from './node.js'
 
 const HEADER =
   'Source Type,Source Connector,Source Connection,Source Identity,Source Name,Target Type,Target Connector,Target Connection,Target Identity,Target Name,Transformation Connector,Transformation Connection,Transformation Identity,Transformation Name'
@@ -54,7 +55,7 @@ async function measure(perRow: boolean, tenant = true) {
         check_tenant: String(tenant),
         verify: String(tenant)
       },
-      env: { NODE_OPTIONS: `--import=${preload}` },
+      launch: entry => ({ command: benchNode, args: [...benchNodeArgs, '--import', preload, entry] }),
       timeoutMs: 180_000
     })
     const ms = performance.now() - started
@@ -91,7 +92,7 @@ for (const [label, perRow, tenant] of cases) {
   )
 }
 console.log(
-  `Tenant stage, ${ROWS.toLocaleString('en-US')} rows over ${ASSETS.toLocaleString('en-US')} assets (dist/index.js against the simulator, index lag 300 ms):\n`
+  `Tenant stage, ${ROWS.toLocaleString('en-US')} rows over ${ASSETS.toLocaleString('en-US')} assets (dist/index.js on Node ${benchNodeVersion()} against the simulator, index lag 300 ms):\n`
 )
 console.log(
   '| Processes | Distinct processes | Check searches | Verify searches | Verified | Peak RSS of the step | Step wall time |'

@@ -6,8 +6,14 @@ import { setFlagsFromString } from 'node:v8'
 // undici parses HTTP with llhttp compiled to WebAssembly, and V8 recompiles that module with its
 // optimizing compiler once it is warm: about 35 MB of memory for an instant and 0.1 s of CPU,
 // more than the whole check of a small CSV. The baseline compiler's code parses the few replies
-// the action reads fast enough. The flag is read when a module is compiled.
+// the action reads fast enough. The flag is read when a module is compiled. Node 24's V8 (13.6)
+// ignores --liftoff-only set after start while its "dynamic tiering" is on, and still tiers up:
+// turning off dynamic tiering and tier-up as well keeps the parser on Liftoff there (2,000-row
+// step bench on node24: 116-121 to 99-106 MB peak RSS and 0.50 to 0.43 s CPU; either flag alone
+// saved less: 113 and 120 MB). Node 20: no change (80-82 MB), --liftoff-only alone works there.
 setFlagsFromString('--liftoff-only')
+setFlagsFromString('--no-wasm-dynamic-tiering')
+setFlagsFromString('--no-wasm-tier-up')
 
 // The CSV pass allocates many short-lived strings, and V8 grows the young generation for them (to
 // 32 MB here) although nearly all of it is garbage at the next scavenge. Keeping it at its
