@@ -55,7 +55,10 @@ async function measure(perRow: boolean, tenant = true) {
         check_tenant: String(tenant),
         verify: String(tenant)
       },
-      launch: entry => ({ command: benchNode, args: [...benchNodeArgs, '--import', preload, entry] }),
+      launch: entry => ({
+        command: benchNode,
+        args: [...benchNodeArgs, '--import', preload, entry]
+      }),
       timeoutMs: 180_000
     })
     const ms = performance.now() - started
