@@ -12,5 +12,6 @@ export default {
     ]
   },
   testTimeout: 30000,
-  maxWorkers: 2
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/__tests__/helpers/slow-first.js'
 }
