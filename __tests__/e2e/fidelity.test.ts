@@ -257,7 +257,7 @@ describe('a new file never rides on an older run', () => {
       direct: { form: 'json', content: OLD },
       runs: [
         { phase: 'Succeeded', durationS: 3 },
-        { phase: 'Running', startedAgoS: 1, remainingMs: 3000 }
+        { phase: 'Running', startedAgoS: 1, remainingMs: 6000 }
       ]
     })
     const old = s.runs().find(x => x.phase === 'Running')!.name
