@@ -2,7 +2,7 @@
 // Only what every step needs is imported here; the CSV check and preview, the GitHub client and
 // @actions/cache are imported when a step uses them (ncc emits them as separate chunks).
 import { AtlanClient } from './atlan/client.js'
-import { describeError } from './atlan/errors.js'
+import { describeError } from './error-text.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'

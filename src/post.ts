@@ -3,7 +3,7 @@
 // so nothing here runs after a normal finish or an error. It never fails the job by itself: every
 // problem here is a warning.
 import { AtlanClient } from './atlan/client.js'
-import { describeError } from './atlan/errors.js'
+import { describeError } from './error-text.js'
 import { readInputs } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import { log } from './report/untrusted.js'

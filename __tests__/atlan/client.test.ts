@@ -203,17 +203,19 @@ describe('run lookups', () => {
         ])
       )
     ])
-    expect(await client.latestRun('wf-1')).toEqual({
-      name: 'wf-1-mzdza',
-      workflowName: 'wf-1',
-      phase: 'Failed',
-      startedAt: '2026-05-02T08:36:16Z',
-      finishedAt: '2026-05-02T08:40:01Z',
-      message: 'child failed',
-      progress: '2/3',
-      estimatedDurationS: 240,
-      creationTimestamp: '2026-01-01T00:00:00Z'
-    })
+    expect(await client.runsOf('wf-1')).toEqual([
+      {
+        name: 'wf-1-mzdza',
+        workflowName: 'wf-1',
+        phase: 'Failed',
+        startedAt: '2026-05-02T08:36:16Z',
+        finishedAt: '2026-05-02T08:40:01Z',
+        message: 'child failed',
+        progress: '2/3',
+        estimatedDurationS: 240,
+        creationTimestamp: '2026-01-01T00:00:00Z'
+      }
+    ])
   })
 
   it('no hit is undefined; an empty phase or missing status is Pending', async () => {
@@ -225,7 +227,7 @@ describe('run lookups', () => {
     ])
     expect(await client.getRun('nope')).toBeUndefined()
     expect((await client.getRun('wf-1-aaaaa'))?.phase).toBe('Pending')
-    expect(await client.latestRun('wf-1')).toMatchObject({
+    expect((await client.runsOf('wf-1'))[0]).toMatchObject({
       name: 'wf-1-zzzzz',
       workflowName: 'wf-1',
       phase: 'Pending'

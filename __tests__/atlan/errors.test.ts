@@ -1,6 +1,8 @@
 // Status and failure mapping: kind, retryable, a message naming cause and fix, and never the key.
 import { describe, expect, it } from '@jest/globals'
-import { AtlanError, describeError, isTransient } from '../../src/atlan/errors.js'
+import { AtlanError, isTransient } from '../../src/atlan/errors.js'
+import { guardedLookup } from '../../src/atlan/outbound.js'
+import { describeError } from '../../src/error-text.js'
 import { API_KEY, envelope, json, makeClient, netError, text, timeoutError } from './fakes.js'
 import type { Step } from './fakes.js'
 
@@ -208,6 +210,23 @@ describe('network failures', () => {
     const e = await failure([timeoutError()])
     expect(e.kind).toBe('timeout')
     expect(e.message).toContain('within 30 s')
+  })
+
+  it('a host that resolves to a private address: refused, not retried, the address named', async () => {
+    // The error the guarded lookup hands to the socket, wrapped as undici's fetch wraps it.
+    const refused = await new Promise<unknown>(resolve =>
+      guardedLookup((_h, _o, cb) => cb(null, '10.1.2.3', 4))('bucket.example', {}, resolve)
+    )
+    const { client, fake } = makeClient([
+      new TypeError('fetch failed', { cause: refused }),
+      json(200, envelope([]))
+    ])
+    const e = (await client.getRun('wf-1-abcde').catch(x => x)) as AtlanError
+    expect(fake.calls).toHaveLength(1)
+    expect(e).toMatchObject({ kind: 'network', retryable: false, notSent: true })
+    expect(e.message).toContain(
+      'Refused to send POST /api/service/runs/indexsearch to Atlan: bucket.example resolves to 10.1.2.3, a private, link-local or reserved address'
+    )
   })
 
   it('a TLS failure is not retried and mentions NODE_EXTRA_CA_CERTS', async () => {

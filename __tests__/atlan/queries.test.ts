@@ -27,13 +27,6 @@ describe('index-search bodies', () => {
     expectExactBody(fake.calls[0].body, pyatlan.findById(WF))
   })
 
-  it('latestRun sends exactly the §3.6 body', async () => {
-    const { client, fake } = makeClient([json(200, envelope([]))])
-    await client.latestRun(WF)
-    expect(fake.calls[0].url).toBe(`${BASE}/api/service/runs/indexsearch`)
-    expectExactBody(fake.calls[0].body, pyatlan.latestRun(WF))
-  })
-
   it('currentRun sends the §3.7 body (size 50, default sort)', async () => {
     const { client, fake } = makeClient([json(200, envelope([]))])
     await client.currentRun('wf-1')

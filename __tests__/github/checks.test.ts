@@ -187,6 +187,22 @@ describe('CheckRunReporter against the simulator', () => {
     expect(twice.enabled).toBe(true)
   })
 
+  it('sends no key for an unset field (no details_url, no annotations)', async () => {
+    const r = reporter([], 'unset')
+    await r.start({ name: 'lineage', headSha: SHA, title: 't', summary: 's' })
+    await r.update({ title: 't', summary: 's' })
+    await r.complete({ conclusion: 'success', title: 't', summary: 's' })
+    const patches = sim
+      .requests()
+      .filter(q => q.method === 'PATCH' && q.path.startsWith('/repos/unset/'))
+    expect(patches).toHaveLength(2)
+    for (const q of patches) {
+      expect(Object.keys(q.body as object)).not.toContain('details_url')
+      expect(Object.keys(q.body as object)).not.toContain('external_id')
+      expect(Object.keys((q.body as { output: object }).output)).not.toContain('annotations')
+    }
+  })
+
   it('truncates a summary over 65535 characters with a note, and the API accepts it', async () => {
     const warnings: string[] = []
     const r = reporter(warnings, 'long')

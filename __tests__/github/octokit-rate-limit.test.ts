@@ -1,14 +1,18 @@
 // Which GitHub answers are rate limits, and how long GitHub asks us to wait (octokit.ts retries
 // once after that wait when it is short; the retry plugin alone ignores these headers).
 import { describe, expect, it } from '@jest/globals'
+import { RequestError } from '@octokit/request-error'
 import { rateLimitWait } from '../../src/github/octokit.js'
 
 const NOW_S = 1_800_000_000
-const err = (status: number, headers: Record<string, string>, message = 'Forbidden') => ({
-  status,
-  message,
-  response: { headers }
-})
+/** What Octokit throws for an HTTP error answer. */
+const err = (status: number, headers: Record<string, string>, message = 'Forbidden') => {
+  const url = 'https://api.github.com/repos/o/r/check-runs'
+  return new RequestError(message, status, {
+    request: { method: 'POST', url, headers: {} },
+    response: { status, url, headers, data: { message } }
+  })
+}
 
 describe('rateLimitWait', () => {
   it('primary: 403 with no requests left waits until x-ratelimit-reset', () => {

@@ -1,6 +1,7 @@
 // Issue 16 "Messages": each says what happened once, with the fix that applies, and no doubled
 // quoting or text.
 import { describe, expect, it } from '@jest/globals'
+import { RequestError } from '@octokit/request-error'
 import { serverDetail } from '../../src/atlan/error-mapping.js'
 import { ConfigError } from '../../src/config/errors.js'
 import { parseConfig } from '../../src/config/parse.js'
@@ -147,9 +148,15 @@ describe('check run advice fits the status', () => {
     [404, /belongs to this repository/]
   ])('HTTP %d', async (status, advice) => {
     const warnings: string[] = []
-    const error = Object.assign(new Error('x'), {
-      status,
-      response: { data: { message: status === 404 ? 'Not Found' : 'Resource not accessible' } }
+    const url = 'https://api.github.com/repos/o/r/check-runs'
+    const error = new RequestError('x', status, {
+      request: { method: 'POST', url, headers: {} },
+      response: {
+        status,
+        url,
+        headers: {},
+        data: { message: status === 404 ? 'Not Found' : 'Resource not accessible' }
+      }
     })
     const reporter = new CheckRunReporter({
       owner: 'o',

@@ -1,6 +1,9 @@
 // An in-memory AtlanApi for lifecycle unit tests: every call is recorded in order.
+import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
+import type { AtlanError } from '../../src/atlan/errors.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import type { AtlanApi, RunRef, WorkflowRef } from '../../src/run/api.js'
+import { netError } from '../atlan/fakes.js'
 
 export interface FakeApi extends AtlanApi {
   calls: string[]
@@ -26,13 +29,11 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
     runs,
     workflows,
     templates,
-    family: async () => 'workflows',
     findWorkflow: async name => (
       calls.push(`findWorkflow ${name}`),
       workflows.find(w => w.name === name)
     ),
     findLatestWorkflow: async () => (calls.push('findLatestWorkflow'), workflows[0]),
-    latestRun: async w => (calls.push(`latestRun ${w}`), runs.find(r => r.workflowName === w)),
     currentRun: async w =>
       runs.find(r => r.workflowName === w && (r.phase === 'Pending' || r.phase === 'Running')),
     runsOf: async w => (calls.push(`runsOf ${w}`), runs.filter(r => r.workflowName === w)),
@@ -69,8 +70,22 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
   return api
 }
 
-export function unknownOutcome(): Error {
-  return Object.assign(new Error('POST /api/service/workflows/submit: the connection was reset'), {
-    submitOutcomeUnknown: true
-  })
+const SUBMIT = {
+  endpoint: 'POST /api/service/workflows/submit',
+  requestId: 'r-1',
+  service: 'atlan',
+  timeoutMs: 30_000
+} as const
+
+/** What the transport throws for a submit Atlan refused (401): it started nothing. */
+export function submitRefused(): AtlanError {
+  return errorFromStatus(SUBMIT, 401, '')
+}
+
+/** What the transport throws for a submit that may have reached Atlan: a reset, or a 503. */
+export function unknownOutcome(status?: 503): AtlanError {
+  const e = status
+    ? errorFromStatus(SUBMIT, status, '')
+    : errorFromException(SUBMIT, netError('ECONNRESET'), false)
+  return e.markSubmitOutcomeUnknown()
 }

@@ -1,7 +1,10 @@
 // A virtual clock whose sleep advances time instantly, a recording logger and scripted timelines
 // for the follow loop tests.
+import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
+import type { AtlanError } from '../../src/atlan/errors.js'
 import type { FollowDeps, RunSnapshot } from '../../src/run/follow-types.js'
 import { mulberry32 } from '../../scripts/prng.js'
+import { netError } from '../atlan/fakes.js'
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 export const RUN = 'csa-lineage-builder-1714638976-abcde'
@@ -75,6 +78,21 @@ export function harness(
   return h
 }
 
-export function transient(message = 'HTTP 503', flag: 'retryable' | 'isTransient' = 'retryable') {
-  return Object.assign(new Error(message), { [flag]: true })
+const POLL = {
+  endpoint: 'POST /api/service/runs/indexsearch',
+  requestId: 'r-1',
+  service: 'atlan',
+  timeoutMs: 30_000
+} as const
+
+/** What the transport throws for a poll that may work next time: a 503, or a reset connection. */
+export function transient(cause: 503 | 'ECONNRESET' = 503): AtlanError {
+  return cause === 503
+    ? errorFromStatus(POLL, 503, '')
+    : errorFromException(POLL, netError(cause), false)
+}
+
+/** What the transport throws for a poll that will not work next time. */
+export function fatal(): AtlanError {
+  return errorFromStatus(POLL, 401, '')
 }

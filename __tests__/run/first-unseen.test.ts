@@ -47,7 +47,6 @@ function laggingTenant(rerun: 'reply without a name' | 'reply lost') {
   const visible = () => [fresh(), old].filter((r): r is RunRef => r !== undefined)
   api.runsOf = async () => (api.calls.push('runsOf'), visible())
   api.getRun = async name => visible().find(r => r.name === name)
-  api.latestRun = async () => visible()[0]
   api.rerun = async () => {
     api.calls.push('rerun')
     submittedAt = now

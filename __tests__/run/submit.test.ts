@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { startRun, SubmitUnconfirmedError, type SubmitDeps } from '../../src/run/submit.js'
 import type { Target } from '../../src/run/resolve.js'
 import { buildWorkflow } from '../../src/lineage/workflow.js'
-import { fakeApi, unknownOutcome, type FakeApi } from './fake-api.js'
+import { fakeApi, submitRefused, unknownOutcome, type FakeApi } from './fake-api.js'
 
 const WF = 'csa-lineage-builder-1714638976'
 const rerunTarget: Target = {
@@ -78,7 +78,7 @@ describe('startRun', () => {
     api.rerun = async w => {
       api.calls.push(`rerun ${w}`)
       n++
-      throw Object.assign(unknownOutcome(), { status: 503 })
+      throw unknownOutcome(503)
     }
     const { d, lines } = deps(api)
     await expect(
@@ -93,18 +93,27 @@ describe('startRun', () => {
     let n = 0
     api.rerun = async w => {
       api.calls.push(`rerun ${w}`)
-      if (++n === 1) throw Object.assign(unknownOutcome(), { status: 503 })
+      if (++n === 1) throw unknownOutcome(503)
       return { runName: `${w}-ok123` }
     }
     const s = await startRun(deps(api).d, rerunTarget, { idempotent: true, graceMs: 5000 })
     expect(s.runName).toBe(`${WF}-ok123`)
   })
 
-  it('other submit errors propagate untouched', async () => {
-    const api = fakeApi({ rerun: async () => Promise.reject(new Error('401 token invalid')) })
+  it.each([
+    ['a refused submit (401)', submitRefused()],
+    ['an error that is not from the transport', new Error('boom')]
+  ])('%s propagates untouched, without a search for the run', async (_label, error) => {
+    const api = fakeApi({
+      rerun: async w => {
+        api.calls.push(`rerun ${w}`)
+        throw error
+      }
+    })
     await expect(
-      startRun(deps(api).d, rerunTarget, { idempotent: true, graceMs: 1 })
-    ).rejects.toThrow('401 token invalid')
+      startRun(deps(api).d, rerunTarget, { idempotent: true, graceMs: 10_000 })
+    ).rejects.toBe(error)
+    expect(api.calls.slice(api.calls.indexOf(`rerun ${WF}`))).toEqual([`rerun ${WF}`])
   })
 
   it("create: an unanswered submit is resolved by finding the new workflow's run", async () => {

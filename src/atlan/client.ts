@@ -5,7 +5,6 @@ import { AtlanError } from './errors.js'
 import {
   findWorkflowByNameQuery,
   findWorkflowsByTypeQuery,
-  latestRunQuery,
   presignBody,
   rerunBody,
   runByIdQuery,
@@ -34,7 +33,7 @@ import type { UploadResult } from './upload.js'
 export type Family = 'workflows' | 'package-workflows'
 
 /** Roles that make pyatlan use the `workflows` family (docs/atlan-contract.md §3.1). */
-export const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
+const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']
 
 export interface AtlanClientOptions {
   /** https://<tenant>.atlan.com; a trailing slash is ignored. */
@@ -202,14 +201,6 @@ export class AtlanClient {
     return hits.map(h => toRunInfo(h._id, h._source, workflowName))
   }
 
-  /**
-   * The run with the latest start (docs/atlan-contract.md §3.6, what pyatlan's monitor() polls). A run not started
-   * yet has no startedAt and may sort after older runs; use runsOf()/getRun() to find it.
-   */
-  async latestRun(workflowName: string): Promise<RunInfo | undefined> {
-    return (await this.#searchRuns(latestRunQuery(workflowName), workflowName))[0]
-  }
-
   /** The newest Pending/Running run among the last 50 (docs/atlan-contract.md §3.7). */
   async currentRun(workflowName: string): Promise<RunInfo | undefined> {
     const runs = await this.#searchRuns(runsOfQuery(workflowName, 50), workflowName)
@@ -361,7 +352,12 @@ function hasCredential(
   d: WorkflowDetail,
   parameters: Record<string, unknown>
 ): boolean | undefined {
-  if (d.payload?.some(p => (p as { type?: unknown } | null)?.type === 'credential')) return true
+  if (
+    d.payload?.some(
+      p => typeof p === 'object' && p !== null && 'type' in p && p.type === 'credential'
+    )
+  )
+    return true
   const source = parameters.cloud_source
   if (source !== undefined) {
     return typeof source === 'string' && source.trim() !== '' && !/^\{\{.*\}\}$/.test(source.trim())

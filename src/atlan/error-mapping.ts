@@ -1,6 +1,9 @@
 // Turns an HTTP status, a thrown fetch error or an unreadable body into an AtlanError whose
 // message names the cause and the fix (docs/atlan-contract.md §2.3-2.4).
-import { AtlanError } from './errors.js'
+import { z } from 'zod'
+import { describeError } from '../error-text.js'
+import { AtlanError, type AtlanErrorInit } from './errors.js'
+import { BlockedAddressError } from './outbound.js'
 import { TOO_LARGE } from './retry.js'
 
 export interface RequestContext {
@@ -21,7 +24,6 @@ export interface RequestContext {
 const MAX_DETAIL = 400
 
 /** Paths every legacy tenant serves; a 404 there means the legacy surface is gone (docs/atlan-contract.md §1.1). */
-// Endpoints every legacy tenant serves, whatever the workflow: a 404 there means the surface is gone.
 const LEGACY_PROBES = [
   '/api/service/workflows/indexsearch',
   '/api/service/runs/indexsearch',
@@ -47,13 +49,13 @@ export function serverDetail(bodyText: string): string | undefined {
         .trim()
     )
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return shorten(text)
-  const b = parsed as Record<string, unknown>
+  const b = jsonObject.safeParse(parsed).data
+  if (!b) return shorten(text)
   const code = firstString(b.errorCode, b.code, b.status)
   const message = firstString(b.errorMessage, b.message)
   const parts: string[] = []
-  if (code && message) parts.push(`${code}: ${message}`)
-  else if (code || message) parts.push((code ?? message) as string)
+  const head = code && message ? `${code}: ${message}` : (code ?? message)
+  if (head) parts.push(head)
   // Servers often repeat the message as a cause: say each text once.
   const said = new Set([code, message].filter(Boolean))
   const addCause = (c: string | undefined) => {
@@ -64,11 +66,7 @@ export function serverDetail(bodyText: string): string | undefined {
   addCause(firstString(b.errorCause))
   if (Array.isArray(b.causes)) {
     for (const c of b.causes.slice(0, 3))
-      addCause(
-        c && typeof c === 'object'
-          ? firstString((c as Record<string, unknown>).errorMessage)
-          : undefined
-      )
+      addCause(firstString(jsonObject.safeParse(c).data?.errorMessage))
   }
   const id = firstString(b.errorId)
   if (id) parts.push(`error id ${id}`)
@@ -76,6 +74,8 @@ export function serverDetail(bodyText: string): string | undefined {
   if (doc) parts.push(`see ${doc}`)
   return parts.length ? shorten(parts.join('; ')) : shorten(text)
 }
+
+const jsonObject = z.record(z.string(), z.unknown())
 
 function firstString(...values: unknown[]): string | undefined {
   for (const v of values) {
@@ -98,7 +98,7 @@ const SECRETISH =
  * message when it sends the S3/GCS/Azure XML error, else a short excerpt with anything that
  * looks like `password=...` masked. A hostile or internal service must not fill our outputs.
  */
-export function storeDetail(bodyText: string): string | undefined {
+function storeDetail(bodyText: string): string | undefined {
   const tag = (name: string) =>
     new RegExp(`<${name}>([^<]{1,300})</${name}>`).exec(bodyText)?.[1]?.trim()
   const code = tag('Code')
@@ -122,8 +122,11 @@ function who(ctx: RequestContext): string {
 
 /** Who answered, at the start of a sentence. */
 function Who(ctx: RequestContext): string {
-  const w = who(ctx)
-  return w[0].toUpperCase() + w.slice(1)
+  return cap(who(ctx))
+}
+
+function cap(s: string): string {
+  return s[0].toUpperCase() + s.slice(1)
 }
 
 /** Maps a non-success HTTP status. `bodyText` must already be redacted. */
@@ -133,30 +136,32 @@ export function errorFromStatus(
   bodyText: string,
   opts: { retryAfterMs?: number; location?: string | null } = {}
 ): AtlanError {
-  const detail = ctx.service === 'store' ? storeDetail(bodyText) : serverDetail(bodyText)
-  const base = {
+  return new AtlanError({
     status,
     endpoint: ctx.endpoint,
     requestId: ctx.requestId,
-    detail,
+    detail: ctx.service === 'store' ? storeDetail(bodyText) : serverDetail(bodyText),
     reason: `HTTP ${status}`,
-    retryAfterMs: opts.retryAfterMs
-  }
+    retryAfterMs: opts.retryAfterMs,
+    ...statusVerdict(ctx, status, opts.location)
+  })
+}
+
+/** What a failure is and what to do about it; the rest of an AtlanError says where it happened. */
+type Verdict = Pick<AtlanErrorInit, 'kind' | 'retryable' | 'summary' | 'hint'>
+
+function statusVerdict(ctx: RequestContext, status: number, location?: string | null): Verdict {
   const W = Who(ctx)
   const atlan = ctx.service === 'atlan'
-
-  if (status === 401 && atlan) {
-    return new AtlanError({
-      ...base,
+  if (status === 401 && atlan)
+    return {
       kind: 'auth',
       retryable: false,
       summary: 'Atlan rejected the API token (401): it is invalid or expired.',
       hint: TOKEN_HINT
-    })
-  }
-  if (status === 403) {
-    return new AtlanError({
-      ...base,
+    }
+  if (status === 403)
+    return {
       kind: 'permission',
       retryable: false,
       summary: atlan
@@ -165,20 +170,16 @@ export function errorFromStatus(
       hint: atlan
         ? 'The token needs permission to run workflows: in Atlan (Admin → API tokens) give it a persona that may run the Lineage Builder workflow, or the $admin / workflow admin role. New permissions can take a minute to apply.'
         : 'Re-run the job; if it keeps failing, ask Atlan support whether the tenant store accepts uploads.'
-    })
-  }
-  if (status === 404) {
-    if (atlan && LEGACY_PROBES.some(p => ctx.endpoint.endsWith(` ${p}`))) {
-      return new AtlanError({
-        ...base,
-        kind: 'legacy_removed',
-        retryable: false,
-        summary: `This tenant no longer serves Atlan's legacy workflow API (${ctx.endpoint} answered 404); Lineage Builder has no documented replacement on /api/service/v1/app yet, so it cannot be run from this action.`,
-        hint: 'Ask Atlan support whether your tenant can run @csa/lineage-builder via the API. (If atlan_base_url is not your tenant URL, fix that first.)'
-      })
     }
-    return new AtlanError({
-      ...base,
+  if (status === 404 && atlan && LEGACY_PROBES.some(p => ctx.endpoint.endsWith(` ${p}`)))
+    return {
+      kind: 'legacy_removed',
+      retryable: false,
+      summary: `This tenant no longer serves Atlan's legacy workflow API (${ctx.endpoint} answered 404); Lineage Builder has no documented replacement on /api/service/v1/app yet, so it cannot be run from this action.`,
+      hint: 'Ask Atlan support whether your tenant can run @csa/lineage-builder via the API. (If atlan_base_url is not your tenant URL, fix that first.)'
+    }
+  if (status === 404)
+    return {
       kind: 'not_found',
       retryable: false,
       summary: `${W} answered 404 Not Found for ${ctx.endpoint}.`,
@@ -187,54 +188,44 @@ export function errorFromStatus(
         (atlan
           ? 'Check that atlan_base_url is your tenant URL (https://<tenant>.atlan.com) and that the workflow or run exists.'
           : 'The bucket or container behind the presigned URL does not exist; ask Atlan support about the tenant store.')
-    })
-  }
-  if (status === 429) {
-    return new AtlanError({
-      ...base,
+    }
+  if (status === 429)
+    return {
       kind: 'rate_limited',
       retryable: true,
       summary: `${W} rate-limited ${ctx.endpoint} (429 Too Many Requests).`,
       hint: atlan
         ? 'Atlan allows about 1800 requests per minute per IP address; run fewer jobs against the tenant at once, or retry later.'
         : 'Retry later.'
-    })
-  }
-  if (status >= 500) {
-    return new AtlanError({
-      ...base,
+    }
+  if (status >= 500)
+    return {
       kind: 'server',
       retryable: true,
       summary: `${W} failed with a server error (${status}) on ${ctx.endpoint}.`,
       hint: 'The service may be degraded or restarting; retry later, and contact Atlan support if it persists.'
-    })
-  }
-  if (status >= 300 && status < 400) {
-    const to = opts.location ? ` to ${safeOrigin(opts.location)}` : ''
-    return new AtlanError({
-      ...base,
+    }
+  if (status >= 300 && status < 400)
+    return {
       kind: 'bad_request',
       retryable: false,
-      summary: `${W} redirected ${ctx.endpoint} (${status}${to}) instead of answering.`,
+      summary: `${W} redirected ${ctx.endpoint} (${status}${location ? ` to ${safeOrigin(location)}` : ''}) instead of answering.`,
       hint: 'atlan_base_url must be the tenant address itself (https://<tenant>.atlan.com, no path); a redirect usually means a wrong host, http instead of https, or a login page.'
-    })
-  }
-  if (status === 401) {
-    return new AtlanError({
-      ...base,
+    }
+  // A 401 from the object store: the signature, not the API token.
+  if (status === 401)
+    return {
       kind: 'permission',
       retryable: false,
       summary: `${W} refused the upload (401).`,
       hint: 'The presigned URL was not accepted; re-run the job, and ask Atlan support if it persists.'
-    })
-  }
-  return new AtlanError({
-    ...base,
+    }
+  return {
     kind: 'bad_request',
     retryable: false,
     summary: `${W} rejected ${ctx.endpoint} as invalid (${status}).`,
     hint: "Check the inputs named in the server's reply; if they look right, report this as a bug in the action together with the request id."
-  })
+  }
 }
 
 function safeOrigin(location: string): string {
@@ -247,37 +238,41 @@ function safeOrigin(location: string): string {
 
 /** A 2xx reply this client cannot read (bad JSON or a schema mismatch). */
 export function malformedError(ctx: RequestContext, status: number, why: string): AtlanError {
-  return new AtlanError({
-    kind: 'malformed',
-    status,
-    endpoint: ctx.endpoint,
-    requestId: ctx.requestId,
-    retryable: false,
+  return unreadableReply(ctx, status, {
     reason: 'malformed reply',
-    summary: `${Who(ctx)} answered ${ctx.endpoint} (${status}) with a reply this action cannot read: ${shorten(why)}.`,
-    hint:
-      ctx.service === 'atlan'
-        ? 'Check that atlan_base_url points at an Atlan tenant; if it does, the tenant API has changed, so report it with the request id.'
-        : 'Report it with the request id.'
+    what: `a reply this action cannot read: ${shorten(why)}`,
+    atlanHint:
+      'Check that atlan_base_url points at an Atlan tenant; if it does, the tenant API has changed, so report it with the request id.'
   })
 }
 
 /** A 2xx reply above the size cap: never read twice. */
 export function tooLargeError(ctx: RequestContext, status: number, capBytes: number): AtlanError {
   const mb = Math.round(capBytes / (1024 * 1024))
+  return unreadableReply(ctx, status, {
+    code: TOO_LARGE,
+    reason: `reply above ${mb} MB`,
+    what: `a reply larger than ${mb} MB (after decompression); it was not read further`,
+    atlanHint:
+      'Check that atlan_base_url points at your Atlan tenant and not at another service or a proxy page.'
+  })
+}
+
+function unreadableReply(
+  ctx: RequestContext,
+  status: number,
+  r: { reason: string; what: string; atlanHint: string; code?: string }
+): AtlanError {
   return new AtlanError({
     kind: 'malformed',
     status,
     endpoint: ctx.endpoint,
     requestId: ctx.requestId,
     retryable: false,
-    code: TOO_LARGE,
-    reason: `reply above ${mb} MB`,
-    summary: `${Who(ctx)} answered ${ctx.endpoint} (${status}) with a reply larger than ${mb} MB (after decompression); it was not read further.`,
-    hint:
-      ctx.service === 'atlan'
-        ? 'Check that atlan_base_url points at your Atlan tenant and not at another service or a proxy page.'
-        : 'Report it with the request id.'
+    code: r.code,
+    reason: r.reason,
+    summary: `${Who(ctx)} answered ${ctx.endpoint} (${status}) with ${r.what}.`,
+    hint: ctx.service === 'atlan' ? r.atlanHint : 'Report it with the request id.'
   })
 }
 
@@ -316,38 +311,31 @@ const CODE_TEXT: Record<string, string> = {
   UND_ERR_PRX_TUNNEL: 'the proxy closed the connection while opening the tunnel'
 }
 
-function messageOf(err: unknown): string {
+/**
+ * Node, undici and DOM errors, read by their fields: they may come from another realm (Node's own
+ * modules under a test VM), where instanceof Error fails.
+ */
+interface PlatformError {
+  name?: unknown
+  message?: unknown
+  code?: unknown
+  cause?: unknown
+}
+
+/** `err` and its causes, outermost first (five at most). */
+function* causes(err: unknown): Generator<PlatformError> {
   let e: unknown = err
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
-    if ((e as { code?: unknown }).code) return String((e as { message?: unknown }).message)
-    e = (e as { cause?: unknown }).cause
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const platform: PlatformError = e
+    yield platform
+    e = platform.cause
   }
-  return 'blocked address'
 }
 
-function cap(s: string): string {
-  return s[0].toUpperCase() + s.slice(1)
-}
-
-/** Walks error.cause to find a Node/undici error code. */
+/** The first Node/undici error code (ECONNRESET, UND_ERR_SOCKET, ...) along error.cause. */
 export function errorCode(err: unknown): string | undefined {
-  let e: unknown = err
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && code) return code
-    e = (e as { cause?: unknown }).cause
-  }
+  for (const e of causes(err)) if (typeof e.code === 'string' && e.code) return e.code
   return undefined
-}
-
-function isProxyRefusal(err: unknown): boolean {
-  let e: unknown = err
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
-    const m = (e as { message?: unknown }).message
-    if (typeof m === 'string' && m.startsWith('Proxy response')) return true
-    e = (e as { cause?: unknown }).cause
-  }
-  return false
 }
 
 /** Maps an exception thrown by fetch (or while reading the body). */
@@ -358,104 +346,101 @@ export function errorFromException(
 ): AtlanError {
   if (err instanceof AtlanError) return err
   const code = errorCode(err)
-  const name = err && typeof err === 'object' ? (err as { name?: unknown }).name : undefined
-  const w = who(ctx)
-  const base = { endpoint: ctx.endpoint, requestId: ctx.requestId, code, cause: err }
-  const seconds = Math.round(ctx.timeoutMs / 100) / 10
+  return new AtlanError({
+    endpoint: ctx.endpoint,
+    requestId: ctx.requestId,
+    code,
+    cause: err,
+    ...exceptionVerdict(ctx, err, code, timedOut)
+  })
+}
 
-  if (timedOut || name === 'TimeoutError' || (code && TIMEOUT_CODES.has(code))) {
-    return new AtlanError({
-      ...base,
+function exceptionVerdict(
+  ctx: RequestContext,
+  err: unknown,
+  code: string | undefined,
+  timedOut: boolean
+): Verdict & Pick<AtlanErrorInit, 'notSent' | 'reason'> {
+  const w = who(ctx)
+  const chain = [...causes(err)]
+  if (timedOut || chain[0]?.name === 'TimeoutError' || (code && TIMEOUT_CODES.has(code)))
+    return {
       kind: 'timeout',
       retryable: true,
       notSent: code === 'UND_ERR_CONNECT_TIMEOUT',
       reason: code ?? `timeout after ${ctx.timeoutMs} ms`,
-      summary: `${Who(ctx)} did not answer ${ctx.endpoint} within ${seconds} s.`,
+      summary: `${Who(ctx)} did not answer ${ctx.endpoint} within ${Math.round(ctx.timeoutMs / 100) / 10} s.`,
       hint: 'The service may be slow or unreachable from the runner; retry later.'
-    })
-  }
-  if (code && TLS_CODES.test(code)) {
-    return new AtlanError({
-      ...base,
+    }
+  if (code && TLS_CODES.test(code))
+    return {
       kind: 'network',
       retryable: false,
       notSent: true,
       reason: code,
       summary: `The TLS connection to ${w} failed for ${ctx.endpoint} (${code}).`,
       hint: 'If a corporate proxy re-signs TLS, point NODE_EXTRA_CA_CERTS at its CA certificate; otherwise check atlan_base_url.'
-    })
-  }
+    }
   const proxy = ctx.proxy ? `the HTTP proxy ${ctx.proxy}` : 'the HTTP proxy'
   const proxyHint = `Check HTTPS_PROXY/HTTP_PROXY (${ctx.proxy ?? 'the proxy address'} and its credentials), or add ${ctx.host ?? 'the host'} to NO_PROXY.`
-  if (isProxyRefusal(err)) {
-    return new AtlanError({
-      ...base,
+  // undici's answer when the proxy refuses CONNECT: "Proxy response (407) !== 200 when HTTP Tunneling".
+  if (chain.some(e => typeof e.message === 'string' && e.message.startsWith('Proxy response')))
+    return {
       kind: 'network',
       retryable: true,
       notSent: true,
       reason: 'proxy refused the tunnel',
       summary: `${cap(proxy)} refused to connect to ${w} for ${ctx.endpoint}.`,
       hint: proxyHint
-    })
-  }
-  if (code === 'ERR_BLOCKED_ADDRESS') {
-    return new AtlanError({
-      ...base,
+    }
+  const blocked = chain.find(e => e instanceof BlockedAddressError)
+  if (blocked)
+    return {
       kind: 'network',
       retryable: false,
       notSent: true,
-      reason: code,
-      summary: `Refused to send ${ctx.endpoint} to ${w}: ${messageOf(err)}.`,
+      reason: blocked.code,
+      summary: `Refused to send ${ctx.endpoint} to ${w}: ${blocked.message}.`,
       hint: 'Presigned URLs must point at the cloud object store; ask Atlan support if the tenant hands out internal addresses.'
-    })
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') {
-    if (ctx.proxy)
-      return new AtlanError({
-        ...base,
-        kind: 'network',
-        retryable: false,
-        notSent: true,
-        reason: code,
-        summary: `The host name of ${proxy} could not be resolved (${code}).`,
-        hint: proxyHint
-      })
-    return new AtlanError({
-      ...base,
+    }
+  const said = code ? `${code}${CODE_TEXT[code] ? `: ${CODE_TEXT[code]}` : ''}` : 'network error'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL')
+    return {
       kind: 'network',
       retryable: false,
       notSent: true,
       reason: code,
-      summary: `The host ${ctx.host ?? 'of the request'} could not be resolved (${code}): no request reached ${w}.`,
-      hint:
-        ctx.service === 'atlan'
-          ? 'Check atlan_base_url for typos (it should be https://<tenant>.atlan.com) and that the runner has DNS access to it.'
-          : 'Check that the runner can resolve the object store host (DNS), and HTTPS_PROXY/NO_PROXY.'
-    })
-  }
-  if (ctx.proxy && code && PROXY_CONNECT_CODES.has(code)) {
-    return new AtlanError({
-      ...base,
+      ...(ctx.proxy
+        ? {
+            summary: `The host name of ${proxy} could not be resolved (${code}).`,
+            hint: proxyHint
+          }
+        : {
+            summary: `The host ${ctx.host ?? 'of the request'} could not be resolved (${code}): no request reached ${w}.`,
+            hint:
+              ctx.service === 'atlan'
+                ? 'Check atlan_base_url for typos (it should be https://<tenant>.atlan.com) and that the runner has DNS access to it.'
+                : 'Check that the runner can resolve the object store host (DNS), and HTTPS_PROXY/NO_PROXY.'
+          })
+    }
+  if (ctx.proxy && code && PROXY_CONNECT_CODES.has(code))
+    return {
       kind: 'network',
       retryable: true,
       notSent: code !== 'UND_ERR_PRX_TUNNEL',
       reason: code,
-      summary: `Could not connect through ${proxy} to ${w} for ${ctx.endpoint} (${code}${CODE_TEXT[code] ? `: ${CODE_TEXT[code]}` : ''}).`,
+      summary: `Could not connect through ${proxy} to ${w} for ${ctx.endpoint} (${said}).`,
       hint: proxyHint
-    })
-  }
-  const notSent = code !== undefined && NOT_SENT.has(code)
-  const what = code ? `${code}${CODE_TEXT[code] ? `: ${CODE_TEXT[code]}` : ''}` : 'network error'
-  return new AtlanError({
-    ...base,
+    }
+  return {
     kind: 'network',
     retryable: true,
-    notSent,
-    reason: code ?? (err instanceof Error ? err.message : 'network error'),
-    summary: `Could not reach ${w} for ${ctx.endpoint} (${what}).`,
+    notSent: code !== undefined && NOT_SENT.has(code),
+    reason: code ?? (describeError(err) || 'network error'),
+    summary: `Could not reach ${w} for ${ctx.endpoint} (${said}).`,
     hint:
       ctx.service === 'atlan'
         ? 'Check atlan_base_url, that the runner can reach the tenant, and HTTPS_PROXY/NO_PROXY.'
         : 'Check that the runner can reach the object store, and HTTPS_PROXY/NO_PROXY.'
-  })
+  }
 }

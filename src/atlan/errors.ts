@@ -2,7 +2,7 @@
 // cause and the fix; it is built only from the endpoint, the status and the (redacted) server
 // reply, so the API key can never end up in it.
 
-export type AtlanErrorKind =
+type AtlanErrorKind =
   | 'auth'
   | 'permission'
   | 'not_found'
@@ -106,16 +106,4 @@ export class AtlanError extends Error {
 /** True for failures that may go away by themselves (rate limit, 5xx, network, timeout). */
 export function isTransient(err: unknown): boolean {
   return err instanceof AtlanError && err.retryable
-}
-
-/** One readable line for the top-level handler, whatever was thrown. */
-export function describeError(err: unknown): string {
-  if (err instanceof AtlanError) return err.message
-  if (err instanceof Error) return err.message || err.name
-  if (typeof err === 'string') return err
-  try {
-    return JSON.stringify(err) ?? String(err)
-  } catch {
-    return String(err)
-  }
 }

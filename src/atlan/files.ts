@@ -18,7 +18,7 @@ export const TOO_LARGE_HINT =
   'Atlan accepts direct uploads of at most 10 MB. Switch the workflow to object storage (in Atlan: edit the Lineage Builder workflow, Input → Object storage) or create one with mode: create, then run this action again.'
 
 /** The fields of an AtlanFile this action reads; the rest passes through. */
-export const atlanFileSchema = z.looseObject({
+const atlanFileSchema = z.looseObject({
   id: z.string().min(1),
   key: z.string().min(1),
   fileName: z.string().nullish(),

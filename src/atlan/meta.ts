@@ -9,7 +9,7 @@ const META = '/api/meta/'
 /** The longest `terms` list sent in one search. */
 export const MAX_TERMS = 1000
 
-export const entityHeaderSchema = z.looseObject({
+const entityHeaderSchema = z.looseObject({
   typeName: z.string(),
   guid: z.string(),
   status: z.string().nullish(),
@@ -19,9 +19,9 @@ export const entityHeaderSchema = z.looseObject({
     connectorName: z.string().nullish()
   })
 })
-export type EntityHeader = z.infer<typeof entityHeaderSchema>
+type EntityHeader = z.infer<typeof entityHeaderSchema>
 
-export const assetSearchSchema = z.looseObject({
+const assetSearchSchema = z.looseObject({
   approximateCount: z.number().nullish(),
   entities: z.array(entityHeaderSchema).nullish()
 })

@@ -1,7 +1,7 @@
 // Where the action may send a file: a presigned URL comes from the server, so a hostile or
 // confused server must not be able to aim the upload at the runner's own network (cloud metadata
 // endpoints, link-local or private addresses). Checked before any socket is opened.
-import { BlockList, isIP } from 'node:net'
+import { BlockList, isIP, type LookupFunction } from 'node:net'
 import { LOOPBACK_HOST } from '../config/fields.js'
 
 const BLOCKED = new BlockList()
@@ -60,36 +60,26 @@ export function uploadUrlRefusal(url: URL): string | undefined {
   return undefined
 }
 
-/** A dns.lookup that refuses to connect to blocked addresses (a name may resolve to one). */
-export function guardedLookup(
-  lookup: typeof import('node:dns').lookup
-): typeof import('node:dns').lookup {
-  const guarded = (
-    hostname: string,
-    options: unknown,
-    callback: (err: NodeJS.ErrnoException | null, address?: unknown, family?: number) => void
-  ) => {
-    const cb = typeof options === 'function' ? (options as typeof callback) : callback
-    const opts = typeof options === 'function' ? {} : options
-    ;(lookup as (h: string, o: unknown, c: typeof callback) => void)(
-      hostname,
-      opts,
-      (err, address, family) => {
-        if (err) return cb(err)
-        const list = Array.isArray(address)
-          ? (address as { address: string }[]).map(a => a.address)
-          : [address as string]
-        const bad = list.find(a => isBlockedAddress(a))
-        if (bad) {
-          const e: NodeJS.ErrnoException = new Error(
+/** A presigned URL's host resolved to an address no upload may go to. */
+export class BlockedAddressError extends Error {
+  override readonly name = 'BlockedAddressError'
+  readonly code = 'ERR_BLOCKED_ADDRESS'
+}
+
+/** A socket's DNS lookup that refuses to connect to blocked addresses (a name may resolve to one). */
+export function guardedLookup(lookup: LookupFunction): LookupFunction {
+  return (hostname, options, callback) =>
+    lookup(hostname, options, (err, address, family) => {
+      if (err) return callback(err, address, family)
+      const list = typeof address === 'string' ? [address] : address.map(a => a.address)
+      const bad = list.find(a => isBlockedAddress(a))
+      if (bad)
+        return callback(
+          new BlockedAddressError(
             `${hostname} resolves to ${bad}, a private, link-local or reserved address; refusing to connect`
-          )
-          e.code = 'ERR_BLOCKED_ADDRESS'
-          return cb(e)
-        }
-        cb(null, address, family)
-      }
-    )
-  }
-  return guarded as unknown as typeof import('node:dns').lookup
+          ),
+          []
+        )
+      callback(null, address, family)
+    })
 }

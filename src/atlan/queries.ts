@@ -1,29 +1,36 @@
 // The exact index-search bodies pyatlan sends (docs/atlan-contract.md §3.4-3.8, VERIFIED-LOCAL), key order included,
 // so the simulator and a real tenant see the same requests the SDK would send.
-
-export const LINEAGE_BUILDER_PREFIX = 'csa-lineage-builder'
+import { PACKAGE_PREFIX } from '../lineage/workflow.js'
 
 /** Default sort of WorkflowSearchRequest: newest first by creation time. */
 const byCreationDesc = () => [
   { 'metadata.creationTimestamp': { order: 'desc', nested: { path: 'metadata' } } }
 ]
 
-function search(size: number, filter: unknown[], sort: unknown[] = byCreationDesc()) {
-  return { from: 0, size, track_total_hits: true, query: { bool: { filter } }, sort }
+function search(size: number, filter: unknown[]) {
+  return {
+    from: 0,
+    size,
+    track_total_hits: true,
+    query: { bool: { filter } },
+    sort: byCreationDesc()
+  }
 }
 
 /** Package prefix to pyatlan's regexp: each `-` as `[-]`, then `[-]` and exactly 10 digits. */
-export function workflowNameRegexp(prefix: string): string {
+function workflowNameRegexp(prefix: string): string {
   return `${prefix.replace(/-/g, '[-]')}[-][0-9]{10}`
 }
 
 /** docs/atlan-contract.md §3.4: workflows of a package, newest first (workflows/indexsearch). */
-export function findWorkflowsByTypeQuery(prefix = LINEAGE_BUILDER_PREFIX, size = 10) {
-  return search(size, [
+export function findWorkflowsByTypeQuery() {
+  return search(10, [
     {
       nested: {
         path: 'metadata',
-        query: { regexp: { 'metadata.name.keyword': { value: workflowNameRegexp(prefix) } } }
+        query: {
+          regexp: { 'metadata.name.keyword': { value: workflowNameRegexp(PACKAGE_PREFIX) } }
+        }
       }
     }
   ])
@@ -50,11 +57,6 @@ function runsOfFilter(workflowName: string) {
       }
     }
   ]
-}
-
-/** docs/atlan-contract.md §3.6: the latest run of a workflow, by start time (runs/indexsearch; what monitor() polls). */
-export function latestRunQuery(workflowName: string) {
-  return search(1, runsOfFilter(workflowName), [{ 'status.startedAt': { order: 'desc' } }])
 }
 
 /** docs/atlan-contract.md §3.7 (size 50): runs of a workflow, newest created first (runs/indexsearch). */

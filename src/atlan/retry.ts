@@ -48,7 +48,7 @@ export function backoffMs(retry: number, policy: RetryPolicy, random: () => numb
  * past must not turn the retries into a burst, and a huge value is cut (the deadline check in
  * withRetry then gives up at once instead of sleeping past the time left).
  */
-export function retryAfterWait(retryAfterMs: number, policy: RetryPolicy): number {
+function retryAfterWait(retryAfterMs: number, policy: RetryPolicy): number {
   return Math.min(Math.max(retryAfterMs, policy.baseMs), policy.maxRetryAfterMs)
 }
 
@@ -79,7 +79,7 @@ export function retrySubmit(err: AtlanError): boolean {
   return err.kind === 'rate_limited' || (err.notSent && err.retryable)
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   policy: RetryPolicy
   clock: Clock
   log: Logger

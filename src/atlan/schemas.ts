@@ -2,7 +2,7 @@
 // else passes through untouched so the raw documents stay available.
 import { z } from 'zod'
 
-export const RUN_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'] as const
+const RUN_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'] as const
 export type RunPhase = (typeof RUN_PHASES)[number]
 export const TERMINAL_PHASES: readonly RunPhase[] = ['Succeeded', 'Failed', 'Error']
 
@@ -13,7 +13,6 @@ const optString = z.string().nullish()
 export const whoamiSchema = z.looseObject({
   roles: z.array(z.union([z.string(), z.looseObject({ name: optString })])).nullish()
 })
-export type Whoami = z.infer<typeof whoamiSchema>
 
 const metadataSchema = z.looseObject({
   name: z.string(),
@@ -70,7 +69,7 @@ const secondsSchema = z.preprocess(
   z.number().nonnegative().nullish()
 )
 
-export const runStatusSchema = z.looseObject({
+const runStatusSchema = z.looseObject({
   phase: phaseSchema,
   startedAt: optString,
   finishedAt: optString,
@@ -80,7 +79,7 @@ export const runStatusSchema = z.looseObject({
 })
 
 /** `_source` of a runs/indexsearch hit (docs/atlan-contract.md §3.6). */
-export const runDetailSchema = z.looseObject({
+const runDetailSchema = z.looseObject({
   metadata: z
     .looseObject({
       name: optString,
@@ -91,12 +90,14 @@ export const runDetailSchema = z.looseObject({
   spec: z
     .looseObject({ workflowTemplateRef: z.looseObject({ name: optString }).nullish() })
     .nullish(),
-  status: runStatusSchema.nullish().transform(s => s ?? { phase: 'Pending' as RunPhase })
+  status: runStatusSchema
+    .nullish()
+    .transform((s): z.output<typeof runStatusSchema> => s ?? { phase: 'Pending' })
 })
 export type RunDetail = z.infer<typeof runDetailSchema>
 
 /** The index-search envelope shared by both indexes (docs/atlan-contract.md §3.4). */
-export function searchResponseSchema<S extends z.ZodType>(source: S) {
+function searchResponseSchema<S extends z.ZodType>(source: S) {
   return z.looseObject({
     took: z.number().nullish(),
     hits: z

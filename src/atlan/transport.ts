@@ -4,10 +4,11 @@ import { redact as redactSecrets } from '../config/redact.js'
 import { randomUUID } from 'node:crypto'
 import { lookup } from 'node:dns'
 import { EnvHttpProxyAgent, Pool, fetch as undiciFetch } from 'undici'
-import type { Dispatcher } from 'undici'
+import type { buildConnector, Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { CancelledError } from '../run/signals.js'
 import {
+  errorCode,
   errorFromException,
   errorFromStatus,
   malformedError,
@@ -48,7 +49,7 @@ export interface FetchResponse {
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>
 
 /** Largest (decompressed) 2xx body read; a workflow search of 50 full documents is far below. */
-export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 /** Of an error reply only the start is read: the message needs a short excerpt at most. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024
 
@@ -58,26 +59,23 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024
  * thousands of connections. Recoding that error as a connect failure makes undici fail the
  * request at once; our own retry policy then bounds the attempts.
  */
-function proxyTunnelFactory(origin: string | URL, options: object): Dispatcher {
-  const opts = options as Pool.Options & { connect?: unknown }
-  const inner = opts.connect
-  if (typeof inner !== 'function') return new Pool(origin, opts)
-  const connect = (o: unknown, cb: (err: Error | null, socket?: unknown) => void) =>
-    (inner as (o: unknown, cb: (err: Error | null, socket?: unknown) => void) => void)(
-      o,
-      (err, socket) => {
-        if (err && (err as NodeJS.ErrnoException).code === 'UND_ERR_SOCKET') {
-          const e: NodeJS.ErrnoException = new Error(
-            'the proxy closed the connection while opening the tunnel',
-            { cause: err }
-          )
-          e.code = 'UND_ERR_PRX_TUNNEL'
-          return cb(e)
-        }
-        cb(err, socket)
+function proxyTunnelFactory(origin: string | URL, options: Pool.Options): Dispatcher {
+  const inner = options.connect
+  if (typeof inner !== 'function') return new Pool(origin, options)
+  const connect: buildConnector.connector = (o, cb) =>
+    inner(o, (...args) => {
+      const [err] = args
+      if (err && errorCode(err) === 'UND_ERR_SOCKET') {
+        const e: NodeJS.ErrnoException = new Error(
+          'the proxy closed the connection while opening the tunnel',
+          { cause: err }
+        )
+        e.code = 'UND_ERR_PRX_TUNNEL'
+        return cb(e, null)
       }
-    )
-  return new Pool(origin, { ...opts, connect } as Pool.Options)
+      cb(...args)
+    })
+  return new Pool(origin, { ...options, connect })
 }
 
 /**
@@ -92,16 +90,8 @@ export function proxyAwareFetch(): { fetch: FetchLike; close(): Promise<void> } 
     connect: { lookup: guardedLookup(lookup) }
   })
   const fetch: FetchLike = async (url, { untrusted, ...init }) => {
-    const res = await undiciFetch(url, {
-      ...init,
-      dispatcher: untrusted ? guarded : dispatcher
-    } as Parameters<typeof undiciFetch>[1])
-    return {
-      status: res.status,
-      headers: res.headers,
-      text: () => res.text(),
-      body: res.body as AsyncIterable<Uint8Array> | null
-    }
+    const res = await undiciFetch(url, { ...init, dispatcher: untrusted ? guarded : dispatcher })
+    return { status: res.status, headers: res.headers, text: () => res.text(), body: res.body }
   }
   return {
     fetch,
@@ -130,9 +120,12 @@ export function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): str
   const port = Number(target.port) || (https ? 443 : 80)
   for (const entry of noProxy) {
     if (entry === '*') return undefined
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase())!
-    const name = m[1].replace(/^\*?\./, '').replace(/^\[|\]$/g, '')
-    if (m[2] && Number(m[2]) !== port) continue
+    const entryPort = /:(\d+)$/.exec(entry)?.[1]
+    const name = (entryPort ? entry.slice(0, -entryPort.length - 1) : entry)
+      .toLowerCase()
+      .replace(/^\*?\./, '')
+      .replace(/^\[|\]$/g, '')
+    if (entryPort && Number(entryPort) !== port) continue
     if (host === name || host.endsWith(`.${name}`)) return undefined
   }
   return redactProxyUrl(proxy)
@@ -205,9 +198,9 @@ export function nameSegment(name: string, what: string): string {
   return encodeURIComponent(name)
 }
 
-export const API_PREFIX = '/api/service/'
+const API_PREFIX = '/api/service/'
 
-export interface TransportOptions {
+interface TransportOptions {
   baseUrl: string
   apiKey: string
   version: string
@@ -221,7 +214,7 @@ export interface TransportOptions {
   signal?: AbortSignal
 }
 
-export interface JsonRequest<T> {
+interface JsonRequest<T> {
   method: 'GET' | 'POST' | 'DELETE'
   /** Relative to `api` (default /api/service/), e.g. `runs/indexsearch` or `workflows?submit=true`. */
   path: string

@@ -17,7 +17,7 @@ export interface UploadResult {
 }
 
 /** The URL without its query string, safe to show. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url)
     return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`

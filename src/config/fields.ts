@@ -20,8 +20,8 @@ export const bool = z.string().transform((v, ctx) => {
 
 export function oneOf<T extends string>(values: readonly T[]) {
   return z.string().transform((v, ctx) => {
-    const key = v.trim().toLowerCase() as T
-    if (values.includes(key)) return key
+    const key = values.find(value => value === v.trim().toLowerCase())
+    if (key !== undefined) return key
     ctx.addIssue({ code: 'custom', message: `got ${shown(v)}; use one of ${values.join(', ')}` })
     return z.NEVER
   })

@@ -93,7 +93,7 @@ export function secretValues(raw: RawInputs): string[] {
  * base64, URL- and JSON-escaped forms of each mask itself, but not the lines of a multi-line
  * value, a GCS key's decoded private_key PEM, or a lower-cased copy (a token in a URL host).
  */
-export function maskSecret(value: string): void {
+function maskSecret(value: string): void {
   registerSecret(value)
   const masks = new Set<string>()
   for (const part of secretParts(value)) masks.add(part).add(part.toLowerCase())

@@ -13,7 +13,8 @@ import {
   workflowName
 } from './fields.js'
 import { INPUT_DEFAULTS } from './defaults.js'
-import { SECRET_INPUTS, secretValues, type InputName, type RawInputs } from './inputs.js'
+import { secretValues, type InputName, type RawInputs } from './inputs.js'
+import { INPUT_HANDLINGS, MODES, OBJECT_STORES, ON_TIMEOUTS } from './types.js'
 import type { Config, Credential } from './types.js'
 
 const HOUR = 3_600_000
@@ -21,12 +22,12 @@ const HOUR = 3_600_000
 const schema = z.object({
   atlan_base_url: baseUrl,
   atlan_api_key: z.string(),
-  mode: oneOf(['rerun', 'create', 'auto'] as const),
+  mode: oneOf(MODES),
   workflow_name: workflowName,
   idempotent: bool,
   lineage_file: optionalText,
   validate: bool,
-  object_store: oneOf(['tenant', 's3', 'gcs', 'adls'] as const),
+  object_store: oneOf(OBJECT_STORES),
   prefix: optionalText,
   object_key: optionalText,
   s3_access_key: optionalText,
@@ -41,7 +42,7 @@ const schema = z.object({
   adls_tenant_id: optionalText,
   adls_account_name: optionalText,
   adls_container: optionalText,
-  input_handling: oneOf(['upsert', 'partial', 'update'] as const),
+  input_handling: oneOf(INPUT_HANDLINGS),
   fail_on_errors: bool,
   case_sensitive_match: bool,
   field_separator: separator,
@@ -49,7 +50,7 @@ const schema = z.object({
   wait: bool,
   poll_interval: duration(1000, HOUR),
   timeout: duration(1000, 6 * HOUR),
-  on_timeout: oneOf(['fail', 'warn', 'cancel'] as const),
+  on_timeout: oneOf(ON_TIMEOUTS),
   cancel_on_job_cancel: bool,
   request_timeout: duration(100, 15 * 60_000),
   index_grace: duration(0, HOUR),
@@ -66,17 +67,57 @@ const schema = z.object({
 
 type Parsed = z.output<typeof schema>
 
+/** Each object store's inputs (all required with it), as the Credential they make. */
+const CREDENTIALS = {
+  s3: z
+    .object({
+      s3_access_key: z.string(),
+      s3_secret_key: z.string(),
+      s3_region: z.string(),
+      s3_bucket: z.string()
+    })
+    .transform((v): Credential => ({
+      store: 's3',
+      accessKey: v.s3_access_key,
+      secretKey: v.s3_secret_key,
+      region: v.s3_region,
+      bucket: v.s3_bucket
+    })),
+  gcs: z
+    .object({
+      gcs_project_id: z.string(),
+      gcs_service_account_json: z.string(),
+      gcs_bucket: z.string()
+    })
+    .transform((v): Credential => ({
+      store: 'gcs',
+      projectId: v.gcs_project_id,
+      serviceAccountJson: v.gcs_service_account_json,
+      bucket: v.gcs_bucket
+    })),
+  adls: z
+    .object({
+      adls_client_id: z.string(),
+      adls_client_secret: z.string(),
+      adls_tenant_id: z.string(),
+      adls_account_name: z.string(),
+      adls_container: z.string()
+    })
+    .transform((v): Credential => ({
+      store: 'adls',
+      clientId: v.adls_client_id,
+      clientSecret: v.adls_client_secret,
+      tenantId: v.adls_tenant_id,
+      accountName: v.adls_account_name,
+      container: v.adls_container
+    }))
+}
+
 const STORE_INPUTS = {
-  s3: ['s3_access_key', 's3_secret_key', 's3_region', 's3_bucket'],
-  gcs: ['gcs_project_id', 'gcs_service_account_json', 'gcs_bucket'],
-  adls: [
-    'adls_client_id',
-    'adls_client_secret',
-    'adls_tenant_id',
-    'adls_account_name',
-    'adls_container'
-  ]
-} as const satisfies Record<string, readonly InputName[]>
+  s3: CREDENTIALS.s3.in.keyof().options,
+  gcs: CREDENTIALS.gcs.in.keyof().options,
+  adls: CREDENTIALS.adls.in.keyof().options
+} satisfies Record<string, readonly InputName[]>
 
 /** Why a rerun that uploads a file needs workflow_name, and where to find the name. */
 export const WORKFLOW_NAME_FOR_UPLOAD =
@@ -167,35 +208,9 @@ function crossFieldProblems(p: Parsed): Problem[] {
   return problems
 }
 
+/** The chosen store's credential; crossFieldProblems has checked that its inputs are all set. */
 function credential(p: Parsed): Credential | undefined {
-  switch (p.object_store) {
-    case 's3':
-      return {
-        store: 's3',
-        accessKey: p.s3_access_key!,
-        secretKey: p.s3_secret_key!,
-        region: p.s3_region!,
-        bucket: p.s3_bucket!
-      }
-    case 'gcs':
-      return {
-        store: 'gcs',
-        projectId: p.gcs_project_id!,
-        serviceAccountJson: p.gcs_service_account_json!,
-        bucket: p.gcs_bucket!
-      }
-    case 'adls':
-      return {
-        store: 'adls',
-        clientId: p.adls_client_id!,
-        clientSecret: p.adls_client_secret!,
-        tenantId: p.adls_tenant_id!,
-        accountName: p.adls_account_name!,
-        container: p.adls_container!
-      }
-    default:
-      return undefined
-  }
+  return p.object_store === 'tenant' ? undefined : CREDENTIALS[p.object_store].parse(p)
 }
 
 // pyatlan sends the key file as an opaque string, so bad JSON is Atlan's to reject: warn only.
@@ -212,7 +227,7 @@ function gcsJsonWarnings(p: Parsed): string[] {
 }
 
 /** Default folder in the tenant store for files this action uploads. */
-export const DEFAULT_TENANT_PREFIX = 'atlan-lineage-action'
+const DEFAULT_TENANT_PREFIX = 'atlan-lineage-action'
 
 /** One sentence per distinct message: inputs with the same problem are named together. */
 function formatProblems(problems: Problem[]): string {
@@ -228,15 +243,14 @@ function formatProblems(problems: Problem[]): string {
 }
 
 export function parseConfig(raw: RawInputs): Config {
-  const secretSet = new Set<string>(SECRET_INPUTS)
   const result = schema.safeParse(raw)
   if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      const input = String(issue.path[0]) as InputName
-      // Secrets are never echoed, even in a malformed-value message.
-      const message = secretSet.has(input) ? 'its value is not valid' : issue.message
-      return { input, message }
-    })
+    // Only the fields parsers quote values, and none of them reads a secret input (those are
+    // checked in crossFieldProblems, whose messages quote nothing), so no message echoes a secret.
+    const problems = result.error.issues.map(issue => ({
+      input: String(issue.path[0]) as InputName,
+      message: issue.message
+    }))
     // Check the other inputs' cross-field rules too, with the bad fields at their defaults, so one
     // run names every problem.
     const bad = new Set(problems.map(pr => pr.input))

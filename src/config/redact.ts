@@ -45,8 +45,9 @@ export function secretParts(secret: string): string[] {
     parsed = undefined
   }
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const fields = new Map(Object.entries(parsed))
     for (const field of ['private_key', 'private_key_id']) {
-      const v = (parsed as Record<string, unknown>)[field]
+      const v: unknown = fields.get(field)
       if (typeof v !== 'string' || v.trim().length < MIN_PART_LENGTH) continue
       parts.add(v)
       parts.add(v.trim())

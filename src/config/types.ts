@@ -1,9 +1,15 @@
 // The one typed view of every action input, produced once by parseConfig().
 
-export type Mode = 'rerun' | 'create' | 'auto'
-export type ObjectStore = 'tenant' | 's3' | 'gcs' | 'adls'
-export type InputHandling = 'upsert' | 'partial' | 'update'
-export type OnTimeout = 'fail' | 'warn' | 'cancel'
+// The accepted values of the inputs that choose between a few words (parse.ts checks them).
+export const MODES = ['rerun', 'create', 'auto'] as const
+export const OBJECT_STORES = ['tenant', 's3', 'gcs', 'adls'] as const
+export const INPUT_HANDLINGS = ['upsert', 'partial', 'update'] as const
+export const ON_TIMEOUTS = ['fail', 'warn', 'cancel'] as const
+
+type Mode = (typeof MODES)[number]
+type ObjectStore = (typeof OBJECT_STORES)[number]
+export type InputHandling = (typeof INPUT_HANDLINGS)[number]
+type OnTimeout = (typeof ON_TIMEOUTS)[number]
 
 export type Credential =
   | { store: 's3'; accessKey: string; secretKey: string; region: string; bucket: string }

@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { describeError } from '../error-text.js'
 import { log } from '../report/untrusted.js'
 import { stableJson } from './stable-json.js'
 
-export const SKIP_KEY_PREFIX = 'atlan-lineage-'
+const SKIP_KEY_PREFIX = 'atlan-lineage-'
 // Part of every key: bump it to invalidate all markers if what goes into a key changes.
 const KEY_FORMAT = 'v1'
 
@@ -29,7 +30,7 @@ export function skipKey(p: { csvSha256: string; settings: unknown }): string {
  * same string on every run and every runner: the OS temp dir is (RUNNER_TEMP differs between
  * self-hosted runners, and a file in the workspace would dirty the user's checkout).
  */
-export function markerPath(): string {
+function markerPath(): string {
   return join(tmpdir(), 'atlan-lineage-skip', 'marker.json')
 }
 
@@ -39,7 +40,7 @@ export interface CacheApi {
   saveCache: typeof cache.saveCache
 }
 
-export interface SkipCache {
+interface SkipCache {
   /** True when a successful run with this key was recorded; false on a miss or any trouble. */
   wasDone(key: string): Promise<boolean>
   /** Record the key. True when saved; false (and at most one warning) otherwise. */
@@ -67,7 +68,7 @@ export function createSkipCache(
         if (ready.isFeatureAvailable()) return ready
       }
     } catch (error) {
-      warnOnce(errorText(error))
+      warnOnce(describeError(error))
       return undefined
     }
     warnOnce()
@@ -84,7 +85,7 @@ export function createSkipCache(
         )
         return hit === key
       } catch (error) {
-        warnOnce(errorText(error))
+        warnOnce(describeError(error))
         return false
       }
     },
@@ -98,7 +99,7 @@ export function createSkipCache(
         // -1: not saved; @actions/cache has already said why (for example, the key exists).
         return (await quietly(() => cacheApi.saveCache([path], key))) !== -1
       } catch (error) {
-        warnOnce(errorText(error))
+        warnOnce(describeError(error))
         return false
       }
     }
@@ -124,7 +125,7 @@ export function markDone(key: string): Promise<boolean> {
 async function quietly<T>(call: () => Promise<T>): Promise<T> {
   const out = process.stdout
   const write = out.write
-  const patched = function (chunk: string | Uint8Array, ...rest: unknown[]): boolean {
+  const patched: typeof out.write = function (chunk: string | Uint8Array, ...rest: unknown[]) {
     out.write = write
     try {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
@@ -134,20 +135,16 @@ async function quietly<T>(call: () => Promise<T>): Promise<T> {
         else log.debug(line)
       }
     } finally {
-      out.write = patched as typeof out.write
+      out.write = patched
     }
-    const done = rest.find(r => typeof r === 'function') as (() => void) | undefined
-    done?.()
+    const done = rest.find(r => typeof r === 'function')
+    if (typeof done === 'function') done()
     return true
   }
-  out.write = patched as typeof out.write
+  out.write = patched
   try {
     return await call()
   } finally {
     out.write = write
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

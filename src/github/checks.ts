@@ -1,6 +1,8 @@
 // A check run on the commit that mirrors the Lineage Builder run. Best effort: a token that may
 // not write checks turns the reporter into a no-op after one warning; it never fails the step.
 import { context } from '@actions/github'
+import { RequestError } from '@octokit/request-error'
+import { describeError } from '../error-text.js'
 import { log } from '../report/untrusted.js'
 import {
   ANNOTATION_MESSAGE_LIMIT,
@@ -24,7 +26,7 @@ export interface CheckAnnotation {
   title?: string
 }
 
-export interface CheckStart {
+interface CheckStart {
   name: string
   headSha: string
   detailsUrl?: string
@@ -33,7 +35,7 @@ export interface CheckStart {
   summary: string
 }
 
-export interface CheckUpdate {
+interface CheckUpdate {
   title: string
   summary: string
   text?: string
@@ -55,7 +57,7 @@ export interface ChecksClient {
   rest: { checks: Pick<Octokit['rest']['checks'], 'create' | 'update'> }
 }
 
-export interface CheckRunReporterOptions {
+interface CheckRunReporterOptions {
   octokit: ChecksClient
   owner: string
   repo: string
@@ -66,15 +68,15 @@ export interface CheckRunReporterOptions {
 }
 
 /** For a 403: the token may not write checks. */
-export const PERMISSION_FIX =
+const PERMISSION_FIX =
   'add `permissions: checks: write` to the job; on pull requests from forks the token is read-only, so the check run is skipped'
 
 /** For a 404: GitHub could not find the repository or commit for this token. */
-export const NOT_FOUND_FIX =
+const NOT_FOUND_FIX =
   'check that github_token belongs to this repository (a token of another repository or an app not installed here gets 404) and that GITHUB_REPOSITORY and the commit are the ones this job runs on'
 
 /** The subset of github.context that headSha reads. */
-export interface EventContext {
+interface EventContext {
   eventName: string
   sha: string
   payload: { pull_request?: { [key: string]: unknown } }
@@ -90,7 +92,7 @@ const PR_EVENTS = new Set([
 /** The commit the check belongs on: a PR's head (GITHUB_SHA is its merge commit), else GITHUB_SHA. */
 export function headSha(ctx: EventContext = context): string {
   const head = PR_EVENTS.has(ctx.eventName) ? ctx.payload.pull_request?.head : undefined
-  const sha = (head as { sha?: unknown } | undefined)?.sha
+  const sha = typeof head === 'object' && head !== null && 'sha' in head ? head.sha : undefined
   return typeof sha === 'string' && sha !== '' ? sha : ctx.sha
 }
 
@@ -132,9 +134,10 @@ export class CheckRunReporter {
   }
 
   async update(p: CheckUpdate): Promise<void> {
-    if (!(await this.ensureCreated())) return
+    const id = await this.ensureCreated()
+    if (id === undefined) return
     await this.attempt('update', () =>
-      this.patch({
+      this.patch(id, {
         details_url: p.detailsUrl,
         external_id: p.externalId,
         output: output(p)
@@ -148,7 +151,8 @@ export class CheckRunReporter {
    * `completed` only with every annotation attached.
    */
   async complete(p: CheckComplete): Promise<void> {
-    if (!(await this.ensureCreated())) return
+    const id = await this.ensureCreated()
+    if (id === undefined) return
     const all = p.annotations ?? []
     const kept = all.slice(0, this.maxAnnotations).map(cleanAnnotation)
     const summary =
@@ -159,11 +163,11 @@ export class CheckRunReporter {
     const batches = chunk(kept, ANNOTATIONS_PER_REQUEST)
     const last = batches.pop()
     for (const annotations of batches) {
-      await this.attempt('annotate', () => this.patch({ output: { ...base, annotations } }))
+      await this.attempt('annotate', () => this.patch(id, { output: { ...base, annotations } }))
       if (this.disabled) return
     }
     await this.attempt('complete', () =>
-      this.patch({
+      this.patch(id, {
         status: 'completed',
         conclusion: p.conclusion,
         completed_at: new Date().toISOString(),
@@ -190,46 +194,43 @@ export class CheckRunReporter {
     this.url = res.data.html_url ?? undefined
   }
 
-  private async patch(body: {
-    status?: 'completed'
-    conclusion?: CheckConclusion
-    completed_at?: string
-    details_url?: string
-    external_id?: string
-    output: Output
-  }): Promise<void> {
+  /** Unset fields are left out of the request (Octokit drops undefined parameters). */
+  private async patch(
+    id: number,
+    body: {
+      status?: 'completed'
+      conclusion?: CheckConclusion
+      completed_at?: string
+      details_url?: string
+      external_id?: string
+      output: Output
+    }
+  ): Promise<void> {
     const { owner, repo } = this.opts
-    // Leave out unset fields rather than sending nulls.
-    const set = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
-    await this.opts.octokit.rest.checks.update({
-      owner,
-      repo,
-      check_run_id: this.checkId as number,
-      ...(set as typeof body)
-    })
+    await this.opts.octokit.rest.checks.update({ owner, repo, check_run_id: id, ...body })
   }
 
-  /** A start that failed for a passing reason is retried once by the next call. */
-  private async ensureCreated(): Promise<boolean> {
-    if (this.disabled) return false
-    if (this.checkId !== undefined) return true
+  /** The run's id; a start that failed for a passing reason is retried once by the next call. */
+  private async ensureCreated(): Promise<number | undefined> {
+    if (this.disabled) return undefined
+    if (this.checkId !== undefined) return this.checkId
     if (!this.started) {
       log.debug('check run: update/complete before start; nothing to report on')
-      return false
+      return undefined
     }
     const started = this.started
     await this.attempt('create', () => this.create(started))
-    return this.checkId !== undefined
+    return this.checkId
   }
 
   private async attempt(op: string, call: () => Promise<void>): Promise<void> {
     try {
       await call()
     } catch (error) {
-      const status = (error as { status?: unknown }).status
+      const status = error instanceof RequestError ? error.status : undefined
       const name = this.started?.name ?? 'check run'
       const message = apiMessage(error)
-      const detail = `${typeof status === 'number' ? `HTTP ${status}: ` : ''}${message}`
+      const detail = `${status !== undefined ? `HTTP ${status}: ` : ''}${message}`
       const rateLimited = /rate limit/i.test(message)
       if (status === 403 && !rateLimited) {
         this.disabled = true
@@ -277,13 +278,8 @@ function cleanAnnotation(a: CheckAnnotation): CheckAnnotation {
 
 /** GitHub's own message ("Resource not accessible by integration"), without the docs link. */
 function apiMessage(error: unknown): string {
-  const data = (error as { response?: { data?: unknown } }).response?.data
-  if (
-    data &&
-    typeof data === 'object' &&
-    typeof (data as { message?: unknown }).message === 'string'
-  ) {
-    return (data as { message: string }).message
-  }
-  return error instanceof Error ? error.message : String(error)
+  const data = error instanceof RequestError ? error.response?.data : undefined
+  if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string')
+    return data.message
+  return describeError(error)
 }

@@ -9,11 +9,12 @@
 // rate-limit hook below keeps that part: one retry after the wait GitHub asks for, when short.
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
+import { RequestError } from '@octokit/request-error'
 import { log } from '../report/untrusted.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
-export interface OctokitOptions {
+interface OctokitOptions {
   /** API root; default GITHUB_API_URL (GHES: https://host/api/v3), else api.github.com. */
   baseUrl?: string
   /** Milliseconds per second of Retry-After; tests shrink it. */
@@ -29,14 +30,8 @@ const ALL_4XX = Array.from({ length: 100 }, (_, i) => 400 + i)
 // GitHub's advice for a secondary limit that names no Retry-After: wait at least a minute.
 const SECONDARY_FALLBACK_S = 60
 
-export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
-}
-
-interface HttpError {
-  status?: number
-  message?: string
-  response?: { headers?: Record<string, string | undefined> }
 }
 
 /** Seconds GitHub asks us to wait, and which limit it is; undefined when not a rate limit. */
@@ -44,15 +39,15 @@ export function rateLimitWait(
   error: unknown,
   nowS = Date.now() / 1000
 ): { kind: 'primary' | 'secondary'; waitS: number } | undefined {
-  const e = error as HttpError
-  const headers = e?.response?.headers ?? {}
-  if (e?.status !== 403 && e?.status !== 429) return undefined
+  if (!(error instanceof RequestError) || (error.status !== 403 && error.status !== 429))
+    return undefined
+  const headers = error.response?.headers ?? {}
   if (headers['x-ratelimit-remaining'] === '0') {
     const reset = Number(headers['x-ratelimit-reset'])
     return { kind: 'primary', waitS: Math.max(0, Math.ceil(reset - nowS)) }
   }
   const retryAfter = Number(headers['retry-after'])
-  if (e.status === 429 || /secondary rate/i.test(e.message ?? '') || headers['retry-after']) {
+  if (error.status === 429 || /secondary rate/i.test(error.message) || headers['retry-after']) {
     const waitS = Number.isFinite(retryAfter) ? retryAfter : SECONDARY_FALLBACK_S
     return { kind: 'secondary', waitS }
   }

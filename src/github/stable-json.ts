@@ -8,10 +8,9 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value === null || typeof value !== 'object') return value
   // Dates, URLs and the like serialise through toJSON, as JSON.stringify would.
-  const toJSON = (value as { toJSON?: unknown }).toJSON
-  if (typeof toJSON === 'function') return sortKeys(toJSON.call(value))
+  if ('toJSON' in value && typeof value.toJSON === 'function') return sortKeys(value.toJSON())
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort())
-    out[key] = sortKeys((value as Record<string, unknown>)[key])
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  for (const [key, v] of entries) out[key] = sortKeys(v)
   return out
 }

@@ -5,6 +5,7 @@
 // is left unmatched on both sides is paired in file order and reported as "changed" too, so that
 // a renamed or re-identified process on the same source/target is one change, not added+removed.
 
+import { fmt } from '../report/markdown.js'
 import {
   DETAIL_EDGES,
   MAX_KEYED_EDGES,
@@ -182,8 +183,6 @@ export function diffGraphs(base: LineageGraph, head: LineageGraph): LineageDiff 
     removedNodes
   }
 }
-
-const fmt = (n: number): string => n.toLocaleString('en-US')
 
 /**
  * The diff the preview can afford. Graphs kept in full get the exact diff. Larger ones are

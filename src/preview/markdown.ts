@@ -4,6 +4,7 @@
 
 import type { EdgeChange, LineageDiff } from './diff.js'
 import type { GraphEdge, GraphNode, LineageGraph } from './graph.js'
+import { fmt, plural } from '../report/markdown.js'
 import { mdText } from '../report/untrusted.js'
 import { renderMermaid, type MermaidOptions } from './mermaid.js'
 
@@ -24,10 +25,6 @@ export interface PreviewMarkdownOptions extends MermaidOptions {
 
 export const DEFAULT_MAX_ROWS = 20
 export const DEFAULT_MAX_BYTES = 100_000
-
-const fmt = (n: number): string => n.toLocaleString('en-US')
-const plural = (n: number, one: string, many = one + 's'): string =>
-  `${fmt(n)} ${n === 1 ? one : many}`
 
 function asset(n: GraphNode): string {
   const name = n.name !== '' ? n.name : n.identity

@@ -4,6 +4,7 @@
 // (`#quot;`, `#35;` …) for the characters that could end the string, start an entity, be read
 // as HTML or Markdown, or trip Mermaid's own pre-processing, so any asset name parses.
 
+import { fmt, plural } from '../report/markdown.js'
 import type { EdgeChange, LineageDiff } from './diff.js'
 import type { GraphEdge, GraphNode, LineageGraph } from './graph.js'
 
@@ -102,10 +103,6 @@ function edgeLabel(d: DrawEdge): string {
   }
   return mermaidEscape(name)
 }
-
-const fmt = (n: number): string => n.toLocaleString('en-US')
-const plural = (n: number, one: string, many = one + 's'): string =>
-  `${fmt(n)} ${n === 1 ? one : many}`
 
 interface Selection {
   edges: DrawEdge[]

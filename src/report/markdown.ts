@@ -3,9 +3,14 @@
 // Markdown: untrusted text is escaped by untrusted.ts first (textTable does it per cell).
 import { mdText } from './untrusted.js'
 
+/** "1,204": a count with thousands separators. */
+export function fmt(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
 /** "1 error", "2 errors", "1,204 rows". */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+  return `${fmt(n)} ${n === 1 ? one : many}`
 }
 
 /** A table of Markdown cells; an empty cell shows as a dash. */

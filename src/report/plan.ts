@@ -2,16 +2,15 @@
 // verification after it, and what prune retired. CSV-derived text goes through mdText()/textTable().
 import type { Finding } from '../lineage/csv-types.js'
 import type { TenantReport } from '../tenant/stage.js'
-import { textTable as table } from './markdown.js'
+import { fmt, textTable as table } from './markdown.js'
 import { mdText } from './untrusted.js'
 
 const MAX_ROWS = 20
-const n = (v: number) => v.toLocaleString('en-US')
 
 function findingsTable(findings: readonly Finding[]): string {
   const rows = findings.slice(0, MAX_ROWS).map(f => [f.severity, f.line, f.message, f.hint])
   const more = findings.length - rows.length
-  return `${table(['Severity', 'Line', 'Problem', 'Fix'], rows)}${more > 0 ? `\n\n…and ${n(more)} more.` : ''}`
+  return `${table(['Severity', 'Line', 'Problem', 'Fix'], rows)}${more > 0 ? `\n\n…and ${fmt(more)} more.` : ''}`
 }
 
 function planPart(t: TenantReport): string | undefined {
@@ -19,7 +18,7 @@ function planPart(t: TenantReport): string | undefined {
   if (!p || !t.showPlan) return undefined
   const kind = p.inputHandling === 'upsert' ? 'full' : 'partial'
   const parts = [
-    `### Plan against the tenant\n\nWhat the run will do (input_handling: ${p.inputHandling}), from ${n(p.requests)} search request(s).`,
+    `### Plan against the tenant\n\nWhat the run will do (input_handling: ${p.inputHandling}), from ${fmt(p.requests)} search request(s).`,
     table(
       [
         'Edges (processes) to create',
@@ -31,12 +30,12 @@ function planPart(t: TenantReport): string | undefined {
       ],
       [
         [
-          n(p.processesToCreate),
-          n(p.processesToUpdate),
-          n(p.rowsToSkip),
-          n(p.assetsToCreate),
-          n(p.connectionsMissing.length),
-          n(p.processesToRetire.length)
+          fmt(p.processesToCreate),
+          fmt(p.processesToUpdate),
+          fmt(p.rowsToSkip),
+          fmt(p.assetsToCreate),
+          fmt(p.connectionsMissing.length),
+          fmt(p.processesToRetire.length)
         ]
       ]
     )
@@ -66,7 +65,7 @@ function afterPart(t: TenantReport): string | undefined {
   const v = t.verification
   if (v) {
     const total = v.verified + v.missing.length
-    const head = `### Verification after the run\n\n${n(v.verified)} of ${n(total)} expected processes found in Atlan${v.missing.length ? `; **${n(v.missing.length)} missing**` : ''}.`
+    const head = `### Verification after the run\n\n${fmt(v.verified)} of ${fmt(total)} expected processes found in Atlan${v.missing.length ? `; **${fmt(v.missing.length)} missing**` : ''}.`
     parts.push(
       v.missing.length
         ? `${head}\n\n${table(
@@ -78,7 +77,7 @@ function afterPart(t: TenantReport): string | undefined {
   }
   if (t.retired)
     parts.push(
-      `**Retired** (soft-deleted, restorable in Atlan): ${n(t.retired.length)} process(es).${
+      `**Retired** (soft-deleted, restorable in Atlan): ${fmt(t.retired.length)} process(es).${
         t.retired.length
           ? `\n\n${table(
               ['Process qualifiedName', 'Line in the base version'],

@@ -2,6 +2,7 @@
 // check run. A failure to write one surface never hides the others.
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
+import { describeError } from '../error-text.js'
 import { ANNOTATION_MESSAGE_LIMIT } from '../github/check-limits.js'
 import type { CheckAnnotation } from '../github/checks.js'
 import type { CheckRunSession } from './check-run.js'
@@ -45,7 +46,7 @@ export async function publish(input: PublishInput): Promise<void> {
     try {
       await core.summary.addRaw(redact(renderReport({ ...input, result }), secrets)).write()
     } catch (err) {
-      log.warning(`Could not write the job summary: ${(err as Error).message}`)
+      log.warning(`Could not write the job summary: ${describeError(err)}`)
     }
   }
 

@@ -10,10 +10,8 @@ export type WorkflowRef = Pick<WorkflowInfo, 'name' | 'namespace' | 'parameters'
 export type RunRef = RunInfo
 
 export interface AtlanApi {
-  family(): Promise<'workflows' | 'package-workflows'>
   findWorkflow(name: string): Promise<WorkflowRef | undefined>
   findLatestWorkflow(): Promise<WorkflowRef | undefined>
-  latestRun(workflowName: string): Promise<RunRef | undefined>
   currentRun(workflowName: string): Promise<RunRef | undefined>
   runsOf(workflowName: string, size: number): Promise<RunRef[]>
   getRun(runName: string): Promise<RunRef | undefined>

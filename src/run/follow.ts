@@ -1,5 +1,7 @@
 // Follow a submitted run until it ends, times out, never shows up in the index, or is aborted
 // (docs/atlan-contract.md §4). Time, randomness and I/O are injected through FollowDeps.
+import { isTransient } from '../atlan/errors.js'
+import { describeError } from '../error-text.js'
 import type { FollowDeps, FollowOptions, FollowResult, Phase, RunSnapshot } from './follow-types.js'
 import { TERMINAL_PHASES } from './follow-types.js'
 import { initialPollDelay, nextPollDelay } from './schedule.js'
@@ -9,13 +11,6 @@ export { TERMINAL_PHASES } from './follow-types.js'
 
 export function isTerminal(phase: Phase): boolean {
   return TERMINAL_PHASES.includes(phase)
-}
-
-/** The transport marks errors worth another poll with `retryable` or `isTransient`. */
-export function isTransientError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false
-  const e = err as { retryable?: unknown; isTransient?: unknown }
-  return e.retryable === true || e.isTransient === true
 }
 
 type Raced<T> = { aborted: true } | { aborted: false; value: T }
@@ -49,10 +44,6 @@ function describe(s: RunSnapshot): string {
     return `Run ${s.name} finished: ${s.phase}${s.message ? ` (${s.message})` : ''}`
   }
   return `Run ${s.name} is ${s.phase}${s.progress ? ` (progress ${s.progress})` : ''}`
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }
 
 export async function followRun(deps: FollowDeps, opts: FollowOptions): Promise<FollowResult> {
@@ -92,13 +83,13 @@ export async function followRun(deps: FollowDeps, opts: FollowOptions): Promise<
       if (got.aborted) return { kind: 'aborted', last, polls }
       snap = got.value
     } catch (err) {
-      if (!isTransientError(err)) throw err
+      if (!isTransient(err)) throw err
       failed = true
       errorStreak++
-      log.debug(`Poll ${polls}: transient error (${errorStreak} in a row): ${errorText(err)}`)
+      log.debug(`Poll ${polls}: transient error (${errorStreak} in a row): ${describeError(err)}`)
       // Transport retries already happened below us; one warning per streak is enough.
       if (errorStreak === 1)
-        log.warning(`Could not read the run's status, will retry: ${errorText(err)}`)
+        log.warning(`Could not read the run's status, will retry: ${describeError(err)}`)
     }
     if (polls === 1 && opts.runUrl) log.info(`Following the run at ${opts.runUrl}`)
 

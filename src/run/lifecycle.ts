@@ -4,6 +4,7 @@ import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
 import type { Config } from '../config/types.js'
 import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
+import { describeError } from '../error-text.js'
 import { redactWorkflow } from '../lineage/workflow.js'
 import { durationSeconds, type ActionResult } from '../report/result.js'
 import type { AtlanApi, RunRef } from './api.js'
@@ -394,7 +395,7 @@ async function stopQuietly(
     return true
   } catch (err) {
     deps.log.warning(
-      `Could not stop run ${runName} (${(err as Error).message}); the post step will try again.`
+      `Could not stop run ${runName} (${describeError(err)}); the post step will try again.`
     )
     return false
   }

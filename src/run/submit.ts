@@ -1,5 +1,6 @@
 // Start exactly one run, or attach to one already running. A submit whose outcome is unknown is
 // never resent blindly: Atlan may have started the run, so we look for it first.
+import { AtlanError } from '../atlan/errors.js'
 import { isValidName } from '../atlan/transport.js'
 import type { AtlanApi, RunRef } from './api.js'
 import type { Target } from './resolve.js'
@@ -28,18 +29,6 @@ export interface SubmitDeps {
 
 export class SubmitUnconfirmedError extends Error {
   override readonly name = 'SubmitUnconfirmedError'
-}
-
-function statusOf(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null ? (err as { status?: number }).status : undefined
-}
-
-function isUnknownOutcome(err: unknown): boolean {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    (err as { submitOutcomeUnknown?: boolean }).submitOutcomeUnknown === true
-  )
 }
 
 /**
@@ -113,9 +102,9 @@ export async function startRun(
       if (name !== workflowName) save({ workflowName: name, earlierActive })
       return { workflowName: name, attached: false, earlierRuns }
     } catch (err) {
-      if (!isUnknownOutcome(err)) throw err
+      if (!(err instanceof AtlanError && err.submitOutcomeUnknown)) throw err
       log.warning(
-        `Atlan did not confirm the submit (${(err as Error).message}). Looking for the run before doing anything else.`
+        `Atlan did not confirm the submit (${err.message}). Looking for the run before doing anything else.`
       )
       const landed = await findLandedRun(deps, workflowName, before, opts.graceMs)
       if (landed) {
@@ -126,7 +115,7 @@ export async function startRun(
         throw new CancelledError(
           'The job was cancelled while Atlan had not confirmed the submit; the post step looks for the run and stops it.'
         )
-      if (attempt === 1 && statusOf(err) === 503) {
+      if (attempt === 1 && err.status === 503) {
         log.warning(
           'Atlan answered 503 Service Unavailable (it did not take the submit) and no new run appeared within index_grace: submitting once more.'
         )
