@@ -2,7 +2,9 @@
 // monitor() (sleep 5 s, then poll; 12 calls/min) on the same simulated timelines. Virtual clock,
 // no real waiting. Run: node --import tsx/esm bench/poll.ts
 import { followRun } from '../src/run/follow.js'
-import type { FollowDeps, Phase, RunSnapshot } from '../src/run/follow-types.js'
+import type { RunInfo } from '../src/atlan/client.js'
+import type { RunPhase } from '../src/atlan/schemas.js'
+import type { FollowDeps } from '../src/run/follow.js'
 import { mulberry32 } from '../scripts/prng.js'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -33,11 +35,12 @@ function timeline(durationMs: number, rand: () => number, estimateError?: number
   }
 }
 
-function snapshotAt(tl: Timeline, t: number): RunSnapshot | undefined {
+function snapshotAt(tl: Timeline, t: number): RunInfo | undefined {
   if (t < tl.indexLagMs) return undefined
-  const phase: Phase = t >= tl.endMs ? 'Succeeded' : t >= tl.runningAtMs ? 'Running' : 'Pending'
+  const phase: RunPhase = t >= tl.endMs ? 'Succeeded' : t >= tl.runningAtMs ? 'Running' : 'Pending'
   return {
     name: 'csa-lineage-builder-1714638976-abcde',
+    workflowName: 'csa-lineage-builder-1714638976',
     phase,
     startedAt: new Date(T0 + tl.startMs).toISOString(),
     estimatedDurationS: tl.estimateS

@@ -142,6 +142,11 @@ export async function runStepBench(rows: number, keep = false, dryRun = false): 
         `| ${m.code} | ${mark(m.wallS, TARGET_WALL_S)} | ${m.cpuS.toFixed(2)} | ${mark(m.rssMB, TARGET_RSS_MB)} | ${outputs.edges_added ?? '–'}/${outputs.edges_removed ?? '–'}/${outputs.edges_changed ?? '–'} | ${uploads} |`,
         '',
         `phase=${outputs.phase ?? '?'} rows_checked=${outputs.rows_checked ?? '?'}; summary ${summary.length.toLocaleString('en-US')} chars.`,
+        ...(dryRun
+          ? []
+          : [
+              'Peak RSS and times include the upload; `-- step --dry-run` measures the step without it.'
+            ]),
         `Machine: ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores, load average ${(
           await import('node:os')
         )

@@ -1,4 +1,5 @@
-// The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module.
+// The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module and
+// returns what it found, and the report is built once, at the end, from those returns.
 // Only what every step needs is imported here; the CSV check and preview, the GitHub client and
 // @actions/cache are imported when a step uses them (ncc emits them as separate chunks).
 import { AtlanClient } from './atlan/client.js'
@@ -6,32 +7,122 @@ import { describeError } from './error-text.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
-import type { Config } from './config/types.js'
+import type { Config, LineageOptions } from './config/types.js'
+import type { ValidationResult } from './lineage/csv-types.js'
 import { openLineageFile, type LineageSource } from './lineage/source.js'
 import { annotate } from './report/annotations.js'
-import { publish, type PublishInput } from './report/publish.js'
-import { failureMessage } from './report/result.js'
+import type { CheckRunSession } from './report/check-run.js'
+import { publish } from './report/publish.js'
+import { failureMessage, lifecycleResult, type ActionResult } from './report/result.js'
 import { log } from './report/untrusted.js'
-import { sleep } from './run/clock.js'
-import { announceDifferences, runLifecycle, type LifecycleStart } from './run/lifecycle.js'
+import { systemClock } from './runtime.js'
+import { announceDifferences, runLifecycle, type LifecycleOutcome } from './run/lifecycle.js'
 import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
 import { CancelledError, cancelOnSignals } from './run/signals.js'
 import { skipKeyFor } from './run/skip.js'
 import { saveInFlight } from './run/state.js'
-import { TenantStage } from './tenant/stage.js'
+import { TenantStage, type TenantReport } from './tenant/stage.js'
 import { VERSION } from './version.js'
 
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
 
-/** Step 2: validate the CSV (and preview it). The file's sha256, or false when the step stops here. */
+/** What the step works with once its inputs are read. */
+interface Session {
+  config: Config
+  checks?: CheckRunSession
+  client: AtlanClient
+}
+
+/** The tenant stage (src/tenant) and the CSV path its annotations name. */
+interface Tenant {
+  stage: TenantStage
+  /** The CSV's path as validation annotates it (the workspace-relative real path). */
+  file: string
+}
+
+/** The target looked up before the CSV check, so that a rerun's check applies its stored settings. */
+interface Early {
+  target: Target
+  /** A rerun's workflow, the settings it applies, and how they differ from the inputs. */
+  workflowName?: string
+  storedSettings?: Record<string, string>
+  notes: string[]
+}
+
+/** What the CSV check adds to the report. */
+interface CsvReport {
+  validation: ValidationResult
+  /** The CSV's path as validation annotated it (the workspace-relative real path). */
+  file: string
+  preview: string
+  /** The same preview without Mermaid, for the check run. */
+  checkPreview: string
+  counts: Partial<ActionResult>
+  tenant?: TenantReport
+}
+
+/** The CSV check's report, and why the step stops here when it must. */
+interface Checked {
+  report: CsvReport
+  sha256: string
+  problem?: string
+}
+
+/** After the run: the tenant stage's outputs, and the failure its verification found. */
+interface AfterRun {
+  outputs: Partial<ActionResult>
+  verdict?: { failed: true; message: string }
+}
+
+async function openSession(config: Config, signal: AbortSignal): Promise<Session> {
+  const checks = config.checkRun
+    ? (await import('./report/check-run.js')).CheckRunSession.for(config)
+    : undefined
+  const client = new AtlanClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    version: VERSION,
+    requestTimeoutMs: config.requestTimeoutMs,
+    // Room for waiting on an earlier run and following ours (each bounded by timeout).
+    deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000,
+    // A Retry-After never stalls the step for long: each wait is cut to a quarter of timeout.
+    retry: { maxRetryAfterMs: Math.min(120_000, Math.max(1000, config.timeoutMs / 4)) },
+    signal
+  })
+  return { config, checks, client }
+}
+
+/** The target, by read-only searches, unless mode is create (its CSV check needs no network). */
+async function resolveEarly(session: Session): Promise<Early | undefined> {
+  const { config, client } = session
+  if (config.mode === 'create') return undefined
+  const target = await resolveTarget(client, config, Date.now())
+  if (target.kind !== 'rerun') return { target, notes: [] }
+  return {
+    target,
+    workflowName: target.workflow.name,
+    storedSettings: storedSettings(target.workflow),
+    notes: announceDifferences(config, target, log)
+  }
+}
+
+/** How to turn fail_on_errors off for this step: the input, or a rerun's stored setting. */
+export function failOnErrorsOff(rerunOf: string | undefined): string {
+  return rerunOf
+    ? `set "Fail on errors" to No in workflow ${rerunOf} in Atlan (a rerun applies the stored setting)`
+    : 'set fail_on_errors: false'
+}
+
+/** Step 2: validate the CSV (and preview it); `problem` says why the step stops here. */
 async function validateStep(
-  config: Config,
-  out: PublishInput,
+  session: Session,
   source: LineageSource,
   signal: AbortSignal,
-  target?: Target,
-  tenant?: TenantStage
-): Promise<string | false> {
+  tenant: Tenant | undefined,
+  target?: Target
+): Promise<Checked> {
+  const options = target ? optionsFor(session.config, target) : session.config.options
+  const config = { ...session.config, options }
   const { checkLineageFile, csvCounts } = await import('./preview/check.js')
   const { csvCheckedLine, csvProblem } = await import('./lineage/check.js')
   const { context } = await import('@actions/github')
@@ -41,252 +132,231 @@ async function validateStep(
     { workspace: workspace(), eventName: context.eventName, payload: context.payload },
     source,
     signal,
-    tenant?.tap // tenant: rows for the plan, verify and prune
+    tenant?.stage.tap // tenant: rows for the plan, verify and prune
   )
-  if (tenant) {
-    tenant.hasBase = csv.diff !== undefined
-    out.tenant = tenant.report
-  }
+  if (tenant) tenant.stage.hasBase = csv.diff !== undefined
   const v = csv.validation
-  Object.assign(out, {
+  const report: CsvReport = {
     validation: v,
-    csvFile: csv.file,
+    file: csv.file,
     preview: csv.preview(true),
-    checkPreview: csv.preview(false)
-  })
-  out.result = { ...out.result, ...csvCounts(csv) }
+    checkPreview: csv.preview(false),
+    counts: csvCounts(csv),
+    tenant: tenant?.stage.report
+  }
   annotate(v.findings, csv.file, v.counts)
   log.info(csvCheckedLine(csv))
   const problem = csvProblem(csv)
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal
       ? problem.text
-      : target?.kind === 'rerun'
-        ? `${problem.text}. Fix them, or set "Fail on errors" to No in workflow ${target.workflow.name} in Atlan to run anyway (a rerun applies the stored setting).`
-        : `${problem.text}. Fix them, or set fail_on_errors: false to run anyway.`
-    out.result = { ...out.result, phase: 'Invalid', failed: true, message }
-    return false
+      : `${problem.text}. Fix them, or ${failOnErrorsOff(target?.kind === 'rerun' ? target.workflow.name : undefined)} to run anyway.`
+    return { report, sha256: v.sha256, problem: message }
   }
   if (problem) log.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
-  return v.sha256
+  return { report, sha256: v.sha256 }
 }
 
 /** Tenant stage before the upload: plan, annotate, and say whether to stop (src/tenant). */
 async function tenantPlan(
-  config: Config,
-  client: AtlanClient,
-  tenant: TenantStage | undefined,
-  t: { kind: 'rerun' | 'create'; inputHandling: string },
-  /** The CSV's path as validation annotated it (the workspace-relative real path). */
-  file: string
+  session: Session,
+  { stage, file }: Tenant,
+  t: { kind: 'rerun' | 'create'; workflowName: string; options: Required<LineageOptions> }
 ): Promise<string | undefined> {
-  if (!tenant || (config.dryRun && t.kind === 'create')) return undefined // create dry run: offline
-  const stop = await tenant.check(client.meta, t.inputHandling)
-  const plan = tenant.report.plan
-  if (plan && tenant.report.showPlan) {
+  if (session.config.dryRun && t.kind === 'create') return undefined // create dry run: offline
+  const missing = await stage.check(session.client.meta, t.options.inputHandling)
+  // The same gate as the CSV's: the fail_on_errors the run applies (a rerun's stored one).
+  const stop =
+    missing && t.options.failOnErrors
+      ? `${missing}. Create them in Atlan or fix the CSV; or ${failOnErrorsOff(t.kind === 'rerun' ? t.workflowName : undefined)} to run anyway (those rows create no lineage).`
+      : undefined
+  const plan = stage.report.plan
+  if (plan && stage.report.showPlan) {
     annotate(plan.findings, file, plan.counts)
     log.info(
       `Plan: ${plan.processesToCreate} processes to create, ${plan.processesToUpdate} to update, ${plan.rowsToSkip} rows to skip, ${plan.assetsToCreate} assets to create, ${plan.connectionsMissing.length} connections missing, ${plan.processesToRetire.length} processes to retire.`
     )
-    if (plan.connectionsMissing.length && !stop)
-      log.warning(
-        'Connections named in the CSV are missing; running anyway because fail_on_errors is false.'
-      )
+    if (missing && !stop) log.warning(`${missing}; running anyway because fail_on_errors is false.`)
   }
   return stop
 }
 
-/** Outputs of the tenant stage, and a verify problem as a failure only with fail_on_errors. */
-async function tenantOutcome(
-  config: Config,
-  out: PublishInput,
-  tenant: TenantStage
-): Promise<void> {
-  out.result = { ...out.result, ...tenant.outputs() }
-  const missing = tenant.report.verification?.missing ?? []
-  if (!missing.length) return
-  annotate(tenant.report.verifyFindings, out.csvFile ?? config.lineageFile!, {
-    warning: missing.length
-  })
-  const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
-  if (config.options.failOnErrors && !out.result.failed)
-    out.result = {
-      ...out.result,
-      failed: true,
-      message: `${text} Set fail_on_errors: false to pass anyway.`
-    }
-  else log.warning(text)
-}
-
 /** Steps 4–11, with the check run following the target and the run. */
-async function atlanStep(
-  config: Config,
-  out: PublishInput,
+function atlanStep(
+  session: Session,
   signal: AbortSignal,
-  client: AtlanClient,
-  start: LifecycleStart,
-  tenant?: TenantStage
-): Promise<void> {
-  const outcome = await runLifecycle(
+  tenant: Tenant | undefined,
+  early: Early | undefined,
+  csvSha256: string | undefined
+): Promise<LifecycleOutcome> {
+  const { checks } = session
+  return runLifecycle(
     {
-      api: client,
-      now: Date.now,
-      sleep,
-      random: Math.random,
+      api: session.client,
+      ...systemClock,
       log,
       signal,
       onTarget: t =>
-        out.checks?.begin(`${config.baseUrl}/workflows/profile/${t.workflowName}`) ??
+        checks?.begin(`${session.config.baseUrl}/workflows/profile/${t.workflowName}`) ??
         Promise.resolve(),
-      onRun: t => {
-        saveInFlight({ workflowName: t.workflowName, runName: t.runName })
-        return out.checks?.pointAt(t) ?? Promise.resolve()
-      },
-      beforeUpload: t => tenantPlan(config, client, tenant, t, out.csvFile ?? config.lineageFile!)
+      onRun: t => checks?.pointAt(t) ?? Promise.resolve(),
+      beforeUpload: t => (tenant ? tenantPlan(session, tenant, t) : Promise.resolve(undefined))
     },
-    config,
-    start
+    session.config,
+    { target: early?.target, csvSha256, announced: early !== undefined }
   )
-  out.result = { ...out.result, ...outcome.result }
-  // tenant: verify and prune after a Succeeded run
-  if (tenant) {
-    await tenant.afterRun(client.meta, out.result.phase, { now: Date.now, sleep })
-    await tenantOutcome(config, out, tenant)
-  }
-  out.storedSettings = outcome.storedSettings
-  out.notes!.push(...outcome.notes)
+}
+
+/** tenant: verify and prune after a Succeeded run; a verify problem fails only with fail_on_errors. */
+async function afterRun(
+  session: Session,
+  { stage, file }: Tenant,
+  result: ActionResult,
+  early: Early | undefined
+): Promise<AfterRun> {
+  await stage.afterRun(session.client.meta, result.phase, systemClock)
+  const outputs = stage.outputs()
+  const missing = stage.report.verification?.missing ?? []
+  if (!missing.length) return { outputs }
+  annotate(stage.report.verifyFindings, file, { warning: missing.length })
+  const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
+  // The same gate as the CSV's: the fail_on_errors the run applied (a rerun's stored one).
+  const rerunOf = early?.target.kind === 'rerun' ? early.target.workflow.name : undefined
+  const options = early ? optionsFor(session.config, early.target) : session.config.options
+  if (options.failOnErrors && !result.failed)
+    return {
+      outputs,
+      verdict: { failed: true, message: `${text} To pass anyway, ${failOnErrorsOff(rerunOf)}.` }
+    }
+  log.warning(text)
+  return { outputs }
+}
+
+/** skip_unchanged: the key of this CSV and these settings, and whether it already succeeded. */
+async function skipCheck(
+  config: Config,
+  source: LineageSource,
+  csvSha256: string | undefined
+): Promise<{ key: string; done: boolean }> {
+  const { wasDone } = await import('./github/cache.js')
+  // The validator's digest when it ran, else one streaming pass over the same handle.
+  const key = skipKeyFor(config, csvSha256 ?? (await source.sha256()))
+  return { key, done: await wasDone(key) }
+}
+
+/** The step's result when a step threw: what the steps before it returned, failed with the error. */
+function errorResult(
+  err: unknown,
+  sofar: { known: Partial<ActionResult>; ran?: ActionResult; config?: Config; aborted: boolean }
+): ActionResult {
+  const { ran } = sofar
+  // A run that ended keeps its phase (an error after it, e.g. in verify, fails the step); a
+  // cancel says Cancelled; an error before the inputs were read is an input error.
+  const phase =
+    err instanceof ConfigError || !sofar.config
+      ? (ran?.phase ?? 'Invalid')
+      : sofar.aborted
+        ? 'Cancelled'
+        : (ran?.phase ?? 'Error')
+  return { ...sofar.known, ...ran, phase, failed: true, message: describeError(err) }
 }
 
 export async function run(): Promise<void> {
-  const cancel = cancelOnSignals()
-  const out: PublishInput = {
-    result: { phase: 'Invalid', failed: true },
-    secrets: [],
-    writeSummary: true,
-    notes: []
-  }
-  let client: AtlanClient | undefined
+  const cancel = cancelOnSignals(log)
+  // What each step returned, set once each, so the report shows it whatever a later step throws.
+  let secrets: readonly string[] = []
+  let session: Session | undefined
   let source: LineageSource | undefined
+  let early: Early | undefined
+  let csv: CsvReport | undefined
+  let outcome: LifecycleOutcome | undefined
+  let result: ActionResult
+  // The result's fields known before the run: the rerun's workflow and the CSV's counts.
+  const known = (): Partial<ActionResult> => ({ workflowName: early?.workflowName, ...csv?.counts })
   try {
     // 1. Inputs. Secrets are known before parsing, so even an input error cannot echo one.
     const raw = readInputs()
-    out.secrets = secretValues(raw)
-    const config = parseConfig(raw)
-    Object.assign(out, {
-      config,
-      secrets: config.secrets,
-      writeSummary: config.summary,
-      checks: config.checkRun
-        ? (await import('./report/check-run.js')).CheckRunSession.for(config)
-        : undefined
-    })
+    secrets = secretValues(raw)
+    session = await openSession(parseConfig(raw), cancel.signal)
+    const { config } = session
+    secrets = config.secrets
     for (const w of config.warnings) log.warning(w)
-    const tenant = TenantStage.for(config) // tenant: rows for the plan, verify and prune
-
-    client = new AtlanClient({
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      version: VERSION,
-      requestTimeoutMs: config.requestTimeoutMs,
-      // Room for waiting on an earlier run and following ours (each bounded by timeout).
-      deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000,
-      // A Retry-After never stalls the step for long: each wait is cut to a quarter of timeout.
-      retry: { maxRetryAfterMs: Math.min(120_000, Math.max(1000, config.timeoutMs / 4)) },
-      signal: cancel.signal
-    })
 
     // 2. Validate the CSV with the settings the run will apply. A create applies the inputs, so
     // it is checked before any network call; a rerun applies the stored workflow's settings, so
     // its target is looked up first (read-only searches), and nothing is uploaded before the check.
-    let csvSha: string | undefined
-    let target: Target | undefined
     // The CSV is opened once, confined to the workspace; validation and upload read this handle.
     if (config.lineageFile) {
       source = await openLineageFile(config.lineageFile, workspace())
-      client.useLineageFile(source)
+      session.client.useLineageFile(source)
     }
+    const stage = source && TenantStage.for(config)
+    const tenant = source && stage ? { stage, file: source.relative } : undefined
+    let checked: Checked | undefined
     if (source && config.validate) {
-      if (config.mode !== 'create') {
-        target = await resolveTarget(client, config, Date.now())
-        if (target.kind === 'rerun') {
-          out.result = { ...out.result, workflowName: target.workflow.name }
-          out.storedSettings = storedSettings(target.workflow)
-          out.notes!.push(...announceDifferences(config, target, log))
-        }
-      }
-      const options = target ? optionsFor(config, target) : config.options
-      const sha = await validateStep(
-        { ...config, options },
-        out,
-        source,
-        cancel.signal,
-        target,
-        tenant
-      )
-      if (sha === false) return
-      csvSha = sha
+      early = await resolveEarly(session)
+      checked = await validateStep(session, source, cancel.signal, tenant, early?.target)
+      csv = checked.report
     }
 
     // 3. Skip when nothing changed since the last successful run.
-    let cacheKey: string | undefined
-    if (config.skipUnchanged && config.lineageFile) {
-      const { wasDone } = await import('./github/cache.js')
-      cacheKey = await skipKeyFor(config, source!.absolute, csvSha ?? (await source!.sha256()))
-      if (await wasDone(cacheKey)) {
-        const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
-        const workflowName = out.result.workflowName ?? config.workflowName
-        out.result = { ...out.result, phase: 'Skipped', workflowName, failed: false, message }
-        log.info(message)
-        return
-      }
-    }
+    const skip =
+      source && config.skipUnchanged && !checked?.problem
+        ? await skipCheck(config, source, checked?.sha256)
+        : undefined
 
-    // 4–11. Atlan.
-    if (cancel.signal.aborted)
-      throw new CancelledError('The job was cancelled before a run was started.')
-    await atlanStep(
-      config,
-      out,
-      cancel.signal,
-      client,
-      {
-        target,
-        csvSha256: csvSha,
-        announced: target !== undefined
-      },
-      tenant
-    )
-    if (cacheKey && out.result.phase === 'Succeeded')
-      await (await import('./github/cache.js')).markDone(cacheKey)
+    if (checked?.problem) {
+      result = { ...known(), phase: 'Invalid', failed: true, message: checked.problem }
+    } else if (skip?.done) {
+      const message = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
+      log.info(message)
+      const workflowName = early?.workflowName ?? config.workflowName
+      result = { ...known(), phase: 'Skipped', workflowName, failed: false, message }
+    } else {
+      // 4–11. Atlan.
+      if (cancel.signal.aborted)
+        throw new CancelledError('The job was cancelled before a run was started.')
+      outcome = await atlanStep(session, cancel.signal, tenant, early, checked?.sha256)
+      const ran: ActionResult = { ...known(), ...lifecycleResult(outcome) }
+      const after = tenant && (await afterRun(session, tenant, ran, early))
+      result = after ? { ...ran, ...after.outputs, ...after.verdict } : ran
+      if (skip && result.phase === 'Succeeded')
+        await (await import('./github/cache.js')).markDone(skip.key)
+    }
   } catch (err) {
-    const message = describeError(err)
-    const phase =
-      err instanceof ConfigError || !out.config
-        ? 'Invalid'
-        : cancel.signal.aborted
-          ? 'Cancelled'
-          : 'Error'
-    out.result = {
-      ...out.result,
-      phase: out.result.phase === 'Invalid' || phase === 'Cancelled' ? phase : out.result.phase,
-      failed: true,
-      message
-    }
+    result = errorResult(err, {
+      known: known(),
+      ran: outcome && { ...known(), ...lifecycleResult(outcome) },
+      config: session?.config,
+      aborted: cancel.signal.aborted
+    })
     if (!(err instanceof ConfigError || err instanceof CancelledError))
-      log.debug(String((err as Error)?.stack ?? err))
-  } finally {
-    // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
-    // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
-    if (!cancel.signal.aborted && out.result.phase !== 'TimedOut') saveInFlight(undefined)
-    await source?.close()
-    // 12. Report, whatever happened above.
-    cancel.dispose()
-    try {
-      await publish(out)
-    } catch (err) {
-      log.warning(`Could not publish the report: ${describeError(err)}`)
-    }
-    await client?.close()
-    if (out.result.failed) log.setFailed(failureMessage(out.result))
+      log.debug(err instanceof Error && err.stack ? err.stack : String(err))
   }
+  // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
+  // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
+  if (!cancel.signal.aborted && result.phase !== 'TimedOut') saveInFlight(undefined)
+  await source?.close()
+  // 12. Report, whatever happened above.
+  cancel.dispose()
+  try {
+    await publish({
+      result,
+      secrets,
+      writeSummary: session?.config.summary ?? true,
+      config: session?.config,
+      checks: session?.checks,
+      validation: csv?.validation,
+      csvFile: csv?.file,
+      preview: csv?.preview,
+      checkPreview: csv?.checkPreview,
+      tenant: csv?.tenant,
+      storedSettings: outcome ? outcome.storedSettings : early?.storedSettings,
+      notes: [...(early?.notes ?? []), ...(outcome?.notes ?? [])]
+    })
+  } catch (err) {
+    log.warning(`Could not publish the report: ${describeError(err)}`)
+  }
+  await session?.client.close()
+  if (result.failed) log.setFailed(failureMessage(result))
 }

@@ -2,40 +2,37 @@
 // started) was in flight, stop that run. The main step clears the state on every other ending,
 // so nothing here runs after a normal finish or an error. It never fails the job by itself: every
 // problem here is a warning.
-import { AtlanClient } from './atlan/client.js'
+import { AtlanClient, type RunInfo } from './atlan/client.js'
 import { describeError } from './error-text.js'
 import { readInputs } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import { log } from './report/untrusted.js'
-import type { RunRef } from './run/api.js'
-import { sleep } from './run/clock.js'
+import { systemClock, type Clock } from './runtime.js'
+import { RECENT_RUNS } from './run/api.js'
+import { isTerminal } from './run/follow.js'
 import { loadInFlight, saveInFlight, type InFlight } from './run/state.js'
+import { findNewRun } from './run/submit.js'
 import { VERSION } from './version.js'
 
 /** How long to look for the run of a submit that never answered (the index may lag). */
 const FIND_RUN_MS = 30_000
 
-type Finder = Pick<AtlanClient, 'runsOf'>
-
 /**
  * The run a submit that never answered may have started (docs/atlan-contract.md §3.6-3.7): the
  * newest Pending/Running run of the workflow that was not already active before the submit.
  */
-export async function findStartedRun(
-  client: Finder,
+export function findStartedRun(
+  client: Pick<AtlanClient, 'runsOf'>,
   inFlight: InFlight,
-  opts: { now(): number; sleep(ms: number): Promise<void>; withinMs: number }
-): Promise<RunRef | undefined> {
+  clock: Pick<Clock, 'now' | 'sleep'>
+): Promise<RunInfo | undefined> {
   const earlier = new Set(inFlight.earlierActive ?? [])
-  const until = opts.now() + opts.withinMs
-  for (;;) {
-    const runs = await client.runsOf(inFlight.workflowName, 50)
-    const ours = runs.find(
-      r => (r.phase === 'Pending' || r.phase === 'Running') && !earlier.has(r.name)
-    )
-    if (ours || opts.now() + 2000 > until) return ours
-    await opts.sleep(2000)
-  }
+  return findNewRun(
+    clock,
+    () => client.runsOf(inFlight.workflowName, RECENT_RUNS),
+    r => !isTerminal(r.phase) && !earlier.has(r.name),
+    { withinMs: FIND_RUN_MS }
+  )
 }
 
 export async function cleanup(): Promise<void> {
@@ -62,13 +59,7 @@ export async function cleanup(): Promise<void> {
         log.info(
           `The main step was cancelled before Atlan named the run of ${inFlight.workflowName}: looking for it.`
         )
-        runName = (
-          await findStartedRun(client, inFlight, {
-            now: Date.now,
-            sleep: ms => sleep(ms),
-            withinMs: FIND_RUN_MS
-          })
-        )?.name
+        runName = (await findStartedRun(client, inFlight, systemClock))?.name
       }
       if (!runName) {
         log.info(`No run of ${inFlight.workflowName} is in flight: nothing to stop.`)

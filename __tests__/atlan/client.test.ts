@@ -234,22 +234,6 @@ describe('run lookups', () => {
     })
   })
 
-  it('currentRun returns the first Pending/Running hit, or undefined', async () => {
-    const { client } = makeClient([
-      json(
-        200,
-        envelope([
-          runHit('wf-1-c', 'wf-1', { phase: 'Succeeded' }),
-          runHit('wf-1-b', 'wf-1', { phase: 'Running' }),
-          runHit('wf-1-a', 'wf-1', { phase: 'Pending' })
-        ])
-      ),
-      json(200, envelope([runHit('wf-1-c', 'wf-1', { phase: 'Error' })]))
-    ])
-    expect((await client.currentRun('wf-1'))?.name).toBe('wf-1-b')
-    expect(await client.currentRun('wf-1')).toBeUndefined()
-  })
-
   it('runsOf returns every hit in index order', async () => {
     const { client } = makeClient([
       json(

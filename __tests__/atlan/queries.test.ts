@@ -27,9 +27,9 @@ describe('index-search bodies', () => {
     expectExactBody(fake.calls[0].body, pyatlan.findById(WF))
   })
 
-  it('currentRun sends the §3.7 body (size 50, default sort)', async () => {
+  it('runsOf(…, 50) sends the §3.7 body (size 50, default sort)', async () => {
     const { client, fake } = makeClient([json(200, envelope([]))])
-    await client.currentRun('wf-1')
+    await client.runsOf('wf-1', 50)
     expectExactBody(fake.calls[0].body, pyatlan.currentRun('wf-1'))
   })
 

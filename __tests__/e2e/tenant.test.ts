@@ -18,12 +18,17 @@ afterEach(() => gh.close())
 const DBT = 'default/dbt/1700000003'
 const PROD = 'default/snowflake/1700000002'
 
-function seeded(s: Simulator, dir: string, lines: string[], upsertSemantic?: 'update') {
+function seeded(
+  s: Simulator,
+  dir: string,
+  lines: string[],
+  options?: { upsertSemantic?: 'update'; failOnErrors?: boolean }
+) {
   const file = writeCsv(dir, 'lineage.csv', lines)
   const wf = s.seed({
     prefix: 'lineage',
     key: 'lineage.csv',
-    options: upsertSemantic ? { upsertSemantic } : undefined,
+    options,
     runs: [{ phase: 'Succeeded', durationS: 1 }]
   })
   return { file, wf }
@@ -59,6 +64,40 @@ describe('plan against the tenant', () => {
     expect(submits(s)).toBe(0)
     expect(s.requests().map(q => q.route)).not.toContain('upload')
     expectClean(r, s)
+  })
+
+  it('a rerun is gated by the fail_on_errors stored in its workflow, not by the input', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const lines = [HEADER, row('a', 'b'), row('b', 'c', 'b > c', { 7: 'warehouse-9' })]
+    const strict = seeded(s, dir, lines)
+    const refused = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, {
+        workflow_name: strict.wf,
+        lineage_file: strict.file,
+        fail_on_errors: 'false'
+      })
+    })
+    expect(refused.code).toBe(1)
+    expect(refused.outputs.phase).toBe('Invalid')
+    expect(refused.stdout).toContain(
+      `set "Fail on errors" to No in workflow ${strict.wf} in Atlan (a rerun applies the stored setting) to run anyway`
+    )
+    expect(submits(s)).toBe(0)
+
+    const lenient = seeded(s, dir, lines, { failOnErrors: false })
+    const ran = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: lenient.wf, lineage_file: lenient.file })
+    })
+    expect(ran.code).toBe(0)
+    expect(ran.outputs.phase).toBe('Succeeded')
+    expect(ran.stdout).toMatch(
+      /::warning::1 connection\(s\) named in lineage\.csv do not exist in Atlan: snowflake\/warehouse-9 \(line 3\); running anyway because fail_on_errors is false\./
+    )
+    expect(submits(s)).toBe(1)
+    expectClean(ran, s)
   })
 
   it('a misspelt connection names its near matches (other case, other connector)', async () => {
@@ -97,7 +136,9 @@ describe('plan against the tenant', () => {
         0
       )
     const dir = workspace()
-    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b'), row('b', 'zz')], 'update')
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b'), row('b', 'zz')], {
+      upsertSemantic: 'update'
+    })
     const r = await runAction({
       cwd: dir,
       inputs: inputsFor(s, { workflow_name: wf, lineage_file: file })
@@ -128,13 +169,13 @@ describe('verification after the run', () => {
     const s = await sim({ indexLagMs: 300 })
     s.assets.dropProcesses = 1 // the run "loses" its first row's process
     const dir = workspace()
-    const { file, wf } = seeded(s, dir, lines)
+    // A rerun applies the workflow's stored setting (not the input), for this gate too.
+    const { file, wf } = seeded(s, dir, lines, { failOnErrors: false })
     const r = await runAction({
       cwd: dir,
       inputs: inputsFor(s, {
         workflow_name: wf,
         lineage_file: file,
-        fail_on_errors: 'false',
         index_grace: '3s',
         check_run: 'true',
         github_token: 'ghs_tenantToken'
@@ -177,7 +218,7 @@ describe('verification after the run', () => {
     expect(bad.code).toBe(1)
     expect(bad.outputs).toMatchObject({ phase: 'Succeeded', processes_missing: '1' })
     expect(bad.stdout).toMatch(
-      /::error::1 expected process\(es\) were not found in Atlan after the run/
+      /::error::1 expected process\(es\) were not found in Atlan after the run \(see the job summary\)\. To pass anyway, set "Fail on errors" to No in workflow csa-lineage-builder-\d+ in Atlan/
     )
   })
 })

@@ -101,9 +101,15 @@ function build(
   return { bytes: Buffer.from(out.join(eol) + eol), lines, blanks }
 }
 
-function validate(bytes: Buffer, sep: string, cuts: number[], caseSensitive: boolean) {
+function validate(
+  bytes: Buffer,
+  sep: string,
+  cuts: number[],
+  caseSensitive: boolean,
+  rowsOnly = false
+) {
   const rows: LineageRow[] = []
-  const v = new CsvValidator({ separator: sep, caseSensitive, onRow: r => rows.push(r) })
+  const v = new CsvValidator({ separator: sep, caseSensitive, rowsOnly, onRow: r => rows.push(r) })
   let prev = 0
   for (const c of [...cuts].map(x => x % (bytes.length + 1)).sort((a, b) => a - b)) {
     v.push(bytes.subarray(prev, c))
@@ -157,6 +163,31 @@ describe('validator properties', () => {
         })
       }),
       { numRuns: 300 }
+    )
+  })
+
+  it('rowsOnly (the base version) hands the same rows as the full check, with no findings or digest', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          ...common,
+          pick: fc.nat(),
+          extra: text(0, 6),
+          col: fc.constantFrom(...MAPPED)
+        }),
+        p => {
+          const j = p.pick % p.rows.length
+          const k = (j + 1) % p.rows.length
+          const rows = p.rows.map((r, i) => (i === k ? { ...r, [p.col]: '' } : r))
+          const { bytes } = build(rows, p.sep, p.eol, p.blankAfter, { row: j, value: p.extra })
+          const full = validate(bytes, p.sep, p.cuts, p.caseSensitive)
+          const lean = validate(bytes, p.sep, p.cuts, p.caseSensitive, true)
+          expect(lean.rows).toEqual(full.rows)
+          expect(lean.r).toMatchObject({ findings: [], sha256: '' })
+          expect(lean.r.rowsChecked).toBe(full.r.rowsChecked)
+        }
+      ),
+      { numRuns: 200 }
     )
   })
 

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { baseShaFromEvent, readBaseVersion, type BaseMissing } from '../../src/preview/base.js'
+import {
+  baseShaFromEvent,
+  readBaseVersion,
+  type BaseMissing,
+  type BaseVersion
+} from '../../src/preview/base.js'
 
 const HEADER =
   'Source Type,Source Connector,Source Connection,Source Identity,Source Name,Target Type,Target Connector,Target Connection,Target Identity,Target Name,Transformation Connector,Transformation Connection,Transformation Identity,Transformation Name,sql\n'
@@ -148,18 +153,36 @@ describe('readBaseVersion', () => {
     expect(outside.missing).toContain('is outside the repository')
   })
 
-  test('stopping early ends git', async () => {
+  test('stopping early, reading to the end or closing unread: the temporary copy is removed', async () => {
     writeFileSync(join(dir, 'big.csv'), HEADER + 'x,'.repeat(2_000_000))
     git('add', 'big.csv')
     git('commit', '-q', '-m', 'big')
-    const r = await readBaseVersion({
-      cwd: dir,
-      path: 'big.csv',
-      baseSha: git('rev-parse', 'HEAD')
-    })
-    for await (const chunk of r as AsyncIterable<Uint8Array>) {
-      expect(chunk.length).toBeGreaterThan(0)
-      break
+    const temp = mkdtempSync(join(tmpdir(), 'preview-runner-temp-'))
+    const saved = process.env.RUNNER_TEMP
+    process.env.RUNNER_TEMP = temp
+    try {
+      const open = () =>
+        readBaseVersion({
+          cwd: dir,
+          path: 'big.csv',
+          baseSha: git('rev-parse', 'HEAD')
+        }) as Promise<BaseVersion>
+      const early = await open()
+      expect(readdirSync(temp)).toHaveLength(1) // copied while the head is validated
+      for await (const chunk of early) {
+        expect(chunk.length).toBeGreaterThan(0)
+        break
+      }
+      expect(readdirSync(temp)).toEqual([])
+      const whole = await collect(await open())
+      expect(whole.length).toBe(Buffer.byteLength(HEADER) + 4_000_000)
+      expect(readdirSync(temp)).toEqual([])
+      await (await open()).close()
+      expect(readdirSync(temp)).toEqual([])
+    } finally {
+      if (saved === undefined) delete process.env.RUNNER_TEMP
+      else process.env.RUNNER_TEMP = saved
+      rmSync(temp, { recursive: true, force: true })
     }
   })
 })

@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/config/errors.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { CheckRunReporter } from '../../src/github/checks.js'
 import { csvProblem, type CsvFileCheck as CsvCheck } from '../../src/lineage/check.js'
-import { failureMessage } from '../../src/report/result.js'
+import { failureMessage, lifecycleResult } from '../../src/report/result.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { settingDifferences } from '../../src/run/resolve.js'
 import { makeClient, text } from '../atlan/fakes.js'
@@ -92,9 +92,9 @@ describe('run messages', () => {
       rawInputs({ workflow_name: WF, timeout: '1m', on_timeout: onTimeout })
     )
     const out = await runLifecycle(deps, config)
-    expect(out.result.phase).toBe('TimedOut')
-    expect(out.result.message).toMatch(has)
-    expect(out.result.message).not.toMatch(hasNot)
+    expect(lifecycleResult(out).phase).toBe('TimedOut')
+    expect(lifecycleResult(out).message).toMatch(has)
+    expect(lifecycleResult(out).message).not.toMatch(hasNot)
     if (onTimeout === 'warn') expect(warnings.join('\n')).not.toMatch(hasNot)
   })
 

@@ -6,6 +6,7 @@ import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { pointAtFile, withNewFile } from '../../src/run/direct.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { fakeApi } from './fake-api.js'
 
@@ -123,7 +124,7 @@ describe('runLifecycle with a Direct-upload workflow', () => {
       return api.runs[0]
     }
     const out = await runLifecycle(deps, config({ idempotent: 'true' }))
-    expect(out.result).toMatchObject({ phase: 'Succeeded', runId: `${WF}-new01` })
+    expect(lifecycleResult(out)).toMatchObject({ phase: 'Succeeded', runId: `${WF}-new01` })
     const order = api.calls.filter(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))
     expect(order).toEqual([
       'uploadDirect examples/lineage.csv',
@@ -143,10 +144,11 @@ describe('runLifecycle with a Direct-upload workflow', () => {
   it('idempotent does not attach to a run that started after the upload: the new file gets its own run', async () => {
     const { api, deps } = setup()
     // Seen by the submit's search but not by the check before the upload (it started in between).
-    api.currentRun = async () => undefined
-    api.runs.push({ name: `${WF}-other`, workflowName: WF, phase: 'Running' })
+    const other = { name: `${WF}-other`, workflowName: WF, phase: 'Running' as const }
+    let searches = 0
+    api.runsOf = async w => (api.calls.push(`runsOf ${w}`), ++searches === 1 ? [] : [other])
     const out = await runLifecycle(deps, config({ idempotent: 'true', wait: 'false' }))
-    expect(out.result).toMatchObject({ phase: 'Running', runId: `${WF}-new01` })
+    expect(lifecycleResult(out)).toMatchObject({ phase: 'Running', runId: `${WF}-new01` })
     expect(api.calls).toContain(`rerun ${WF}`)
   })
 
@@ -154,8 +156,8 @@ describe('runLifecycle with a Direct-upload workflow', () => {
     const { api, deps } = setup()
     api.runs.push({ name: `${WF}-old01`, workflowName: WF, phase: 'Running' })
     const out = await runLifecycle(deps, config({ timeout: '10s' }))
-    expect(out.result).toMatchObject({ phase: 'TimedOut', failed: true })
-    expect(out.result.message).toMatch(/nothing was uploaded and no run was started/)
+    expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', failed: true })
+    expect(lifecycleResult(out).message).toMatch(/nothing was uploaded and no run was started/)
     expect(api.calls.some(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))).toBe(false)
   })
 })

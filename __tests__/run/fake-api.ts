@@ -1,13 +1,14 @@
 // An in-memory AtlanApi for lifecycle unit tests: every call is recorded in order.
+import type { RunInfo } from '../../src/atlan/client.js'
 import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
 import type { AtlanError } from '../../src/atlan/errors.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
-import type { AtlanApi, RunRef, WorkflowRef } from '../../src/run/api.js'
+import type { AtlanApi, WorkflowRef } from '../../src/run/api.js'
 import { netError } from '../atlan/fakes.js'
 
 export interface FakeApi extends AtlanApi {
   calls: string[]
-  runs: RunRef[]
+  runs: RunInfo[]
   workflows: WorkflowRef[]
   /** Whole templates readTemplate answers and updateWorkflow replaces, by name. */
   templates: Map<string, WorkflowDetail>
@@ -20,7 +21,7 @@ function parametersOf(doc: WorkflowDetail): Record<string, unknown> {
 
 export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
   const calls: string[] = []
-  const runs: RunRef[] = []
+  const runs: RunInfo[] = []
   const workflows: WorkflowRef[] = []
   const templates = new Map<string, WorkflowDetail>()
   let files = 0
@@ -34,8 +35,6 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
       workflows.find(w => w.name === name)
     ),
     findLatestWorkflow: async () => (calls.push('findLatestWorkflow'), workflows[0]),
-    currentRun: async w =>
-      runs.find(r => r.workflowName === w && (r.phase === 'Pending' || r.phase === 'Running')),
     runsOf: async w => (calls.push(`runsOf ${w}`), runs.filter(r => r.workflowName === w)),
     getRun: async name => (calls.push(`getRun ${name}`), runs.find(r => r.name === name)),
     submitWorkflow: async doc => (

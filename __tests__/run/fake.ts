@@ -2,12 +2,14 @@
 // for the follow loop tests.
 import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
 import type { AtlanError } from '../../src/atlan/errors.js'
-import type { FollowDeps, RunSnapshot } from '../../src/run/follow-types.js'
+import type { RunInfo } from '../../src/atlan/client.js'
+import type { FollowDeps } from '../../src/run/follow.js'
 import { mulberry32 } from '../../scripts/prng.js'
 import { netError } from '../atlan/fakes.js'
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
-export const RUN = 'csa-lineage-builder-1714638976-abcde'
+export const WORKFLOW = 'csa-lineage-builder-1714638976'
+export const RUN = `${WORKFLOW}-abcde`
 
 export interface Harness {
   deps: FollowDeps
@@ -22,10 +24,10 @@ export interface Harness {
 }
 
 /** A step of a timeline: from `at` ms after T0 on, fetchRun returns (or throws) this. */
-export type Step = { at: number; run?: Partial<RunSnapshot>; error?: unknown }
+export type Step = { at: number; run?: Partial<RunInfo>; error?: unknown }
 
-export function snapshot(over: Partial<RunSnapshot> = {}): RunSnapshot {
-  return { name: RUN, phase: 'Running', ...over }
+export function snapshot(over: Partial<RunInfo> = {}): RunInfo {
+  return { name: RUN, workflowName: WORKFLOW, phase: 'Running', ...over }
 }
 
 /** Deterministic PRNG for `random`. */
@@ -38,7 +40,7 @@ export const seeded = (seed = 1): (() => number) => mulberry32(seed)
 export function harness(
   opts: {
     steps?: Step[]
-    fetch?: (elapsed: number) => Promise<RunSnapshot | undefined>
+    fetch?: (elapsed: number) => Promise<RunInfo | undefined>
     random?: () => number
   } = {}
 ): Harness {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
-import type { RunRef } from '../../src/run/api.js'
+import { lifecycleResult } from '../../src/report/result.js'
+import type { RunInfo } from '../../src/atlan/client.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { fakeApi, unknownOutcome } from './fake-api.js'
 
@@ -32,19 +33,19 @@ function laggingTenant(rerun: 'reply without a name' | 'reply lost') {
   api.workflows.push({ name: WF, namespace: 'default', parameters: stored })
   let now = 1_800_000_000_000
   let submittedAt: number | undefined
-  const old: RunRef = {
+  const old: RunInfo = {
     name: OLD,
     workflowName: WF,
     phase: 'Succeeded',
     startedAt: '2027-01-15T07:00:00Z',
     finishedAt: '2027-01-15T07:01:00Z'
   }
-  const fresh = (): RunRef | undefined =>
+  const fresh = (): RunInfo | undefined =>
     submittedAt !== undefined && now >= submittedAt + LAG_MS
       ? { name: NEW, workflowName: WF, phase: 'Failed', message: 'the new run failed' }
       : undefined
   // Newest first, as the runs search sorts.
-  const visible = () => [fresh(), old].filter((r): r is RunRef => r !== undefined)
+  const visible = () => [fresh(), old].filter((r): r is RunInfo => r !== undefined)
   api.runsOf = async () => (api.calls.push('runsOf'), visible())
   api.getRun = async name => visible().find(r => r.name === name)
   api.rerun = async () => {
@@ -70,14 +71,14 @@ describe('the run followed is the first one not seen before the submit', () => {
   it('a rerun reply without a run name: waits for the new run instead of taking the previous one', async () => {
     const { api, deps } = laggingTenant('reply without a name')
     const out = await runLifecycle(deps, config)
-    expect(out.result).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
+    expect(lifecycleResult(out)).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
     expect(api.calls.filter(c => c === 'rerun')).toHaveLength(1)
   })
 
   it('a rerun whose reply was lost: the search finds the new run, not the previous one', async () => {
     const { api, deps } = laggingTenant('reply lost')
     const out = await runLifecycle(deps, config)
-    expect(out.result).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
+    expect(lifecycleResult(out)).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
     // Found by searching, never by resubmitting.
     expect(api.calls.filter(c => c === 'rerun')).toHaveLength(1)
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
 import { estimateFromRuns, runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { fakeApi } from './fake-api.js'
 
@@ -37,7 +38,7 @@ describe('runLifecycle', () => {
     ac.abort()
     const { api, deps } = setup(ac.signal)
     const out = await runLifecycle(deps, config())
-    expect(out.result).toMatchObject({ phase: 'Cancelled', failed: true })
+    expect(lifecycleResult(out)).toMatchObject({ phase: 'Cancelled', failed: true })
     expect(api.calls.some(c => c.startsWith('rerun'))).toBe(false)
   })
 
@@ -51,7 +52,7 @@ describe('runLifecycle', () => {
       finishedAt: '2027-01-15T08:01:30Z'
     })
     const out = await runLifecycle(deps, config())
-    expect(out.result).toMatchObject({
+    expect(lifecycleResult(out)).toMatchObject({
       phase: 'Succeeded',
       runId: `${WF}-new01`,
       durationSeconds: 90,
@@ -63,7 +64,7 @@ describe('runLifecycle', () => {
     const { api, deps } = setup()
     api.getRun = async name => ({ name, workflowName: WF, phase: 'Running' })
     const out = await runLifecycle(deps, config({ timeout: '1m', on_timeout: 'cancel' }))
-    expect(out.result).toMatchObject({ phase: 'TimedOut', failed: true })
+    expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', failed: true })
     expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([`stopRun ${WF}-new01`])
   })
 
@@ -71,14 +72,14 @@ describe('runLifecycle', () => {
     const { api, deps } = setup()
     api.getRun = async () => undefined
     const out = await runLifecycle(deps, config({ index_grace: '30s' }))
-    expect(out.result.phase).toBe('Error')
-    expect(out.result.message).toMatch(/index_grace \(30s\)/)
+    expect(lifecycleResult(out).phase).toBe('Error')
+    expect(lifecycleResult(out).message).toMatch(/index_grace \(30s\)/)
   })
 
   it('dry run reports the plan without upload or submit', async () => {
     const { api, deps } = setup()
     const out = await runLifecycle(deps, config({ dry_run: 'true', lineage_file: 'x.csv' }))
-    expect(out.result.phase).toBe('DryRun')
+    expect(lifecycleResult(out).phase).toBe('DryRun')
     expect(api.calls).toEqual([`findWorkflow ${WF}`])
   })
 })

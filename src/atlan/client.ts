@@ -10,7 +10,8 @@ import {
   runByIdQuery,
   runsOfQuery
 } from './queries.js'
-import type { Clock, Logger, RetryPolicy } from './retry.js'
+import { systemClock, type Clock, type Logger } from '../runtime.js'
+import type { RetryPolicy } from './retry.js'
 import {
   presignedUrlSchema,
   rerunResponseSchema,
@@ -49,9 +50,9 @@ export interface AtlanClientOptions {
   /** `auto` (default) asks whoami. */
   family?: 'auto' | Family
   fetch?: FetchLike
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
-  random?: () => number
+  sleep?: Clock['sleep']
+  now?: Clock['now']
+  random?: Clock['random']
   log?: Logger
   retry?: Partial<RetryPolicy>
   /** The job's cancel signal: no request that starts work is sent after it aborts. */
@@ -83,8 +84,6 @@ export interface RunInfo {
   creationTimestamp?: string
 }
 
-const ACTIVE: readonly RunPhase[] = ['Pending', 'Running']
-
 export class AtlanClient {
   readonly baseUrl: string
   /** The asset API (tenant check, verification, prune). */
@@ -104,9 +103,9 @@ export class AtlanClient {
       this.#close = proxied.close
     }
     const clock: Clock = {
-      now: opts.now ?? Date.now,
-      sleep: opts.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms))),
-      random: opts.random ?? Math.random
+      now: opts.now ?? systemClock.now,
+      sleep: opts.sleep ?? systemClock.sleep,
+      random: opts.random ?? systemClock.random
     }
     const log: Logger = opts.log ?? stepLog
     this.#t = new Transport({
@@ -125,11 +124,6 @@ export class AtlanClient {
     this.meta = new MetaApi(this.#t)
     this.#familyOption = opts.family ?? 'auto'
     this.#uploadTimeoutMs = opts.uploadTimeoutMs ?? opts.requestTimeoutMs
-  }
-
-  /** Moves (or clears) the overall deadline, e.g. to give a cleanup call its own budget. */
-  setDeadline(deadline: number | undefined): void {
-    this.#t.deadline = deadline
   }
 
   /** Closes the proxy-aware connection pool (no-op with an injected fetch). */
@@ -201,13 +195,7 @@ export class AtlanClient {
     return hits.map(h => toRunInfo(h._id, h._source, workflowName))
   }
 
-  /** The newest Pending/Running run among the last 50 (docs/atlan-contract.md §3.7). */
-  async currentRun(workflowName: string): Promise<RunInfo | undefined> {
-    const runs = await this.#searchRuns(runsOfQuery(workflowName, 50), workflowName)
-    return runs.find(r => ACTIVE.includes(r.phase))
-  }
-
-  /** Up to `size` runs of a workflow, newest created first. */
+  /** Up to `size` runs of a workflow, newest created first (docs/atlan-contract.md §3.7). */
   runsOf(workflowName: string, size = 10): Promise<RunInfo[]> {
     return this.#searchRuns(runsOfQuery(workflowName, size), workflowName)
   }
@@ -277,18 +265,6 @@ export class AtlanClient {
   uploadFile(url: string, path: string): Promise<UploadResult> {
     const file = this.#source?.input === path ? this.#source : path
     return uploadFile(this.#t, url, file, this.#uploadTimeoutMs)
-  }
-
-  /** presignUpload + uploadFile, asking for a fresh URL once if the first one was refused (403). */
-  async upload(key: string, path: string): Promise<UploadResult> {
-    const url = await this.presignUpload(key)
-    try {
-      return await this.uploadFile(url, path)
-    } catch (e) {
-      if (!(e instanceof AtlanError) || e.kind !== 'permission') throw e
-      this.#t.log.debug('presigned URL refused; asking for a fresh one')
-      return this.uploadFile(await this.presignUpload(key), path)
-    }
   }
 
   /** Uploads a CSV as the Atlan UI does for Direct-upload workflows (files.ts, §10.2). */

@@ -1,5 +1,6 @@
 // Full-jitter exponential back-off that honours Retry-After and never waits past the deadline
 // (docs/atlan-contract.md §7). Time, sleep and randomness are injected so tests never wait.
+import type { Clock, Logger } from '../runtime.js'
 import { AtlanError } from './errors.js'
 
 /** Error code of a reply above the size cap: reading it again would only repeat the download. */
@@ -22,19 +23,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   capMs: 30_000,
   maxRetryAfterMs: 120_000,
   permissionAttempts: 3
-}
-
-export interface Clock {
-  now(): number
-  sleep(ms: number): Promise<void>
-  /** Uniform in [0, 1). */
-  random(): number
-}
-
-export interface Logger {
-  debug(message: string): void
-  info(message: string): void
-  warning(message: string): void
 }
 
 /** Wait before retry number `retry` (1 = first retry): random() * min(cap, base * 2^(retry-1)). */

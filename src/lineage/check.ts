@@ -25,7 +25,7 @@ export async function validateLineageFile(
   signal?: AbortSignal,
   onRow?: (row: LineageRow) => void
 ): Promise<CsvFileCheck> {
-  const validation = await validateCsv(source.chunks(signal), {
+  const validation = await validateCsv(source.reusedChunks(signal), {
     separator: config.options.fieldSeparator,
     caseSensitive: config.options.caseSensitive,
     onRow

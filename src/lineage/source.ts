@@ -7,6 +7,7 @@ import { open, realpath, stat, type FileHandle } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { ConfigError } from '../config/errors.js'
 import { CancelledError } from '../run/signals.js'
+import { readReused } from './read-chunks.js'
 
 /** GitHub refuses files above 100 MB in a repository; a lineage CSV is far below. */
 export const MAX_LINEAGE_FILE_BYTES = 100 * 1024 * 1024
@@ -46,6 +47,18 @@ export class LineageSource {
       hash?.update(chunk)
       yield chunk
     }
+  }
+
+  /**
+   * The same bytes as chunks(), read into two reused buffers: a chunk is only valid until the
+   * next one is requested. For a reader that copies what it keeps (validation): it leaves no
+   * garbage buffers behind.
+   */
+  reusedChunks(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    return readReused(this.handle, this.size, () => {
+      if (signal?.aborted)
+        throw new CancelledError(`The job was cancelled while reading ${this.relative}.`)
+    })
   }
 
   /** sha256 (hex) of the whole file as it is now, read through the same handle. */

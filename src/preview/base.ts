@@ -1,7 +1,10 @@
 // The base version of the lineage CSV, read from git, and the base commit from the event.
 
 import { spawn } from 'node:child_process'
+import { mkdtemp, open, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import * as nodePath from 'node:path'
+import { readReused } from '../lineage/read-chunks.js'
 
 export type BaseMissingReason = 'invalid-sha' | 'not-a-repo' | 'no-commit' | 'no-file' | 'git-error'
 
@@ -44,15 +47,15 @@ function git(cwd: string, args: string[]): Promise<GitResult> {
 const short = (sha: string): string => sha.slice(0, 12)
 
 /**
- * Streams `git show <baseSha>:<path>` (raw blob bytes: git applies no textconv to a blob unless
- * asked). `path` is relative to `cwd` or absolute; it must lie inside the repository.
+ * Copies `git show <baseSha>:<path>` (raw blob bytes: git applies no textconv to a blob unless
+ * asked) to a temporary file, and reads it from there. `path` is relative to `cwd` or absolute; it must lie inside the repository.
  * Returns `{missing}` when the commit is not in the checkout or the file did not exist then.
  */
 export async function readBaseVersion(opts: {
   cwd: string
   path: string
   baseSha: string
-}): Promise<AsyncIterable<Uint8Array> | BaseMissing> {
+}): Promise<BaseVersion | BaseMissing> {
   const { cwd, baseSha } = opts
   if (!/^[0-9a-f]{4,64}$/i.test(baseSha)) {
     return {
@@ -100,36 +103,66 @@ export async function readBaseVersion(opts: {
       missing: `${rel} at the base commit ${short(baseSha)} is a ${type.stdout.trim()}, not a file`
     }
   }
-  return streamShow(cwd, spec)
+  return showToFile(cwd, spec)
 }
 
-async function* streamShow(cwd: string, spec: string): AsyncGenerator<Uint8Array> {
+/** The base version, being copied out of git; read it with `for await`, or `close()` it unread. */
+export interface BaseVersion extends AsyncIterable<Uint8Array> {
+  /** Removes the copy (iterating to the end, or stopping early, does it too). */
+  close(): Promise<void>
+}
+
+/**
+ * `git show <spec>` into a temporary file, started at once (it runs while the head version is
+ * validated), then read in reused buffers: reading git's pipe would leave a fresh buffer per
+ * 64 KiB behind, tens of MB of garbage for a large file before a full GC frees it.
+ */
+async function showToFile(cwd: string, spec: string): Promise<BaseVersion> {
+  const dir = await mkdtemp(nodePath.join(process.env.RUNNER_TEMP || tmpdir(), 'lineage-base-'))
+  const file = nodePath.join(dir, 'base.csv')
+  const out = await open(file, 'w')
   const child = spawn('git', ['show', spec], {
     cwd,
     env: GIT_ENV,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', out.fd, 'pipe']
   })
   const err: Buffer[] = []
-  child.stderr.on('data', (b: Buffer) => {
+  child.stderr?.on('data', (b: Buffer) => {
     if (err.length < 64) err.push(b)
   })
-  const exited = new Promise<number>((resolve, reject) => {
+  const written = new Promise<number>((resolve, reject) => {
     child.on('error', reject)
-    child.on('close', code => resolve(code ?? -1))
-  })
-  exited.catch(() => undefined) // observed below; avoid an unhandled rejection if we stop early
-  let done = false
-  try {
-    for await (const chunk of child.stdout) yield chunk as Buffer
-    const code = await exited
-    done = true
-    if (code !== 0) {
-      throw new Error(
-        `git show ${spec} failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`
-      )
+    child.on('close', c => resolve(c ?? -1))
+  }).finally(() => out.close())
+  written.catch(() => undefined) // observed when read; avoid an unhandled rejection if never read
+  let removing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    if (child.exitCode === null) child.kill()
+    removing ??= written
+      .catch(() => undefined)
+      .then(() => rm(dir, { recursive: true, force: true }))
+    return removing
+  }
+  return {
+    close,
+    async *[Symbol.asyncIterator]() {
+      try {
+        const code = await written
+        if (code !== 0) {
+          throw new Error(
+            `git show ${spec} failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`
+          )
+        }
+        const fh = await open(file, 'r')
+        try {
+          yield* readReused(fh)
+        } finally {
+          await fh.close()
+        }
+      } finally {
+        await close()
+      }
     }
-  } finally {
-    if (!done && child.exitCode === null) child.kill()
   }
 }
 

@@ -40,22 +40,31 @@ export async function checkLineageFile(
   tap: RowTap = {}
 ): Promise<CsvCheck> {
   const caseSensitive = config.options.caseSensitive
+  const baseSha = baseShaFromEvent(event.eventName, event.payload)
+  // Started first: git copies the base version out while the head version is validated.
+  const pendingBase = baseSha
+    ? readBaseVersion({ cwd: event.workspace, path: source.absolute, baseSha })
+    : undefined
+  const discardBase = () =>
+    pendingBase?.then(b => ('missing' in b ? undefined : b.close())).catch(() => undefined)
   const head = new GraphBuilder({ caseSensitive })
-  const checked = await validateLineageFile(config, source, signal, row => {
-    head.add(row)
-    tap.head?.(row)
-  })
+  let checked: CsvFileCheck
+  try {
+    checked = await validateLineageFile(config, source, signal, row => {
+      head.add(row)
+      tap.head?.(row)
+    })
+  } catch (e) {
+    await discardBase()
+    throw e
+  }
   const graph = head.build()
 
   let diff: LineageDiff | undefined
   let baseNote: string | undefined
-  const baseSha = baseShaFromEvent(event.eventName, event.payload)
-  if (baseSha && !checked.validation.fatal) {
-    const base = await readBaseVersion({
-      cwd: event.workspace,
-      path: checked.absolutePath,
-      baseSha
-    })
+  if (pendingBase && checked.validation.fatal) await discardBase()
+  else if (pendingBase) {
+    const base = await pendingBase
     if ('missing' in base) {
       baseNote = base.missing
       if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(caseSensitive), graph)
@@ -65,11 +74,11 @@ export async function checkLineageFile(
         caseSensitive,
         detailEdges: graph.truncated ? 0 : undefined
       })
+      // Rows only: the base version's findings and digest are not reported.
       await validateCsv(base, {
         separator: config.options.fieldSeparator,
         caseSensitive,
-        maxFindings: 0,
-        maxDistinctRows: 0, // the base's duplicates are not reported
+        rowsOnly: true,
         onRow: row => {
           builder.add(row)
           tap.base?.(row)

@@ -204,12 +204,13 @@ export function diffForPreview(
   let added = 0
   let changed = 0
   let unchanged = 0
-  for (const [key, content] of head.keys) {
-    const b = base.keys.get(key)
+  const baseKeys = base.keys
+  head.keys.forEach((content, key) => {
+    const b = baseKeys.get(key)
     if (b === undefined) added++
     else if (b === content) unchanged++
     else changed++
-  }
+  })
   const removed = base.keys.size - changed - unchanged
   return {
     diff: {

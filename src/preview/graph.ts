@@ -9,11 +9,12 @@
 
 import { createHash } from 'node:crypto'
 import type { AssetRef, LineageRow } from '../lineage/csv-types.js'
-import { hash53 } from '../lineage/csv/row-key.js'
+import { KeyTable } from '../lineage/csv/key-table.js'
+import { Hash30, Hash53 } from '../lineage/csv/row-key.js'
 
 /** Edges kept in full (nodes, process, pass-through values). */
 export const DETAIL_EDGES = 10_000
-/** Edges whose key and content hashes are kept for the diff (about 40 bytes each). */
+/** Edges whose key and content hashes are kept for the diff (15 to 30 bytes each, key-table.ts). */
 export const MAX_KEYED_EDGES = 1_000_000
 
 export interface GraphNode {
@@ -70,7 +71,7 @@ export interface LineageGraph {
   /** True when `nodes`/`edges` hold only the first DETAIL_EDGES edges. */
   truncated: boolean
   /** Edge key hash → content hash for every edge; undefined past MAX_KEYED_EDGES. */
-  keys?: Map<number, number>
+  keys?: KeyTable
 }
 
 const SEP = '\u0000'
@@ -101,7 +102,7 @@ export function emptyGraph(caseSensitive = true): LineageGraph {
     duplicateRows: 0,
     edgeCount: 0,
     truncated: false,
-    keys: new Map()
+    keys: new KeyTable()
   }
 }
 
@@ -110,6 +111,8 @@ export class GraphBuilder {
   private readonly fold: (s: string) => string
   private readonly maxDetail: number
   private readonly maxKeyed: number
+  private readonly hash = new Hash53()
+  private readonly content = new Hash30()
 
   constructor(opts: { caseSensitive: boolean; detailEdges?: number; keyedEdges?: number }) {
     this.graph = emptyGraph(opts.caseSensitive)
@@ -119,32 +122,45 @@ export class GraphBuilder {
   }
 
   /** What the diff compares, as one hash (the compact form of diff.ts's changedFields). */
-  private contentHash(row: LineageRow, process: GraphProcess): number {
-    const Z = SEP
-    let s =
-      process.name +
-      Z +
-      process.identity +
-      Z +
-      process.connector.toLowerCase() +
-      Z +
-      process.connection +
-      Z +
-      row.source.name +
-      Z +
-      row.source.type +
-      Z +
-      row.target.name +
-      Z +
-      row.target.type
+  private contentHash(row: LineageRow): number {
+    const p = row.process
+    const h = this.content.start()
+    h.add(p.name).add(p.identity).addLower(p.connector).add(p.connection)
+    h.add(row.source.name).add(row.source.type).add(row.target.name).add(row.target.type)
     // Pass-through columns come in header order, so no sorting is needed.
-    for (const k in row.extra) {
-      const v = row.extra[k]
-      if (v !== '') s += Z + k + Z + v
+    const extra = row.extra
+    for (const k in extra) {
+      const v = extra[k]
+      if (v !== '') h.add(k).add(v)
     }
     // 30 bits are enough to tell a changed edge from its base (a miss once in a billion), and
-    // keep the value a small integer, which a Map stores without a heap number.
-    return hash53(s) & 0x3fffffff
+    // fit the table's 32-bit values.
+    return h.digest()
+  }
+
+  /**
+   * The hash of the edge's key (what `key` spells out: assetKey of both sides and processKey),
+   * fed field by field so that no key string is built for edges past the detailed ones.
+   */
+  private keyHash(row: LineageRow): number {
+    const h = this.hash.start()
+    const cs = this.graph.caseSensitive
+    this.hashAsset(row.source)
+    this.hashAsset(row.target)
+    const p = row.process
+    h.addLower(p.connector)
+    if (cs) h.add(p.connection)
+    else h.addLower(p.connection)
+    if (p.identity === '') h.add('name').add(p.name)
+    else if (cs) h.add('id').add(p.identity)
+    else h.add('id').addLower(p.identity)
+    return h.digest()
+  }
+
+  private hashAsset(a: AssetRef): void {
+    const h = this.hash.addLower(a.connector)
+    if (this.graph.caseSensitive) h.add(a.connection).add(a.identity)
+    else h.addLower(a.connection).addLower(a.identity)
   }
 
   /** Atlan lower-cases the connector always (§6.2); the rest only when matching ignores case. */
@@ -180,31 +196,32 @@ export class GraphBuilder {
   add(row: LineageRow): void {
     const g = this.graph
     g.rows++
-    const sourceKey = this.assetKey(row.source)
-    const targetKey = this.assetKey(row.target)
-    const process: GraphProcess = {
-      connector: row.process.connector,
-      connection: row.process.connection,
-      identity: row.process.identity,
-      name: row.process.name
-    }
-    const pairKey = sourceKey + SEP + SEP + targetKey
-    const key = pairKey + SEP + SEP + this.processKey(process)
 
     // Every edge: counted, and hashed for the diff while the index has room.
-    let isNew: boolean
+    let isNew: boolean | undefined
     const keys = g.keys
     if (keys !== undefined) {
-      const kh = hash53(key)
-      isNew = !keys.has(kh)
-      if (isNew && keys.size >= this.maxKeyed) {
+      const kh = this.keyHash(row)
+      if (keys.size >= this.maxKeyed && !keys.has(kh)) {
+        isNew = true
         g.keys = undefined // too many edges to diff: free the index
       } else {
-        keys.set(kh, this.contentHash(row, process))
+        isNew = keys.set(kh, this.contentHash(row))
       }
-    } else {
-      isNew = !g.edges.has(key) // beyond the index: a lower bound
     }
+    // A new edge past the detailed ones needs no key string: it is only counted.
+    if (isNew === true && g.edges.size >= this.maxDetail) {
+      g.edgeCount++
+      g.truncated = true
+      return
+    }
+
+    const sourceKey = this.assetKey(row.source)
+    const targetKey = this.assetKey(row.target)
+    const process = row.process
+    const pairKey = sourceKey + SEP + SEP + targetKey
+    const key = pairKey + SEP + SEP + this.processKey(process)
+    isNew ??= !g.edges.has(key) // beyond the index: a lower bound
     if (isNew) g.edgeCount++
     else g.duplicateRows++
 

@@ -1,16 +1,13 @@
 // The outcome of one action run: what becomes step outputs, the summary and the check run.
+import type { RunPhase } from '../atlan/schemas.js'
+import { durationSeconds, type LifecycleOutcome } from '../run/lifecycle.js'
 
-/** Remote phases (docs/atlan-contract.md §4) plus the local ones this action reports. */
+/**
+ * Atlan's run phases (docs/atlan-contract.md §4; a run still Pending is reported Running) plus the
+ * local ones this action reports.
+ */
 export type ResultPhase =
-  | 'Succeeded'
-  | 'Failed'
-  | 'Error'
-  | 'Running'
-  | 'TimedOut'
-  | 'Cancelled'
-  | 'Skipped'
-  | 'DryRun'
-  | 'Invalid'
+  Exclude<RunPhase, 'Pending'> | 'TimedOut' | 'Cancelled' | 'Skipped' | 'DryRun' | 'Invalid'
 
 export interface ActionResult {
   phase: ResultPhase
@@ -81,9 +78,45 @@ export function failureMessage(result: ActionResult): string {
   return message ?? `The run ended ${PHASE_LABEL[phase]}.`
 }
 
-export function durationSeconds(startedAt?: string, finishedAt?: string): number | undefined {
-  if (!startedAt || !finishedAt) return undefined
-  const s = Date.parse(startedAt)
-  const f = Date.parse(finishedAt)
-  return Number.isFinite(s) && Number.isFinite(f) && f >= s ? Math.round((f - s) / 1000) : undefined
+/** The step's result for how the run lifecycle ended (run/lifecycle.ts). */
+export function lifecycleResult(outcome: LifecycleOutcome): ActionResult {
+  const { end } = outcome
+  const base = {
+    workflowName: outcome.workflowName,
+    runId: outcome.runName,
+    runUrl: outcome.runUrl
+  }
+  switch (end.kind) {
+    case 'refused':
+      return { ...base, phase: 'Invalid', failed: true, message: end.message }
+    case 'dry-run':
+      return { ...base, phase: 'DryRun', workflowJson: end.workflowJson, failed: false }
+    case 'not-followed':
+      return { ...base, phase: 'Running', failed: false }
+    case 'ended': {
+      const { run } = end
+      return {
+        ...base,
+        phase: run.phase === 'Pending' ? 'Running' : run.phase,
+        runId: run.name,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        durationSeconds: durationSeconds(run),
+        message: run.message,
+        failed: run.phase === 'Failed' || run.phase === 'Error'
+      }
+    }
+    case 'lost':
+      return { ...base, phase: 'Error', failed: true, message: end.message }
+    case 'cancelled':
+      return { ...base, phase: 'Cancelled', failed: true, message: end.message }
+    case 'timed-out':
+      return {
+        ...base,
+        phase: 'TimedOut',
+        startedAt: end.startedAt,
+        failed: !end.passes,
+        message: end.message
+      }
+  }
 }

@@ -2,19 +2,20 @@
 // unit-tested with a fake and so it reads as the contract it relies on.
 import type { RunInfo, WorkflowInfo } from '../atlan/client.js'
 import type { AtlanFile } from '../atlan/files.js'
-import type { RunPhase, WorkflowDetail } from '../atlan/schemas.js'
+import type { WorkflowDetail } from '../atlan/schemas.js'
 import type { WorkflowDocument } from '../lineage/workflow.js'
 
-export type RemotePhase = RunPhase
+/** How many of a workflow's newest runs a search reads (pyatlan's size, docs/atlan-contract.md §3.7). */
+export const RECENT_RUNS = 50
+
 export type WorkflowRef = Pick<WorkflowInfo, 'name' | 'namespace' | 'parameters' | 'hasCredential'>
-export type RunRef = RunInfo
 
 export interface AtlanApi {
   findWorkflow(name: string): Promise<WorkflowRef | undefined>
   findLatestWorkflow(): Promise<WorkflowRef | undefined>
-  currentRun(workflowName: string): Promise<RunRef | undefined>
-  runsOf(workflowName: string, size: number): Promise<RunRef[]>
-  getRun(runName: string): Promise<RunRef | undefined>
+  /** Newest created first (docs/atlan-contract.md §3.7). */
+  runsOf(workflowName: string, size: number): Promise<RunInfo[]>
+  getRun(runName: string): Promise<RunInfo | undefined>
   submitWorkflow(doc: WorkflowDocument): Promise<{ workflowName: string }>
   rerun(workflowName: string, namespace: string): Promise<{ runName?: string }>
   stopRun(runName: string): Promise<void>

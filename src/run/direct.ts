@@ -1,5 +1,6 @@
 // Direct-upload workflows (docs/atlan-contract.md §10.1, §10.3): which file a workflow's
 // `lineage_file` names, and pointing it at a newly uploaded one the way the Atlan UI does.
+import { z } from 'zod'
 import type { AtlanFile } from '../atlan/files.js'
 import type { WorkflowDetail } from '../atlan/schemas.js'
 import { ConfigError } from '../config/errors.js'
@@ -11,6 +12,8 @@ import type { AtlanApi } from './api.js'
  */
 export type DirectFile =
   { form: 'json'; value: Record<string, unknown> } | { form: 'plain'; key: string }
+
+const jsonObject = z.record(z.string(), z.unknown())
 
 /** Reads a stored `lineage_file`; a string naming why when it is neither form. */
 export function parseDirectFile(value: unknown): DirectFile | string {
@@ -24,9 +27,9 @@ export function parseDirectFile(value: unknown): DirectFile | string {
     } catch {
       return 'its lineage_file looks like JSON but does not parse'
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      return 'its lineage_file is JSON but not an object with fileKey and fileId'
-    return { form: 'json', value: parsed as Record<string, unknown> }
+    const object = jsonObject.safeParse(parsed)
+    if (!object.success) return 'its lineage_file is JSON but not an object with fileKey and fileId'
+    return { form: 'json', value: object.data }
   }
   if ([...text].some(c => c.charCodeAt(0) < 0x20))
     return 'its lineage_file is neither JSON nor an object key'
@@ -61,15 +64,10 @@ export function unreadableDirectFile(workflowName: string, why: string): ConfigE
   )
 }
 
-interface Param {
-  name: string
-  value: unknown
-}
-
 /** The live `lineage_file` entry of the template's run task (where the search reads parameters). */
-function lineageFileParameter(doc: WorkflowDetail): Param | undefined {
+function lineageFileParameter(doc: WorkflowDetail) {
   const params = doc.spec?.templates?.[0]?.dag?.tasks?.[0]?.arguments?.parameters ?? []
-  return (params as Param[]).find(p => p.name === 'lineage_file')
+  return params.find(p => p.name === 'lineage_file')
 }
 
 /**

@@ -1,15 +1,38 @@
 // Follow a submitted run until it ends, times out, never shows up in the index, or is aborted
 // (docs/atlan-contract.md §4). Time, randomness and I/O are injected through FollowDeps.
+import type { RunInfo } from '../atlan/client.js'
 import { isTransient } from '../atlan/errors.js'
+import { TERMINAL_PHASES, type RunPhase } from '../atlan/schemas.js'
 import { describeError } from '../error-text.js'
-import type { FollowDeps, FollowOptions, FollowResult, Phase, RunSnapshot } from './follow-types.js'
-import { TERMINAL_PHASES } from './follow-types.js'
+import type { Clock, Logger } from '../runtime.js'
 import { initialPollDelay, nextPollDelay } from './schedule.js'
 
-export type { FollowDeps, FollowOptions, FollowResult, Phase, RunSnapshot } from './follow-types.js'
-export { TERMINAL_PHASES } from './follow-types.js'
+export interface FollowDeps extends Clock {
+  /** The run's current state; undefined while the search index does not show it yet. */
+  fetchRun(): Promise<RunInfo | undefined>
+  log: Logger
+}
 
-export function isTerminal(phase: Phase): boolean {
+export interface FollowOptions {
+  pollIntervalMs: number
+  /** Epoch ms. The last poll happens exactly then. */
+  deadline: number
+  /** How long the run may stay invisible to the index before the result is `invisible`. */
+  indexGraceMs: number
+  /** Expected duration, e.g. from earlier runs; the run's own estimatedDurationS overrides it. */
+  estimateMs?: number
+  signal?: AbortSignal
+  runUrl?: string
+}
+
+export type FollowResult =
+  | { kind: 'terminal'; run: RunInfo; polls: number }
+  | { kind: 'timeout'; last?: RunInfo; polls: number }
+  | { kind: 'invisible'; polls: number }
+  | { kind: 'aborted'; last?: RunInfo; polls: number }
+
+/** Succeeded, Failed or Error; the other phases (Pending, Running) are a run still active. */
+export function isTerminal(phase: RunPhase): boolean {
   return TERMINAL_PHASES.includes(phase)
 }
 
@@ -39,7 +62,7 @@ function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<Raced<T>> {
   })
 }
 
-function describe(s: RunSnapshot): string {
+function describe(s: RunInfo): string {
   if (isTerminal(s.phase)) {
     return `Run ${s.name} finished: ${s.phase}${s.message ? ` (${s.message})` : ''}`
   }
@@ -51,7 +74,7 @@ export async function followRun(deps: FollowDeps, opts: FollowOptions): Promise<
   const { log } = deps
   const start = deps.now()
   let polls = 0
-  let last: RunSnapshot | undefined
+  let last: RunInfo | undefined
   let lastKey: string | undefined
   let estimateMs = opts.estimateMs
   let errorStreak = 0
@@ -76,7 +99,7 @@ export async function followRun(deps: FollowDeps, opts: FollowOptions): Promise<
     if (signal?.aborted) return { kind: 'aborted', last, polls }
 
     polls++
-    let snap: RunSnapshot | undefined
+    let snap: RunInfo | undefined
     let failed = false
     try {
       const got = await raceAbort(deps.fetchRun(), signal)
@@ -102,7 +125,6 @@ export async function followRun(deps: FollowDeps, opts: FollowOptions): Promise<
       if (key !== lastKey) {
         lastKey = key
         log.info(describe(snap))
-        opts.onPhase?.(snap)
       } else {
         log.debug(`Poll ${polls}: ${describe(snap)}`)
       }

@@ -1,14 +1,15 @@
 // Design §3 steps 5–11: resolve → (dry run) → upload → submit or attach → follow → outcome.
 import { stat } from 'node:fs/promises'
+import type { RunInfo } from '../atlan/client.js'
 import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
-import type { Config } from '../config/types.js'
+import type { Config, LineageOptions } from '../config/types.js'
 import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
 import { describeError } from '../error-text.js'
 import { redactWorkflow } from '../lineage/workflow.js'
-import { durationSeconds, type ActionResult } from '../report/result.js'
-import type { AtlanApi, RunRef } from './api.js'
-import { followRun, type RunSnapshot } from './follow.js'
+import type { Clock, Logger } from '../runtime.js'
+import { RECENT_RUNS, type AtlanApi } from './api.js'
+import { followRun, isTerminal } from './follow.js'
 import { describeDirectFile, pointAtFile, shownId } from './direct.js'
 import {
   type Target,
@@ -20,12 +21,9 @@ import {
 import { saveInFlight } from './state.js'
 import { startRun } from './submit.js'
 
-export interface LifecycleDeps {
+export interface LifecycleDeps extends Clock {
   api: AtlanApi
-  now(): number
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-  random(): number
-  log: { info(m: string): void; warning(m: string): void; debug(m: string): void }
+  log: Logger
   /** Aborted when the job is cancelled (SIGINT/SIGTERM). */
   signal: AbortSignal
   /** Called once the workflow to run is known, before anything is uploaded or submitted. */
@@ -33,16 +31,51 @@ export interface LifecycleDeps {
   /** Called once the run's name is known (at once after a rerun, at the first poll after a create). */
   onRun?(t: { workflowName: string; runName: string; runUrl: string }): Promise<void>
   /**
-   * Tenant stage (src/tenant): once the target and its effective input_handling are known, before
-   * the dry-run stop and any upload. A returned message ends the step as Invalid, nothing started.
+   * Tenant stage (src/tenant): once the target and the options the run applies are known (a
+   * rerun's stored ones), before the dry-run stop and any upload. A returned message ends the
+   * step as Invalid, nothing started.
    */
-  beforeUpload?(t: { kind: Target['kind']; inputHandling: string }): Promise<string | undefined>
+  beforeUpload?(t: {
+    kind: Target['kind']
+    workflowName: string
+    options: Required<LineageOptions>
+  }): Promise<string | undefined>
 }
 
+/** How the lifecycle ended; report/result.ts turns it into the step's result. */
+export type LifecycleEnd =
+  /** The tenant plan stopped the step before anything was uploaded or started. */
+  | { kind: 'refused'; message: string }
+  /** dry_run: the plan only; the workflow JSON of a create. */
+  | { kind: 'dry-run'; workflowJson?: string }
+  /** wait: false: started (or attached to) and not followed. */
+  | { kind: 'not-followed' }
+  /** The run reached a terminal phase. */
+  | { kind: 'ended'; run: RunInfo }
+  /** The run never showed up in the search index within index_grace. */
+  | { kind: 'lost'; message: string }
+  | { kind: 'cancelled'; message: string }
+  /** `passes`: on_timeout: warn. `startedAt`: of our run, when it was seen. */
+  | { kind: 'timed-out'; message: string; passes: boolean; startedAt?: string }
+
 export interface LifecycleOutcome {
-  result: ActionResult
+  end: LifecycleEnd
+  workflowName: string
+  /** Known once the run was started (or attached to) and named. */
+  runName?: string
+  runUrl?: string
   storedSettings?: Record<string, string>
   notes: string[]
+}
+
+/** Whole seconds from start to finish, when both are known and in order. */
+export function durationSeconds(
+  run: Pick<RunInfo, 'startedAt' | 'finishedAt'>
+): number | undefined {
+  if (!run.startedAt || !run.finishedAt) return undefined
+  const s = Date.parse(run.startedAt)
+  const f = Date.parse(run.finishedAt)
+  return Number.isFinite(s) && Number.isFinite(f) && f >= s ? Math.round((f - s) / 1000) : undefined
 }
 
 function median(values: number[]): number | undefined {
@@ -52,10 +85,10 @@ function median(values: number[]): number | undefined {
 }
 
 /** Typical duration of the workflow's earlier successful runs, for the poll schedule. */
-export function estimateFromRuns(runs: RunRef[]): number | undefined {
+export function estimateFromRuns(runs: RunInfo[]): number | undefined {
   const durations = runs
     .filter(r => r.phase === 'Succeeded')
-    .map(r => durationSeconds(r.startedAt, r.finishedAt))
+    .map(durationSeconds)
     .filter((d): d is number => d !== undefined)
   const m = median(durations)
   return m === undefined ? undefined : m * 1000
@@ -71,20 +104,6 @@ function uploadRefusal(target: Target, file: string): ConfigError {
   )
 }
 
-function toResult(run: RunSnapshot | RunRef, base: Partial<ActionResult>): ActionResult {
-  const phase = run.phase
-  return {
-    ...base,
-    phase: phase === 'Pending' || phase === 'Running' ? 'Running' : phase,
-    runId: run.name,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    durationSeconds: durationSeconds(run.startedAt, run.finishedAt),
-    message: run.message,
-    failed: phase === 'Failed' || phase === 'Error'
-  }
-}
-
 /** What the caller already knows: the target (resolved before validating the CSV) and its sha256. */
 export interface LifecycleStart {
   target?: Target
@@ -97,7 +116,7 @@ export interface LifecycleStart {
 export function announceDifferences(
   config: Config,
   target: Target,
-  log: { warning(m: string): void }
+  log: Pick<Logger, 'warning'>
 ): string[] {
   if (target.kind !== 'rerun') return []
   const diffs = settingDifferences(config, target.workflow)
@@ -117,31 +136,32 @@ export async function runLifecycle(
   const notes: string[] = []
   const target = start.target ?? (await resolveTarget(api, config, deps.now()))
   const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
-  let stored: Record<string, string> | undefined
+  const stored = target.kind === 'rerun' ? storedSettings(target.workflow) : undefined
   if (target.kind === 'rerun') {
-    stored = storedSettings(target.workflow)
     if (!start.announced) notes.push(...announceDifferences(config, target, log))
     log.info(`Target: rerun of ${workflowName}.`)
   } else log.info(`Target: new workflow ${workflowName}.`)
 
+  const ending = (
+    end: LifecycleEnd,
+    run: { runName?: string; runUrl?: string } = {}
+  ): LifecycleOutcome => ({
+    end,
+    workflowName,
+    ...run,
+    storedSettings: stored,
+    notes
+  })
+
   // tenant: plan against the tenant (check_tenant)
-  const inputHandling = optionsFor(config, target).inputHandling
-  const stop = await deps.beforeUpload?.({ kind: target.kind, inputHandling })
-  if (stop)
-    return {
-      result: { phase: 'Invalid', workflowName, failed: true, message: stop },
-      storedSettings: stored,
-      notes
-    }
+  const options = optionsFor(config, target)
+  const stop = await deps.beforeUpload?.({ kind: target.kind, workflowName, options })
+  if (stop) return ending({ kind: 'refused', message: stop })
 
   if (config.dryRun) {
     const json =
       target.kind === 'create' ? JSON.stringify(redactWorkflow(target.doc), null, 2) : undefined
-    return {
-      result: { phase: 'DryRun', workflowName, workflowJson: json, failed: false },
-      storedSettings: stored,
-      notes
-    }
+    return ending({ kind: 'dry-run', workflowJson: json })
   }
 
   await deps.onTarget?.({ workflowName })
@@ -156,7 +176,7 @@ export async function runLifecycle(
     // A new file never rides on an older run: a run already going may read it, or be taken for ours.
     if (target.kind === 'rerun') {
       const stopped = await waitForEarlierRun(deps, config, workflowName, deadline)
-      if (stopped) return { result: stopped, storedSettings: stored, notes }
+      if (stopped) return ending(stopped)
     }
     if (storage.kind === 'direct') {
       const uploaded = await api.uploadDirect(file, start.csvSha256)
@@ -176,16 +196,10 @@ export async function runLifecycle(
 
   // Cancelled before anything was submitted: there is nothing to stop.
   if (deps.signal.aborted)
-    return {
-      result: {
-        phase: 'Cancelled',
-        workflowName,
-        failed: true,
-        message: 'The job was cancelled before a run was started.'
-      },
-      storedSettings: stored,
-      notes
-    }
+    return ending({
+      kind: 'cancelled',
+      message: 'The job was cancelled before a run was started.'
+    })
 
   const started = await startRun(deps, target, {
     // Attaching to a run that started before the upload would report the old file's result.
@@ -200,26 +214,24 @@ export async function runLifecycle(
       runName: started.runName,
       runUrl: api.runUrl(started.workflowName, started.runName)
     })
-  const base = { workflowName: started.workflowName, runUrl: runUrl(started.runName) }
+  // The workflow a create submitted may be named differently from the document (submit.ts).
+  const ours = (end: LifecycleEnd, runName = started.runName): LifecycleOutcome => ({
+    ...ending(end, { runName, runUrl: runUrl(runName) }),
+    workflowName: started.workflowName
+  })
 
   if (!config.wait) {
     saveInFlight(undefined)
-    log.info(`wait: false: not following the run${base.runUrl ? ` ${base.runUrl}` : ''}.`)
-    return {
-      result: { ...base, phase: 'Running', runId: started.runName, failed: false },
-      storedSettings: stored,
-      notes
-    }
+    const url = runUrl(started.runName)
+    log.info(`wait: false: not following the run${url ? ` ${url}` : ''}.`)
+    return ours({ kind: 'not-followed' })
   }
 
   let runName = started.runName
   const startedAt = deps.now()
   const follow = await followRun(
     {
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-      log,
+      ...deps,
       fetchRun: async () => {
         if (runName) return api.getRun(runName)
         // After a create (or a rerun reply without a name) the run is the newest one not seen
@@ -229,6 +241,7 @@ export async function runLifecycle(
         )
         if (fresh) {
           runName = fresh.name
+          saveInFlight({ workflowName: started.workflowName, runName })
           const url = api.runUrl(started.workflowName, fresh.name)
           log.info(`Following the run at ${url}`)
           await deps.onRun?.({
@@ -246,27 +259,23 @@ export async function runLifecycle(
       indexGraceMs: config.indexGraceMs,
       estimateMs: estimateFromRuns(started.earlierRuns),
       signal: deps.signal,
-      runUrl: base.runUrl
+      runUrl: runUrl(started.runName)
     }
   )
-  const withRun = { ...base, runId: runName, runUrl: runUrl(runName) }
 
   switch (follow.kind) {
     case 'terminal':
       saveInFlight(undefined)
-      return { result: toResult(follow.run, withRun), storedSettings: stored, notes }
+      return ours({ kind: 'ended', run: follow.run }, follow.run.name)
     case 'invisible':
       saveInFlight(undefined)
-      return {
-        result: {
-          ...withRun,
-          phase: 'Error',
-          failed: true,
+      return ours(
+        {
+          kind: 'lost',
           message: `The run did not appear in Atlan's search index within index_grace (${Math.round(config.indexGraceMs / 1000)}s). Check the workflow in the Atlan UI; raise index_grace if your tenant indexes slowly.`
         },
-        storedSettings: stored,
-        notes
-      }
+        runName
+      )
     case 'aborted': {
       let message =
         'The job was cancelled; the Atlan run was left running (cancel_on_job_cancel: false).'
@@ -275,11 +284,7 @@ export async function runLifecycle(
           ? 'The job was cancelled; the Atlan run was asked to stop.'
           : 'The job was cancelled, and the request to stop the Atlan run failed (see the warning above); the post step will try again.'
       else saveInFlight(undefined)
-      return {
-        result: { ...withRun, phase: 'Cancelled', failed: true, message },
-        storedSettings: stored,
-        notes
-      }
+      return ours({ kind: 'cancelled', message }, runName)
     }
     case 'timeout': {
       const limit = formatDuration(config.timeoutMs)
@@ -295,17 +300,15 @@ export async function runLifecycle(
           : `The run did not finish within timeout (${limit})${last}, and the request to stop it failed (see the warning above); it may still be running in Atlan, and the post step will try to stop it again. Raise timeout if the run needs longer.`
       } else saveInFlight(undefined)
       if (config.onTimeout === 'warn') log.warning(message)
-      return {
-        result: {
-          ...withRun,
-          phase: 'TimedOut',
-          startedAt: follow.last?.startedAt,
-          failed: config.onTimeout !== 'warn',
-          message
+      return ours(
+        {
+          kind: 'timed-out',
+          message,
+          passes: config.onTimeout === 'warn',
+          startedAt: follow.last?.startedAt
         },
-        storedSettings: stored,
-        notes
-      }
+        runName
+      )
     }
   }
 }
@@ -322,16 +325,17 @@ async function checkDirectSize(file: string): Promise<void> {
 
 /**
  * Waits for a Pending/Running run of the workflow to end before a new file is uploaded. Returns
- * the step's result when it must stop here (timeout or cancel), undefined to go on.
+ * how the step ends when it must stop here (timeout or cancel), undefined to go on.
  */
 async function waitForEarlierRun(
   deps: LifecycleDeps,
   config: Config,
   workflowName: string,
   deadline: number
-): Promise<ActionResult | undefined> {
+): Promise<LifecycleEnd | undefined> {
   const { api, log } = deps
-  const earlier = await api.currentRun(workflowName)
+  // The same search startRun makes (§3.7): the newest run that is still active.
+  const earlier = (await api.runsOf(workflowName, RECENT_RUNS)).find(r => !isTerminal(r.phase))
   if (!earlier) return undefined
   log.info(
     `Run ${earlier.name} of ${workflowName} is ${earlier.phase}. Waiting for it to end before uploading ${config.lineageFile}, so that run does not read the new file and its result is not reported as this one's.`
@@ -339,10 +343,7 @@ async function waitForEarlierRun(
   const runUrl = api.runUrl(workflowName, earlier.name)
   const follow = await followRun(
     {
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-      log,
+      ...deps,
       fetchRun: () => api.getRun(earlier.name)
     },
     {
@@ -354,7 +355,6 @@ async function waitForEarlierRun(
       runUrl
     }
   )
-  const base = { workflowName, failed: true }
   switch (follow.kind) {
     case 'terminal':
       log.info(
@@ -368,14 +368,13 @@ async function waitForEarlierRun(
       return undefined
     case 'aborted':
       return {
-        ...base,
-        phase: 'Cancelled',
+        kind: 'cancelled',
         message: `The job was cancelled while waiting for run ${earlier.name} to end; nothing was uploaded and no run was started.`
       }
     case 'timeout':
       return {
-        ...base,
-        phase: 'TimedOut',
+        kind: 'timed-out',
+        passes: false,
         message: `Run ${earlier.name} of ${workflowName} was still ${follow.last?.phase ?? earlier.phase} when timeout (${formatDuration(config.timeoutMs)}) passed; nothing was uploaded and no run was started, so it could not read the new file. Let it finish (or stop it in Atlan: ${runUrl}), then run this job again.`
       }
   }

@@ -33,8 +33,10 @@ export function storageOf(
   parameters: Record<string, unknown>,
   hasCredential?: boolean
 ): StorageTarget {
-  const str = (k: string) =>
-    typeof parameters[k] === 'string' ? (parameters[k] as string) : undefined
+  const str = (k: string) => {
+    const v = parameters[k]
+    return typeof v === 'string' ? v : undefined
+  }
   const importType = str('lineage_import_type') ?? 'CLOUD'
   if (importType === 'DIRECT') {
     const file = parseDirectFile(parameters.lineage_file)
@@ -105,7 +107,7 @@ export async function resolveTarget(api: AtlanApi, config: Config, nowMs: number
 }
 
 /** The Lineage Builder's own values for settings a workflow does not store (§5.4). */
-export const PACKAGE_DEFAULTS: Required<LineageOptions> = {
+const PACKAGE_DEFAULTS: Required<LineageOptions> = {
   inputHandling: 'partial',
   failOnErrors: true,
   caseSensitive: true,
@@ -123,19 +125,26 @@ const OPTION_PARAMS = [
 ] as const
 
 type OptionKey = (typeof OPTION_PARAMS)[number][0]
+type Options = Required<LineageOptions>
 
-function storedOption(key: OptionKey, v: unknown): string | number | boolean | undefined {
+/** The workflow parameter that stores an option. */
+const paramOf = (key: OptionKey): string => OPTION_PARAMS.find(([k]) => k === key)?.[2] ?? key
+
+function storedBoolean(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v
   if (v === undefined || v === null) return undefined
-  if (key === 'failOnErrors' || key === 'caseSensitive') {
-    if (typeof v === 'boolean') return v
-    const t = String(v).trim().toLowerCase()
-    return t === 'true' ? true : t === 'false' ? false : undefined
-  }
-  if (key === 'batchSize') {
-    const n = typeof v === 'number' ? v : Number(String(v).trim())
-    return Number.isFinite(n) && String(v).trim() !== '' ? n : undefined
-  }
-  return String(v)
+  const t = String(v).trim().toLowerCase()
+  return t === 'true' ? true : t === 'false' ? false : undefined
+}
+
+function storedNumber(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined
+  const n = typeof v === 'number' ? v : Number(String(v).trim())
+  return Number.isFinite(n) && String(v).trim() !== '' ? n : undefined
+}
+
+function storedText(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v)
 }
 
 /**
@@ -147,28 +156,30 @@ export function appliedOptions(workflow: Pick<WorkflowRef, 'name' | 'parameters'
   options: Required<LineageOptions>
   stored: Set<OptionKey>
 } {
-  const options = { ...PACKAGE_DEFAULTS } as Record<OptionKey, unknown>
   const stored = new Set<OptionKey>()
-  for (const [key, , param] of OPTION_PARAMS) {
-    const v = storedOption(key, workflow.parameters[param])
-    if (v === undefined) continue
-    options[key] = v
+  const param = (key: OptionKey) => workflow.parameters[paramOf(key)]
+  /** The stored value when there is one (and readable), else the package default. */
+  const pick = <K extends OptionKey>(key: K, value: Options[K] | undefined): Options[K] => {
+    if (value === undefined) return PACKAGE_DEFAULTS[key]
     stored.add(key)
+    return value
   }
-  const sep = options.fieldSeparator as string
+  const options: Options = {
+    // Passed on as stored, even a value this action does not know (it is shown as is).
+    inputHandling: pick('inputHandling', storedText(param('inputHandling')) as InputHandling),
+    failOnErrors: pick('failOnErrors', storedBoolean(param('failOnErrors'))),
+    caseSensitive: pick('caseSensitive', storedBoolean(param('caseSensitive'))),
+    fieldSeparator: pick('fieldSeparator', storedText(param('fieldSeparator'))),
+    batchSize: pick('batchSize', storedNumber(param('batchSize')))
+  }
+  const sep = options.fieldSeparator
   if ([...sep].length !== 1)
     throw new ConfigError(
       `Workflow ${workflow.name} stores field_separator ${JSON.stringify(sep)}; the Lineage Builder stops on a separator that is not exactly one character (exit code 2). ` +
         'Fix it in Atlan (edit the workflow, Field separator) before running it.',
       'workflow_name'
     )
-  return {
-    options: {
-      ...(options as Required<LineageOptions>),
-      inputHandling: options.inputHandling as InputHandling
-    },
-    stored
-  }
+  return { options, stored }
 }
 
 /** Options the run will use: a rerun's stored settings, or the inputs for a new workflow. */

@@ -23,11 +23,11 @@ export const INITIAL_DELAY_MS = 3_000
 /** Relative jitter: the nominal delay is multiplied by a factor in [1 - JITTER, 1 + JITTER]. */
 export const JITTER = 0.2
 /** Delay growth per ms of age, without an estimate. */
-export const GROWTH = 0.1
+const GROWTH = 0.1
 /** How far off an estimate may be: the end is expected from estimate / (1 + ESTIMATE_ERROR) on. */
-export const ESTIMATE_ERROR = 0.2
+const ESTIMATE_ERROR = 0.2
 /** Delay growth per ms since that point, with an estimate. */
-export const WINDOW_GROWTH = 0.055
+const WINDOW_GROWTH = 0.055
 
 export interface PollDelayInput {
   /** Since the run started (or since submit). */

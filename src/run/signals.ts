@@ -1,13 +1,16 @@
 // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later: both abort the run's follow
 // loop, the CSV check and the upload, and block every request that would start work.
-import { log } from '../report/untrusted.js'
+import type { Logger } from '../runtime.js'
 
 /** Thrown instead of sending (or while awaiting) a request that starts work after a cancel. */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError'
 }
 
-export function cancelOnSignals(): { signal: AbortSignal; dispose(): void } {
+export function cancelOnSignals(log: Pick<Logger, 'info'>): {
+  signal: AbortSignal
+  dispose(): void
+} {
   const controller = new AbortController()
   const handler = (sig: NodeJS.Signals) => {
     // A second signal must not fall through to Node's default (exit) while the stop is sent.

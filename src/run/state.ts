@@ -3,6 +3,7 @@
 // ending of the main step that is not a cancellation: only a cancelled or killed main step leaves
 // it behind for the post step.
 import * as core from '@actions/core'
+import { z } from 'zod'
 import { isValidName } from '../atlan/transport.js'
 
 const IS_POST = 'isPost'
@@ -28,18 +29,27 @@ export function saveInFlight(run: InFlight | undefined): void {
   core.saveState(IN_FLIGHT, run ? JSON.stringify(run) : '')
 }
 
+const runName = z.string().refine(isValidName)
+
+/** The state as saved; names that would go into a URL must be valid run names. */
+const inFlightSchema = z.object({
+  workflowName: runName,
+  runName: runName.optional(),
+  // Only a hint for finding the run: a broken list is dropped, not a reason to stop nothing.
+  earlierActive: z
+    .array(z.unknown())
+    .transform(names => names.filter(n => typeof n === 'string'))
+    .optional()
+    .catch(undefined)
+})
+
 /** The saved run, or undefined when there is none or it is not well-formed (never trusted blindly). */
 export function loadInFlight(): InFlight | undefined {
   const text = core.getState(IN_FLIGHT)
   if (!text) return undefined
   try {
-    const v = JSON.parse(text) as Partial<InFlight>
-    if (!isValidName(v.workflowName)) return undefined
-    if (v.runName !== undefined && !isValidName(v.runName)) return undefined
-    const earlier = Array.isArray(v.earlierActive)
-      ? v.earlierActive.filter((n): n is string => typeof n === 'string')
-      : undefined
-    return { workflowName: v.workflowName, runName: v.runName, earlierActive: earlier }
+    const saved = inFlightSchema.safeParse(JSON.parse(text))
+    return saved.success ? saved.data : undefined
   } catch {
     return undefined
   }

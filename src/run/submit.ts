@@ -1,11 +1,14 @@
 // Start exactly one run, or attach to one already running. A submit whose outcome is unknown is
 // never resent blindly: Atlan may have started the run, so we look for it first.
+import type { RunInfo } from '../atlan/client.js'
 import { AtlanError } from '../atlan/errors.js'
 import { isValidName } from '../atlan/transport.js'
-import type { AtlanApi, RunRef } from './api.js'
+import type { Clock, Logger } from '../runtime.js'
+import { RECENT_RUNS, type AtlanApi } from './api.js'
+import { isTerminal } from './follow.js'
 import type { Target } from './resolve.js'
 import { CancelledError } from './signals.js'
-import { saveInFlight, type InFlight } from './state.js'
+import { saveInFlight } from './state.js'
 
 export interface Started {
   workflowName: string
@@ -13,18 +16,14 @@ export interface Started {
   runName?: string
   attached: boolean
   /** Runs of the workflow that existed before this step (not ours). */
-  earlierRuns: RunRef[]
+  earlierRuns: RunInfo[]
 }
 
-export interface SubmitDeps {
+export interface SubmitDeps extends Pick<Clock, 'now' | 'sleep'> {
   api: AtlanApi
-  now(): number
-  sleep(ms: number): Promise<void>
-  log: { info(m: string): void; warning(m: string): void; debug(m: string): void }
+  log: Logger
   /** The job's cancel signal: after it, no submit is sent and searching for a landed run stops. */
   signal?: AbortSignal
-  /** Where the in-flight run is recorded for the post step (default: the runner's state file). */
-  saveInFlight?(run: InFlight | undefined): void
 }
 
 export class SubmitUnconfirmedError extends Error {
@@ -32,23 +31,22 @@ export class SubmitUnconfirmedError extends Error {
 }
 
 /**
- * After an unanswered submit, look for a run that is not one of the runs seen before it, for up to
- * `graceMs` (the index may lag). Found: that run is ours. Not found: we cannot tell, so we stop
- * rather than risk a second run.
+ * The first run `isNew` accepts among the workflow's newest, searched for up to `withinMs` with
+ * back-off (the index may lag), and no longer once `signal` aborts. After a submit Atlan did not
+ * confirm, a search that fails is one more miss; in the post step it is the error to report.
  */
-async function findLandedRun(
-  deps: SubmitDeps,
-  workflowName: string,
-  before: ReadonlySet<string>,
-  graceMs: number
-): Promise<RunRef | undefined> {
-  const until = deps.now() + graceMs
+export async function findNewRun(
+  clock: Pick<Clock, 'now' | 'sleep'>,
+  search: () => Promise<RunInfo[]>,
+  isNew: (run: RunInfo) => boolean,
+  opts: { withinMs: number; signal?: AbortSignal }
+): Promise<RunInfo | undefined> {
+  const until = clock.now() + opts.withinMs
   for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
-    const runs = await deps.api.runsOf(workflowName, 50).catch(() => [] as RunRef[])
-    const fresh = runs.find(r => !before.has(r.name))
+    const fresh = (await search()).find(isNew)
     if (fresh) return fresh
-    if (deps.signal?.aborted || deps.now() + wait > until) return undefined
-    await deps.sleep(wait)
+    if (opts.signal?.aborted || clock.now() + wait > until) return undefined
+    await clock.sleep(wait)
   }
 }
 
@@ -59,15 +57,12 @@ export async function startRun(
 ): Promise<Started> {
   const { api, log } = deps
   const workflowName = target.kind === 'rerun' ? target.workflow.name : target.doc.metadata.name
-  const earlierRuns = target.kind === 'rerun' ? await api.runsOf(workflowName, 50) : []
+  const earlierRuns = target.kind === 'rerun' ? await api.runsOf(workflowName, RECENT_RUNS) : []
   const before = new Set(earlierRuns.map(r => r.name))
-  const save = deps.saveInFlight ?? saveInFlight
-  const earlierActive = earlierRuns
-    .filter(r => r.phase === 'Pending' || r.phase === 'Running')
-    .map(r => r.name)
+  const earlierActive = earlierRuns.filter(r => !isTerminal(r.phase)).map(r => r.name)
 
   if (target.kind === 'rerun' && opts.idempotent) {
-    const current = earlierRuns.find(r => r.phase === 'Pending' || r.phase === 'Running')
+    const current = earlierRuns.find(r => !isTerminal(r.phase))
     if (current) {
       log.info(
         `Run ${current.name} of ${workflowName} is already ${current.phase}: following it instead of starting another (idempotent: true).`
@@ -83,7 +78,7 @@ export async function startRun(
       throw new CancelledError('The job was cancelled: no run was submitted.')
     // Saved BEFORE the request: if the job is killed while it is in flight, the post step looks
     // for the run it may have started.
-    save({ workflowName, earlierActive })
+    saveInFlight({ workflowName, earlierActive })
     try {
       if (target.kind === 'rerun') {
         const reply = await api.rerun(workflowName, target.workflow.namespace)
@@ -94,19 +89,26 @@ export async function startRun(
           )
           runName = undefined
         }
-        if (runName) save({ workflowName, runName })
+        if (runName) saveInFlight({ workflowName, runName })
         return { workflowName, runName, attached: false, earlierRuns }
       }
       const { workflowName: created } = await api.submitWorkflow(target.doc)
       const name = created && isValidName(created) ? created : workflowName
-      if (name !== workflowName) save({ workflowName: name, earlierActive })
+      if (name !== workflowName) saveInFlight({ workflowName: name, earlierActive })
       return { workflowName: name, attached: false, earlierRuns }
     } catch (err) {
       if (!(err instanceof AtlanError && err.submitOutcomeUnknown)) throw err
       log.warning(
         `Atlan did not confirm the submit (${err.message}). Looking for the run before doing anything else.`
       )
-      const landed = await findLandedRun(deps, workflowName, before, opts.graceMs)
+      // A run that is not one of those seen before the submit is ours. None within index_grace:
+      // we cannot tell, so we stop rather than risk a second run.
+      const landed = await findNewRun(
+        deps,
+        () => api.runsOf(workflowName, RECENT_RUNS).catch((): RunInfo[] => []),
+        r => !before.has(r.name),
+        { withinMs: opts.graceMs, signal: deps.signal }
+      )
       if (landed) {
         log.info(`The submit did land: following run ${landed.name}.`)
         return { workflowName, runName: landed.name, attached: false, earlierRuns }

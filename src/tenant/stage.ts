@@ -2,7 +2,7 @@
 // before the upload (check_tenant), verifies after a Succeeded run (verify), and retires the
 // processes of removed rows after it (prune). main.ts and run/lifecycle.ts call it at those points.
 import type { MetaApi } from '../atlan/meta.js'
-import type { Config, InputHandling } from '../config/types.js'
+import { INPUT_HANDLINGS, type Config, type InputHandling } from '../config/types.js'
 import type { Finding, LineageRow } from '../lineage/csv-types.js'
 import { buildPlan, planJson, type Plan, type RetireCandidate } from './plan.js'
 import { retireProcesses } from './prune.js'
@@ -26,8 +26,6 @@ export interface TenantReport {
   /** Findings of the verification (missing processes), with their CSV lines. */
   verifyFindings: Finding[]
 }
-
-const HANDLINGS: readonly InputHandling[] = ['upsert', 'partial', 'update']
 
 export class TenantStage {
   readonly rows = new TenantRows()
@@ -57,12 +55,14 @@ export class TenantStage {
   }
 
   /**
-   * Before the upload. Returns a message when the run must not start (a missing connection with
-   * fail_on_errors: true). `handling` is the effective input_handling (a rerun keeps the stored one).
+   * Before the upload: builds the plan with the input_handling the run applies (a rerun's stored
+   * one). Returns what is missing when connections named in the CSV do not exist; whether that
+   * stops the run is main's fail_on_errors gate.
    */
-  async check(meta: MetaApi, handling: string | undefined): Promise<string | undefined> {
-    const inputHandling = HANDLINGS.includes(handling as InputHandling)
-      ? (handling as InputHandling)
+  async check(meta: MetaApi, handling: InputHandling): Promise<string | undefined> {
+    // A stored value the Lineage Builder does not define is passed on as stored; plan with ours.
+    const inputHandling = INPUT_HANDLINGS.includes(handling)
+      ? handling
       : this.config.options.inputHandling
     const plan = await buildPlan(meta, {
       rows: this.rows,
@@ -77,10 +77,7 @@ export class TenantStage {
       .slice(0, 5)
       .map(m => `${m.connector.toLowerCase()}/${m.name} (line ${m.line})`)
       .join(', ')
-    const text = `${plan.connectionsMissing.length} connection(s) named in ${this.config.lineageFile} do not exist in Atlan: ${names}`
-    if (this.config.options.failOnErrors)
-      return `${text}. Create them in Atlan or fix the CSV; or set fail_on_errors: false to run anyway (those rows create no lineage).`
-    return undefined
+    return `${plan.connectionsMissing.length} connection(s) named in ${this.config.lineageFile} do not exist in Atlan: ${names}`
   }
 
   /** After the run: verify and prune, only when it Succeeded and this was not a dry run. */

@@ -1,6 +1,7 @@
 // After a Succeeded run: does every process the plan expected exist now? The index is eventually
 // consistent, so missing names are asked again (only those) until index_grace has passed.
 import type { MetaApi } from '../atlan/meta.js'
+import type { Clock } from '../runtime.js'
 import { lookupQualifiedNames } from './lookup.js'
 
 export interface Verification {
@@ -10,10 +11,7 @@ export interface Verification {
   requests: number
 }
 
-export interface VerifyDeps {
-  now(): number
-  sleep(ms: number): Promise<void>
-}
+export type VerifyDeps = Pick<Clock, 'now' | 'sleep'>
 
 export async function verifyProcesses(
   meta: MetaApi,

@@ -1,5 +1,6 @@
 // Streaming lineage CSV validator (docs/atlan-contract.md §6). See validate.ts for the entry points.
-export { CsvValidator, validateCsv, validateCsvFile, READ_CHUNK_BYTES } from './validate.js'
+export { CsvValidator, validateCsv, validateCsvFile } from './validate.js'
+export { READ_CHUNK_BYTES } from '../read-chunks.js'
 export type { ValidateOptions } from './validate.js'
 export { CsvRecordReader } from './reader.js'
 export type { CsvRecord, ReaderOptions } from './reader.js'
@@ -13,4 +14,5 @@ export {
 } from './headers.js'
 export type { HeaderLayout } from './headers.js'
 export { FindingSink, RowRules } from './rules.js'
-export { hash53, KeyIndex, rowKey } from './row-key.js'
+export { Hash30, Hash53, hash53, KeyIndex } from './row-key.js'
+export { KeyTable } from './key-table.js'

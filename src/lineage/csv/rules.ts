@@ -2,7 +2,7 @@
 // over a well-formed, non-blank row's values, plus duplicate detection.
 import type { AssetRef, Finding, LineageRow } from '../csv-types.js'
 import type { HeaderLayout } from './headers.js'
-import { KeyIndex, rowKey } from './row-key.js'
+import { Hash53, KeyIndex } from './row-key.js'
 
 export const DEFAULT_MAX_DISTINCT_ROWS = 1_000_000
 
@@ -36,6 +36,7 @@ export class RowRules {
   private readonly tIdentity: number
   private readonly tName: number
   private readonly seen: KeyIndex
+  private readonly hash = new Hash53()
   private duplicatesStopped = false
 
   constructor(
@@ -125,17 +126,18 @@ export class RowRules {
    */
   private checkDuplicate(v: string[], line: number): void {
     if (this.duplicatesStopped) return
-    const fold = this.caseSensitive ? (s: string) => s : (s: string) => s.toLowerCase()
     const [src, tgt] = this.sides
-    const key = rowKey([
-      v[src.cols[1]].toLowerCase(),
-      fold(v[src.cols[2]]),
-      fold(v[src.cols[3]]),
-      v[tgt.cols[1]].toLowerCase(),
-      fold(v[tgt.cols[2]]),
-      fold(v[tgt.cols[3]]),
-      this.tName >= 0 ? fold(v[this.tName]) : ''
-    ])
+    const h = this.hash.start()
+    if (this.caseSensitive) {
+      h.addLower(v[src.cols[1]]).add(v[src.cols[2]]).add(v[src.cols[3]])
+      h.addLower(v[tgt.cols[1]]).add(v[tgt.cols[2]]).add(v[tgt.cols[3]])
+      h.add(this.tName >= 0 ? v[this.tName] : '')
+    } else {
+      h.addLower(v[src.cols[1]]).addLower(v[src.cols[2]]).addLower(v[src.cols[3]])
+      h.addLower(v[tgt.cols[1]]).addLower(v[tgt.cols[2]]).addLower(v[tgt.cols[3]])
+      h.addLower(this.tName >= 0 ? v[this.tName] : '')
+    }
+    const key = h.digest()
     const first = this.seen.seen(key, line)
     if (first > 0) {
       this.sink.add({
@@ -157,7 +159,8 @@ export class RowRules {
     }
   }
 
-  private toRow(v: string[], line: number): LineageRow {
+  /** The row as the preview and the tenant stage read it. */
+  toRow(v: string[], line: number): LineageRow {
     const extra: Record<string, string> = {}
     const { passThrough, headers } = this.layout
     for (const i of passThrough) extra[headers[i]] = v[i]

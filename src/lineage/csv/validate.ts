@@ -1,9 +1,10 @@
 // One streaming pass over a lineage CSV: read records (reader.ts, on papaparse), apply the
 // Lineage Builder's rules, hand each well-formed row to onRow, and hash the raw bytes. Memory
-// does not grow with the file: it is bounded by the read chunk (1 MiB), the largest buffered
+// does not grow with the file: it is bounded by the read chunk (64 KiB), the largest buffered
 // record (maxRecordBytes) and the duplicate index (maxDistinctRows keys; see row-key.ts).
 import { createHash, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
+import { readReused } from '../read-chunks.js'
 import type { LineageRow, ValidationResult } from '../csv-types.js'
 import {
   analyzeHeaders,
@@ -25,16 +26,20 @@ export interface ValidateOptions {
   onRow?: (row: LineageRow) => void
   /** Largest record buffered, in characters (default 16 MiB); a longer one is reported, not parsed. */
   maxRecordBytes?: number
-  /** Rows remembered for duplicate detection (default 1,000,000, about 40 bytes each). */
+  /** Rows remembered for duplicate detection (default 1,000,000, 15 to 30 bytes each). */
   maxDistinctRows?: number
+  /**
+   * Only hand the rows to onRow (the same rows as a full check): no row rules, no duplicate
+   * index, no findings kept (the header and record checks still count theirs), no sha256 (the
+   * result's is empty). For a version whose findings are not reported: a diff's base version.
+   */
+  rowsOnly?: boolean
 }
-
-export const READ_CHUNK_BYTES = 1 << 16
 
 /** Push-based validator: push() chunks in order, then finish(). */
 export class CsvValidator {
   private readonly sink: FindingSink
-  private readonly hash: Hash = createHash('sha256')
+  private readonly hash: Hash | null
   private readonly reader: CsvRecordReader | null
   private readonly separator: string
   private layout: HeaderLayout | null = null
@@ -47,7 +52,8 @@ export class CsvValidator {
   private done = false
 
   constructor(private readonly opts: ValidateOptions) {
-    this.sink = new FindingSink(opts.maxFindings ?? 1000)
+    this.sink = new FindingSink(opts.rowsOnly ? 0 : (opts.maxFindings ?? 1000))
+    this.hash = opts.rowsOnly ? null : createHash('sha256')
     this.separator = opts.separator
     const sep = opts.separator
     const code = sep.length === 1 ? sep.charCodeAt(0) : -1
@@ -74,7 +80,7 @@ export class CsvValidator {
 
   push(chunk: Uint8Array): void {
     if (chunk.byteLength === 0) return
-    this.hash.update(chunk)
+    this.hash?.update(chunk)
     this.bytes += chunk.byteLength
     this.reader?.push(chunk)
   }
@@ -105,7 +111,7 @@ export class CsvValidator {
       counts: { ...this.sink.counts },
       ...(this.fatal !== undefined ? { fatal: this.fatal } : {}),
       bytes: this.bytes,
-      sha256: this.hash.digest('hex')
+      sha256: this.hash?.digest('hex') ?? ''
     }
   }
 
@@ -193,7 +199,8 @@ export class CsvValidator {
     }
     this.rowsChecked++
     if (this.rules === null) return
-    if (this.rules.check(fields, rec.line) > 0) this.rowsWithErrors++
+    if (this.opts.rowsOnly) this.opts.onRow?.(this.rules.toRow(fields, rec.line))
+    else if (this.rules.check(fields, rec.line) > 0) this.rowsWithErrors++
   }
 
   private onHeader(rec: CsvRecord): void {
@@ -209,7 +216,7 @@ export class CsvValidator {
       this.opts.caseSensitive,
       this.sink,
       this.opts.onRow,
-      this.opts.maxDistinctRows
+      this.opts.rowsOnly ? 0 : this.opts.maxDistinctRows
     )
   }
 }
@@ -223,25 +230,10 @@ export async function validateCsv(
   return v.finish()
 }
 
-/**
- * Reads a file in READ_CHUNK_BYTES chunks into two reused buffers: the next read runs while the
- * current chunk is validated, and no garbage buffers pile up. A yielded chunk is only valid until
- * the next one is requested (the validator copies what it keeps).
- */
 async function* readChunks(path: string): AsyncGenerator<Uint8Array> {
   const fh = await open(path, 'r')
   try {
-    const bufs = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)]
-    let cur = 0
-    let pending = fh.read(bufs[cur], 0, READ_CHUNK_BYTES, null)
-    for (;;) {
-      const { bytesRead } = await pending
-      if (bytesRead === 0) return
-      const chunk = bufs[cur].subarray(0, bytesRead)
-      cur ^= 1
-      pending = fh.read(bufs[cur], 0, READ_CHUNK_BYTES, null)
-      yield chunk
-    }
+    yield* readReused(fh)
   } finally {
     await fh.close()
   }
