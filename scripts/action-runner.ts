@@ -35,6 +35,12 @@ export interface StartOptions {
   minJitter?: boolean
 }
 
+/**
+ * The node that runs the bundle: ACTION_NODE when set (the runner's node24 on a machine whose own
+ * node is older: `.ci/run` runs the end-to-end tests with it), else this process's node.
+ */
+export const actionNode = (): string => process.env.ACTION_NODE || process.execPath
+
 /** Node options that pin `Math.random` to 0 before the bundle loads (see `minJitter`). */
 export const MIN_JITTER_ARGS = ['--import', 'data:text/javascript,Math.random=()=>0']
 
@@ -91,7 +97,7 @@ export function startAction(opts: StartOptions = {}): Started {
   }
   const entry = join(repoRoot, 'dist', 'index.js')
   const { command, args } = opts.launch?.(entry) ?? {
-    command: process.execPath,
+    command: actionNode(),
     args: [...(opts.minJitter ? MIN_JITTER_ARGS : []), entry]
   }
   const child = spawn(command, args, {
