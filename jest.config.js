@@ -12,5 +12,8 @@ export default {
     ]
   },
   testTimeout: 30000,
-  maxWorkers: 2
+  // End-to-end files spend most of their time waiting on dist/index.js child processes and the
+  // simulator's timers, so more workers than cores keep the two cores busy.
+  maxWorkers: 4,
+  testSequencer: '<rootDir>/__tests__/helpers/slow-first.js'
 }

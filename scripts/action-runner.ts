@@ -27,7 +27,22 @@ export interface StartOptions {
   timeoutMs?: number
   /** How to start the bundle (a benchmark wraps it in /usr/bin/time); default `node <entry>`. */
   launch?: (entry: string) => { command: string; args: string[] }
+  /**
+   * Every jittered wait (retry back-off, poll jitter) takes the shortest value its policy can draw
+   * (`Math.random` is 0 in the child): the same attempts and requests, without seconds of back-off.
+   * For runs whose subject is not the timing; the policies are unit-tested with injected randomness.
+   */
+  minJitter?: boolean
 }
+
+/**
+ * The node that runs the bundle: ACTION_NODE when set (the runner's node24 on a machine whose own
+ * node is older: `.ci/run` runs the end-to-end tests with it), else this process's node.
+ */
+export const actionNode = (): string => process.env.ACTION_NODE || process.execPath
+
+/** Node options that pin `Math.random` to 0 before the bundle loads (see `minJitter`). */
+export const MIN_JITTER_ARGS = ['--import', 'data:text/javascript,Math.random=()=>0']
 
 /** Parses the runner's `name<<delimiter` file format. */
 export function parseCommandFile(text: string): Record<string, string> {
@@ -81,7 +96,10 @@ export function startAction(opts: StartOptions = {}): Started {
     ...opts.env
   }
   const entry = join(repoRoot, 'dist', 'index.js')
-  const { command, args } = opts.launch?.(entry) ?? { command: process.execPath, args: [entry] }
+  const { command, args } = opts.launch?.(entry) ?? {
+    command: actionNode(),
+    args: [...(opts.minJitter ? MIN_JITTER_ARGS : []), entry]
+  }
   const child = spawn(command, args, {
     cwd: opts.cwd ?? repoRoot,
     env,

@@ -446,7 +446,8 @@ export async function runCell(stage: Stage, fault: FaultName): Promise<CellResul
     const baseRuns = new Set(s.runs().map(r => r.name))
     for (const f of p.faults) s.addFault(f)
 
-    const started = startAction({ inputs: p.inputs, timeoutMs: 60_000 })
+    // The cells judge outcomes and requests, not timing: back-off takes its shortest draw.
+    const started = startAction({ inputs: p.inputs, timeoutMs: 60_000, minJitter: true })
     let finished = false
     const done = started.done.then(r => ((finished = true), r))
     const problems: string[] = []

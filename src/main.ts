@@ -107,7 +107,7 @@ async function resolveEarly(session: Session): Promise<Early | undefined> {
 }
 
 /** How to turn fail_on_errors off for this step: the input, or a rerun's stored setting. */
-export function failOnErrorsOff(rerunOf: string | undefined): string {
+function failOnErrorsOff(rerunOf: string | undefined): string {
   return rerunOf
     ? `set "Fail on errors" to No in workflow ${rerunOf} in Atlan (a rerun applies the stored setting)`
     : 'set fail_on_errors: false'

@@ -116,7 +116,7 @@ describe('rerun', () => {
       key: 'k.csv',
       runs: [
         { phase: 'Succeeded', durationS: 3 },
-        { phase: 'Running', startedAgoS: 1, remainingMs: 5000 }
+        { phase: 'Running', startedAgoS: 1, remainingMs: 3000 }
       ]
     })
     const inFlight = s.runs().find(x => x.phase === 'Running')!.name

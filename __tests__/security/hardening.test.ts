@@ -232,7 +232,9 @@ describe('row 6: outbound policy for presigned URLs', () => {
         ...inputsFor(s, { workflow_name: wf, lineage_file: 'examples/lineage.csv' }),
         atlan_base_url: front,
         timeout: '10s'
-      }
+      },
+      // Each upload attempt meets the same 500: only the back-off between them would take time.
+      minJitter: true
     })
     expect(run.outputs.phase).toBe('Error')
     expect(run.everything).not.toContain('hunter2')
@@ -303,7 +305,9 @@ describe('rows 17 and the network messages', () => {
     const proxy = `http://proxyuser:pr0xy-PASS@127.0.0.1:${port}`
     const run = await runAction({
       inputs: inputsFor(s, { workflow_name: 'csa-lineage-builder-1', timeout: '5s' }),
-      env: { HTTP_PROXY: proxy, HTTPS_PROXY: proxy }
+      env: { HTTP_PROXY: proxy, HTTPS_PROXY: proxy },
+      // Every attempt is refused at once: only the back-off between them would take time.
+      minJitter: true
     })
     expect(run.code).toBe(1)
     expect(message(run)).toContain(`HTTP proxy http://***@127.0.0.1:${port}`)

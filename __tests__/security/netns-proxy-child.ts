@@ -4,6 +4,7 @@
 // connections the proxy saw, the exit code, stdout.
 import { spawn } from 'node:child_process'
 import { createServer, type Socket } from 'node:net'
+import { MIN_JITTER_ARGS } from '../../scripts/action-runner.js'
 
 const LIMIT_MS = 60_000
 let connections = 0
@@ -20,10 +21,15 @@ const port = (proxy.address() as { port: number }).port
 const proxyUrl = `http://proxyuser:pr0xy-PASS@127.0.0.1:${port}`
 
 const env = JSON.parse(process.env.CHILD_ENV ?? '{}') as Record<string, string>
-const child = spawn(process.execPath, [process.env.ACTION_JS ?? 'dist/index.js'], {
-  env: { ...env, HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl },
-  stdio: ['ignore', 'pipe', 'pipe']
-})
+// The shortest back-off (see minJitter in scripts/action-runner.ts): the attempts are what count.
+const child = spawn(
+  process.execPath,
+  [...MIN_JITTER_ARGS, process.env.ACTION_JS ?? 'dist/index.js'],
+  {
+    env: { ...env, HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl },
+    stdio: ['ignore', 'pipe', 'pipe']
+  }
+)
 let stdout = ''
 child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
 child.stderr.on('data', () => undefined)
