@@ -39,7 +39,7 @@ for (const name of names) {
     const r = spawnSync(
       process.execPath,
       ['--import', 'tsx/esm', '--expose-gc', join(here, file), ...passThrough],
-      { stdio: 'inherit', env: node ? { ...process.env, BENCH_NODE: node } : process.env }
+      { stdio: 'inherit', env: node ? { ...process.env, ACTION_NODE: node } : process.env }
     )
     if (r.status !== 0) failed = true
   }
