@@ -1,11 +1,11 @@
 // One bundle for both steps: the main step marks its state, so the post step knows it is one.
-import './v8-flags.js'
+// The post step is loaded only when it runs (it needs the Atlan client, which the main step loads
+// once its inputs are valid).
 import { run } from './main.js'
-import { cleanup } from './post.js'
 import { isPostStep, markMainStarted } from './run/state.js'
 
 if (isPostStep()) {
-  void cleanup()
+  void import('./post.js').then(post => post.cleanup())
 } else {
   markMainStarted()
   void run()

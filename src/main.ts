@@ -1,8 +1,10 @@
 // The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module and
 // returns what it found, and the report is built once, at the end, from those returns.
-// Only what every step needs is imported here; the CSV check and preview, the GitHub client and
-// @actions/cache are imported when a step uses them (ncc emits them as separate chunks).
-import { AtlanClient } from './atlan/client.js'
+// Only what every step needs is imported here; the Atlan client, the run lifecycle, the tenant
+// stage, the CSV check and preview, the GitHub client and @actions/cache are imported once a step
+// uses them (ncc emits them as separate chunks), so that an input error costs little more than
+// reading the inputs (`npm run bench -- cold-start`).
+import type { AtlanClient } from './atlan/client.js'
 import { describeError } from './error-text.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
@@ -16,12 +18,12 @@ import { publish } from './report/publish.js'
 import { failureMessage, lifecycleResult, type ActionResult } from './report/result.js'
 import { log } from './report/untrusted.js'
 import { systemClock } from './runtime.js'
-import { announceDifferences, runLifecycle, type LifecycleOutcome } from './run/lifecycle.js'
-import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
+import type { LifecycleOutcome } from './run/lifecycle.js'
+import type { Target } from './run/resolve.js'
 import { CancelledError, cancelOnSignals } from './run/signals.js'
-import { skipKeyFor } from './run/skip.js'
 import { saveInFlight } from './run/state.js'
-import { TenantStage, type TenantReport } from './tenant/stage.js'
+import type { TenantReport, TenantStage } from './tenant/stage.js'
+import { tuneV8ForWork } from './v8-flags.js'
 import { VERSION } from './version.js'
 
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
@@ -78,6 +80,8 @@ async function openSession(config: Config, signal: AbortSignal): Promise<Session
   const checks = config.checkRun
     ? (await import('./report/check-run.js')).CheckRunSession.for(config)
     : undefined
+  // Loaded once the inputs are valid: the HTTP stack (undici) is most of the start-up cost.
+  const { AtlanClient } = await import('./atlan/client.js')
   const client = new AtlanClient({
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
@@ -96,6 +100,8 @@ async function openSession(config: Config, signal: AbortSignal): Promise<Session
 async function resolveEarly(session: Session): Promise<Early | undefined> {
   const { config, client } = session
   if (config.mode === 'create') return undefined
+  const { resolveTarget, storedSettings } = await import('./run/resolve.js')
+  const { announceDifferences } = await import('./run/lifecycle.js')
   const target = await resolveTarget(client, config, Date.now())
   if (target.kind !== 'rerun') return { target, notes: [] }
   return {
@@ -121,6 +127,7 @@ async function validateStep(
   tenant: Tenant | undefined,
   target?: Target
 ): Promise<Checked> {
+  const { optionsFor } = await import('./run/resolve.js')
   const options = target ? optionsFor(session.config, target) : session.config.options
   const config = { ...session.config, options }
   const { checkLineageFile, csvCounts } = await import('./preview/check.js')
@@ -182,7 +189,7 @@ async function tenantPlan(
 }
 
 /** Steps 4–11, with the check run following the target and the run. */
-function atlanStep(
+async function atlanStep(
   session: Session,
   signal: AbortSignal,
   tenant: Tenant | undefined,
@@ -190,6 +197,7 @@ function atlanStep(
   csvSha256: string | undefined
 ): Promise<LifecycleOutcome> {
   const { checks } = session
+  const { runLifecycle } = await import('./run/lifecycle.js')
   return runLifecycle(
     {
       api: session.client,
@@ -222,6 +230,7 @@ async function afterRun(
   const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
   // The same gate as the CSV's: the fail_on_errors the run applied (a rerun's stored one).
   const rerunOf = early?.target.kind === 'rerun' ? early.target.workflow.name : undefined
+  const { optionsFor } = await import('./run/resolve.js')
   const options = early ? optionsFor(session.config, early.target) : session.config.options
   if (options.failOnErrors && !result.failed)
     return {
@@ -240,6 +249,7 @@ async function skipCheck(
 ): Promise<{ key: string; done: boolean }> {
   const { wasDone } = await import('./github/cache.js')
   // The validator's digest when it ran, else one streaming pass over the same handle.
+  const { skipKeyFor } = await import('./run/skip.js')
   const key = skipKeyFor(config, csvSha256 ?? (await source.sha256()))
   return { key, done: await wasDone(key) }
 }
@@ -277,7 +287,9 @@ export async function run(): Promise<void> {
     // 1. Inputs. Secrets are known before parsing, so even an input error cannot echo one.
     const raw = readInputs()
     secrets = secretValues(raw)
-    session = await openSession(parseConfig(raw), cancel.signal)
+    const parsed = parseConfig(raw)
+    tuneV8ForWork() // the inputs are valid: work follows (src/v8-flags.ts)
+    session = await openSession(parsed, cancel.signal)
     const { config } = session
     secrets = config.secrets
     for (const w of config.warnings) log.warning(w)
@@ -290,7 +302,7 @@ export async function run(): Promise<void> {
       source = await openLineageFile(config.lineageFile, workspace())
       session.client.useLineageFile(source)
     }
-    const stage = source && TenantStage.for(config)
+    const stage = source && (await import('./tenant/stage.js')).TenantStage.for(config)
     const tenant = source && stage ? { stage, file: source.relative } : undefined
     let checked: Checked | undefined
     if (source && config.validate) {
