@@ -1,7 +1,24 @@
 // zod field parsers for action inputs. Each message names the accepted form; values are echoed
 // only for non-secret inputs (the caller decides, via `show`).
-import { z } from 'zod'
+// zod/mini, not zod: the inputs are parsed on every start, and the full zod bundle costs about
+// 20 ms of CPU to load (`npm run bench -- cold-start`); mini's functions load only what is used.
+import * as z from 'zod/mini'
 import { formatDuration, parseDuration } from './duration.js'
+
+/** Where a field parser reports a problem (zod/mini's transform has no addIssue of its own). */
+interface IssueSink {
+  addIssue(issue: { code: 'custom'; message: string }): void
+}
+
+/** A string input turned into a value by `fn`; a reported issue names the input's problem. */
+function field<T>(fn: (v: string, ctx: IssueSink) => T) {
+  return z.pipe(
+    z.string(),
+    z.transform<string, T>((v, payload) =>
+      fn(v, { addIssue: issue => payload.issues.push({ ...issue, input: v }) })
+    )
+  )
+}
 
 const TRUE = new Set(['true', 'yes', 'on', '1'])
 const FALSE = new Set(['false', 'no', 'off', '0'])
@@ -10,7 +27,7 @@ export function shown(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)
 }
 
-export const bool = z.string().transform((v, ctx) => {
+export const bool = field((v, ctx) => {
   const key = v.trim().toLowerCase()
   if (TRUE.has(key)) return true
   if (FALSE.has(key)) return false
@@ -19,7 +36,7 @@ export const bool = z.string().transform((v, ctx) => {
 })
 
 export function oneOf<T extends string>(values: readonly T[]) {
-  return z.string().transform((v, ctx) => {
+  return field((v, ctx) => {
     const key = values.find(value => value === v.trim().toLowerCase())
     if (key !== undefined) return key
     ctx.addIssue({ code: 'custom', message: `got ${shown(v)}; use one of ${values.join(', ')}` })
@@ -28,7 +45,7 @@ export function oneOf<T extends string>(values: readonly T[]) {
 }
 
 export function duration(min: number, max: number) {
-  return z.string().transform((v, ctx) => {
+  return field((v, ctx) => {
     const ms = parseDuration(v)
     if (ms === undefined) {
       ctx.addIssue({
@@ -48,7 +65,7 @@ export function duration(min: number, max: number) {
   })
 }
 
-export const positiveInt = z.string().transform((v, ctx) => {
+export const positiveInt = field((v, ctx) => {
   const t = v.trim()
   if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 100_000) {
     ctx.addIssue({
@@ -60,7 +77,7 @@ export const positiveInt = z.string().transform((v, ctx) => {
   return Number(t)
 })
 
-export const separator = z.string().transform((v, ctx) => {
+export const separator = field((v, ctx) => {
   const named: Record<string, string> = { '\\t': '\t', tab: '\t' }
   const sep = named[v.toLowerCase()] ?? v
   if ([...sep].length !== 1 || sep === '"' || sep === '\n' || sep === '\r') {
@@ -84,7 +101,7 @@ export const separator = z.string().transform((v, ctx) => {
 /** Hosts that may be reached over plain http (a URL's `hostname`). */
 export const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
-export const baseUrl = z.string().transform((v, ctx) => {
+export const baseUrl = field((v, ctx) => {
   const fail = (why: string) => {
     ctx.addIssue({ code: 'custom', message: `got ${shown(v)}; ${why}` })
     return z.NEVER
@@ -107,7 +124,7 @@ export const baseUrl = z.string().transform((v, ctx) => {
   return url.toString().replace(/\/+$/, '')
 })
 
-export const workflowName = z.string().transform((v, ctx) => {
+export const workflowName = field((v, ctx) => {
   const t = v.trim()
   if (t && !/^[a-z0-9]([a-z0-9-]{0,251}[a-z0-9])?$/.test(t)) {
     ctx.addIssue({
@@ -119,4 +136,4 @@ export const workflowName = z.string().transform((v, ctx) => {
   return t || undefined
 })
 
-export const optionalText = z.string().transform(v => v.trim() || undefined)
+export const optionalText = field(v => v.trim() || undefined)

@@ -1,6 +1,6 @@
 // All inputs → one typed Config, or one ConfigError naming every bad input and its fix.
 import { basename } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod/mini' // see fields.ts: parsed on every start
 import { ConfigError } from './errors.js'
 import {
   baseUrl,
@@ -67,43 +67,52 @@ const schema = z.object({
 
 type Parsed = z.output<typeof schema>
 
-/** Each object store's inputs (all required with it), as the Credential they make. */
+/** Each object store's inputs (all required with it). */
+const STORE_FIELDS = {
+  s3: z.object({
+    s3_access_key: z.string(),
+    s3_secret_key: z.string(),
+    s3_region: z.string(),
+    s3_bucket: z.string()
+  }),
+  gcs: z.object({
+    gcs_project_id: z.string(),
+    gcs_service_account_json: z.string(),
+    gcs_bucket: z.string()
+  }),
+  adls: z.object({
+    adls_client_id: z.string(),
+    adls_client_secret: z.string(),
+    adls_tenant_id: z.string(),
+    adls_account_name: z.string(),
+    adls_container: z.string()
+  })
+}
+
+/** Each object store's inputs, as the Credential they make. */
 const CREDENTIALS = {
-  s3: z
-    .object({
-      s3_access_key: z.string(),
-      s3_secret_key: z.string(),
-      s3_region: z.string(),
-      s3_bucket: z.string()
-    })
-    .transform((v): Credential => ({
+  s3: z.pipe(
+    STORE_FIELDS.s3,
+    z.transform((v): Credential => ({
       store: 's3',
       accessKey: v.s3_access_key,
       secretKey: v.s3_secret_key,
       region: v.s3_region,
       bucket: v.s3_bucket
-    })),
-  gcs: z
-    .object({
-      gcs_project_id: z.string(),
-      gcs_service_account_json: z.string(),
-      gcs_bucket: z.string()
-    })
-    .transform((v): Credential => ({
+    }))
+  ),
+  gcs: z.pipe(
+    STORE_FIELDS.gcs,
+    z.transform((v): Credential => ({
       store: 'gcs',
       projectId: v.gcs_project_id,
       serviceAccountJson: v.gcs_service_account_json,
       bucket: v.gcs_bucket
-    })),
-  adls: z
-    .object({
-      adls_client_id: z.string(),
-      adls_client_secret: z.string(),
-      adls_tenant_id: z.string(),
-      adls_account_name: z.string(),
-      adls_container: z.string()
-    })
-    .transform((v): Credential => ({
+    }))
+  ),
+  adls: z.pipe(
+    STORE_FIELDS.adls,
+    z.transform((v): Credential => ({
       store: 'adls',
       clientId: v.adls_client_id,
       clientSecret: v.adls_client_secret,
@@ -111,12 +120,13 @@ const CREDENTIALS = {
       accountName: v.adls_account_name,
       container: v.adls_container
     }))
+  )
 }
 
 const STORE_INPUTS = {
-  s3: CREDENTIALS.s3.in.keyof().options,
-  gcs: CREDENTIALS.gcs.in.keyof().options,
-  adls: CREDENTIALS.adls.in.keyof().options
+  s3: z.keyof(STORE_FIELDS.s3).options,
+  gcs: z.keyof(STORE_FIELDS.gcs).options,
+  adls: z.keyof(STORE_FIELDS.adls).options
 } satisfies Record<string, readonly InputName[]>
 
 /** Why a rerun that uploads a file needs workflow_name, and where to find the name. */

@@ -18,6 +18,7 @@ import {
   settingDifferences,
   storedSettings
 } from './resolve.js'
+import { estimateFromRuns } from './durations.js'
 import { saveInFlight } from './state.js'
 import { startRun } from './submit.js'
 
@@ -66,32 +67,6 @@ export interface LifecycleOutcome {
   runUrl?: string
   storedSettings?: Record<string, string>
   notes: string[]
-}
-
-/** Whole seconds from start to finish, when both are known and in order. */
-export function durationSeconds(
-  run: Pick<RunInfo, 'startedAt' | 'finishedAt'>
-): number | undefined {
-  if (!run.startedAt || !run.finishedAt) return undefined
-  const s = Date.parse(run.startedAt)
-  const f = Date.parse(run.finishedAt)
-  return Number.isFinite(s) && Number.isFinite(f) && f >= s ? Math.round((f - s) / 1000) : undefined
-}
-
-function median(values: number[]): number | undefined {
-  if (!values.length) return undefined
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
-
-/** Typical duration of the workflow's earlier successful runs, for the poll schedule. */
-export function estimateFromRuns(runs: RunInfo[]): number | undefined {
-  const durations = runs
-    .filter(r => r.phase === 'Succeeded')
-    .map(durationSeconds)
-    .filter((d): d is number => d !== undefined)
-  const m = median(durations)
-  return m === undefined ? undefined : m * 1000
 }
 
 function uploadRefusal(target: Target, file: string): ConfigError {

@@ -3,7 +3,7 @@
 // ending of the main step that is not a cancellation: only a cancelled or killed main step leaves
 // it behind for the post step.
 import * as core from '@actions/core'
-import { z } from 'zod'
+import * as z from 'zod/mini' // loaded on every start: see src/config/fields.ts
 import { isValidName } from '../atlan/names.js'
 
 const IS_POST = 'isPost'
@@ -29,18 +29,22 @@ export function saveInFlight(run: InFlight | undefined): void {
   core.saveState(IN_FLIGHT, run ? JSON.stringify(run) : '')
 }
 
-const runName = z.string().refine(isValidName)
+const runName = z.string().check(z.refine(isValidName))
 
 /** The state as saved; names that would go into a URL must be valid run names. */
 const inFlightSchema = z.object({
   workflowName: runName,
-  runName: runName.optional(),
+  runName: z.optional(runName),
   // Only a hint for finding the run: a broken list is dropped, not a reason to stop nothing.
-  earlierActive: z
-    .array(z.unknown())
-    .transform(names => names.filter(n => typeof n === 'string'))
-    .optional()
-    .catch(undefined)
+  earlierActive: z.catch(
+    z.optional(
+      z.pipe(
+        z.array(z.unknown()),
+        z.transform(names => names.filter(n => typeof n === 'string'))
+      )
+    ),
+    undefined
+  )
 })
 
 /** The saved run, or undefined when there is none or it is not well-formed (never trusted blindly). */
