@@ -20,7 +20,7 @@ import { parseConfig } from '../../src/config/parse.js'
 import { MAX_LINEAGE_FILE_BYTES, openLineageFile } from '../../src/lineage/source.js'
 import { setEnv, withoutProxy } from '../helpers/env.js'
 import { rawInputs } from '../helpers/inputs.js'
-import { API_KEY, FakeClock, FakeFetch, MemoryLog, json } from '../atlan/fakes.js'
+import { API_KEY, FakeClock, MemoryLog, json, makeClient } from '../atlan/fakes.js'
 
 describe('row 6: presigned URLs must be https and never private, link-local or metadata', () => {
   it.each([
@@ -135,7 +135,7 @@ describe('row 8: replies are capped after decompression', () => {
     // Inflating 32 MB takes a while on a loaded machine: a timeout there would be a second read.
     const client = realClient({ requestTimeoutMs: 15_000 })
     try {
-      const e = (await client.getRun('wf-1-abcde').catch(x => x)) as AtlanError
+      const e = (await client.getRun('wf-1-abcde').catch((x: unknown) => x)) as AtlanError
       expect(e).toBeInstanceOf(AtlanError)
       expect(e.message).toMatch(/larger than 32 MB \(after decompression\)/)
       expect(hits).toBe(1)
@@ -229,63 +229,33 @@ describe('row 13: Retry-After is clamped to [back-off floor, time left]', () => 
     json(429, {}, { 'retry-after': retryAfter }) as unknown as Response
 
   it.each(['0', '-5'])('Retry-After: %s waits at least the back-off floor', async value => {
-    const clock = new FakeClock()
-    const fake = new FakeFetch([
-      rateLimited(value),
-      rateLimited(value),
-      json(200, { hits: { hits: [] } })
-    ])
-    const client = new AtlanClient({
-      baseUrl: 'https://acme.atlan.com',
-      apiKey: API_KEY,
-      version: 't',
-      requestTimeoutMs: 1000,
-      fetch: fake.fetch,
-      now: clock.now,
-      sleep: clock.sleep,
-      random: clock.random,
-      log: new MemoryLog()
-    })
+    const { client, clock } = makeClient(
+      [rateLimited(value), rateLimited(value), json(200, { hits: { hits: [] } })],
+      { requestTimeoutMs: 1000 }
+    )
     await client.getRun('wf-1-abcde')
     expect(clock.sleeps).toHaveLength(2)
     for (const s of clock.sleeps) expect(s).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.baseMs)
   })
 
   it('Retry-After far beyond the time left: no wait at all, the error comes at once', async () => {
-    const clock = new FakeClock()
-    const fake = new FakeFetch([rateLimited('999999'), json(200, { hits: { hits: [] } })])
-    const client = new AtlanClient({
-      baseUrl: 'https://acme.atlan.com',
-      apiKey: API_KEY,
-      version: 't',
-      requestTimeoutMs: 1000,
-      deadline: clock.now() + 60_000,
-      fetch: fake.fetch,
-      now: clock.now,
-      sleep: clock.sleep,
-      random: clock.random,
-      log: new MemoryLog()
-    })
-    const e = (await client.getRun('wf-1-abcde').catch(x => x)) as AtlanError
+    const { client, fake, clock } = makeClient(
+      [rateLimited('999999'), json(200, { hits: { hits: [] } })],
+      {
+        requestTimeoutMs: 1000,
+        deadline: new FakeClock().now() + 60_000
+      }
+    )
+    const e = (await client.getRun('wf-1-abcde').catch((x: unknown) => x)) as AtlanError
     expect(e.kind).toBe('rate_limited')
     expect(clock.sleeps).toEqual([])
     expect(fake.calls).toHaveLength(1)
   })
 
   it('a stop sent after the deadline (on_timeout: cancel) is still retried', async () => {
-    const clock = new FakeClock()
-    const fake = new FakeFetch([json(503, {}), json(200, {})])
-    const client = new AtlanClient({
-      baseUrl: 'https://acme.atlan.com',
-      apiKey: API_KEY,
-      version: 't',
+    const { client, fake } = makeClient([json(503, {}), json(200, {})], {
       requestTimeoutMs: 1000,
-      deadline: clock.now() - 1,
-      fetch: fake.fetch,
-      now: clock.now,
-      sleep: clock.sleep,
-      random: clock.random,
-      log: new MemoryLog()
+      deadline: new FakeClock().now() - 1
     })
     await client.stopRun('wf-1-abcde')
     expect(fake.calls).toHaveLength(2)
@@ -336,32 +306,17 @@ describe('row 16: run ids that are not names never reach a URL', () => {
   })
 
   it('stopRun("..") sends nothing', async () => {
-    const fake = new FakeFetch([])
-    const client = new AtlanClient({
-      baseUrl: 'https://acme.atlan.com',
-      apiKey: API_KEY,
-      version: 't',
-      requestTimeoutMs: 1000,
-      fetch: fake.fetch,
-      log: new MemoryLog()
-    })
+    const { client, fake } = makeClient([], { requestTimeoutMs: 1000 })
     await expect(client.stopRun('..')).rejects.toThrow(/not a valid name/)
     await expect(client.stopRun('')).rejects.toThrow(/not a valid name/)
     expect(fake.calls).toHaveLength(0)
   })
 
   it('a run search hit whose id is ".." is rejected where it is first seen', async () => {
-    const fake = new FakeFetch([
-      json(200, { hits: { hits: [{ _id: '..', _source: { status: { phase: 'Running' } } }] } })
-    ])
-    const client = new AtlanClient({
-      baseUrl: 'https://acme.atlan.com',
-      apiKey: API_KEY,
-      version: 't',
-      requestTimeoutMs: 1000,
-      fetch: fake.fetch,
-      log: new MemoryLog()
-    })
+    const { client } = makeClient(
+      [json(200, { hits: { hits: [{ _id: '..', _source: { status: { phase: 'Running' } } }] } })],
+      { requestTimeoutMs: 1000 }
+    )
     await expect(client.runsOf('wf', 10)).rejects.toThrow(/not a valid run name/)
   })
 })
