@@ -2,7 +2,10 @@
 // name, or a submit whose reply was lost): the first run in the index that was not there before
 // the submit. Under index lag the newest run the index shows is the PREVIOUS one; following it
 // would report that run's result as this step's.
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseConfig } from '../../src/config/parse.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { lifecycleResult } from '../../src/report/result.js'
@@ -81,5 +84,43 @@ describe('the run followed is the first one not seen before the submit', () => {
     expect(lifecycleResult(out)).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
     // Found by searching, never by resubmitting.
     expect(api.calls.filter(c => c === 'rerun')).toHaveLength(1)
+  })
+})
+
+describe('what a cancelled step leaves for the post step', () => {
+  const dirs: string[] = []
+  afterEach(() => {
+    delete process.env.GITHUB_STATE
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+  })
+
+  /** The last in-flight entry the step saved (core.saveState writes it to GITHUB_STATE). */
+  const savedInFlight = (file: string): unknown => {
+    const entries = [...readFileSync(file, 'utf8').matchAll(/runInFlight<<(\S+)\n([\s\S]*?)\n\1/g)]
+    const last = entries.at(-1)?.[2]
+    return last ? JSON.parse(last) : undefined
+  }
+
+  it('a rerun reply without a run name keeps the runs that were active before it, so the post step never stops one of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'state-'))
+    dirs.push(dir)
+    const file = join(dir, 'state')
+    writeFileSync(file, '')
+    process.env.GITHUB_STATE = file
+    const { api, deps } = laggingTenant('reply without a name')
+    const running: RunInfo = { name: OLD, workflowName: WF, phase: 'Running' }
+    const seen: unknown[] = []
+    let submitted = false
+    const rerun = api.rerun
+    api.rerun = async (...a) => ((submitted = true), rerun(...a))
+    api.runsOf = async () => {
+      if (submitted) seen.push(savedInFlight(file))
+      return [running]
+    }
+    api.getRun = async name => (name === OLD ? running : undefined)
+    await runLifecycle(deps, { ...config, idempotent: false }) // a second run is started
+    expect(seen.length).toBeGreaterThan(0)
+    // Between the rerun and the moment its run is found, the state still lists the earlier one.
+    expect(seen[0]).toEqual({ workflowName: WF, earlierActive: [OLD] })
   })
 })

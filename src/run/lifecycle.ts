@@ -182,7 +182,10 @@ export async function runLifecycle(
     graceMs: config.indexGraceMs
   })
   const runUrl = (name?: string) => (name ? api.runUrl(started.workflowName, name) : undefined)
-  saveInFlight({ workflowName: started.workflowName, runName: started.runName })
+  // Once the run is named, the post step needs nothing else. Until then keep what startRun saved:
+  // the runs active before the submit, which the post step must never take for ours.
+  if (started.runName)
+    saveInFlight({ workflowName: started.workflowName, runName: started.runName })
   if (started.runName)
     await deps.onRun?.({
       workflowName: started.workflowName,

@@ -89,7 +89,6 @@ export async function startRun(
           )
           runName = undefined
         }
-        if (runName) saveInFlight({ workflowName, runName })
         return { workflowName, runName, attached: false, earlierRuns }
       }
       const { workflowName: created } = await api.submitWorkflow(target.doc)
