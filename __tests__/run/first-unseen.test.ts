@@ -124,3 +124,27 @@ describe('what a cancelled step leaves for the post step', () => {
     expect(seen[0]).toEqual({ workflowName: WF, earlierActive: [OLD] })
   })
 })
+
+it('cancelled before the new run appears: no stop is sent and the step does not claim one was', async () => {
+  const { api, deps } = laggingTenant('reply without a name')
+  const cancel = new AbortController()
+  const warnings: string[] = []
+  let submitted = false
+  const rerun = api.rerun
+  api.rerun = async (...a) => ((submitted = true), rerun(...a))
+  const runsOf = api.runsOf
+  api.runsOf = async (...a) => {
+    if (submitted) cancel.abort()
+    return runsOf(...a)
+  }
+  const stops: string[] = []
+  api.stopRun = async name => void stops.push(name)
+  const out = await runLifecycle(
+    { ...deps, signal: cancel.signal, log: { ...deps.log, warning: m => void warnings.push(m) } },
+    config
+  )
+  expect(out.end).toMatchObject({ kind: 'cancelled' })
+  expect(lifecycleResult(out).message).toMatch(/the Atlan run was not stopped/)
+  expect(stops).toEqual([])
+  expect(warnings.join('\n')).toMatch(/No stop was sent .* the post step looks for it/)
+})

@@ -260,7 +260,7 @@ export async function runLifecycle(
       if (config.cancelOnJobCancel)
         message = (await stopQuietly(deps, runName, 'the job was cancelled'))
           ? 'The job was cancelled; the Atlan run was asked to stop.'
-          : 'The job was cancelled, and the request to stop the Atlan run failed (see the warning above); the post step will try again.'
+          : 'The job was cancelled, and the Atlan run was not stopped (see the warning above); the post step will try again.'
       else saveInFlight(undefined)
       return ours({ kind: 'cancelled', message }, runName)
     }
@@ -275,7 +275,7 @@ export async function runLifecycle(
         const stopped = await stopQuietly(deps, runName, 'the timeout passed')
         message = stopped
           ? `The run did not finish within timeout (${limit})${last}; it was asked to stop (on_timeout: cancel). Raise timeout if the run needs longer.`
-          : `The run did not finish within timeout (${limit})${last}, and the request to stop it failed (see the warning above); it may still be running in Atlan, and the post step will try to stop it again. Raise timeout if the run needs longer.`
+          : `The run did not finish within timeout (${limit})${last}, and it was not stopped (see the warning above); it may still be running in Atlan, and the post step will try to stop it again. Raise timeout if the run needs longer.`
       } else saveInFlight(undefined)
       if (config.onTimeout === 'warn') log.warning(message)
       return ours(
@@ -358,13 +358,19 @@ async function waitForEarlierRun(
   }
 }
 
-/** True when Atlan accepted the stop (or there was no run to stop). */
+/** True when Atlan accepted the stop; false when it failed or the run is not known yet. */
 async function stopQuietly(
   deps: LifecycleDeps,
   runName: string | undefined,
   why: string
 ): Promise<boolean> {
-  if (!runName) return true
+  if (!runName) {
+    // The state keeps the runs seen before the submit (submit.ts), so the post step can tell ours.
+    deps.log.warning(
+      `No stop was sent because ${why} before the new run appeared in Atlan's search; the post step looks for it and stops it.`
+    )
+    return false
+  }
   try {
     await deps.api.stopRun(runName)
     deps.log.info(`Asked Atlan to stop run ${runName} because ${why}.`)
