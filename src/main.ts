@@ -87,7 +87,8 @@ async function openSession(config: Config, signal: AbortSignal): Promise<Session
     apiKey: config.apiKey,
     version: VERSION,
     requestTimeoutMs: config.requestTimeoutMs,
-    // Room for waiting on an earlier run and following ours (each bounded by timeout).
+    // A backstop for every request, not the run's limit (lifecycle.ts bounds its waits by timeout):
+    // room for the waits, the uploads, the tenant plan and verification (within index_grace).
     deadline: Date.now() + 2 * config.timeoutMs + config.indexGraceMs + 5 * 60_000,
     // A Retry-After never stalls the step for long: each wait is cut to a quarter of timeout.
     retry: { maxRetryAfterMs: Math.min(120_000, Math.max(1000, config.timeoutMs / 4)) },

@@ -1,4 +1,6 @@
-// Design §3 steps 5–11: resolve → (dry run) → upload → submit or attach → follow → outcome.
+// Steps 4–11 of CONTRIBUTING.md "Layout": resolve → tenant plan → (dry run) → wait for an earlier
+// run → upload (object store, or Direct upload and workflow update) → submit or attach → follow →
+// outcome.
 import { stat } from 'node:fs/promises'
 import type { RunInfo } from '../atlan/client.js'
 import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
