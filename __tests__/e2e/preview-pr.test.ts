@@ -2,7 +2,7 @@
 // the base commit) in the job summary and the check run, submits nothing.
 import { afterEach, beforeEach, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { runAction } from '../helpers/action.js'
@@ -124,4 +124,24 @@ it("a 10,000-row CSV keeps the summary under GitHub's 1 MiB limit and says what 
   expect(r.summary).toMatch(/10,000 edges/)
   expect(r.summary).toMatch(/showing \d+ of 10,000 edges|left out|not shown/i)
   expect(parseMermaid(mermaidBlocks(r.summary))).toEqual([expect.objectContaining({ ok: true })])
+})
+
+it('a base version that cannot be copied out of git (RUNNER_TEMP unwritable) leaves a note, not a failed step', async () => {
+  const base = [HEADER, row('a', 'b')]
+  const head = [HEADER, row('a', 'b'), row('b', 'c')]
+  const { dir, baseSha, headSha } = repoWithTwoCommits(base, head)
+  const s = await sim()
+  const wf = s.seed({ prefix: 'p', key: 'lineage.csv' })
+  const notADir = join(dir, '.git', 'HEAD') // a file: no temporary folder can be made under it
+  const r = await runAction({
+    cwd: dir,
+    inputs: inputsFor(s, { workflow_name: wf, lineage_file: 'lineage.csv', dry_run: 'true' }),
+    env: { ...prEvent(dir, baseSha, headSha), RUNNER_TEMP: notADir }
+  })
+  expect(r.code).toBe(0)
+  expect(r.outputs.phase).toBe('DryRun')
+  expect(r.outputs.edges_added).toBe('') // no diff
+  expect(r.summary).toMatch(/the base version could not be read \(/)
+  expect(readdirSync(join(dir, '.git')).filter(n => n.startsWith('lineage-base-'))).toEqual([])
+  expectClean(r, s)
 })

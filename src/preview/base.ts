@@ -120,7 +120,10 @@ export interface BaseVersion extends AsyncIterable<Uint8Array> {
 async function showToFile(cwd: string, spec: string): Promise<BaseVersion> {
   const dir = await mkdtemp(nodePath.join(process.env.RUNNER_TEMP || tmpdir(), 'lineage-base-'))
   const file = nodePath.join(dir, 'base.csv')
-  const out = await open(file, 'w')
+  const out = await open(file, 'w').catch(async (e: unknown) => {
+    await rm(dir, { recursive: true, force: true })
+    throw e
+  })
   const child = spawn('git', ['show', spec], {
     cwd,
     env: GIT_ENV,

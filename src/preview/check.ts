@@ -3,11 +3,12 @@
 // diff; then the preview is rendered. It lives in preview/ so that dependencies go one way
 // (preview → lineage).
 import type { Config } from '../config/types.js'
+import { describeError } from '../error-text.js'
 import type { LineageRow } from '../lineage/csv-types.js'
 import { validateLineageFile, type CsvFileCheck } from '../lineage/check.js'
 import type { LineageSource } from '../lineage/source.js'
 import { validateCsv } from '../lineage/csv/index.js'
-import { readBaseVersion, baseShaFromEvent } from './base.js'
+import { readBaseVersion, baseShaFromEvent, type BaseMissing } from './base.js'
 import { diffForPreview, diffGraphs, type LineageDiff } from './diff.js'
 import { GraphBuilder, emptyGraph, type LineageGraph } from './graph.js'
 import { renderPreviewMarkdown } from './markdown.js'
@@ -42,8 +43,14 @@ export async function checkLineageFile(
   const caseSensitive = config.options.caseSensitive
   const baseSha = baseShaFromEvent(event.eventName, event.payload)
   // Started first: git copies the base version out while the head version is validated.
+  // A base version that cannot be copied or read (a full disk, say) leaves the preview without
+  // a diff, with a note saying why; it never fails the step.
+  const unreadable = (e: unknown): BaseMissing => ({
+    reason: 'git-error',
+    missing: `the base version could not be read (${describeError(e)})`
+  })
   const pendingBase = baseSha
-    ? readBaseVersion({ cwd: event.workspace, path: source.absolute, baseSha })
+    ? readBaseVersion({ cwd: event.workspace, path: source.absolute, baseSha }).catch(unreadable)
     : undefined
   const discardBase = () =>
     pendingBase?.then(b => ('missing' in b ? undefined : b.close())).catch(() => undefined)
@@ -75,7 +82,7 @@ export async function checkLineageFile(
         detailEdges: graph.truncated ? 0 : undefined
       })
       // Rows only: the base version's findings and digest are not reported.
-      await validateCsv(base, {
+      const read = await validateCsv(base, {
         separator: config.options.fieldSeparator,
         caseSensitive,
         rowsOnly: true,
@@ -83,10 +90,17 @@ export async function checkLineageFile(
           builder.add(row)
           tap.base?.(row)
         }
-      })
-      const d = diffForPreview(builder.build(), graph)
-      diff = d.diff
-      baseNote = d.note
+      }).then(
+        () => undefined,
+        (e: unknown) => unreadable(e)
+      )
+      if (read)
+        baseNote = read.missing // no diff: prune needs the whole base (tenant/stage.ts)
+      else {
+        const d = diffForPreview(builder.build(), graph)
+        diff = d.diff
+        baseNote = d.note
+      }
     }
   }
   return {
