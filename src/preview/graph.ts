@@ -66,7 +66,10 @@ export interface LineageGraph {
   rows: number
   /** Rows merged into an earlier edge with the same source, target and process. */
   duplicateRows: number
-  /** Distinct edges in the whole file (a lower bound when `keys` overflowed). */
+  /**
+   * Distinct edges in the whole file. When `keys` overflowed it is an upper bound: past the index a
+   * repeated row can only be recognised among the detailed edges, so it may count again.
+   */
   edgeCount: number
   /** True when `nodes`/`edges` hold only the first DETAIL_EDGES edges. */
   truncated: boolean
@@ -221,7 +224,7 @@ export class GraphBuilder {
     const process = row.process
     const pairKey = sourceKey + SEP + SEP + targetKey
     const key = pairKey + SEP + SEP + this.processKey(process)
-    isNew ??= !g.edges.has(key) // beyond the index: a lower bound
+    isNew ??= !g.edges.has(key) // beyond the index: only the detailed edges are known
     if (isNew) g.edgeCount++
     else g.duplicateRows++
 

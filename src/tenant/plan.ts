@@ -116,8 +116,9 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     const p = processQN(i)
     if (p) names.add(p)
   }
+  // The head's process keys, only when there is a base to compare with (prune).
   const headKeys = new Set<string>()
-  for (let i = 0; i < rows.count; i++) {
+  for (let i = 0; base && i < rows.count; i++) {
     const pair = rows.get('procPair', i)
     if (pair >= 0) headKeys.add(`${pair}\u0000${str[rows.get('procSuffix', i)]}`)
   }

@@ -21,7 +21,7 @@ export interface TenantReport {
   plan?: Plan
   verification?: Verification
   retired?: RetireCandidate[]
-  /** Why prune did nothing although asked (dry run, failed run, no base version). */
+  /** Why prune did nothing although asked (a run that did not succeed, no base version). */
   pruneNote?: string
   /** Findings of the verification (missing processes), with their CSV lines. */
   verifyFindings: Finding[]
