@@ -139,6 +139,12 @@ describe('resolveTarget', () => {
     expect(() => appliedOptions(wf({ field_separator: ';;' }))).toThrow(
       /stores field_separator ";;".*exit code 2/
     )
+    // A quote or a non-ASCII character: refused here too (the validator could not check the CSV),
+    // with advice to fix the stored setting, not an input a rerun ignores.
+    for (const sep of ['"', '§'])
+      expect(() => appliedOptions(wf({ field_separator: sep }))).toThrow(
+        /one ASCII character other than a quote or a line break\. Fix it in Atlan/
+      )
   })
   it('a rerun that uploads needs workflow_name: auto that finds one refuses, naming it', async () => {
     const api = fakeApi()

@@ -77,6 +77,15 @@ export const positiveInt = field((v, ctx) => {
   return Number(t)
 })
 
+/**
+ * A separator this action can check a CSV with: one ASCII character other than a quote or a line
+ * break (the validator splits on one byte). The input, a rerun's stored setting and the validator
+ * all apply this rule.
+ */
+export function isUsableSeparator(sep: string): boolean {
+  return sep.length === 1 && sep.charCodeAt(0) < 128 && !'"\n\r'.includes(sep)
+}
+
 export const separator = field((v, ctx) => {
   const named: Record<string, string> = { '\\t': '\t', tab: '\t' }
   const sep = named[v.toLowerCase()] ?? v

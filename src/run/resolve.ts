@@ -1,6 +1,7 @@
 // Which workflow this step runs: an existing one (rerun) or a new one built like pyatlan (create).
 import type { Config, InputHandling, LineageOptions } from '../config/types.js'
 import { ConfigError } from '../config/errors.js'
+import { isUsableSeparator } from '../config/fields.js'
 import { WORKFLOW_NAME_FOR_UPLOAD } from '../config/parse.js'
 import { buildWorkflow, type WorkflowDocument } from '../lineage/workflow.js'
 import type { AtlanApi, WorkflowRef } from './api.js'
@@ -173,9 +174,12 @@ export function appliedOptions(workflow: Pick<WorkflowRef, 'name' | 'parameters'
     batchSize: pick('batchSize', storedNumber(param('batchSize')))
   }
   const sep = options.fieldSeparator
-  if ([...sep].length !== 1)
+  if (!isUsableSeparator(sep))
     throw new ConfigError(
-      `Workflow ${workflow.name} stores field_separator ${JSON.stringify(sep)}; the Lineage Builder stops on a separator that is not exactly one character (exit code 2). ` +
+      `Workflow ${workflow.name} stores field_separator ${JSON.stringify(sep)}; ` +
+        ([...sep].length !== 1
+          ? 'the Lineage Builder stops on a separator that is not exactly one character (exit code 2). '
+          : 'this action checks CSVs split on one ASCII character other than a quote or a line break. ') +
         'Fix it in Atlan (edit the workflow, Field separator) before running it.',
       'workflow_name'
     )

@@ -3,6 +3,7 @@
 // does not grow with the file: it is bounded by the read chunk (64 KiB), the largest buffered
 // record (maxRecordBytes) and the duplicate index (maxDistinctRows keys; see row-key.ts).
 import { createHash, type Hash } from 'node:crypto'
+import { isUsableSeparator } from '../../config/fields.js'
 import { open } from 'node:fs/promises'
 import { readReused } from '../read-chunks.js'
 import type { LineageRow, ValidationResult } from '../csv-types.js'
@@ -56,10 +57,9 @@ export class CsvValidator {
     this.hash = opts.rowsOnly ? null : createHash('sha256')
     this.separator = opts.separator
     const sep = opts.separator
-    const code = sep.length === 1 ? sep.charCodeAt(0) : -1
     if (sep.length !== 1) {
       this.fatal = `The field separator must be exactly one character; got ${JSON.stringify(sep)}.`
-    } else if (code > 127 || code === 10 || code === 13 || code === 34) {
+    } else if (!isUsableSeparator(sep)) {
       this.fatal = `Unsupported field separator ${JSON.stringify(sep)}: use an ASCII character other than a quote or a line break.`
     }
     if (this.fatal !== undefined) {
@@ -68,7 +68,7 @@ export class CsvValidator {
         line: 1,
         rule: 'separator',
         message: this.fatal,
-        hint: 'Set field-separator to a single character such as "," or ";".'
+        hint: 'Set field_separator (for a rerun, the separator stored in the workflow in Atlan) to a single character such as "," or ";".'
       })
       this.reader = null
     } else {
