@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { AtlanClient } from '../../src/atlan/client.js'
 import { AtlanError } from '../../src/atlan/errors.js'
 import { setEnv, withoutProxy } from '../helpers/env.js'
-import { API_KEY, MemoryLog } from './fakes.js'
+import { API_KEY, MemoryLog, makeClient } from './fakes.js'
 
 const SIGNATURE = 'SIGNATURE-abcdef0123456789'
 const SIZE = 6 * 1024 * 1024 + 123
@@ -172,5 +172,22 @@ describe('uploadFile', () => {
       c.uploadFile(`${base}/objectstore/x?sig=1`, join(dir, 'nope.csv'))
     ).rejects.toThrow(/lineage_file.*was not found/)
     expect(puts).toHaveLength(0)
+  })
+})
+
+describe('uploadDirect without the opened lineage file', () => {
+  it('opens the path under the same rules as lineage_file: outside the workspace, nothing is sent', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'direct-outside-'))
+    const file = join(outside, 'lineage.csv')
+    writeFileSync(file, 'a,b\n')
+    const restore = setEnv({ GITHUB_WORKSPACE: process.cwd() })
+    const { client, fake } = makeClient([])
+    try {
+      await expect(client.uploadDirect(file)).rejects.toThrow(/outside the workspace/)
+      expect(fake.calls).toHaveLength(0)
+    } finally {
+      restore()
+      rmSync(outside, { recursive: true, force: true })
+    }
   })
 })

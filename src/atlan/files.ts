@@ -3,11 +3,10 @@
 // the workflow's lineage_file then names. Sent through the transport, so its timeouts, retries
 // and redaction apply.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { z } from 'zod'
 import { AtlanError } from './errors.js'
-import type { LineageSource } from '../lineage/source.js'
+import { openLineageFile, type LineageSource } from '../lineage/source.js'
 import type { Transport } from './transport.js'
 
 /** The Atlan UI's documented limit for a direct upload. */
@@ -36,15 +35,20 @@ export async function uploadDirectFile(
   file: string | LineageSource,
   expectedSha256?: string
 ): Promise<AtlanFile> {
-  // The opened, workspace-confined lineage file when the caller has it (see lineage/source.ts).
-  const path = typeof file === 'string' ? file : file.relative
-  let bytes: Buffer
-  if (typeof file === 'string') bytes = await readFile(file)
-  else {
-    const parts: Uint8Array[] = []
-    for await (const chunk of file.chunks(t.signal)) parts.push(chunk)
-    bytes = Buffer.concat(parts)
+  // The opened, workspace-confined lineage file when the caller has it; else it is opened under
+  // the same rules (see lineage/source.ts), as upload.ts does.
+  const source =
+    typeof file === 'string'
+      ? await openLineageFile(file, process.env.GITHUB_WORKSPACE || process.cwd())
+      : file
+  const path = source.relative
+  const parts: Uint8Array[] = []
+  try {
+    for await (const chunk of source.chunks(t.signal)) parts.push(chunk)
+  } finally {
+    if (typeof file === 'string') await source.close()
   }
+  const bytes = Buffer.concat(parts)
   const sha = createHash('sha256').update(bytes).digest('hex')
   if (expectedSha256 && sha !== expectedSha256)
     throw new Error(
