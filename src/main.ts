@@ -142,7 +142,7 @@ async function validateStep(
     signal,
     tenant?.stage.tap // tenant: rows for the plan, verify and prune
   )
-  if (tenant) tenant.stage.hasBase = csv.diff !== undefined
+  if (tenant) tenant.stage.hasBase = csv.baseRead
   const v = csv.validation
   const report: CsvReport = {
     validation: v,

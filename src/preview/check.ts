@@ -18,6 +18,11 @@ export interface CsvCheck extends CsvFileCheck {
   diff?: LineageDiff
   /** Why there is no base, or why the diff is only counted or left out (shown in the preview). */
   baseNote?: string
+  /**
+   * The base version was read whole (or did not exist: an empty base), so every removed row is
+   * known, even when the file is too large to diff. Prune relies on it (tenant/stage.ts).
+   */
+  baseRead: boolean
   preview(mermaid: boolean): string
 }
 
@@ -69,12 +74,16 @@ export async function checkLineageFile(
 
   let diff: LineageDiff | undefined
   let baseNote: string | undefined
+  let baseRead = false
   if (pendingBase && checked.validation.fatal) await discardBase()
   else if (pendingBase) {
     const base = await pendingBase
     if ('missing' in base) {
       baseNote = base.missing
-      if (base.reason === 'no-file') diff = diffGraphs(emptyGraph(caseSensitive), graph)
+      if (base.reason === 'no-file') {
+        diff = diffGraphs(emptyGraph(caseSensitive), graph)
+        baseRead = true
+      }
     } else {
       // When the head is too large to list changes, the base needs only its edge keys.
       const builder = new GraphBuilder({
@@ -97,6 +106,7 @@ export async function checkLineageFile(
       if (read)
         baseNote = read.missing // no diff: prune needs the whole base (tenant/stage.ts)
       else {
+        baseRead = true
         const d = diffForPreview(builder.build(), graph)
         diff = d.diff
         baseNote = d.note
@@ -108,6 +118,7 @@ export async function checkLineageFile(
     graph,
     diff,
     baseNote,
+    baseRead,
     preview: mermaid =>
       renderPreviewMarkdown(graph, diff, { mermaid, file: checked.file, baseNote })
   }
