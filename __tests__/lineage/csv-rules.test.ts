@@ -372,7 +372,13 @@ describe('rows', () => {
       { maxRecordBytes: 1024 },
       512
     )
-    expect(byRule(r, 'record-too-large')).toEqual([expect.objectContaining({ line: 3 })])
+    expect(byRule(r, 'record-too-large')).toEqual([
+      expect.objectContaining({
+        line: 3,
+        message:
+          'The record starting on line 3 is longer than 1,024 characters and was not checked.'
+      })
+    ])
     expect(rows.map(x => x.line)).toEqual([2, 4])
   })
 })

@@ -4,6 +4,7 @@
 // record (maxRecordBytes) and the duplicate index (maxDistinctRows keys; see row-key.ts).
 import { createHash, type Hash } from 'node:crypto'
 import { isUsableSeparator } from '../../config/fields.js'
+import { fmt } from '../../report/markdown.js'
 import { open } from 'node:fs/promises'
 import { readReused } from '../read-chunks.js'
 import type { LineageRow, ValidationResult } from '../csv-types.js'
@@ -160,7 +161,7 @@ export class CsvValidator {
           severity: 'error',
           line: rec.line,
           rule: 'record-too-large',
-          message: `The record starting on line ${rec.line} is larger than ${this.opts.maxRecordBytes ?? DEFAULT_MAX_RECORD} bytes and was not checked.`,
+          message: `The record starting on line ${rec.line} is longer than ${fmt(this.opts.maxRecordBytes ?? DEFAULT_MAX_RECORD)} characters and was not checked.`,
           hint: 'Look for a stray quote that makes many lines one field.'
         })
       }
