@@ -23,7 +23,6 @@ import type { Target } from './run/resolve.js'
 import { CancelledError, cancelOnSignals } from './run/signals.js'
 import { saveInFlight } from './run/state.js'
 import type { TenantReport, TenantStage } from './tenant/stage.js'
-import { tuneV8ForWork } from './v8-flags.js'
 import { VERSION } from './version.js'
 
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
@@ -289,7 +288,6 @@ export async function run(): Promise<void> {
     const raw = readInputs()
     secrets = secretValues(raw)
     const parsed = parseConfig(raw)
-    tuneV8ForWork() // the inputs are valid: work follows (src/v8-flags.ts)
     session = await openSession(parsed, cancel.signal)
     const { config } = session
     secrets = config.secrets
