@@ -1,23 +1,11 @@
 // zod field parsers for action inputs. Each message names the accepted form; values are echoed
 // only for non-secret inputs (the caller decides, via `show`).
-// zod/mini, not zod: the inputs are parsed on every start, and the full zod bundle costs about
-// 20 ms of CPU to load (`npm run bench -- cold-start`); mini's functions load only what is used.
-import * as z from 'zod/mini'
+import { z } from 'zod'
 import { formatDuration, parseDuration } from './duration.js'
 
-/** Where a field parser reports a problem (zod/mini's transform has no addIssue of its own). */
-interface IssueSink {
-  addIssue(issue: { code: 'custom'; message: string }): void
-}
-
 /** A string input turned into a value by `fn`; a reported issue names the input's problem. */
-function field<T>(fn: (v: string, ctx: IssueSink) => T) {
-  return z.pipe(
-    z.string(),
-    z.transform<string, T>((v, payload) =>
-      fn(v, { addIssue: issue => payload.issues.push({ ...issue, input: v }) })
-    )
-  )
+function field<T>(fn: (v: string, ctx: z.RefinementCtx<string>) => T) {
+  return z.string().transform(fn)
 }
 
 const TRUE = new Set(['true', 'yes', 'on', '1'])

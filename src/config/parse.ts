@@ -1,6 +1,6 @@
 // All inputs → one typed Config, or one ConfigError naming every bad input and its fix.
 import { basename } from 'node:path'
-import * as z from 'zod/mini' // see fields.ts: parsed on every start
+import { z } from 'zod'
 import { ConfigError } from './errors.js'
 import {
   baseUrl,

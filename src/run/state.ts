@@ -3,7 +3,7 @@
 // ending of the main step that is not a cancellation: only a cancelled or killed main step leaves
 // it behind for the post step.
 import * as core from '@actions/core'
-import * as z from 'zod/mini' // loaded on every start: see src/config/fields.ts
+import { z } from 'zod'
 import { isValidName } from '../atlan/names.js'
 
 const IS_POST = 'isPost'
