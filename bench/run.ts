@@ -11,8 +11,7 @@ const CASES: Record<string, string> = {
   step: 'step.ts',
   csv: 'csv.ts',
   poll: 'poll.ts',
-  tenant: 'tenant.ts',
-  'cold-start': 'cold-start.ts'
+  tenant: 'tenant.ts'
 }
 const given = process.argv.slice(2)
 const nodes: string[] = []
