@@ -3,13 +3,13 @@
 // on a push whose base commit holds an older CSV (so the summary has a preview and an edge diff),
 //   1. passing: examples/lineage.csv, validated, uploaded, rerun and followed to Succeeded;
 //   2. failing: examples/lineage-invalid.csv, stopped by validation before any call to Atlan.
-import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSimulator } from '../sim/server.js'
 import { repoRoot } from './action-inputs.js'
 import { runAction, type ActionRun } from './action-runner.js'
+import { initRepo } from './git-repo.js'
 
 export interface DemoOutcome {
   title: string
@@ -18,22 +18,6 @@ export interface DemoOutcome {
   run: ActionRun
   /** Requests the simulator received during this step. */
   requests: number
-}
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'demo',
-      GIT_AUTHOR_EMAIL: 'demo@example.com',
-      GIT_COMMITTER_NAME: 'demo',
-      GIT_COMMITTER_EMAIL: 'demo@example.com'
-    }
-  })
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr || r.error}`)
-  return r.stdout.trim()
 }
 
 export const DEMO_FILE = 'lineage/orders.csv'
@@ -57,11 +41,9 @@ export function demoWorkspace(dir: string): { baseSha: string } {
     removed
   ].join('\n')
   mkdirSync(join(dir, 'lineage'), { recursive: true })
-  git(dir, 'init', '-q')
+  const repo = initRepo(dir)
   writeFileSync(join(dir, DEMO_FILE), `${base}\n`)
-  git(dir, 'add', '.')
-  git(dir, 'commit', '-q', '-m', 'base')
-  return { baseSha: git(dir, 'rev-parse', 'HEAD') }
+  return { baseSha: repo.commitAll('base') }
 }
 
 /** Runs both outcomes; the workspace and the simulator are gone when it returns. */

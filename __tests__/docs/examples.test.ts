@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { initRepo } from '../../scripts/git-repo.js'
 import { actionYml } from '../helpers/inputs.js'
 import { repoRoot } from '../helpers/shared.js'
 
@@ -196,27 +197,11 @@ if (!hasTools) process.stderr.write('NOTICE: skipping the changed-files steps: n
   function repo(): { dir: string; git: (...a: string[]) => string } {
     const dir = join(mkdtempSync(join(tmpdir(), 'examples-')), 'repo')
     mkdirSync(join(dir, 'lineage', 'sub'), { recursive: true })
-    const git = (...a: string[]) => {
-      const r = spawnSync('git', a, {
-        cwd: dir,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 't',
-          GIT_AUTHOR_EMAIL: 't@example.com',
-          GIT_COMMITTER_NAME: 't',
-          GIT_COMMITTER_EMAIL: 't@example.com'
-        }
-      })
-      if (r.status !== 0) throw new Error(r.stderr)
-      return r.stdout.trim()
-    }
-    git('init', '-q')
+    const { git, commitAll } = initRepo(dir)
     for (const f of ['lineage/orders.csv', 'lineage/customers.csv', 'lineage/old.csv'])
       writeFileSync(join(dir, f), 'a\n')
     writeFileSync(join(dir, 'README.md'), 'x\n')
-    git('add', '.')
-    git('commit', '-qm', 'base')
+    commitAll('base')
     return { dir, git }
   }
 

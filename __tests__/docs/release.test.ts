@@ -2,37 +2,23 @@
 // the tag, tags, moves the major tag, and pushes only after the second "y".
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { git, gitEnv, initRepo, type GitRepo } from '../../scripts/git-repo.js'
 import { repoRoot } from '../helpers/shared.js'
 
 const release = join(repoRoot, 'script', 'release')
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1'
-}
 
 let dir: string
 let work: string
 let origin: string
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout.trim()
-}
+let repo: GitRepo
 
 function commitVersion(version: string): void {
   writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'x', version }))
   writeFileSync(join(work, 'CHANGELOG.md'), `# Changelog\n\n## [${version}]\n`)
-  git(work, 'add', '.')
-  git(work, 'commit', '-q', '-m', `v${version}`)
+  repo.commitAll(`v${version}`)
 }
 
 function run(args: string[], answers: string) {
@@ -51,8 +37,9 @@ beforeEach(() => {
   work = join(dir, 'work')
   origin = join(dir, 'origin.git')
   git(dir, 'init', '-q', '--bare', origin)
-  git(dir, 'init', '-q', work)
-  git(work, 'remote', 'add', 'origin', origin)
+  mkdirSync(work)
+  repo = initRepo(work)
+  repo.git('remote', 'add', 'origin', origin)
   commitVersion('1.0.0')
 })
 

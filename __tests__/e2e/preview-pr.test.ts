@@ -1,9 +1,9 @@
 // A pull request that changes a lineage CSV: dry_run shows the preview (graph + edge diff against
 // the base commit) in the job summary and the check run, submits nothing.
 import { afterEach, beforeEach, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { initRepo } from '../../scripts/git-repo.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { runAction } from '../helpers/action.js'
 import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
@@ -14,27 +14,14 @@ let gh: GitHubSim
 beforeEach(async () => (gh = await startGitHubSim()))
 afterEach(() => gh.close())
 
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' }
-  }).trim()
-}
-
 /** A repository with the CSV at base, then a head commit changing it; returns both shas. */
 function repoWithTwoCommits(base: string[], head: string[]) {
   const dir = workspace()
-  git(dir, 'init', '-q', '-b', 'main')
-  git(dir, 'config', 'user.email', 'ci@example.com')
-  git(dir, 'config', 'user.name', 'CI')
+  const repo = initRepo(dir)
   writeCsv(dir, 'lineage.csv', base)
-  git(dir, 'add', '.')
-  git(dir, 'commit', '-qm', 'base')
-  const baseSha = git(dir, 'rev-parse', 'HEAD')
+  const baseSha = repo.commitAll('base')
   writeCsv(dir, 'lineage.csv', head)
-  git(dir, 'commit', '-qam', 'head')
-  const headSha = git(dir, 'rev-parse', 'HEAD')
+  const headSha = repo.commitAll('head')
   return { dir, baseSha, headSha }
 }
 

@@ -1,9 +1,9 @@
 // The tenant stage end to end through dist/index.js: the plan before the run (missing and
 // misspelt connections, rows update would skip), verification after it, and prune.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { initRepo } from '../../scripts/git-repo.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { applyLineageCsv } from '../../sim/lineage-apply.js'
 import type { Simulator } from '../../sim/server.js'
@@ -223,14 +223,6 @@ describe('verification after the run', () => {
   })
 })
 
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' }
-  }).trim()
-}
-
 describe('prune', () => {
   // The removed row has no Transformation Identity: its process is named by the MD5 rule.
   const removed = row('c', 'd', 'c > d', { 12: '' })
@@ -241,9 +233,7 @@ describe('prune', () => {
   async function setUp(scenario: Parameters<typeof sim>[0] = {}) {
     const s = await sim(scenario)
     const dir = workspace()
-    git(dir, 'init', '-q', '-b', 'main')
-    git(dir, 'config', 'user.email', 'ci@example.com')
-    git(dir, 'config', 'user.name', 'CI')
+    const repo = initRepo(dir)
     const { file, wf } = seeded(s, dir, base)
     applyLineageCsv(s.assets, readFileSync(join(dir, file), 'utf8'), {
       semantic: 'partial',
@@ -251,13 +241,11 @@ describe('prune', () => {
       separator: ',',
       lagMs: 0
     })
-    git(dir, 'add', '.')
-    git(dir, 'commit', '-qm', 'base')
-    const before = git(dir, 'rev-parse', 'HEAD')
+    const before = repo.commitAll('base')
     writeCsv(dir, 'lineage.csv', head)
-    git(dir, 'commit', '-qam', 'head')
+    const after = repo.commitAll('head')
     const event = join(dir, '.git', 'event.json')
-    writeFileSync(event, JSON.stringify({ before, after: git(dir, 'rev-parse', 'HEAD') }))
+    writeFileSync(event, JSON.stringify({ before, after }))
     const processes = s.assets.list().filter(e => e.typeName === 'Process')
     const gone = processes.find(p => !p.qualifiedName.includes('/x_'))!
     const run = (extra: Record<string, string> = {}) =>

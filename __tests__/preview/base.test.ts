@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +8,7 @@ import {
   type BaseMissing,
   type BaseVersion
 } from '../../src/preview/base.js'
+import { git, initRepo, type GitRepo } from '../../scripts/git-repo.js'
 
 const HEADER =
   'Source Type,Source Connector,Source Connection,Source Identity,Source Name,Target Type,Target Connector,Target Connection,Target Identity,Target Name,Transformation Connector,Transformation Connection,Transformation Identity,Transformation Name,sql\n'
@@ -22,10 +22,7 @@ const V2 =
 let dir: string
 let first: string
 let second: string
-
-function git(...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim()
-}
+let repo: GitRepo
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = []
@@ -35,20 +32,13 @@ async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'preview-base-'))
-  git('init', '-q', '-b', 'main')
-  git('config', 'user.name', 'Preview Test')
-  git('config', 'user.email', 'preview@example.com')
-  git('config', 'commit.gpgsign', 'false')
+  repo = initRepo(dir)
   mkdirSync(join(dir, 'lineage'))
   writeFileSync(join(dir, 'lineage', 'orders lineage.csv'), V1)
-  git('add', '.')
-  git('commit', '-q', '-m', 'first')
-  first = git('rev-parse', 'HEAD')
+  first = repo.commitAll('first')
   writeFileSync(join(dir, 'lineage', 'orders lineage.csv'), V2)
   writeFileSync(join(dir, 'new.csv'), HEADER)
-  git('add', '.')
-  git('commit', '-q', '-m', 'second')
-  second = git('rev-parse', 'HEAD')
+  second = repo.commitAll('second')
 })
 
 afterAll(() => {
@@ -106,7 +96,7 @@ describe('readBaseVersion', () => {
   test('a shallow clone without the base commit says so', async () => {
     const shallow = mkdtempSync(join(tmpdir(), 'preview-shallow-'))
     try {
-      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${dir}`, shallow])
+      git(shallow, 'clone', '-q', '--depth', '1', `file://${dir}`, '.')
       const r = (await readBaseVersion({
         cwd: shallow,
         path: 'new.csv',
@@ -155,8 +145,7 @@ describe('readBaseVersion', () => {
 
   test('stopping early, reading to the end or closing unread: the temporary copy is removed', async () => {
     writeFileSync(join(dir, 'big.csv'), HEADER + 'x,'.repeat(2_000_000))
-    git('add', 'big.csv')
-    git('commit', '-q', '-m', 'big')
+    const big = repo.commitAll('big')
     const temp = mkdtempSync(join(tmpdir(), 'preview-runner-temp-'))
     const saved = process.env.RUNNER_TEMP
     process.env.RUNNER_TEMP = temp
@@ -165,7 +154,7 @@ describe('readBaseVersion', () => {
         readBaseVersion({
           cwd: dir,
           path: 'big.csv',
-          baseSha: git('rev-parse', 'HEAD')
+          baseSha: big
         }) as Promise<BaseVersion>
       const early = await open()
       expect(readdirSync(temp)).toHaveLength(1) // copied while the head is validated
