@@ -1,5 +1,6 @@
 // Family choice, request headers and how index hits become WorkflowInfo / RunInfo.
 import { describe, expect, it } from '@jest/globals'
+import { workflowTemplate } from '../helpers/workflow-template.js'
 import { API_KEY, BASE, envelope, json, makeClient, runHit } from './fakes.js'
 
 describe('family()', () => {
@@ -84,43 +85,23 @@ describe('request headers', () => {
 })
 
 const workflowSource = {
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'WorkflowTemplate',
-  metadata: {
-    name: 'csa-lineage-builder-1714638976',
-    namespace: 'default',
-    creationTimestamp: '2026-05-02T08:36:16Z',
-    labels: { 'orchestration.atlan.com/source': 'lineage-builder' },
-    uid: 'u-1'
-  },
-  spec: {
-    entrypoint: 'main',
-    templates: [
-      {
-        name: 'main',
-        dag: {
-          tasks: [
-            {
-              name: 'run',
-              arguments: {
-                parameters: [
-                  { name: 'lineage_prefix', value: 'lineage' },
-                  { name: 'lineage_key', value: 'orders.csv' },
-                  { name: 'lineage_import_type', value: 'CLOUD' },
-                  { name: 'cloud_source', value: '{{credentialGuid}}' },
-                  { name: 'lineage_upsert_semantic', value: 'partial' },
-                  { name: 'lineage_fail_on_errors', value: true },
-                  { name: 'batch_size', value: 25 }
-                ]
-              },
-              templateRef: { name: 'csa-lineage-builder', template: 'main', clusterScope: true }
-            }
-          ]
-        }
-      }
+  ...workflowTemplate(
+    'csa-lineage-builder-1714638976',
+    [
+      { name: 'lineage_prefix', value: 'lineage' },
+      { name: 'lineage_key', value: 'orders.csv' },
+      { name: 'lineage_import_type', value: 'CLOUD' },
+      { name: 'cloud_source', value: '{{credentialGuid}}' },
+      { name: 'lineage_upsert_semantic', value: 'partial' },
+      { name: 'lineage_fail_on_errors', value: true },
+      { name: 'batch_size', value: 25 }
     ],
-    workflowTemplateRef: { name: 'csa-lineage-builder-1714638976' }
-  },
+    {
+      creationTimestamp: '2026-05-02T08:36:16Z',
+      labels: { 'orchestration.atlan.com/source': 'lineage-builder' },
+      uid: 'u-1'
+    }
+  ),
   status: {}
 }
 

@@ -9,6 +9,7 @@ import { runAction } from '../helpers/action.js'
 import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
 import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
 import { repoRoot } from '../helpers/shared.js'
+import { templateParameters } from '../helpers/workflow-template.js'
 import type { Simulator } from '../../sim/server.js'
 
 const CSV = 'examples/lineage.csv'
@@ -16,15 +17,8 @@ const committed = () => readFileSync(join(repoRoot, CSV))
 const OLD = `${HEADER}\n${row('old', 'older')}\n`
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
-type Param = { name: string; value: unknown }
-function parametersOf(doc: unknown): Param[] {
-  const d = doc as {
-    spec: { templates: { dag: { tasks: { arguments: { parameters: Param[] } }[] } }[] }
-  }
-  return d.spec.templates[0].dag.tasks[0].arguments.parameters
-}
 const lineageFileOf = (s: Simulator, wf: string) =>
-  parametersOf(s.workflow(wf)).find(p => p.name === 'lineage_file')!.value as string
+  templateParameters(s.workflow(wf)).find(p => p.name === 'lineage_file')!.value as string
 
 /** The run the step reported read exactly `bytes` (the simulator's record of what it read). */
 function expectRead(s: Simulator, runId: string, bytes: Buffer): void {
@@ -67,7 +61,7 @@ describe('Direct-upload rerun (§10.1–10.3)', () => {
     // The update sends the template as read, with only lineage_file changed.
     const update = s.requests().find(q => q.route === 'update')!
     expect(update.path).toBe(`/api/service/workflows/${wf}`)
-    const strip = (doc: unknown) => parametersOf(doc).filter(p => p.name !== 'lineage_file')
+    const strip = (doc: unknown) => templateParameters(doc).filter(p => p.name !== 'lineage_file')
     expect(strip(update.body)).toEqual(strip(templateBefore))
     expect((update.body as { metadata: unknown }).metadata).toEqual(templateBefore.metadata)
     // The summary shows the file read before and now (for a rollback in the UI).
@@ -156,7 +150,7 @@ describe('backing-store create (§10.4)', () => {
     expect(r.code).toBe(0)
     expect(r.outputs.phase).toBe('Succeeded')
     const submit = s.requests().find(q => q.route === 'submit')!.body as { payload: unknown[] }
-    expect(parametersOf(submit).find(p => p.name === 'cloud_source')).toEqual({
+    expect(templateParameters(submit).find(p => p.name === 'cloud_source')).toEqual({
       name: 'cloud_source',
       value: ''
     })

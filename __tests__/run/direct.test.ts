@@ -8,37 +8,19 @@ import { pointAtFile, withNewFile } from '../../src/run/direct.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
+import { workflowTemplate } from '../helpers/workflow-template.js'
 import { fakeApi } from './fake-api.js'
 
 const WF = 'csa-lineage-builder-1714638976'
 const JSON_FILE = '{"fileKey":"old.csv","fileId":"old-id","rawName":"team.csv"}'
 
 function template(lineageFile: string): WorkflowDetail {
-  return {
-    metadata: { name: WF, namespace: 'default', annotations: { a: 'b' } },
-    spec: {
-      templates: [
-        {
-          name: 'main',
-          dag: {
-            tasks: [
-              {
-                name: 'run',
-                arguments: {
-                  parameters: [
-                    { name: 'lineage_import_type', value: 'DIRECT' },
-                    { name: 'lineage_file', value: lineageFile },
-                    { name: 'field_separator', value: ',' }
-                  ]
-                }
-              }
-            ]
-          }
-        }
-      ]
-    },
-    payload: []
-  }
+  const parameters = [
+    { name: 'lineage_import_type', value: 'DIRECT' },
+    { name: 'lineage_file', value: lineageFile },
+    { name: 'field_separator', value: ',' }
+  ]
+  return { ...workflowTemplate(WF, parameters, { annotations: { a: 'b' } }), payload: [] }
 }
 
 function setup(lineageFile = JSON_FILE) {

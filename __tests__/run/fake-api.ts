@@ -5,6 +5,7 @@ import type { AtlanError } from '../../src/atlan/errors.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import type { AtlanApi, WorkflowRef } from '../../src/run/api.js'
 import { netError } from '../atlan/fakes.js'
+import { templateParameters } from '../helpers/workflow-template.js'
 
 export interface FakeApi extends AtlanApi {
   calls: string[]
@@ -15,8 +16,7 @@ export interface FakeApi extends AtlanApi {
 }
 
 function parametersOf(doc: WorkflowDetail): Record<string, unknown> {
-  const params = doc.spec?.templates?.[0]?.dag?.tasks?.[0]?.arguments?.parameters ?? []
-  return Object.fromEntries(params.map(p => [p.name, p.value]))
+  return Object.fromEntries(templateParameters(doc).map(p => [p.name, p.value]))
 }
 
 export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {

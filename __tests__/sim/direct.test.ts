@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import type { Simulator } from '../../sim/server.js'
+import { templateParameters } from '../helpers/workflow-template.js'
 import { call, fast, useSimulator, waitFor } from './client.js'
 
 const sim = useSimulator({ scenario: fast })
@@ -29,10 +30,7 @@ async function uploadFile(s: Simulator, text: string, name = 'team.csv') {
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
 
-type Param = { name: string; value: unknown }
-const params = (doc: unknown): Param[] =>
-  (doc as { spec: { templates: { dag: { tasks: { arguments: { parameters: Param[] } }[] } }[] } })
-    .spec.templates[0].dag.tasks[0].arguments.parameters
+const params = templateParameters
 
 /** Stores the workflow's template with `lineage_file` set to `value` (the §10.3 update). */
 async function pointAt(s: Simulator, wf: string, value: string) {
