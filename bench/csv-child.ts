@@ -1,6 +1,7 @@
 // One benchmark measurement in its own process, so that its peak RSS is its own.
 // Usage: node --import tsx/esm --expose-gc bench/csv-child.ts <approach> <file>
-// Prints one JSON line: { approach, rows, seconds, maxRssMB, bytes }.
+// Prints one JSON line: { approach, rows, seconds, maxRssMB, bytes }. The validator runs with the
+// action's defaults (field_separator ",", case_sensitive_match true).
 import { parse as csvParse } from 'csv-parse'
 import { createReadStream, statSync } from 'node:fs'
 import Papa from 'papaparse'
@@ -15,7 +16,7 @@ const CHUNK = 1 << 20
 async function measure(approach: Approach, file: string): Promise<number> {
   switch (approach) {
     case 'validator': {
-      const r = await validateCsvFile(file, { separator: ',', caseSensitive: false })
+      const r = await validateCsvFile(file, { separator: ',', caseSensitive: true })
       if (r.counts.error > 0 || r.fatal)
         throw new Error(`validator found errors: ${JSON.stringify(r.findings[0])}`)
       return r.rowsChecked
@@ -25,7 +26,7 @@ async function measure(approach: Approach, file: string): Promise<number> {
       let len = 0
       const r = await validateCsvFile(file, {
         separator: ',',
-        caseSensitive: false,
+        caseSensitive: true,
         onRow: row => {
           n++
           len += row.target.identity.length

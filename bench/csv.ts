@@ -35,8 +35,17 @@ const TYPES = ['Table', 'View', 'MaterialisedView', 'SnowflakeDynamicTable']
 const CONNECTORS = ['snowflake', 'databricks', 'postgres', 'bigquery', 'redshift']
 const CONNECTIONS = ['production', 'analytics-prod', 'finance_dw', 'marketing-lake']
 const XFORM = ['matillion', 'dbt', 'fivetran', 'airflow']
+const XFORM_CONNECTION = 'etl-prod'
 const CERT = ['DRAFT', 'VERIFIED', 'DEPRECATED', '']
 const ANN = ['information', 'warning', 'issue', '']
+
+/** Every connection a generated CSV can name (connector and name), for a tenant that holds them. */
+export function lineageConnections(): Array<{ connector: string; name: string }> {
+  return [
+    ...CONNECTORS.flatMap(connector => CONNECTIONS.map(name => ({ connector, name }))),
+    ...XFORM.map(connector => ({ connector, name: XFORM_CONNECTION }))
+  ]
+}
 
 /** One data row (no newline). Row i is unique, so the file has no duplicate lineage. */
 export function lineageRow(i: number, r: () => number): string {
@@ -74,7 +83,7 @@ export function lineageRow(i: number, r: () => number): string {
     `${tdb}/${tsc}/${tgt}`,
     tgt,
     xc,
-    'etl-prod',
+    XFORM_CONNECTION,
     `xform_${i}`,
     `${src} > ${tgt}`,
     sql,

@@ -20,7 +20,7 @@ for (let i = 0; i < given.length; i++) {
   if (given[i] === '--node' && given[i + 1]) nodes.push(given[++i])
   else args.push(given[i])
 }
-// Benchmark names first, then options with their values (`step --rows 2000 --dry-run`).
+// Benchmark names first, then options with their values (`step --rows 2000 --only dry-run`).
 const firstOption = args.findIndex(a => a.startsWith('-'))
 const chosen = firstOption < 0 ? args : args.slice(0, firstOption)
 const passThrough = firstOption < 0 ? [] : args.slice(firstOption)
