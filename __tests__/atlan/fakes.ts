@@ -110,6 +110,20 @@ export function makeClient(
   return { client, fake, clock, log }
 }
 
+/** A client on the real transport (undici, no fakes) aimed at `baseUrl`, with short retry waits. */
+export function realClient(baseUrl: string, opts: Partial<AtlanClientOptions> = {}): AtlanClient {
+  return new AtlanClient({
+    baseUrl,
+    apiKey: API_KEY,
+    version: 'test',
+    requestTimeoutMs: 2000,
+    family: 'workflows',
+    log: new MemoryLog(),
+    retry: { baseMs: 1, capMs: 5 },
+    ...opts
+  })
+}
+
 /** An index-search envelope (docs/atlan-contract.md §3.4) around the given hits. */
 export function envelope(hits: Array<{ _id: string; _source: unknown }>): unknown {
   return {

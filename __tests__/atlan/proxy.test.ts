@@ -1,11 +1,16 @@
 // The default dispatcher honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY. A tiny recording forward
-// proxy (CONNECT tunnels and absolute-URI requests) runs on 127.0.0.1 beside a fake tenant.
+// proxy (CONNECT tunnels and absolute-URI requests) runs on 127.0.0.1 beside a fake tenant. A
+// proxy is named without its credentials (src/atlan/transport.ts), also when it refuses the
+// connection (through dist/index.js).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { AtlanClient } from '../../src/atlan/client.js'
 import { AtlanError } from '../../src/atlan/errors.js'
+import { proxyFor, redactProxyUrl } from '../../src/atlan/transport.js'
+import { runAction } from '../helpers/action.js'
+import { inputsFor, message, sim } from '../helpers/e2e.js'
 import { setEnv, withoutProxy } from '../helpers/env.js'
 import { API_KEY, MemoryLog } from './fakes.js'
 
@@ -154,5 +159,39 @@ describe('default dispatcher and proxies', () => {
     expect(await makeRealClient(tenantUrl).family()).toBe('workflows')
     expect(proxied).toEqual([])
     expect(tenantHits).toEqual(['GET /api/service/whoami'])
+  })
+})
+
+describe('proxy naming', () => {
+  it('names the proxy used for a URL without its credentials, and honours NO_PROXY', () => {
+    const env = {
+      HTTPS_PROXY: 'http://user:s3cret@proxy.corp:3128',
+      NO_PROXY: '.internal,localhost'
+    }
+    expect(proxyFor('https://acme.atlan.com/x', env)).toBe('http://***@proxy.corp:3128')
+    expect(proxyFor('https://a.internal/x', env)).toBeUndefined()
+    expect(redactProxyUrl('http://u:p@h:1')).not.toContain('p@')
+  })
+})
+
+describe('rows 17 and the network messages', () => {
+  it('a refused proxy is named (without its credentials), and nothing says "request id"', async () => {
+    const s = await sim()
+    // A port with nothing listening: bind, note the port, close.
+    const probe = http.createServer()
+    await new Promise<void>(r => probe.listen(0, '127.0.0.1', r))
+    const port = (probe.address() as AddressInfo).port
+    await new Promise(r => probe.close(r))
+    const proxy = `http://proxyuser:pr0xy-PASS@127.0.0.1:${port}`
+    const run = await runAction({
+      inputs: inputsFor(s, { workflow_name: 'csa-lineage-builder-1', timeout: '5s' }),
+      env: { HTTP_PROXY: proxy, HTTPS_PROXY: proxy },
+      // Every attempt is refused at once: only the back-off between them would take time.
+      minJitter: true
+    })
+    expect(run.code).toBe(1)
+    expect(message(run)).toContain(`HTTP proxy http://***@127.0.0.1:${port}`)
+    expect(run.everything).not.toContain('pr0xy-PASS')
+    expect(message(run)).not.toMatch(/request id/)
   })
 })

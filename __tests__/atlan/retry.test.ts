@@ -1,8 +1,22 @@
 // Retry policy: which failures are retried, how long the waits are, Retry-After, the deadline.
 import { describe, expect, it } from '@jest/globals'
 import { AtlanError } from '../../src/atlan/errors.js'
-import { backoffMs, DEFAULT_RETRY_POLICY, parseRetryAfter } from '../../src/atlan/retry.js'
-import { envelope, json, makeClient, netError, text, timeoutError } from './fakes.js'
+import {
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  withRetry
+} from '../../src/atlan/retry.js'
+import {
+  envelope,
+  FakeClock,
+  json,
+  makeClient,
+  MemoryLog,
+  netError,
+  text,
+  timeoutError
+} from './fakes.js'
 import type { Step } from './fakes.js'
 
 const ok = () => json(200, envelope([]))
@@ -137,6 +151,81 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('soon', 0)).toBeUndefined()
     expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4000)).toBe(6000)
     expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 60_000)).toBe(0)
+  })
+})
+
+describe('row 13: Retry-After is clamped to [back-off floor, time left]', () => {
+  const rateLimited = (retryAfter: string) =>
+    json(429, {}, { 'retry-after': retryAfter }) as unknown as Response
+
+  it.each(['0', '-5'])('Retry-After: %s waits at least the back-off floor', async value => {
+    const { client, clock } = makeClient(
+      [rateLimited(value), rateLimited(value), json(200, { hits: { hits: [] } })],
+      { requestTimeoutMs: 1000 }
+    )
+    await client.getRun('wf-1-abcde')
+    expect(clock.sleeps).toHaveLength(2)
+    for (const s of clock.sleeps) expect(s).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.baseMs)
+  })
+
+  it('Retry-After far beyond the time left: no wait at all, the error comes at once', async () => {
+    const { client, fake, clock } = makeClient(
+      [rateLimited('999999'), json(200, { hits: { hits: [] } })],
+      {
+        requestTimeoutMs: 1000,
+        deadline: new FakeClock().now() + 60_000
+      }
+    )
+    const e = (await client.getRun('wf-1-abcde').catch((x: unknown) => x)) as AtlanError
+    expect(e.kind).toBe('rate_limited')
+    expect(clock.sleeps).toEqual([])
+    expect(fake.calls).toHaveLength(1)
+  })
+
+  it('a stop sent after the deadline (on_timeout: cancel) is still retried', async () => {
+    const { client, fake } = makeClient([json(503, {}), json(200, {})], {
+      requestTimeoutMs: 1000,
+      deadline: new FakeClock().now() - 1
+    })
+    await client.stopRun('wf-1-abcde')
+    expect(fake.calls).toHaveLength(2)
+  })
+
+  it('withRetry never sleeps past the deadline', async () => {
+    const clock = new FakeClock()
+    let n = 0
+    const err = () =>
+      Object.assign(
+        new AtlanError({
+          kind: 'rate_limited',
+          endpoint: 'GET x',
+          requestId: 'r',
+          retryable: true,
+          summary: 's',
+          hint: 'h',
+          reason: '429',
+          retryAfterMs: 50_000
+        })
+      )
+    await expect(
+      withRetry(
+        async () => {
+          n++
+          throw err()
+        },
+        {
+          policy: DEFAULT_RETRY_POLICY,
+          clock,
+          log: new MemoryLog(),
+          deadline: clock.now() + 120_000,
+          label: 'x',
+          shouldRetry: () => true
+        }
+      )
+    ).rejects.toBeInstanceOf(AtlanError)
+    // 50 s fits once (t=50 s), twice (t=100 s); a third wait would pass 120 s.
+    expect(clock.sleeps).toEqual([50_000, 50_000])
+    expect(n).toBe(3)
   })
 })
 

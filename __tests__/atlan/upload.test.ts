@@ -1,16 +1,19 @@
 // Presigned upload against a real HTTP server on 127.0.0.1: the file is streamed (several
-// chunks, Content-Length from stat), carries no Authorization, and failures reopen the stream.
+// chunks, Content-Length from stat), carries no Authorization, and failures reopen the stream; an
+// upload to a store that never answers is bounded, and only the validated bytes are sent.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AtlanClient } from '../../src/atlan/client.js'
 import { AtlanError } from '../../src/atlan/errors.js'
+import { openLineageFile } from '../../src/lineage/source.js'
 import { setEnv, withoutProxy } from '../helpers/env.js'
-import { API_KEY, MemoryLog, makeClient } from './fakes.js'
+import { loopbackServer } from '../helpers/loopback.js'
+import { API_KEY, MemoryLog, makeClient, realClient } from './fakes.js'
 
 const SIGNATURE = 'SIGNATURE-abcdef0123456789'
 const SIZE = 6 * 1024 * 1024 + 123
@@ -188,6 +191,88 @@ describe('uploadDirect without the opened lineage file', () => {
     } finally {
       restore()
       rmSync(outside, { recursive: true, force: true })
+    }
+  })
+})
+
+/** An object store whose behaviour each test below sets. */
+const store = loopbackServer()
+
+describe('row 12: an upload to a store that never answers is bounded', () => {
+  it('each attempt ends after request_timeout without progress; attempts stop at the limit', async () => {
+    const file = join(dir, 'l.csv')
+    writeFileSync(file, 'a,b\n')
+    let puts = 0
+    store.handler = req => {
+      // Reads the body, then never answers.
+      puts++
+      req.resume()
+    }
+    const client = realClient(store.url, {
+      requestTimeoutMs: 300,
+      retry: { baseMs: 1, capMs: 5, maxAttempts: 3 }
+    })
+    try {
+      const e = (await client
+        .uploadFile(`${store.url}/objectstore/k.csv?sig=x`, file)
+        .catch(x => x)) as AtlanError
+      expect(e.kind).toBe('timeout')
+      expect(puts).toBe(3)
+    } finally {
+      await client.close()
+    }
+  })
+})
+
+describe('row 14: the upload sends the validated bytes', () => {
+  const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
+  let received: Buffer[] = []
+  beforeAll(() => {
+    store.handler = (req, res) => {
+      const parts: Buffer[] = []
+      req.on('data', (c: Buffer) => parts.push(c))
+      req.on('end', () => {
+        received.push(Buffer.concat(parts))
+        res.writeHead(200).end()
+      })
+    }
+  })
+
+  it('a file swapped (renamed over) after validation: the opened, validated bytes are uploaded', async () => {
+    received = []
+    const file = join(dir, 'swap.csv')
+    writeFileSync(file, 'validated,bytes\n')
+    const source = await openLineageFile('swap.csv', dir)
+    source.validatedSha256 = sha('validated,bytes\n')
+    writeFileSync(join(dir, 'evil.csv'), 'unvalidated,EVIL\n')
+    renameSync(join(dir, 'evil.csv'), file)
+    const client = realClient(store.url)
+    client.useLineageFile(source)
+    try {
+      await client.uploadFile(`${store.url}/objectstore/k.csv`, 'swap.csv')
+      expect(received.map(b => b.toString())).toEqual(['validated,bytes\n'])
+    } finally {
+      await client.close()
+      await source.close()
+    }
+  })
+
+  it('a file rewritten in place after validation: the digests differ and the step fails', async () => {
+    received = []
+    const file = join(dir, 'inplace.csv')
+    writeFileSync(file, 'validated,bytes\n')
+    const source = await openLineageFile('inplace.csv', dir)
+    source.validatedSha256 = sha('validated,bytes\n')
+    writeFileSync(file, 'unvalidated,EVIL\n') // same inode, same length
+    const client = realClient(store.url)
+    client.useLineageFile(source)
+    try {
+      await expect(
+        client.uploadFile(`${store.url}/objectstore/k.csv`, 'inplace.csv')
+      ).rejects.toThrow(/inplace\.csv changed after it was validated.*Nothing was submitted/)
+    } finally {
+      await client.close()
+      await source.close()
     }
   })
 })

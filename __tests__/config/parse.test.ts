@@ -285,3 +285,36 @@ describe('base URL and the target of an upload', () => {
     ).toBe('csa-lineage-builder-1')
   })
 })
+
+describe('rows 17, 18: inputs rejected where first seen', () => {
+  const parse = (extra: Record<string, string>) => {
+    try {
+      parseConfig(
+        rawInputs({
+          atlan_base_url: 'https://acme.atlan.com',
+          atlan_api_key: 'k-0123456789',
+          ...extra
+        })
+      )
+      return undefined
+    } catch (e) {
+      return e as ConfigError
+    }
+  }
+
+  it.each(['abc\ndef-0123456789', 'abc\rdef-0123456789', 'abc\u0000def-0123456789'])(
+    'an API key with a control character is Invalid, naming the input but not the key',
+    key => {
+      const e = parse({ atlan_api_key: key })
+      expect(e).toBeInstanceOf(ConfigError)
+      expect(e!.message).toMatch(/atlan_api_key.*control character/)
+      expect(e!.message).not.toContain('def-0123456789')
+    }
+  )
+
+  it('a multi-byte field_separator (€) is Invalid', () => {
+    expect(parse({ field_separator: '€' })?.message).toMatch(
+      /field_separator.*single ASCII character/
+    )
+  })
+})

@@ -1,4 +1,4 @@
-// Issue "Reliability and security proof" item 2: secret-leak scan. The bundled action runs through
+// Secret-leak scan (src/config/redact.ts, src/report/untrusted.ts). The bundled action runs through
 // its main paths with step debug on and distinctive secrets in every secret input; no secret, nor
 // its base64, URL-encoded or JSON-escaped form (nor a line of a multi-line one), may appear in
 // stdout (the ::add-mask:: commands aside: the runner consumes them), stderr, GITHUB_OUTPUT,

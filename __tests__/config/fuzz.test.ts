@@ -1,10 +1,11 @@
-// Issue "Reliability and security proof" item 3: input fuzzing. fast-check generates invalid
+// Input fuzzing (src/config/inputs.ts, parse.ts, fields.ts). fast-check generates invalid
 // input sets (missing required, wrong type, wrong enum, bad durations, bad URLs, partial
 // credentials, conflicting modes). All of them go through the real config path in-process
 // (readInputs with an injected reader, then parseConfig): each must fail with one ConfigError
 // whose message is one line, names every offending input and echoes no secret. A sample also
 // runs through dist/index.js against a recording server: exit 1, exactly one ::error:: line
-// naming the input, and not one HTTP request.
+// naming the input, and not one HTTP request; so does an API key with a line break, against the
+// simulator, and the key is never printed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { ConfigError } from '../../src/config/errors.js'
@@ -12,6 +13,7 @@ import { INPUT_NAMES, readInputs, SECRET_INPUTS } from '../../src/config/inputs.
 import { parseConfig } from '../../src/config/parse.js'
 import { secretForms } from '../../src/config/redact.js'
 import { leaks, runAction } from '../helpers/action.js'
+import { API_KEY, inputsFor, message, routes, sim } from '../helpers/e2e.js'
 import { startRecorder, type Recorder } from '../helpers/recorder.js'
 
 type Values = Record<string, string>
@@ -444,4 +446,17 @@ it('offending inputs are real input names', () => {
     fc.property(invalidCase, c => c.offending.every(n => names.has(n))),
     { numRuns: 100 }
   )
+})
+
+describe('rows 17 and the network messages', () => {
+  it('row 17: an API key with a newline is Invalid before any request, and never printed', async () => {
+    const s = await sim()
+    const key = `${API_KEY}\nX-Injected: 1`
+    const run = await runAction({ inputs: { ...inputsFor(s), atlan_api_key: key } })
+    expect(run.code).toBe(1)
+    expect(run.outputs.phase).toBe('Invalid')
+    expect(message(run)).toMatch(/atlan_api_key.*control character/)
+    expect(routes(s)).toEqual([])
+    expect(run.everything).not.toContain('X-Injected')
+  })
 })

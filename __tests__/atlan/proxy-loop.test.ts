@@ -1,7 +1,8 @@
-// Issue "Hardening" row 9: through a proxy that closes the socket on CONNECT, undici's pool
-// re-dialled without end (414,392 connections in 47 s). undici sends loopback targets straight
-// past a proxy, so the action must aim at a non-loopback name: the whole scene runs in a fresh
-// network namespace (`unshare -n`), where nothing but loopback exists and nothing can leave.
+// A proxy that closes the socket on every CONNECT must cost a bounded number of connections
+// (src/atlan/transport.ts, retry.ts), not an endless re-dial by undici's pool. undici sends
+// loopback targets straight past a proxy, so the action must aim at a non-loopback name: the whole
+// scene runs in a fresh network namespace (`unshare -n`), where nothing but loopback exists and
+// nothing can leave.
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,8 +18,8 @@ const unshare = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], {
 })
 const canUnshare = unshare.status === 0
 if (!canUnshare)
-  console.warn(
-    `NOTICE: skipping the CONNECT-dropping proxy test: "unshare -n" is not permitted here (${(unshare.stderr || unshare.error?.message || '').trim()}).`
+  process.stderr.write(
+    `NOTICE: skipping the CONNECT-dropping proxy test: "unshare -n" is not permitted here (${(unshare.stderr || unshare.error?.message || '').trim()}).\n`
   )
 
 describe('row 9: a proxy that drops every CONNECT', () => {
@@ -51,7 +52,7 @@ describe('row 9: a proxy that drops every CONNECT', () => {
             timeout: '10s'
           })
         }
-        const child = join(repoRoot, '__tests__/security/netns-proxy-child.ts')
+        const child = join(repoRoot, '__tests__/atlan/netns-proxy-child.ts')
         const r = spawnSync(
           'unshare',
           [
@@ -88,7 +89,6 @@ describe('row 9: a proxy that drops every CONNECT', () => {
         expect(out.code).toBe(1)
         expect(result.message).toContain(`HTTP proxy http://***@127.0.0.1:${out.port}`)
         expect(out.stdout).not.toContain('pr0xy-PASS')
-        console.log(`CONNECT-dropping proxy: ${out.connections} connection(s) in total`)
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
