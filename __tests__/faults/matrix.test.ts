@@ -3,8 +3,10 @@
 // a time. Each cell is held to its expected outcome from `expected()`: recovered (following the run
 // this step started), a named clear error (cause, fix, runs started, submits), or n/a with the
 // reason. 429 cells also check that the retry came no earlier than Retry-After. The matrix is
-// printed as a markdown table at the end.
+// written as a markdown table to tmp/fault-matrix.md at the end.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   FAULTS,
   STAGES,
@@ -14,6 +16,7 @@ import {
   runMatrix,
   type CellResult
 } from '../../scripts/fault-matrix.js'
+import { repoRoot } from '../helpers/shared.js'
 
 let results: CellResult[] = []
 
@@ -21,8 +24,11 @@ beforeAll(async () => {
   results = await runMatrix()
 }, 300_000)
 
+// The table goes to a file, not the test output (`npm run test:faults` prints it).
 afterAll(() => {
-  if (results.length) console.log(renderMatrix(results))
+  if (!results.length) return
+  mkdirSync(join(repoRoot, 'tmp'), { recursive: true })
+  writeFileSync(join(repoRoot, 'tmp', 'fault-matrix.md'), `${renderMatrix(results)}\n`)
 })
 
 describe('fault matrix (stage × fault)', () => {

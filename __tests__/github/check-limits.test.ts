@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { chunk, clampCheckText, clampText, TEXT_LIMIT } from '../../src/github/check-limits.js'
 import { CheckRunReporter, type ChecksClient } from '../../src/github/checks.js'
 
@@ -88,11 +88,21 @@ describe('CheckRunReporter with a fake client', () => {
 
   it('does nothing when complete() comes without start()', async () => {
     const { client, calls } = fake()
-    await new CheckRunReporter({ octokit: client, owner: 'o', repo: 'r' }).complete({
-      conclusion: 'success',
-      title: 't',
-      summary: 's'
-    })
+    // The reporter says so in the step's debug log (a workflow command on stdout): captured here.
+    const written: string[] = []
+    const write = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation(chunk => (written.push(String(chunk)), true))
+    try {
+      await new CheckRunReporter({ octokit: client, owner: 'o', repo: 'r' }).complete({
+        conclusion: 'success',
+        title: 't',
+        summary: 's'
+      })
+    } finally {
+      write.mockRestore()
+    }
     expect(calls).toEqual([])
+    expect(written.join('')).toContain('::debug::check run: update/complete before start')
   })
 })

@@ -103,7 +103,6 @@ describe('GraphBuilder', () => {
     const gc = runInNewContext('gc') as () => void
     gc()
     const before = process.memoryUsage().heapUsed
-    const t0 = Date.now() // printed, not asserted
     for (let i = 0; i < 100_000; i++) {
       const line = `${bigSql}${i},job ${i}-${'p'.repeat(20)},db/sch/t${i}-${'i'.repeat(20)}`
       const sql = line.slice(0, bigSql.length + String(i).length)
@@ -123,7 +122,6 @@ describe('GraphBuilder', () => {
     expect(g.truncated).toBe(true)
     expect(g.edgeCount).toBe(100_000)
     expect(g.keys?.size).toBe(100_000)
-    console.log(`100k rows: ${Math.round(grown / 1048576)} MB retained, ${Date.now() - t0} ms`)
     // Details of 10k edges plus two numbers an edge; not the ~400 MB of SQL
     // lines, nor ~125 MB of node and edge records for every row.
     expect(grown).toBeLessThan(30 * 1024 * 1024)

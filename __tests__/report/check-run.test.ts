@@ -6,7 +6,10 @@ import { clearSecrets, registerSecret } from '../../src/config/redact.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { leaks } from '../../scripts/leak-forms.js'
+import { useRunnerFiles } from '../helpers/env.js'
 import { HOSTILE, HOSTILE_TEXT, expectInert } from './hostile.js'
+
+useRunnerFiles()
 
 let gh: GitHubSim
 const saved = { ...process.env }

@@ -12,7 +12,10 @@ import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { settingDifferences } from '../../src/run/resolve.js'
 import { makeClient, text } from '../atlan/fakes.js'
 import { rawInputs } from '../helpers/inputs.js'
+import { useRunnerFiles } from '../helpers/env.js'
 import { fakeApi } from '../run/fake-api.js'
+
+useRunnerFiles()
 
 function configError(inputs: Record<string, string>): string {
   try {

@@ -9,7 +9,10 @@ import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { workflowTemplate } from '../helpers/workflow-template.js'
+import { useRunnerFiles } from '../helpers/env.js'
 import { fakeApi } from './fake-api.js'
+
+useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const JSON_FILE = '{"fileKey":"old.csv","fileId":"old-id","rawName":"team.csv"}'

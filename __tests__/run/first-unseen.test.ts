@@ -10,8 +10,11 @@ import { parseConfig } from '../../src/config/parse.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import type { RunInfo } from '../../src/atlan/client.js'
+import { setEnv, useRunnerFiles } from '../helpers/env.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { fakeApi, unknownOutcome } from './fake-api.js'
+
+useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const OLD = `${WF}-old01`
@@ -89,8 +92,9 @@ describe('the run followed is the first one not seen before the submit', () => {
 
 describe('what a cancelled step leaves for the post step', () => {
   const dirs: string[] = []
+  let restoreEnv: () => void = () => undefined
   afterEach(() => {
-    delete process.env.GITHUB_STATE
+    restoreEnv()
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
   })
 
@@ -106,7 +110,7 @@ describe('what a cancelled step leaves for the post step', () => {
     dirs.push(dir)
     const file = join(dir, 'state')
     writeFileSync(file, '')
-    process.env.GITHUB_STATE = file
+    restoreEnv = setEnv({ GITHUB_STATE: file })
     const { api, deps } = laggingTenant('reply without a name')
     const running: RunInfo = { name: OLD, workflowName: WF, phase: 'Running' }
     const seen: unknown[] = []

@@ -4,7 +4,10 @@ import { estimateFromRuns } from '../../src/run/durations.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
+import { useRunnerFiles } from '../helpers/env.js'
 import { fakeApi } from './fake-api.js'
+
+useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const stored = {

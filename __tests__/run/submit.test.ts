@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { startRun, SubmitUnconfirmedError, type SubmitDeps } from '../../src/run/submit.js'
 import type { Target } from '../../src/run/resolve.js'
 import { buildWorkflow } from '../../src/lineage/workflow.js'
+import { useRunnerFiles } from '../helpers/env.js'
 import { fakeApi, submitRefused, unknownOutcome, type FakeApi } from './fake-api.js'
+
+useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const rerunTarget: Target = {
