@@ -15,7 +15,7 @@ const durations = [
   'retryAfterSeconds',
   'directUploadLimitBytes'
 ]
-const flags = ['legacyRemoved', 'enforceFamily']
+const flags = ['legacyRemoved', 'enforceFamily', 'templateVersionCheck']
 const optional = ['outcome', 'outcomeMessage']
 
 /** Merges `patch` into `scenario`; null clears an optional field. Unknown keys are an error. */
