@@ -205,10 +205,10 @@ async function atlanStep(
       ...systemClock,
       log,
       signal,
-      onTarget: t =>
-        checks?.begin(`${session.config.baseUrl}/workflows/profile/${t.workflowName}`) ??
-        Promise.resolve(),
-      onRun: t => checks?.pointAt(t) ?? Promise.resolve(),
+      // The check run is created and updated alongside: the Atlan work never waits on GitHub.
+      onTarget: async t =>
+        checks?.begin(`${session.config.baseUrl}/workflows/profile/${t.workflowName}`),
+      onRun: async t => checks?.pointAt(t),
       beforeUpload: t => (tenant ? tenantPlan(session, tenant, t) : Promise.resolve(undefined))
     },
     session.config,
