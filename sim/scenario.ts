@@ -13,7 +13,8 @@ const durations = [
   'stopMs',
   'indexLagMs',
   'retryAfterSeconds',
-  'directUploadLimitBytes'
+  'directUploadLimitBytes',
+  'searchFloodHits'
 ]
 const flags = ['legacyRemoved', 'enforceFamily', 'templateVersionCheck']
 const optional = ['outcome', 'outcomeMessage']

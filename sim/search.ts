@@ -46,7 +46,8 @@ export function searchWorkflows(state: SimState, body: unknown): string {
   const docs = workflowDocs(state, now)
   const textOf = new Map<unknown, string>(docs.map(d => [d._source, d.text]))
   const sources: string[] = []
-  const json = JSON.stringify(search(docs, body, 'workflow-templates', now), (key, value) => {
+  const reply = search(docs, body, 'workflow-templates', now, state.scenario.searchFloodHits)
+  const json = JSON.stringify(reply, (key, value) => {
     const text = key === '_source' ? textOf.get(value) : undefined
     if (text === undefined) return value as unknown
     sources.push(text)
@@ -57,7 +58,7 @@ export function searchWorkflows(state: SimState, body: unknown): string {
 
 export function searchRuns(state: SimState, body: unknown): Record<string, unknown> {
   const now = Date.now()
-  return search(runDocs(state, now), body, 'workflow-runs', now)
+  return search(runDocs(state, now), body, 'workflow-runs', now, state.scenario.searchFloodHits)
 }
 
 function count(body: Record<string, unknown>, key: string, fallback: number): number {
@@ -68,7 +69,13 @@ function count(body: Record<string, unknown>, key: string, fallback: number): nu
   return v
 }
 
-function search(docs: Doc[], body: unknown, index: string, now: number): Record<string, unknown> {
+function search(
+  docs: Doc[],
+  body: unknown,
+  index: string,
+  now: number,
+  flood = 0
+): Record<string, unknown> {
   const started = Date.now()
   if (!isObject(body)) throw new QueryError('search body must be a JSON object')
   const from = count(body, 'from', 0)
@@ -84,7 +91,7 @@ function search(docs: Doc[], body: unknown, index: string, now: number): Record<
     hits: {
       total: { value: hits.length, relation: 'eq' },
       max_score: null,
-      hits: hits.slice(from, from + size).map(({ doc, sort }) => ({
+      hits: page(hits, from, size, flood).map(({ doc, sort }) => ({
         _index: index,
         _type: '_doc',
         _id: doc._id,
@@ -96,4 +103,10 @@ function search(docs: Doc[], body: unknown, index: string, now: number): Record<
       }))
     }
   }
+}
+
+/** The hits of one page; with `flood`, at least that many whatever `size` says (matches repeated). */
+function page<T>(hits: T[], from: number, size: number, flood: number): T[] {
+  if (flood <= 0 || hits.length === 0) return hits.slice(from, from + size)
+  return Array.from({ length: Math.max(flood, hits.length) }, (_, i) => hits[i % hits.length])
 }

@@ -23,7 +23,8 @@ export const defaultScenario: Scenario = {
   enforceFamily: true,
   retryAfterSeconds: 1,
   directUploadLimitBytes: 10_000_000,
-  templateVersionCheck: false
+  templateVersionCheck: false,
+  searchFloodHits: 0
 }
 
 export interface StoredWorkflow {

@@ -37,6 +37,11 @@ export interface Scenario {
    * Kubernetes update is. Off by default: no public source shows Atlan passing it on (sim/README.md).
    */
   templateVersionCheck: boolean
+  /**
+   * 0: off. Otherwise the workflow and run index searches ignore `size` and answer at least this
+   * many hits (the matches, repeated), as a broken or hostile index might.
+   */
+  searchFloodHits: number
 }
 
 export type RouteName =

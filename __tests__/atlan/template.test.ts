@@ -74,14 +74,14 @@ describe('search replies with more hits than asked for', () => {
     const runs = await client.runsOf('wf-1', 10)
     expect(runs.map(r => r.name)).toEqual(flood.slice(0, 10).map(h => h._id))
     expect(log.lines).toContain(
-      'debug: POST /api/service/runs/indexsearch: the reply holds 190000 hits where 10 were asked for; only the first 10 are read'
+      'debug: POST /api/service/runs/indexsearch: the reply holds 190000 hits, more than the 10 asked for; only the first 10 are read'
     )
   })
 
   it('a workflow search by name reads one hit', async () => {
     const { client, log } = makeClient([text(200, reply([SOURCE, SOURCE, SOURCE]))])
     expect((await client.findWorkflow(WF))?.name).toBe(WF)
-    expect(log.lines.filter(l => l.includes('3 hits where 1 were asked for'))).toHaveLength(1)
+    expect(log.lines.filter(l => l.includes('3 hits, more than the 1 asked for'))).toHaveLength(1)
   })
 
   it('a run with a bad id past the asked-for hits is never read', async () => {

@@ -368,7 +368,7 @@ function cutHits(size: number, endpoint: string, log: Logger): (data: unknown) =
     const hits = data.hits.hits
     if (hits.length <= size) return data
     log.debug(
-      `${endpoint}: the reply holds ${hits.length} hits where ${size} were asked for; only the first ${size} are read`
+      `${endpoint}: the reply holds ${hits.length} hits, more than the ${size} asked for; only the first ${size} are read`
     )
     return { ...data, hits: { ...data.hits, hits: hits.slice(0, size) } }
   }
