@@ -44,13 +44,14 @@ const fileOf = (s: Simulator) =>
 /** One earlier run of a second: polling follows the earlier runs' duration. */
 const QUICK = [{ phase: 'Succeeded' as const, durationS: 1 }]
 
-const run = (s: Simulator) =>
+const run = (s: Simulator, extra: Record<string, string> = {}) =>
   runAction({
     inputs: inputsFor(s, {
       workflow_name: WF,
       lineage_file: CSV,
       check_tenant: 'false',
-      verify: 'false'
+      verify: 'false',
+      ...extra
     })
   })
 
@@ -136,11 +137,15 @@ describe('an edit saved in Atlan between the read and the write', () => {
 })
 
 describe('an edit saved just before the step, not yet in the template index', () => {
+  // The index lags far longer than the step takes, so its read is stale however slow the
+  // machine; the step does not follow the run, whose index entry would lag as long.
+  const LAG = 60_000
+
   it('without a resourceVersion check: the stale template is written back, and the step warns', async () => {
-    const s = await sim({ indexLagMs: 1500 })
+    const s = await sim({ indexLagMs: LAG })
     s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
     s.editWorkflow(WF, { lineage_upsert_semantic: 'upsert' })
-    const r = await run(s)
+    const r = await run(s, { wait: 'false' })
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/::warning::.*was changed in Atlan by someone else.*from 1 to 3/)
     expect(param(s, 'lineage_upsert_semantic')).toBe('partial')
@@ -148,10 +153,10 @@ describe('an edit saved just before the step, not yet in the template index', ()
   })
 
   it('with the check: refused twice, so the step stops saying the workflow changed meanwhile; nothing run', async () => {
-    const s = await sim({ indexLagMs: 1500, templateVersionCheck: true })
+    const s = await sim({ indexLagMs: LAG, templateVersionCheck: true })
     s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
     s.editWorkflow(WF, { lineage_upsert_semantic: 'upsert' })
-    const r = await run(s)
+    const r = await run(s, { wait: 'false' })
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(
       new RegExp(

@@ -8,6 +8,8 @@ import { bodies, call, fast, searchWorkflows, useSimulator, waitFor } from './cl
 const sim = useSimulator({ scenario: fast })
 
 const WF = 'csa-lineage-builder-1700000000'
+/** Longer than a busy machine takes between two requests, short enough to wait out. */
+const LAG = 2000
 /** A `_source` a JSON round trip would change: big integer, `1.50`, duplicate key, `__proto__`. */
 const SOURCE = `{"apiVersion":"argoproj.io/v1alpha1", "kind":"WorkflowTemplate",
  "metadata": {"name": "${WF}", "namespace": "default", "uid": 123456789012345678901,
@@ -76,27 +78,29 @@ describe('index lag of templates', () => {
   it('an update is searchable only after indexLagMs: until then the search answers the older version', async () => {
     const s = sim()
     s.seed({ sourceText: SOURCE })
-    s.setScenario({ indexLagMs: 400 })
+    s.setScenario({ indexLagMs: LAG })
     const before = await sourceText(s)
     expect((await update(s, before.replace('"value": ","', '"value": ";"'))).status).toBe(200)
     expect(param(await found(s), 'field_separator')).toBe(',')
     expect(param(s.workflow(WF), 'field_separator')).toBe(';')
     await waitFor(
       async () => (param(await found(s), 'field_separator') === ';' ? true : undefined),
-      3000
+      4 * LAG
     )
   })
 
   it('a UI edit is stored at once and searchable after the lag', async () => {
     const s = sim()
     const wf = s.seed({ key: 'a.csv' })
-    s.setScenario({ indexLagMs: 400 })
+    s.setScenario({ indexLagMs: LAG })
     s.editWorkflow(wf, { lineage_upsert_semantic: 'upsert' })
     expect(param(s.workflow(wf), 'lineage_upsert_semantic')).toBe('upsert')
     expect(s.workflow(wf)!.metadata.generation).toBe(2)
     expect(param(await found(s, wf), 'lineage_upsert_semantic')).toBe('partial')
-    await waitFor(async () =>
-      param(await found(s, wf), 'lineage_upsert_semantic') === 'upsert' ? true : undefined
+    await waitFor(
+      async () =>
+        param(await found(s, wf), 'lineage_upsert_semantic') === 'upsert' ? true : undefined,
+      4 * LAG
     )
   })
 })
