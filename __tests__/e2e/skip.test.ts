@@ -90,10 +90,17 @@ describe('the marker is saved only when the step passed', () => {
     const s = await sim()
     const dir = workspace()
     const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
-    const wf = seed(s)
+    const wf = s.seed({
+      prefix: 'lineage',
+      key: 'orders.csv',
+      options: { failOnErrors: true },
+      runs: [{ phase: 'Succeeded', durationS: 1 }]
+    })
     const inputs = { workflow_name: wf, lineage_file: file }
     // The run leaves its process out: verification finds it missing and (with the stored "Fail
-    // on errors", the package default) fails the step although Atlan's run Succeeded.
+    // on errors" on) fails the step although Atlan's run Succeeded. What is asserted is
+    // "step failed, so no marker": should verification stop failing steps by default, keep
+    // whatever input makes this step fail after a Succeeded run.
     s.assets.dropProcesses = 1
     const failed = await run(s, dir, inputs)
     expect(failed.outputs.phase).toBe('Succeeded')
