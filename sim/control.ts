@@ -1,11 +1,12 @@
 // /_sim/… : the test-facing control API (no auth). Never recorded in the request log.
 import { assetControl } from './routes/assets.js'
 import { addFaults } from './faults.js'
-import { errorReply, HttpError, ok, type Reply } from './http.js'
+import { errorReply, HttpError, isObject, ok, type Reply } from './http.js'
 import { runInfo } from './runs.js'
 import { mergeScenario } from './scenario.js'
 import { seedWorkflow } from './seed.js'
 import type { SimState } from './state.js'
+import { saveEdit } from './template-index.js'
 
 export function control(
   state: SimState,
@@ -26,6 +27,11 @@ export function control(
       case 'POST /_sim/seed': {
         const seeds = Array.isArray(body) ? body : [body]
         return ok({ workflows: seeds.map(s => seedWorkflow(state, s)) })
+      }
+      case 'POST /_sim/edit': {
+        const b = isObject(body) ? body : {}
+        saveEdit(state, String(b.workflow), b.parameters, { beforeUpdate: b.beforeUpdate })
+        return ok({ saved: b.beforeUpdate === true ? 'before the next update' : 'now' })
       }
       case 'POST /_sim/faults':
         return ok({ added: addFaults(state, body), armed: state.faults.length })

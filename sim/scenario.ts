@@ -13,9 +13,10 @@ const durations = [
   'stopMs',
   'indexLagMs',
   'retryAfterSeconds',
-  'directUploadLimitBytes'
+  'directUploadLimitBytes',
+  'searchFloodHits'
 ]
-const flags = ['legacyRemoved', 'enforceFamily']
+const flags = ['legacyRemoved', 'enforceFamily', 'templateVersionCheck']
 const optional = ['outcome', 'outcomeMessage']
 
 /** Merges `patch` into `scenario`; null clears an optional field. Unknown keys are an error. */

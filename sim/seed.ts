@@ -168,11 +168,21 @@ function directLineageFile(state: SimState, direct: NonNullable<SeedInput['direc
   return JSON.stringify({ fileKey: f.key, fileId: f.id, fileName: f.fileName, rawName: f.rawName })
 }
 
+function parseSourceText(text: unknown): unknown {
+  if (typeof text !== 'string') throw new HttpError(400, 'seed.sourceText must be a string')
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new HttpError(400, 'seed.sourceText is not valid JSON')
+  }
+}
+
 /** Stores an existing workflow with its past runs (indexed already); returns its name. */
 export function seedWorkflow(state: SimState, input: SeedInput): string {
   checkSeed(input)
   const doc = asWorkflowDocument(
-    input.workflow ??
+    (input.sourceText !== undefined && parseSourceText(input.sourceText)) ||
+      input.workflow ||
       lineageBuilderWorkflow({
         name: input.name ?? freeName(state),
         prefix: input.prefix,
@@ -188,7 +198,8 @@ export function seedWorkflow(state: SimState, input: SeedInput): string {
   }
   const runs = checkRuns(input.runs ?? [{ phase: 'Succeeded', durationS: 60 }])
   const now = Date.now()
-  const wf = storeWorkflow(state, doc, now - (input.createdAgoS ?? 86_400) * 1000, 0)
+  const created = now - (input.createdAgoS ?? 86_400) * 1000
+  const wf = storeWorkflow(state, doc, created, 0, input.sourceText)
   runs.forEach((r, i) => {
     const agoS = r.startedAgoS ?? (runs.length - i) * 3600
     seedRun(state, wf, r, now - agoS * 1000)

@@ -12,6 +12,7 @@ import { handlers } from './routes/index.js'
 import { runInfo } from './runs.js'
 import { mergeScenario } from './scenario.js'
 import { seedWorkflow } from './seed.js'
+import { saveEdit } from './template-index.js'
 import { defaultScenario, SimState } from './state.js'
 import type {
   AtlanFile,
@@ -69,6 +70,16 @@ export interface Simulator {
   files(): AtlanFile[]
   /** The stored workflow template as the update endpoint left it. */
   workflow(name: string): WorkflowDocument | undefined
+  /**
+   * Saves an edit of the named arguments as the Atlan UI does (searchable after indexLagMs).
+   * With `beforeUpdate`, it is saved when the next update of the workflow arrives: between a
+   * client's read of the template and its write.
+   */
+  editWorkflow(
+    name: string,
+    parameters: Record<string, unknown>,
+    opts?: { beforeUpdate?: boolean }
+  ): void
 }
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
@@ -118,6 +129,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
         ])
       ),
       body: parsed.recorded,
+      ...(match?.route === 'update' && { text: raw.toString('utf8') }),
       time,
       ...(match && { route: match.route }),
       ...(match?.family && { family: match.family })
@@ -182,7 +194,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       }
       case 'malformed': {
         const r = compute()
-        const text = r.body === undefined ? '' : JSON.stringify(r.body)
+        const text =
+          r.raw !== undefined ? String(r.raw) : r.body === undefined ? '' : JSON.stringify(r.body)
         const broken = text.slice(0, Math.floor(text.length / 2)) || '{"'
         return reply({ status: 200, raw: broken, headers: { 'content-type': 'application/json' } })
       }
@@ -229,6 +242,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     assets: state.assets,
     runInput: name => state.runs.get(name)?.read?.bytes,
     files: () => [...state.files.values()].map(f => f.file),
-    workflow: name => structuredClone(state.workflows.get(name)?.document)
+    workflow: name => structuredClone(state.workflows.get(name)?.document),
+    editWorkflow: (name, parameters, opts = {}) => saveEdit(state, name, parameters, opts)
   }
 }

@@ -1,6 +1,7 @@
 // Everything the simulated tenant holds, plus the timers that drive run timelines.
 import { randomUUID } from 'node:crypto'
 import { AssetStore } from './assets.js'
+import type { PendingEdit, TemplateVersion } from './template-index.js'
 import type {
   AtlanFile,
   Fault,
@@ -21,7 +22,9 @@ export const defaultScenario: Scenario = {
   legacyRemoved: false,
   enforceFamily: true,
   retryAfterSeconds: 1,
-  directUploadLimitBytes: 10_000_000
+  directUploadLimitBytes: 10_000_000,
+  templateVersionCheck: false,
+  searchFloodHits: 0
 }
 
 export interface StoredWorkflow {
@@ -33,6 +36,10 @@ export interface StoredWorkflow {
   visibleAt: number
   /** metadata (with creationTimestamp and uid), spec and payload as stored. */
   document: WorkflowDocument
+  /** The `_source` text the index serves, when the template was written as text (an update). */
+  text?: string
+  /** What the workflow index holds: one version per write, each searchable after the lag. */
+  versions: TemplateVersion[]
 }
 
 /** One indexed version of a run: what searches see from `visibleAt` on. */
@@ -79,6 +86,8 @@ export class SimState {
   readonly assets = new AssetStore()
   readonly requests: RecordedRequest[] = []
   faults: (Fault & { left: number })[] = []
+  /** UI edits armed to be saved just before the next update of their workflow. */
+  pendingEdits: PendingEdit[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
   private seq = 0
   /** Signs presigned URLs; fresh per simulator so URLs of another instance fail. */
@@ -126,6 +135,7 @@ export class SimState {
     this.credentials.clear()
     this.requests.length = 0
     this.faults = []
+    this.pendingEdits = []
     this.scenario = { ...this.initial }
   }
 }

@@ -32,6 +32,16 @@ export interface Scenario {
   enforceFamily: boolean
   /** Retry-After (seconds) of 429 faults that do not set their own. */
   retryAfterSeconds: number
+  /**
+   * An update naming another resourceVersion than the stored one is refused with 409, as a
+   * Kubernetes update is. Off by default: no public source shows Atlan passing it on (sim/README.md).
+   */
+  templateVersionCheck: boolean
+  /**
+   * 0: off. Otherwise the workflow and run index searches ignore `size` and answer at least this
+   * many hits (the matches, repeated), as a broken or hostile index might.
+   */
+  searchFloodHits: number
 }
 
 export type RouteName =
@@ -97,6 +107,11 @@ export interface SeedInput {
   direct?: { form: 'json' | 'plain'; content?: string; rawName?: string }
   /** A whole workflow document (e.g. a golden fixture) instead of the fields above. */
   workflow?: WorkflowDocument
+  /**
+   * The whole index `_source` as JSON text instead of the fields above: searches serve it byte
+   * for byte, but for the resourceVersion and generation the store sets.
+   */
+  sourceText?: string
   /** Past runs, oldest first. Default one Succeeded run of 60 s; [] = never run (not searchable). */
   runs?: SeedRun[]
   /** Workflow creation, seconds ago (default 1 day). */
@@ -130,6 +145,8 @@ export interface RecordedRequest {
   headers: Record<string, string>
   /** Parsed JSON, `{ bytes: n }` for uploads and non-JSON bodies, null when empty. */
   body: unknown
+  /** `update` only: the body exactly as sent (the template's text). */
+  text?: string
   /** Epoch milliseconds when the request arrived. */
   time: number
   route?: RouteName

@@ -1,7 +1,9 @@
 // Stored workflow templates: what a submit or seed leaves behind, and how the runs read them.
 import { randomUUID } from 'node:crypto'
+import { applyEdits, modify } from 'jsonc-parser'
 import { HttpError, isObject } from './http.js'
 import type { SimState, StoredWorkflow } from './state.js'
+import { indexTemplate } from './template-index.js'
 import { formatTs } from './time.js'
 import type { Parameter, WorkflowDocument } from './types.js'
 
@@ -20,11 +22,16 @@ export function asWorkflowDocument(body: unknown): WorkflowDocument {
   return body as unknown as WorkflowDocument
 }
 
+/**
+ * Stores a new template, indexed from `visibleAt`. `text`: a seed's `_source` text, served as is
+ * but for its resourceVersion and generation, which the store sets.
+ */
 export function storeWorkflow(
   state: SimState,
   doc: WorkflowDocument,
   createdMs: number,
-  visibleAt: number
+  visibleAt: number,
+  text?: string
 ): StoredWorkflow {
   const copy = structuredClone(doc)
   const namespace =
@@ -45,8 +52,11 @@ export function storeWorkflow(
     seq: state.nextSeq(),
     createdMs,
     visibleAt,
-    document: copy
+    document: copy,
+    text: text === undefined ? undefined : withStoreVersion(text, copy.metadata),
+    versions: []
   }
+  indexTemplate(wf, visibleAt)
   state.workflows.set(wf.name, wf)
   return wf
 }
@@ -105,4 +115,12 @@ export function workflowSource(wf: StoredWorkflow): Record<string, unknown> {
 export function workflowResponse(wf: StoredWorkflow): Record<string, unknown> {
   const { metadata, spec, payload } = structuredClone(wf.document)
   return { metadata, spec, payload }
+}
+
+/** `text` with the store's resourceVersion and generation in its metadata. */
+function withStoreVersion(text: string, metadata: WorkflowDocument['metadata']): string {
+  let out = text
+  for (const key of ['resourceVersion', 'generation'])
+    out = applyEdits(out, modify(out, ['metadata', key], metadata[key], {}))
+  return out
 }

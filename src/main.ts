@@ -204,10 +204,10 @@ async function atlanStep(
       ...systemClock,
       log,
       signal,
-      onTarget: t =>
-        checks?.begin(`${session.config.baseUrl}/workflows/profile/${t.workflowName}`) ??
-        Promise.resolve(),
-      onRun: t => checks?.pointAt(t) ?? Promise.resolve(),
+      // The check run is created and updated alongside: the Atlan work never waits on GitHub.
+      onTarget: async t =>
+        checks?.begin(`${session.config.baseUrl}/workflows/profile/${t.workflowName}`),
+      onRun: async t => checks?.pointAt(t),
       beforeUpload: t => (tenant ? tenantPlan(session, tenant, t) : Promise.resolve(undefined))
     },
     session.config,
@@ -241,16 +241,17 @@ async function afterRun(
   return { outputs }
 }
 
-/** skip_unchanged: the key of this CSV and these settings, and whether it already succeeded. */
+/** skip_unchanged: the key of this CSV, tenant, target and settings, and whether a step with it passed. */
 async function skipCheck(
   config: Config,
   source: LineageSource,
-  csvSha256: string | undefined
+  csvSha256: string | undefined,
+  target: Target | undefined
 ): Promise<{ key: string; done: boolean }> {
   const { wasDone } = await import('./github/cache.js')
   // The validator's digest when it ran, else one streaming pass over the same handle.
   const { skipKeyFor } = await import('./run/skip.js')
-  const key = skipKeyFor(config, csvSha256 ?? (await source.sha256()))
+  const key = skipKeyFor(config, csvSha256 ?? (await source.sha256()), target)
   return { key, done: await wasDone(key) }
 }
 
@@ -280,6 +281,7 @@ export async function run(): Promise<void> {
   let early: Early | undefined
   let csv: CsvReport | undefined
   let outcome: LifecycleOutcome | undefined
+  let skip: { key: string; done: boolean } | undefined
   let result: ActionResult
   // The result's fields known before the run: the rerun's workflow and the CSV's counts.
   const known = (): Partial<ActionResult> => ({ workflowName: early?.workflowName, ...csv?.counts })
@@ -311,9 +313,9 @@ export async function run(): Promise<void> {
     }
 
     // 3. Skip when nothing changed since the last successful run.
-    const skip =
+    skip =
       source && config.skipUnchanged && !checked?.problem
-        ? await skipCheck(config, source, checked?.sha256)
+        ? await skipCheck(config, source, checked?.sha256, early?.target)
         : undefined
 
     if (checked?.problem) {
@@ -331,8 +333,6 @@ export async function run(): Promise<void> {
       const ran: ActionResult = { ...known(), ...lifecycleResult(outcome) }
       const after = tenant && (await afterRun(session, tenant, ran, early))
       result = after ? { ...ran, ...after.outputs, ...after.verdict } : ran
-      if (skip && result.phase === 'Succeeded')
-        await (await import('./github/cache.js')).markDone(skip.key)
     }
   } catch (err) {
     result = errorResult(err, {
@@ -344,6 +344,9 @@ export async function run(): Promise<void> {
     if (!(err instanceof ConfigError || err instanceof CancelledError))
       log.debug(err instanceof Error && err.stack ? err.stack : String(err))
   }
+  // The marker says a step passed, not only that Atlan's run Succeeded (verify may fail the step).
+  if (skip?.done === false && result.phase === 'Succeeded' && !result.failed)
+    await (await import('./github/cache.js')).markDone(skip.key)
   // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
   // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
   if (!cancel.signal.aborted && result.phase !== 'TimedOut') saveInFlight(undefined)

@@ -1,6 +1,7 @@
 // Check runs through a real Octokit against the GitHub simulator (GITHUB_API_URL).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import type { CheckAnnotation } from '../../src/github/checks.js'
+import { RequestError } from '@octokit/request-error'
+import type { CheckAnnotation, ChecksClient } from '../../src/github/checks.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { setEnv, withoutProxy } from '../helpers/env.js'
 
@@ -155,7 +156,7 @@ describe('CheckRunReporter against the simulator', () => {
   it('a start lost to server errors is created by complete()', async () => {
     const warnings: string[] = []
     const r = reporter(warnings, 'flaky')
-    sim.setFault('checks/create', 502, 4) // the first try and all 3 retries
+    sim.setFault('checks/create', 502, 3) // the first try and both retries
     expect(
       await r.start({ name: 'lineage', headSha: SHA, title: 't', summary: 's' })
     ).toBeUndefined()
@@ -248,5 +249,63 @@ describe('headSha', () => {
     expect(checks.headSha({ eventName: 'pull_request', sha: 'e'.repeat(40), payload: {} })).toBe(
       'e'.repeat(40)
     )
+  })
+})
+
+describe('CheckRunReporter when the GitHub API cannot be reached', () => {
+  /** What Octokit throws when fetch fails: status 500, no response, the cause says why. */
+  const unreachable = (code: string) =>
+    Object.assign(
+      new RequestError('connect failed', 500, {
+        request: { method: 'POST', url: 'http://127.0.0.1:1/repos/a/b/check-runs', headers: {} }
+      }),
+      { cause: new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) }) }
+    )
+
+  it.each([
+    ['ECONNREFUSED', 'connection refused'],
+    ['ECONNRESET', 'connection reset'],
+    ['ENOTFOUND', 'host name not found']
+  ])(
+    '%s is named "%s", never an HTTP status; one warning, then nothing more is tried',
+    async (code, text) => {
+      const warnings: string[] = []
+      let calls = 0
+      const octokit = {
+        rest: {
+          checks: {
+            create: async () => {
+              calls++
+              throw unreachable(code)
+            },
+            update: async () => {
+              calls++
+              throw unreachable(code)
+            }
+          }
+        }
+      } as unknown as ChecksClient
+      const r = new checks.CheckRunReporter({
+        octokit,
+        owner: 'a',
+        repo: 'b',
+        warning: m => warnings.push(m)
+      })
+      await r.start({ name: 'lineage', headSha: SHA, title: 't', summary: 's' })
+      await r.update({ title: 't', summary: 's' })
+      await r.complete({ conclusion: 'success', title: 't', summary: 's' })
+      expect(calls).toBe(1)
+      expect(warnings).toEqual([
+        `Check run "lineage" skipped: could not reach the GitHub API to create it (${text}); the step goes on without it. Check GITHUB_API_URL and the runner's network or proxy settings.`
+      ])
+    }
+  )
+
+  it('an HTTP 500 that GitHub answered is still an HTTP status', () => {
+    const answered = new RequestError('Server Error', 500, {
+      request: { method: 'POST', url: 'http://x/', headers: {} },
+      response: { status: 500, url: 'http://x/', headers: {}, data: {} }
+    })
+    expect(checks.networkFailure(answered)).toBeUndefined()
   })
 })

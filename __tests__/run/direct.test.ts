@@ -2,9 +2,16 @@
 // template as read, the run in flight is waited for before the upload, and idempotent does not
 // attach to an older run once a new file is uploaded.
 import { describe, expect, it } from '@jest/globals'
+import { errorFromStatus } from '../../src/atlan/error-mapping.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import { parseConfig } from '../../src/config/parse.js'
-import { pointAtFile, withNewFile } from '../../src/run/direct.js'
+import {
+  editLineageFile,
+  parseDirectFile,
+  pointAtFile,
+  withNewFile,
+  type DirectFile
+} from '../../src/run/direct.js'
 import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
@@ -16,15 +23,32 @@ useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const JSON_FILE = '{"fileKey":"old.csv","fileId":"old-id","rawName":"team.csv"}'
+const NEW = { id: 'new-id', key: 'new.csv' }
 
-function template(lineageFile: string): WorkflowDetail {
+function template(lineageFile: string, generation = 3): WorkflowDetail {
   const parameters = [
     { name: 'lineage_import_type', value: 'DIRECT' },
     { name: 'lineage_file', value: lineageFile },
     { name: 'field_separator', value: ',' }
   ]
-  return { ...workflowTemplate(WF, parameters, { annotations: { a: 'b' } }), payload: [] }
+  return {
+    ...workflowTemplate(WF, parameters, { annotations: { a: 'b' }, generation }),
+    payload: []
+  }
 }
+
+/**
+ * A template whose other bytes a JSON round trip would change: an integer above 2^53, `1.50`,
+ * a duplicate key, a `__proto__` key and odd spacing.
+ */
+const awkward = (lineageFile: string) =>
+  `{"metadata": {"name": "${WF}", "namespace":"default", "generation": 3, "uid": 12345678901234567890123,
+  "annotations": {"__proto__": {"polluted": true}, "ratio": 1.50, "dup": "first", "dup": "second"}},
+ "spec": {"templates": [{"name": "main", "dag": {"tasks": [{"name": "run", "arguments": {"parameters": [
+   {"name": "lineage_import_type", "value": "DIRECT"},
+   {"name": "lineage_file",   "value": ${JSON.stringify(lineageFile)}},
+   {"name": "batch_size", "value": 20.0}]}}]}}]},
+ "payload": [], "status": {}}`
 
 function setup(lineageFile = JSON_FILE) {
   const api = fakeApi()
@@ -33,67 +57,215 @@ function setup(lineageFile = JSON_FILE) {
     namespace: 'default',
     parameters: { lineage_import_type: 'DIRECT', lineage_file: lineageFile }
   })
-  api.templates.set(WF, template(lineageFile))
+  api.templates.set(WF, JSON.stringify(template(lineageFile)))
   let now = 1_800_000_000_000
   const info: string[] = []
+  const warnings: string[] = []
   const deps: LifecycleDeps = {
     api,
     now: () => now,
     sleep: async ms => void (now += ms),
     random: () => 0.5,
-    log: { info: m => void info.push(m), warning: () => undefined, debug: () => undefined },
+    log: {
+      info: m => void info.push(m),
+      warning: m => void warnings.push(m),
+      debug: () => undefined
+    },
     signal: new AbortController().signal
   }
-  return { api, deps, info }
+  return { api, deps, info, warnings, log: deps.log }
 }
 
 const config = (extra: Record<string, string> = {}) =>
   parseConfig(rawInputs({ workflow_name: WF, lineage_file: 'examples/lineage.csv', ...extra }))
 
-describe('withNewFile', () => {
-  it('keeps the form and the other keys', () => {
-    const file = { id: 'new-id', key: 'new.csv' }
-    expect(withNewFile({ form: 'plain', key: 'old.csv' }, file)).toBe('new.csv')
-    expect(JSON.parse(withNewFile({ form: 'json', value: JSON.parse(JSON_FILE) }, file))).toEqual({
-      fileKey: 'new.csv',
-      fileId: 'new-id',
-      rawName: 'team.csv'
+/** What Atlan answers when the template changed since it was read (Kubernetes' optimistic concurrency). */
+const conflict = () =>
+  errorFromStatus(
+    {
+      endpoint: `POST /api/service/workflows/${WF}`,
+      requestId: 'r-409',
+      service: 'atlan',
+      timeoutMs: 30_000
+    },
+    409,
+    '{"message":"the object has been modified; please apply your changes to the latest version and try again"}'
+  )
+
+/** `s` with the first occurrence of `from` replaced, checked to be there. */
+function swap(s: string, from: string, to: string): string {
+  expect(s).toContain(from)
+  return s.replace(from, to)
+}
+
+describe('parseDirectFile', () => {
+  it('bounds the stored value before parsing it: a 20,000-deep value is a clear problem, not a stack overflow', () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)
+    expect(parseDirectFile(deep)).toMatch(
+      /^its lineage_file is 120001 characters long, more than the 16384/
+    )
+    const nested = '{"a":'.repeat(17) + '1' + '}'.repeat(17)
+    expect(parseDirectFile(nested)).toBe('its lineage_file nests deeper than 16 levels')
+    expect(parseDirectFile('{"a":'.repeat(15) + '1' + '}'.repeat(15))).toMatchObject({
+      form: 'json'
     })
   })
 })
 
-describe('pointAtFile', () => {
-  it('sends the template read right before, with only lineage_file changed', async () => {
-    const { api } = setup()
-    const out = await pointAtFile(api, WF, { id: 'new-id', key: 'new.csv' })
-    expect(api.calls).toEqual([`readTemplate ${WF}`, `updateWorkflow ${WF}`])
-    const sent = api.templates.get(WF)!
-    const expected = template(
-      JSON.stringify({ fileKey: 'new.csv', fileId: 'new-id', rawName: 'team.csv' })
+describe('withNewFile', () => {
+  const json = (text: string) => parseDirectFile(text) as DirectFile
+
+  it('keeps the form and every other byte of the stored value', () => {
+    expect(withNewFile({ form: 'plain', key: 'old.csv' }, NEW)).toBe('new.csv')
+    expect(withNewFile(json(JSON_FILE), NEW)).toBe(
+      '{"fileKey":"new.csv","fileId":"new-id","rawName":"team.csv"}'
     )
-    expect(sent).toEqual(expected)
-    expect(out.before).toBe(JSON_FILE)
+    const odd =
+      '{ "size": 12345678901234567890, "fileId": "x", "v": 1.50, "fileKey": "a", "fileKey": "b" }'
+    expect(withNewFile(json(odd), NEW)).toBe(
+      '{ "size": 12345678901234567890, "fileId": "new-id", "v": 1.50, "fileKey": "new.csv", "fileKey": "new.csv" }'
+    )
+    expect(JSON.parse(withNewFile(json('{"rawName":"t.csv"}'), NEW))).toEqual({
+      rawName: 't.csv',
+      fileKey: 'new.csv',
+      fileId: 'new-id'
+    })
+  })
+})
+
+describe('editLineageFile', () => {
+  it('replaces only the lineage_file value: big integers, 1.50, duplicate keys and __proto__ survive byte for byte', () => {
+    const text = awkward(JSON_FILE)
+    const edit = editLineageFile(text, NEW)
+    if (typeof edit === 'string') throw new Error(edit)
+    const now = '{"fileKey":"new.csv","fileId":"new-id","rawName":"team.csv"}'
+    expect(edit).toEqual({
+      before: JSON_FILE,
+      now,
+      text: swap(text, JSON.stringify(JSON_FILE), JSON.stringify(now))
+    })
+  })
+
+  it('refuses what it cannot edit safely', () => {
+    const twice = swap(
+      awkward(JSON_FILE),
+      '{"name": "batch_size"',
+      `{"name": "lineage_file", "value": "other.csv"}, {"name": "batch_size"`
+    )
+    expect(editLineageFile(twice, NEW)).toBe('its lineage_file argument appears more than once')
+    expect(editLineageFile(swap(awkward(JSON_FILE), '"lineage_file"', '"other"'), NEW)).toBe(
+      'it has no lineage_file argument'
+    )
+    const deepTemplate = `{"x": ${'['.repeat(200)}${']'.repeat(200)}}`
+    expect(editLineageFile(deepTemplate, NEW)).toBe('its template nests deeper than 128 levels')
+    const deepValue = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)
+    expect(editLineageFile(awkward(deepValue), NEW)).toMatch(/characters long, more than/)
+  })
+})
+
+describe('pointAtFile', () => {
+  it('sends the template text read right before, with only lineage_file changed', async () => {
+    const { api, log } = setup()
+    api.templates.set(WF, awkward(JSON_FILE))
+    const out = await pointAtFile(api, WF, NEW, log)
+    expect(api.calls).toEqual([`readTemplate ${WF}`, `updateWorkflow ${WF}`])
+    const now = '{"fileKey":"new.csv","fileId":"new-id","rawName":"team.csv"}'
+    expect(api.templates.get(WF)).toBe(
+      swap(awkward(JSON_FILE), JSON.stringify(JSON_FILE), JSON.stringify(now))
+    )
+    expect(out).toEqual({ before: JSON_FILE, now, warning: undefined })
   })
 
   it('refuses a template whose lineage_file is neither form, naming the workflow', async () => {
-    const { api } = setup()
-    api.templates.set(WF, template('[1,2]'))
-    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' })).rejects.toThrow(
+    const { api, log } = setup()
+    api.templates.set(WF, JSON.stringify(template('[1,2]')))
+    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' }, log)).rejects.toThrow(
       new RegExp(`Workflow ${WF} is a Direct-upload workflow, but its lineage_file is JSON`)
     )
     expect(api.calls).not.toContain(`updateWorkflow ${WF}`)
   })
 
   it('an update that does not name the new file is an error, not a rerun of the old one', async () => {
-    const { api } = setup()
+    const { api, log } = setup()
     api.updateWorkflow = async name => ({
       name,
       namespace: 'default',
       parameters: { lineage_file: JSON_FILE }
     })
-    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' })).rejects.toThrow(
+    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' }, log)).rejects.toThrow(
       /does not name the new file.*nothing was run/
     )
+  })
+
+  it('a conflict (409): reads again, re-applies only lineage_file to what it reads, and retries once', async () => {
+    const { api, log, info } = setup()
+    const update = api.updateWorkflow
+    let updates = 0
+    api.updateWorkflow = async (name, text) => {
+      if (++updates === 1) {
+        // Someone saved another setting meanwhile; Atlan refuses the stale write.
+        api.templates.set(WF, swap(api.templates.get(WF)!, '"value":","', '"value":";"'))
+        throw conflict()
+      }
+      return update(name, text)
+    }
+    const out = await pointAtFile(api, WF, NEW, log)
+    expect(api.calls).toEqual([`readTemplate ${WF}`, `readTemplate ${WF}`, `updateWorkflow ${WF}`])
+    const stored = JSON.parse(api.templates.get(WF)!) as WorkflowDetail
+    const params = stored.spec!.templates![0].dag!.tasks![0].arguments!.parameters!
+    expect(params.find(p => p.name === 'field_separator')!.value).toBe(';')
+    expect(JSON.parse(params.find(p => p.name === 'lineage_file')!.value as string)).toMatchObject({
+      fileKey: 'new.csv',
+      fileId: 'new-id'
+    })
+    expect(out.now).toContain('new.csv')
+    expect(info.join('\n')).toMatch(/conflict \(409\).*Reading it again and retrying once/)
+  })
+
+  it('a second conflict stops with a message saying the workflow changed meanwhile', async () => {
+    const { api, log } = setup()
+    api.updateWorkflow = async () => {
+      throw conflict()
+    }
+    await expect(pointAtFile(api, WF, NEW, log)).rejects.toThrow(
+      new RegExp(
+        `Workflow ${WF} changed in Atlan while this step was pointing it at the new file.*not changed and nothing was run`
+      )
+    )
+    expect(api.calls.filter(c => c.startsWith('readTemplate'))).toHaveLength(2)
+  })
+
+  it('a conflict after an update that was stored (its reply lost) finds the new file and stops there', async () => {
+    const { api, log } = setup()
+    const update = api.updateWorkflow
+    api.updateWorkflow = async (name, text) => {
+      await update(name, text)
+      throw conflict()
+    }
+    const out = await pointAtFile(api, WF, NEW, log)
+    expect(out.before).toBe(JSON_FILE)
+    expect(api.calls.filter(c => c.startsWith('updateWorkflow'))).toHaveLength(1)
+  })
+
+  it('other errors are not retried', async () => {
+    const { api, log } = setup()
+    api.updateWorkflow = async () => {
+      throw new Error('boom')
+    }
+    await expect(pointAtFile(api, WF, NEW, log)).rejects.toThrow('boom')
+    expect(api.calls.filter(c => c.startsWith('readTemplate'))).toHaveLength(1)
+  })
+
+  it('warns when the generation shows a change this step did not read (maybe overwritten)', async () => {
+    const { api, log } = setup()
+    const update = api.updateWorkflow
+    api.updateWorkflow = async (name, text) => ({ ...(await update(name, text)), generation: 5 })
+    const out = await pointAtFile(api, WF, NEW, log)
+    expect(out.warning).toMatch(
+      new RegExp(`Workflow ${WF} was changed in Atlan by someone else.*generation went from 3 to 5`)
+    )
+    api.updateWorkflow = update
+    expect((await pointAtFile(api, WF, NEW, log)).warning).toBeUndefined()
   })
 })
 
@@ -143,6 +315,14 @@ describe('runLifecycle with a Direct-upload workflow', () => {
     const out = await runLifecycle(deps, config({ timeout: '10s' }))
     expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', failed: true })
     expect(lifecycleResult(out).message).toMatch(/nothing was uploaded and no run was started/)
+    expect(api.calls.some(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))).toBe(false)
+  })
+
+  it('a stored lineage_file 20,000 levels deep is refused while resolving: nothing uploaded, no stack overflow', async () => {
+    const { api, deps } = setup('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000))
+    await expect(runLifecycle(deps, config())).rejects.toThrow(
+      /Direct-upload workflow, but its lineage_file is 120001 characters long.*did not upload anything/
+    )
     expect(api.calls.some(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))).toBe(false)
   })
 })

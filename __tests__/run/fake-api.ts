@@ -11,8 +11,8 @@ export interface FakeApi extends AtlanApi {
   calls: string[]
   runs: RunInfo[]
   workflows: WorkflowRef[]
-  /** Whole templates readTemplate answers and updateWorkflow replaces, by name. */
-  templates: Map<string, WorkflowDetail>
+  /** Whole templates (JSON text) readTemplate answers and updateWorkflow replaces, by name. */
+  templates: Map<string, string>
 }
 
 function parametersOf(doc: WorkflowDetail): Record<string, unknown> {
@@ -23,7 +23,7 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
   const calls: string[] = []
   const runs: RunInfo[] = []
   const workflows: WorkflowRef[] = []
-  const templates = new Map<string, WorkflowDetail>()
+  const templates = new Map<string, string>()
   let files = 0
   const api: FakeApi = {
     calls,
@@ -50,17 +50,21 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
       files++
       return { id: `id-${files}`, key: `key-${files}.csv` }
     },
-    readTemplate: async name => (
-      calls.push(`readTemplate ${name}`),
-      structuredClone(templates.get(name))
-    ),
-    updateWorkflow: async (name, doc) => {
+    readTemplate: async name => {
+      calls.push(`readTemplate ${name}`)
+      const text = templates.get(name)
+      return text === undefined ? undefined : { text, doc: JSON.parse(text) as WorkflowDetail }
+    },
+    updateWorkflow: async (name, text) => {
       calls.push(`updateWorkflow ${name}`)
-      templates.set(name, structuredClone(doc as WorkflowDetail))
+      templates.set(name, text)
+      const doc = JSON.parse(text) as WorkflowDetail
+      const generation = doc.metadata.generation
       return {
         name,
         namespace: 'default',
-        parameters: parametersOf(doc as WorkflowDetail)
+        parameters: parametersOf(doc),
+        ...(typeof generation === 'number' && { generation: generation + 1 })
       }
     },
     runUrl: (w, r) => `https://acme.atlan.com/workflows/profile/${w}/runs?name=${r}`,

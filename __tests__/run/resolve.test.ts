@@ -47,9 +47,13 @@ describe('storageOf', () => {
     })
     expect(direct('{"fileKey":"k.csv","fileId":"i","rawName":"a.csv"}')).toEqual({
       kind: 'direct',
-      file: { form: 'json', value: { fileKey: 'k.csv', fileId: 'i', rawName: 'a.csv' } }
+      file: {
+        form: 'json',
+        text: '{"fileKey":"k.csv","fileId":"i","rawName":"a.csv"}',
+        value: { fileKey: 'k.csv', fileId: 'i', rawName: 'a.csv' }
+      }
     })
-    expect(direct('{}')).toEqual({ kind: 'direct', file: { form: 'json', value: {} } })
+    expect(direct('{}')).toEqual({ kind: 'direct', file: { form: 'json', text: '{}', value: {} } })
     for (const bad of [undefined, '', '{"fileKey":', '["k"]', '"k"', 42])
       expect(direct(bad)).toMatchObject({ kind: 'direct', problem: expect.any(String) })
     expect(storageOf({}).kind).toBe('unknown')

@@ -50,6 +50,11 @@ export interface GitHubSim {
   cacheEnv(service?: 'v1' | 'v2'): Record<string, string>
   /** The next `count` calls of `route` answer `status` (403: "Resource not accessible by integration"). */
   setFault(route: FaultRoute, status: number, count?: number, opts?: FaultOptions): void
+  /**
+   * The next call of `route` is answered only once `until` settles: a GitHub that is slow to
+   * answer, for tests of what waits on it.
+   */
+  hold(route: FaultRoute, until: Promise<unknown>): void
   /** Errors inside the simulator itself; tests may assert this is empty. */
   errors(): string[]
 }
@@ -66,6 +71,7 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
   const errors: string[] = []
   const faults = new Map<string, { status: number; left: number; opts: FaultOptions }>()
   const sockets = new Set<Socket>()
+  const holds = new Map<string, Promise<unknown>[]>()
 
   const takeFault = (route: string) => {
     const fault = faults.get(route)
@@ -108,6 +114,8 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
       }
     }
     entry.body = body
+    const held = holds.get(route)?.shift()
+    if (held) await held.catch(() => undefined)
     if (route === 'unknown') return reply(res, entry, notFound())
     if (entry.auth === 'none') {
       return reply(res, entry, { status: 401, body: { message: 'Requires authentication' } })
@@ -210,6 +218,9 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
           },
     setFault(route, status, count = 1, faultOpts = {}) {
       faults.set(route, { status, left: count, opts: faultOpts })
+    },
+    hold(route, until) {
+      holds.set(route, [...(holds.get(route) ?? []), until])
     },
     errors: () => [...errors]
   }

@@ -10,7 +10,8 @@ function body(ctx: Ctx): unknown {
 }
 
 export function workflowsSearch(ctx: Ctx): Reply {
-  return ok(searchWorkflows(ctx.state, body(ctx)))
+  const raw = searchWorkflows(ctx.state, body(ctx))
+  return { status: 200, raw, headers: { 'content-type': 'application/json' } }
 }
 
 export function runsSearch(ctx: Ctx): Reply {

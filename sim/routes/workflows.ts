@@ -3,6 +3,12 @@ import { HttpError, isObject, ok, type Reply } from '../http.js'
 import type { Ctx } from '../router.js'
 import { runResponse, startRun } from '../runs.js'
 import type { StoredWorkflow } from '../state.js'
+import {
+  applyPendingEdits,
+  bumpVersion,
+  checkResourceVersion,
+  indexTemplate
+} from '../template-index.js'
 import { asWorkflowDocument, storeWorkflow, workflowResponse } from '../workflows.js'
 
 function json(ctx: Ctx): unknown {
@@ -63,11 +69,17 @@ export function rerun(ctx: Ctx): Reply {
   return ok(runResponse(startRun(ctx.state, wf)))
 }
 
+/**
+ * Replaces the template with the body (§3.12, §10.3), kept as text for the index. An edit armed
+ * in the UI is saved first: it lands between the client's read and this write.
+ */
 export function update(ctx: Ctx): Reply {
   checkFamily(ctx)
   const wf = known(ctx, ctx.match.name)
+  applyPendingEdits(ctx.state, wf.name)
   const doc = asWorkflowDocument(json(ctx))
   if (doc.metadata.name !== wf.name) throw new HttpError(400, 'metadata.name must match the path')
+  checkResourceVersion(ctx.state, wf, doc.metadata.resourceVersion)
   const keep = wf.document.metadata
   wf.document = {
     ...structuredClone(doc),
@@ -76,11 +88,14 @@ export function update(ctx: Ctx): Reply {
       namespace: wf.namespace,
       uid: keep.uid,
       creationTimestamp: keep.creationTimestamp,
-      resourceVersion: String(ctx.state.nextSeq()),
-      generation: Number(keep.generation ?? 1) + 1
+      resourceVersion: keep.resourceVersion,
+      generation: keep.generation
     },
     payload: structuredClone(doc.payload ?? [])
   }
+  wf.text = ctx.raw.toString('utf8')
+  bumpVersion(ctx.state, wf)
+  indexTemplate(wf, Date.now() + ctx.state.scenario.indexLagMs)
   return ok(workflowResponse(wf))
 }
 

@@ -30,6 +30,7 @@ import type { FetchLike } from './transport.js'
 import { uploadDirectFile, type AtlanFile } from './files.js'
 import { uploadFile } from './upload.js'
 import { MetaApi } from './meta.js'
+import { MAX_JSON_DEPTH, nestsDeeperThan, objectSpan } from './json-text.js'
 import type { UploadResult } from './upload.js'
 
 export type Family = 'workflows' | 'package-workflows'
@@ -68,8 +69,17 @@ export interface WorkflowInfo {
   /** Whether the workflow reads through a stored credential (undefined: cannot tell). */
   hasCredential?: boolean
   creationTimestamp?: string
+  /** `metadata.generation`: how many times the template was changed (Kubernetes), when given. */
+  generation?: number
   /** The whole `_source` document. */
   raw: WorkflowDetail
+}
+
+/** A workflow template as the search index holds it (docs/atlan-contract.md §3.5, §10.3). */
+export interface StoredTemplate {
+  /** The hit's `_source`, byte for byte as Atlan sent it: what an update sends back, edited. */
+  text: string
+  doc: WorkflowDetail
 }
 
 export interface RunInfo {
@@ -158,9 +168,32 @@ export class AtlanClient {
     return hits[0] && toWorkflowInfo(hits[0])
   }
 
-  /** The whole stored template of a workflow, as the search returns it (for an update, §10.3). */
-  async readTemplate(name: string): Promise<WorkflowDetail | undefined> {
-    return (await this.#searchWorkflows(findWorkflowByNameQuery(name)))[0]
+  /**
+   * The whole stored template of a workflow, as the search returns it, with its exact text (for
+   * an update, docs/atlan-contract.md §10.3). No public source documents a read of one template
+   * that bypasses the index, so this is the freshest read there is.
+   */
+  async readTemplate(name: string): Promise<StoredTemplate | undefined> {
+    const query = findWorkflowByNameQuery(name)
+    const { data, text } = await this.#t.jsonWithText({
+      method: 'POST',
+      path: 'workflows/indexsearch',
+      body: query,
+      schema: workflowSearchSchema,
+      prepare: cutHits(query.size, 'POST /api/service/workflows/indexsearch', this.#t.log)
+    })
+    const doc = data.hits?.hits?.[0]?._source
+    // The index answered for another workflow: never write that one back under this name.
+    if (!doc || doc.metadata.name !== name) return undefined
+    const unreadable = (why: string) =>
+      new Error(
+        `Atlan's search returned workflow ${name} as a document this action cannot edit safely (${why}); it was not changed and nothing was run. Check the workflow in the Atlan UI.`
+      )
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+      throw unreadable(`it nests deeper than ${MAX_JSON_DEPTH} levels`)
+    const span = objectSpan(text, ['hits', 'hits', 0, '_source'])
+    if (!span) throw unreadable('its text could not be located in the reply')
+    return { doc, text: text.slice(span.offset, span.offset + span.length) }
   }
 
   /** The newest `csa-lineage-builder-<10 digits>` workflow that has run (docs/atlan-contract.md §3.4). */
@@ -169,22 +202,24 @@ export class AtlanClient {
     return hits[0] && toWorkflowInfo(hits[0])
   }
 
-  async #searchWorkflows(body: unknown): Promise<WorkflowDetail[]> {
+  async #searchWorkflows(body: { size: number }): Promise<WorkflowDetail[]> {
     const res = await this.#t.json({
       method: 'POST',
       path: 'workflows/indexsearch',
       body,
-      schema: workflowSearchSchema
+      schema: workflowSearchSchema,
+      prepare: cutHits(body.size, 'POST /api/service/workflows/indexsearch', this.#t.log)
     })
     return (res.hits?.hits ?? []).map(h => h._source)
   }
 
-  async #searchRuns(body: unknown, workflowName?: string): Promise<RunInfo[]> {
+  async #searchRuns(body: { size: number }, workflowName?: string): Promise<RunInfo[]> {
     const res = await this.#t.json({
       method: 'POST',
       path: 'runs/indexsearch',
       body,
-      schema: runSearchSchema
+      schema: runSearchSchema,
+      prepare: cutHits(body.size, 'POST /api/service/runs/indexsearch', this.#t.log)
     })
     const hits = res.hits?.hits ?? []
     // A run id goes into URLs (stop) and state: a hostile or broken reply stops here.
@@ -275,17 +310,17 @@ export class AtlanClient {
   }
 
   /**
-   * Stores `doc` as the workflow template `name` (docs/atlan-contract.md §10.3), in the same
-   * family as submit. Returns the stored workflow. Resending the same template is harmless, so
-   * it is retried like a read.
+   * Stores `text` (a whole template as JSON text, sent byte for byte) as the workflow template
+   * `name` (docs/atlan-contract.md §10.3), in the same family as submit. Returns the stored
+   * workflow. Resending the same template is harmless, so it is retried like a read.
    */
-  async updateWorkflow(name: string, doc: unknown): Promise<WorkflowInfo> {
+  async updateWorkflow(name: string, text: string): Promise<WorkflowInfo> {
     const family = await this.family()
     try {
       const res = await this.#t.json({
         method: 'POST',
         path: `${family}/${encodeURIComponent(name)}`,
-        body: doc,
+        raw: { contentType: 'application/json', bytes: Buffer.from(text, 'utf8') },
         schema: workflowDetailSchema,
         notFoundHint: `Atlan knows no workflow named ${name} any more (it may have been archived). Check workflow_name against the Atlan UI.`
       })
@@ -310,15 +345,37 @@ function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
   const params = d.spec?.templates?.[0]?.dag?.tasks?.[0]?.arguments?.parameters ?? []
   const parameters: Record<string, unknown> = {}
   for (const p of params) parameters[p.name] = p.value
+  const generation = d.metadata.generation
   return {
     name: d.metadata.name,
     namespace: d.metadata.namespace || 'default',
     parameters,
     hasCredential: hasCredential(d, parameters),
     creationTimestamp: d.metadata.creationTimestamp ?? undefined,
+    ...(Number.isSafeInteger(generation) && { generation: generation as number }),
     raw: d
   }
 }
+
+/**
+ * A search reply is read only as far as the `size` hits asked for (docs/atlan-contract.md §3.4):
+ * a reply with more is cut before its schema check, so a flood is never checked, copied or
+ * spread whole.
+ */
+function cutHits(size: number, endpoint: string, log: Logger): (data: unknown) => unknown {
+  return data => {
+    if (!isRecord(data) || !isRecord(data.hits) || !Array.isArray(data.hits.hits)) return data
+    const hits = data.hits.hits
+    if (hits.length <= size) return data
+    log.debug(
+      `${endpoint}: the reply holds ${hits.length} hits, more than the ${size} asked for; only the first ${size} are read`
+    )
+    return { ...data, hits: { ...data.hits, hits: hits.slice(0, size) } }
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
  * INFERENCE (docs/atlan-contract.md §3.13, §5.1): the server swaps `{{credentialGuid}}` for a vaulted credential's

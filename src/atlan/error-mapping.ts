@@ -311,6 +311,11 @@ const CODE_TEXT: Record<string, string> = {
   UND_ERR_PRX_TUNNEL: 'the proxy closed the connection while opening the tunnel'
 }
 
+/** What a network error code means, in a few words (`connection refused`), if it is a known one. */
+export function networkCodeText(code: string): string | undefined {
+  return CODE_TEXT[code]
+}
+
 /**
  * Node, undici and DOM errors, read by their fields: they may come from another realm (Node's own
  * modules under a test VM), where instanceof Error fails.

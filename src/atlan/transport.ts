@@ -247,6 +247,11 @@ interface JsonRequest<T> {
   /** A body that is not JSON (multipart), sent as is with its content type instead of `body`. */
   raw?: { contentType: string; bytes: Uint8Array }
   schema: z.ZodType<T>
+  /**
+   * Applied to the parsed body before the schema check, e.g. to cut a search reply to the hits
+   * asked for, so a flooding reply is never checked or copied whole.
+   */
+  prepare?: (data: unknown) => unknown
   /** `submit`: resend only when the server provably did not act on the request. */
   retry?: 'idempotent' | 'submit'
   notFoundHint?: string
@@ -330,6 +335,11 @@ export class Transport {
 
   /** A JSON request to Atlan, retried per `req.retry`, its 2xx body checked against `req.schema`. */
   async json<T>(req: JsonRequest<T>): Promise<T> {
+    return (await this.jsonWithText(req)).data
+  }
+
+  /** As json(), with the reply's text as received, for callers that edit it (docs/atlan-contract.md §10.3). */
+  async jsonWithText<T>(req: JsonRequest<T>): Promise<{ data: T; text: string }> {
     const api = req.api ?? API_PREFIX
     const endpoint = `${req.method} ${api}${api === API_PREFIX ? req.path : req.path.split('?')[0]}`
     const url = `${this.baseUrl}${api}${req.path}`
@@ -364,7 +374,7 @@ export class Transport {
     endpoint: string,
     url: string,
     body?: string | Uint8Array
-  ): Promise<T> {
+  ): Promise<{ data: T; text: string }> {
     const startsWork = req.startsWork ?? startsWorkByDefault(req.method, req.path)
     if (startsWork) this.assertNotCancelled(endpoint)
     const requestId = randomUUID()
@@ -424,7 +434,7 @@ export class Transport {
         location: headers.get('location')
       })
     }
-    return parseJson(ctx, status, text, req.schema)
+    return { data: parseJson(ctx, status, text, req.schema, req.prepare), text }
   }
 }
 
@@ -447,7 +457,13 @@ function mayHaveReachedServer(err: AtlanError): boolean {
   )
 }
 
-function parseJson<T>(ctx: RequestContext, status: number, text: string, schema: z.ZodType<T>): T {
+function parseJson<T>(
+  ctx: RequestContext,
+  status: number,
+  text: string,
+  schema: z.ZodType<T>,
+  prepare: (data: unknown) => unknown = data => data
+): T {
   let data: unknown
   if (text.trim()) {
     try {
@@ -456,7 +472,7 @@ function parseJson<T>(ctx: RequestContext, status: number, text: string, schema:
       throw malformedError(ctx, status, 'the body is not JSON')
     }
   }
-  const parsed = schema.safeParse(data)
+  const parsed = schema.safeParse(prepare(data))
   if (!parsed.success) {
     const issues = parsed.error.issues
       .slice(0, 3)

@@ -12,7 +12,7 @@ import { stableJson } from './stable-json.js'
 
 const SKIP_KEY_PREFIX = 'atlan-lineage-'
 // Part of every key: bump it to invalidate all markers if what goes into a key changes.
-const KEY_FORMAT = 'v1'
+const KEY_FORMAT = 'v2'
 
 export const CACHE_UNAVAILABLE =
   'skip_unchanged needs the Actions cache service, which this runner does not provide; running anyway'

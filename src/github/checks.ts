@@ -2,6 +2,7 @@
 // not write checks turns the reporter into a no-op after one warning; it never fails the step.
 import { context } from '@actions/github'
 import { RequestError } from '@octokit/request-error'
+import { errorCode, networkCodeText } from '../atlan/error-mapping.js'
 import { describeError } from '../error-text.js'
 import { log } from '../report/untrusted.js'
 import {
@@ -227,8 +228,17 @@ export class CheckRunReporter {
     try {
       await call()
     } catch (error) {
-      const status = error instanceof RequestError ? error.status : undefined
       const name = this.started?.name ?? 'check run'
+      const unreachable = networkFailure(error)
+      if (unreachable) {
+        // Retried briefly already (octokit.ts): the check run is given up for this step.
+        this.disabled = true
+        this.warning(
+          `Check run "${name}" skipped: could not reach the GitHub API to ${op} it (${unreachable}); the step goes on without it. Check GITHUB_API_URL and the runner's network or proxy settings.`
+        )
+        return
+      }
+      const status = error instanceof RequestError ? error.status : undefined
       const message = apiMessage(error)
       const detail = `${status !== undefined ? `HTTP ${status}: ` : ''}${message}`
       const rateLimited = /rate limit/i.test(message)
@@ -274,6 +284,21 @@ function cleanAnnotation(a: CheckAnnotation): CheckAnnotation {
     message: clampText(a.message, ANNOTATION_MESSAGE_LIMIT),
     ...(a.title ? { title: clampText(a.title, ANNOTATION_TITLE_LIMIT) } : {})
   }
+}
+
+/**
+ * Why a request got no HTTP answer at all (`connection refused`), or undefined when GitHub
+ * answered. Octokit reports such failures as status 500 without a response; the cause says what
+ * happened.
+ */
+export function networkFailure(error: unknown): string | undefined {
+  if (!(error instanceof RequestError) || error.response !== undefined) return undefined
+  const code = errorCode(error.cause)
+  if (code) return networkCodeText(code) ?? code
+  const cause = error.cause
+  return cause instanceof Error && cause.name === 'AbortError'
+    ? 'the request was aborted'
+    : 'no answer'
 }
 
 /** GitHub's own message ("Resource not accessible by integration"), without the docs link. */

@@ -27,6 +27,9 @@ interface OctokitOptions {
 
 // Every 4xx is an answer, not a glitch; rate limits (403/429) are the hook's job.
 const ALL_4XX = Array.from({ length: 100 }, (_, i) => 400 + i)
+// A 5xx or an unreachable API (Octokit reports that as 500 too) gets two more tries, 1 s and 4 s
+// later: a short, bounded retry for a report that must never hold the step up for long.
+const RETRIES = 2
 // GitHub's advice for a secondary limit that names no Retry-After: wait at least a minute.
 const SECONDARY_FALLBACK_S = 60
 
@@ -66,7 +69,7 @@ export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit
       baseUrl: opts.baseUrl ?? apiBaseUrl(),
       userAgent: 'atlan-lineage-action',
       log: { debug: log.debug, info: log.debug, warn: info, error: info },
-      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base }
+      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base, retries: RETRIES }
     },
     retry
   )

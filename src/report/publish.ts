@@ -38,7 +38,8 @@ function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotat
 export async function publish(input: PublishInput): Promise<void> {
   const { secrets } = input
   // A step that ended before its target was known still gets its check run.
-  await input.checks?.begin()
+  input.checks?.begin()
+  await input.checks?.settled()
   const result = { ...input.result, checkRunId: input.checks?.id ?? input.result.checkRunId }
   writeOutputs(result, secrets)
 

@@ -1,8 +1,7 @@
 // The slice of the Atlan client the run lifecycle uses; an interface so the lifecycle can be
 // unit-tested with a fake and so it reads as the contract it relies on.
-import type { RunInfo, WorkflowInfo } from '../atlan/client.js'
+import type { RunInfo, StoredTemplate, WorkflowInfo } from '../atlan/client.js'
 import type { AtlanFile } from '../atlan/files.js'
-import type { WorkflowDetail } from '../atlan/schemas.js'
 import type { WorkflowDocument } from '../lineage/workflow.js'
 
 /** How many of a workflow's newest runs a search reads (pyatlan's size, docs/atlan-contract.md §3.7). */
@@ -23,7 +22,11 @@ export interface AtlanApi {
   uploadFile(url: string, path: string): Promise<unknown>
   /** Direct-upload workflows: the UI's multipart upload, the template as stored, and its update. */
   uploadDirect(path: string, expectedSha256?: string): Promise<AtlanFile>
-  readTemplate(workflowName: string): Promise<WorkflowDetail | undefined>
-  updateWorkflow(workflowName: string, doc: unknown): Promise<WorkflowRef>
+  readTemplate(workflowName: string): Promise<StoredTemplate | undefined>
+  /** `text`: the whole template as JSON text, sent as is. */
+  updateWorkflow(
+    workflowName: string,
+    text: string
+  ): Promise<WorkflowRef & Pick<WorkflowInfo, 'generation'>>
   runUrl(workflowName: string, runName: string): string
 }

@@ -160,10 +160,14 @@ export async function runLifecycle(
       log.info(
         `Uploaded ${file} to Atlan as a Direct-upload file (key ${shownId(uploaded.key)}, id ${shownId(uploaded.id)}).`
       )
-      const change = await pointAtFile(api, workflowName, uploaded)
+      const change = await pointAtFile(api, workflowName, uploaded, log)
       const note = `${workflowName} read ${describeDirectFile(change.before)} before this step; it now reads ${describeDirectFile(change.now)}. To roll back, point the workflow at the earlier file again in the Atlan UI (edit it, Input), or rerun this action at the earlier commit.`
       log.info(note)
       notes.push(note)
+      if (change.warning) {
+        log.warning(change.warning)
+        notes.push(change.warning)
+      }
     } else {
       const url = await api.presignUpload(storage.key)
       await api.uploadFile(url, file)

@@ -1,0 +1,113 @@
+// The check run is a report, not a gate on reaching Atlan: through dist/index.js, a GitHub API
+// that is unreachable or slow never holds up the Atlan run, and an unreachable one is named as
+// such in one warning.
+import { describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:net'
+import { startGitHubSim } from '../../sim/github/server.js'
+import type { Simulator } from '../../sim/server.js'
+import { runAction } from '../helpers/action.js'
+import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
+import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
+
+const TOKEN = 'ghs_e2eGitHubToken000222'
+
+/** A 127.0.0.1 port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  return port
+}
+
+function setUp(s: Simulator) {
+  const dir = workspace()
+  const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+  const wf = s.seed({
+    prefix: 'lineage',
+    key: 'orders.csv',
+    runs: [{ phase: 'Succeeded', durationS: 1 }]
+  })
+  const inputs = inputsFor(s, {
+    workflow_name: wf,
+    lineage_file: file,
+    check_run: 'true',
+    github_token: TOKEN,
+    check_name: 'Lineage (orders)'
+  })
+  return { dir, inputs }
+}
+
+/** Resolves with `what` once `ready()` holds, or with 'gave up' after `maxPolls` polls of 20 ms. */
+async function once(ready: () => boolean, what: string, maxPolls = 400): Promise<string> {
+  for (let i = 0; i < maxPolls; i++) {
+    if (ready()) return what
+    await new Promise(r => setTimeout(r, 20))
+  }
+  return 'gave up'
+}
+
+describe('check run with the GitHub API unreachable or slow', () => {
+  it('unreachable (a closed port): the Atlan run goes ahead, and one warning names the refused connection', async () => {
+    const s = await sim()
+    const { dir, inputs } = setUp(s)
+    const r = await runAction({
+      cwd: dir,
+      inputs,
+      env: {
+        GITHUB_API_URL: `http://127.0.0.1:${await closedPort()}`,
+        GITHUB_REPOSITORY: 'acme/lineage'
+      }
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(r.outputs.check_run_id ?? '').toBe('')
+    // The Atlan requests of a step without a check run: look-up, upload, one rerun, the follow.
+    const seen = routes(s)
+    expect(seen.slice(0, 1)).toEqual(['workflows.search'])
+    expect(seen.indexOf('upload')).toBeGreaterThan(seen.indexOf('presign'))
+    expect(seen.indexOf('rerun')).toBeGreaterThan(seen.indexOf('upload'))
+    expect(submits(s)).toBe(1)
+    const warnings = r.stdout.split('\n').filter(l => l.startsWith('::warning::'))
+    expect(warnings).toEqual([
+      '::warning::Check run "Lineage (orders)" skipped: could not reach the GitHub API to create it (connection refused); the step goes on without it. Check GITHUB_API_URL and the runner\'s network or proxy settings.'
+    ])
+    expect(r.stdout).not.toMatch(/HTTP 500|\(500\)/)
+    // Given up only after the Atlan run was started (it was tried alongside, not before).
+    expect(r.stdout.indexOf('Following the run')).toBeGreaterThan(-1)
+    expect(r.stdout.indexOf('Following the run')).toBeLessThan(r.stdout.indexOf(warnings[0]))
+    expectClean(r, s)
+  }, 60_000) // room for the old behaviour (retries on every call) to fail on the assertions
+
+  it('slow: Atlan gets the rerun while GitHub has not yet answered the check run create', async () => {
+    const gh = await startGitHubSim()
+    try {
+      const s = await sim()
+      const { dir, inputs } = setUp(s)
+      // GitHub answers the create only once Atlan has the rerun (or, if that never comes
+      // because the step waits on GitHub, after at most 8 s, and the test fails).
+      const released = once(() => routes(s).includes('rerun'), 'rerun')
+      gh.hold('checks/create', released)
+      const r = await runAction({
+        cwd: dir,
+        inputs,
+        env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/lineage' }
+      })
+      expect(await released).toBe('rerun')
+      expect(r.code).toBe(0)
+      expect(r.outputs.phase).toBe('Succeeded')
+      expect(r.stdout).not.toMatch(/::warning::/)
+      // The check run still tells the whole story: created, pointed at the run, completed.
+      const [check] = gh.checkRuns()
+      expect(check).toMatchObject({
+        status: 'completed',
+        conclusion: 'success',
+        external_id: r.outputs.run_id
+      })
+      expect(gh.schemaViolations()).toEqual([])
+      expectClean(r, s)
+    } finally {
+      await gh.close()
+    }
+  })
+})

@@ -1,0 +1,117 @@
+// skip_unchanged end to end: dist/index.js with the Actions cache at the GitHub simulator and
+// Atlan at its simulator. A marker means "this CSV, on this tenant, into this target, with these
+// settings, passed": another tenant, another target or a step that failed never skips.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
+import { startSimulator, type Simulator } from '../../sim/server.js'
+import { runAction } from '../helpers/action.js'
+import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
+import { API_KEY, inputsFor, sim, submits } from '../helpers/e2e.js'
+
+let gh: GitHubSim
+beforeEach(async () => (gh = await startGitHubSim()))
+afterEach(() => gh.close())
+
+const run = (s: Simulator, dir: string, inputs: Record<string, string>) =>
+  runAction({
+    cwd: dir,
+    inputs: inputsFor(s, { skip_unchanged: 'true', index_grace: '5s', ...inputs }),
+    env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/lineage', ...gh.cacheEnv() }
+  })
+
+/** A workflow reading `lineage/orders.csv` from the tenant store, with one short earlier run. */
+const seed = (s: Simulator) =>
+  s.seed({ prefix: 'lineage', key: 'orders.csv', runs: [{ phase: 'Succeeded', durationS: 1 }] })
+
+describe('skip_unchanged keys', () => {
+  it('a success on tenant A does not skip the same CSV and inputs on tenant B', async () => {
+    const a = await sim()
+    const b = await startSimulator({
+      token: API_KEY,
+      scenario: { pendingMs: 200, runningMs: 600 }
+    })
+    try {
+      const dir = workspace()
+      const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+      // The same workflow name on both tenants: only the tenant differs.
+      const wf = seed(a)
+      b.seed({
+        name: wf,
+        prefix: 'lineage',
+        key: 'orders.csv',
+        runs: [{ phase: 'Succeeded', durationS: 1 }]
+      })
+      const inputs = { workflow_name: wf, lineage_file: file }
+      expect((await run(a, dir, inputs)).outputs.phase).toBe('Succeeded')
+      expect(gh.cacheEntries()).toHaveLength(1)
+      const onB = await run(b, dir, inputs)
+      expect(onB.outputs.phase).toBe('Succeeded')
+      expect(submits(b)).toBe(1)
+      expect(gh.cacheEntries()).toHaveLength(2)
+      // Each tenant's repeat is skipped by its own marker.
+      expect((await run(a, dir, inputs)).outputs.phase).toBe('Skipped')
+      expect((await run(b, dir, inputs)).outputs.phase).toBe('Skipped')
+      expect(submits(a) + submits(b)).toBe(2)
+    } finally {
+      await b.close()
+    }
+  })
+
+  it('a create into another key of the store is not skipped', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const create = (key: string) =>
+      run(s, dir, { mode: 'create', lineage_file: file, prefix: 'lineage', object_key: key })
+    expect((await create('a.csv')).outputs.phase).toBe('Succeeded')
+    const other = await create('b.csv')
+    expect(other.outputs.phase).toBe('Succeeded')
+    expect(submits(s)).toBe(2)
+    expect(s.objects().has('lineage/b.csv')).toBe(true)
+    expect((await create('b.csv')).outputs.phase).toBe('Skipped')
+  })
+
+  it('turning verify on later is not skipped by a marker saved without it', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const wf = seed(s)
+    const first = await run(s, dir, { workflow_name: wf, lineage_file: file, verify: 'false' })
+    expect(first.outputs.phase).toBe('Succeeded')
+    const second = await run(s, dir, { workflow_name: wf, lineage_file: file })
+    expect(second.outputs.phase).toBe('Succeeded')
+    expect(second.outputs.processes_verified).toBe('1')
+    expect(submits(s)).toBe(2)
+  })
+})
+
+describe('the marker is saved only when the step passed', () => {
+  it('a Succeeded run whose verification fails the step saves no marker: the repeat runs again', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const wf = s.seed({
+      prefix: 'lineage',
+      key: 'orders.csv',
+      options: { failOnErrors: true },
+      runs: [{ phase: 'Succeeded', durationS: 1 }]
+    })
+    const inputs = { workflow_name: wf, lineage_file: file }
+    // The run leaves its process out: verification finds it missing and (with the stored "Fail
+    // on errors" on) fails the step although Atlan's run Succeeded. What is asserted is
+    // "step failed, so no marker": should verification stop failing steps by default, keep
+    // whatever input makes this step fail after a Succeeded run.
+    s.assets.dropProcesses = 1
+    const failed = await run(s, dir, inputs)
+    expect(failed.outputs.phase).toBe('Succeeded')
+    expect(failed.code).toBe(1)
+    expect(gh.cacheEntries()).toEqual([])
+    // Re-running the job runs again (and this time passes and saves the marker).
+    const again = await run(s, dir, inputs)
+    expect(again.outputs.phase).toBe('Succeeded')
+    expect(again.code).toBe(0)
+    expect(submits(s)).toBe(2)
+    expect(gh.cacheEntries()).toHaveLength(1)
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Skipped')
+  })
+})
