@@ -21,7 +21,9 @@ export const defaultScenario: Scenario = {
   legacyRemoved: false,
   enforceFamily: true,
   retryAfterSeconds: 1,
-  directUploadLimitBytes: 10_000_000
+  directUploadLimitBytes: 10_000_000,
+  readRestriction: 'scrub',
+  readableConnections: 'all'
 }
 
 export interface StoredWorkflow {
