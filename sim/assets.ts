@@ -3,7 +3,14 @@
 // and soft-deleted through DELETE /api/meta/entity/bulk. Writes become visible to searches after
 // the scenario's index lag. What the token may read follows the visibility model of §10.8.
 import { randomUUID } from 'node:crypto'
-import { type Doc, type IndexMapping, matches, parseSort, QueryError, sortDocs } from './es-query.js'
+import {
+  type Doc,
+  type IndexMapping,
+  matches,
+  parseSort,
+  QueryError,
+  sortDocs
+} from './es-query.js'
 import { HttpError, isObject } from './http.js'
 import type { Scenario } from './types.js'
 
@@ -84,7 +91,11 @@ export class AssetStore {
    * Stores (or replaces) an entity; visible to searches after `lagMs`. Writing the qualifiedName of
    * an archived entity restores it under its GUID, as the package's importer does (§10.9).
    */
-  put(e: Omit<Entity, 'guid' | 'seq' | 'visibleAt' | 'updatedAt'>, lagMs: number, at = Date.now()): Entity {
+  put(
+    e: Omit<Entity, 'guid' | 'seq' | 'visibleAt' | 'updatedAt'>,
+    lagMs: number,
+    at = Date.now()
+  ): Entity {
     const old = this.byQualifiedName.get(e.qualifiedName)
     const entity: Entity = {
       ...e,
@@ -162,7 +173,9 @@ export class AssetStore {
 /** Whether the token may read `e`: every Process, and what its personas cover (§10.8). */
 export function canRead(e: Entity, v: Visibility): boolean {
   if (e.typeName === 'Process') return true
-  return v.readableConnections === 'all' || v.readableConnections.includes(e.connectionQualifiedName)
+  return (
+    v.readableConnections === 'all' || v.readableConnections.includes(e.connectionQualifiedName)
+  )
 }
 
 function stateAt(e: Entity, now: number): EntityState | undefined {

@@ -234,7 +234,8 @@ async function afterRun(
   const missing = stage.report.verifyFindings
   if (missing.length) annotate(missing, file, { warning: missing.length })
   const o = stage.outcome()
-  const verdict = o.failure && !result.failed ? { failed: true as const, message: o.failure } : undefined
+  const verdict =
+    o.failure && !result.failed ? { failed: true as const, message: o.failure } : undefined
   return { outputs: o.outputs, verdict, flagged: o.flagged }
 }
 

@@ -15,7 +15,10 @@ function fakeMeta(existing: Set<string>) {
       peak = Math.max(peak, inFlight)
       const terms = body.dsl.query.bool.filter.find(
         (f): f is { terms: { qualifiedName: string[] } } =>
-          typeof f === 'object' && f !== null && 'terms' in f && 'qualifiedName' in (f.terms as object)
+          typeof f === 'object' &&
+          f !== null &&
+          'terms' in f &&
+          'qualifiedName' in (f.terms as object)
       )!.terms.qualifiedName
       calls.push(terms)
       await new Promise(r => setTimeout(r, 5))

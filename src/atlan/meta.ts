@@ -48,8 +48,10 @@ const deleteSchema = z.looseObject({
 })
 
 const ACTIVE = { term: { __state: { value: 'ACTIVE' } } }
-/** Archived entities too: the run restores them (§10.9). */
-const ACTIVE_OR_ARCHIVED = { terms: { __state: ['ACTIVE', 'DELETED'] } }
+
+/** ACTIVE entities, or archived ones (soft-deleted: a run restores them, §10.9). */
+export type EntityState = 'ACTIVE' | 'DELETED'
+const inState = (state: EntityState) => ({ term: { __state: { value: state } } })
 
 /** A search body's page: `from` and `size` are what a reply is read against (§10.12). */
 export interface SearchBody {
@@ -92,24 +94,30 @@ export function allConnectionsQuery(from = 0, size = MAX_TERMS): SearchBody {
   )
 }
 
-/** Assets (any type), ACTIVE or archived, with exactly these qualifiedNames (§10.5). */
-export function assetsByQualifiedNameQuery(qualifiedNames: string[], from = 0): SearchBody {
+/** Assets (any type) in `state` with exactly these qualifiedNames (§10.5). */
+export function assetsByQualifiedNameQuery(
+  qualifiedNames: string[],
+  state: EntityState = 'ACTIVE'
+): SearchBody {
   return dsl(
-    from,
+    0,
     qualifiedNames.length,
-    { bool: { filter: [ACTIVE_OR_ARCHIVED, { terms: { qualifiedName: qualifiedNames } }] } },
+    { bool: { filter: [inState(state), { terms: { qualifiedName: qualifiedNames } }] } },
     ['qualifiedName']
   )
 }
 
 /** The same, without case: one `term` with case_insensitive per name (§10.9). */
-export function assetsByQualifiedNameNoCaseQuery(qualifiedNames: string[], from = 0): SearchBody {
+export function assetsByQualifiedNameNoCaseQuery(
+  qualifiedNames: string[],
+  state: EntityState = 'ACTIVE'
+): SearchBody {
   return dsl(
-    from,
+    0,
     qualifiedNames.length,
     {
       bool: {
-        filter: [ACTIVE_OR_ARCHIVED],
+        filter: [inState(state)],
         should: qualifiedNames.map(qn => ({
           term: { qualifiedName: { value: qn, case_insensitive: true } }
         })),

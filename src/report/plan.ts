@@ -44,7 +44,9 @@ function countsTable(p: Plan): string {
   ]
   return table(
     ['', 'Count'],
-    rows.filter(([label, n]) => n > 0 || !/restore|hidden|ambiguous|not checked/.test(label)).map(([l, n]) => [l, fmt(n)])
+    rows
+      .filter(([label, n]) => n > 0 || !/restore|hidden|ambiguous|not checked/.test(label))
+      .map(([l, n]) => [l, fmt(n)])
   )
 }
 
@@ -159,7 +161,11 @@ function afterPart(t: TenantReport): string | undefined {
     parts.push(retired)
     const left = [
       ...pr.skipped.map(s => [s.qualifiedName, s.baseLine, s.reason]),
-      ...pr.notDeleted.map(r => [r.qualifiedName, r.baseLine, "Atlan's reply did not list it as deleted"])
+      ...pr.notDeleted.map(r => [
+        r.qualifiedName,
+        r.baseLine,
+        "Atlan's reply did not list it as deleted"
+      ])
     ]
     if (left.length)
       parts.push(
@@ -209,7 +215,9 @@ export function logPlan(
   else if (p.limit) log.notice(p.limit.text)
   if (!show) return
   const c = p.connections
-  const retire = p.prune?.blocked ? 'prune blocked' : `${p.prune?.candidates.length ?? 0} processes to retire`
+  const retire = p.prune?.blocked
+    ? 'prune blocked'
+    : `${p.prune?.candidates.length ?? 0} processes to retire`
   log.info(
     `Plan: ${p.processesToCreate} processes to create, ${p.processesToUpdate} to update, ${p.processesToRestore} to restore; ${p.rowsToSkip} rows to skip, ${p.rowsNotChecked} not checked; ${p.assetsToCreate} assets to create, ${p.assetsToRestore} to restore; connections: ${c.found} found, ${c.hidden} hidden from this token, ${c.ambiguous} ambiguous, ${c.missing} missing, ${c.unseen} not found or not visible; ${retire}.`
   )

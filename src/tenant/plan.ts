@@ -261,7 +261,9 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   }
   const removed = pruneBase ? removedProcesses(input, states) : undefined
   for (const r of removed?.list ?? []) processNames.add(r.qualifiedName)
-  const exact = await lookupQualifiedNames(meta, [...assetNames, ...processNames], log)
+  const exact = await lookupQualifiedNames(meta, [...assetNames, ...processNames], log, {
+    archived: true
+  })
   processNames.clear()
   // case_sensitive_match false: assets not found as spelled are looked up without case.
   let noCase: Map<string, Found> | undefined
@@ -269,7 +271,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   if (!input.caseSensitive) {
     const rest = [...assetNames].filter(qn => !exact.found.has(qn))
     if (rest.length) {
-      const res = await lookupQualifiedNames(meta, rest, log, { noCase: true })
+      const res = await lookupQualifiedNames(meta, rest, log, { noCase: true, archived: true })
       noCase = res.found
       requests += res.requests
     }
@@ -300,9 +302,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     const absent = sides.filter(s => !s.hit || s.hit.archived)
     if (absent.length && handling === 'update') {
       rowsToSkip++
-      const what = absent
-        .map(s => `${s.label} ${s.qn}${s.hit ? ' (archived)' : ''}`)
-        .join(' and ')
+      const what = absent.map(s => `${s.label} ${s.qn}${s.hit ? ' (archived)' : ''}`).join(' and ')
       f.add({
         severity: 'warning',
         line,

@@ -50,7 +50,10 @@ export function whyKeep(
     return `its GUID now holds a ${now.typeName} named ${qn ?? '(no name)'}`
   const at = now.updateTime
   if (typeof at !== 'number') return 'Atlan did not say when it was last written'
-  if ((c.updateTime !== undefined && at > c.updateTime) || at > ctx.planStartedAt - CLOCK_TOLERANCE_MS)
+  if (
+    (c.updateTime !== undefined && at > c.updateTime) ||
+    at > ctx.planStartedAt - CLOCK_TOLERANCE_MS
+  )
     return `it was written at ${new Date(at).toISOString()}, after this step's plan began (another CSV's run may have written it)`
   const by = now.attributes?.lastSyncWorkflowName
   if (by && ctx.workflowName && by !== ctx.workflowName)

@@ -1,7 +1,8 @@
 // Reads what a search asked for (docs/atlan-contract.md §10.12): a reply with more entities than
 // the page size is cut to that size (and the debug log says so), and a search pages on while
-// Atlan's count says there is more, up to Elasticsearch's window. Entities are appended one by
-// one: a reply is never spread into a function call, whatever its size.
+// Atlan's count says there is more, up to Elasticsearch's window, and only while the pages bring
+// new entities (a page that repeats one is a server that ignores `from`). Entities are appended
+// one by one: a reply is never spread into a function call, whatever its size.
 import { MAX_WINDOW, type EntityHeader, type MetaApi, type SearchBody } from '../atlan/meta.js'
 import type { Logger } from '../runtime.js'
 
@@ -36,12 +37,26 @@ export async function readAll(
   log: DebugLog
 ): Promise<AllPages> {
   const entities: EntityHeader[] = []
+  const guids = new Set<string>()
   let requests = 0
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const body = page(from)
     const res = await readPage(meta, body, log)
     requests++
-    for (const e of res.entities) entities.push(e)
+    let repeated = false
+    for (const e of res.entities) {
+      if (guids.has(e.guid)) repeated = true
+      else {
+        guids.add(e.guid)
+        entities.push(e)
+      }
+    }
+    if (repeated) {
+      log.debug(
+        `Atlan answered page ${from} of a search with entities it had already sent; stopped paging.`
+      )
+      return { entities, requests, truncated: true }
+    }
     from += res.entities.length
     const more = res.count > from && res.entities.length === body.dsl.size
     if (!more) return { entities, requests, truncated: false }

@@ -136,7 +136,13 @@ export class TenantStage {
       this.report.pruneNote = `prune: nothing was retired because the run ended ${phase}.`
     if (!plan || c.dryRun || phase !== 'Succeeded') return
     if (c.verify) {
-      const v = await verifyProcesses(meta, plan.expected, plan.rowsNotChecked, c.indexGraceMs, deps)
+      const v = await verifyProcesses(
+        meta,
+        plan.expected,
+        plan.rowsNotChecked,
+        c.indexGraceMs,
+        deps
+      )
       this.report.verification = v
       this.report.verifyFindings = v.missing.map(m => ({
         severity: 'warning',
@@ -206,7 +212,10 @@ function logVerification(v: Verification, log: Logger): void {
   const total = v.verified + v.missing.length
   const parts = [`Verify: ${v.verified} of ${total} expected process(es) found in Atlan`]
   if (v.missing.length) parts.push(`${v.missing.length} missing (${first(v.missing)})`)
-  if (v.notChecked) parts.push(`${v.notChecked} row(s) not checked (a connection this token cannot see, or an ambiguous one)`)
+  if (v.notChecked)
+    parts.push(
+      `${v.notChecked} row(s) not checked (a connection this token cannot see, or an ambiguous one)`
+    )
   const line = `${parts.join('; ')}.`
   if (v.missing.length) log.warning(line)
   else log.info(line)
@@ -222,7 +231,9 @@ function logPrune(p: PruneResult, notConsidered: number, log: Logger): void {
   for (const s of p.skipped)
     log.warning(`prune left ${s.qualifiedName} (removed line ${s.baseLine}) alone: ${s.reason}.`)
   for (const r of p.notDeleted)
-    log.warning(`prune asked Atlan to delete ${r.qualifiedName}, and Atlan's reply did not list it as deleted.`)
+    log.warning(
+      `prune asked Atlan to delete ${r.qualifiedName}, and Atlan's reply did not list it as deleted.`
+    )
   if (notConsidered)
     log.info(
       `Prune left the processes of ${notConsidered} removed row(s) alone: their connection is ambiguous or not visible to this token.`
