@@ -390,11 +390,16 @@ function removedProcesses(input: PlanInput, states: ConnectionState[]) {
     if (id === undefined) ids.set(s.qualifiedName, (id = ids.size))
     return id
   }
+  // Head processes by named connection, and (for the others) by the pair as the CSV spells it.
   const head = new Set<string>()
+  const headRaw = new Set<string>()
   for (let i = 0; i < rows.count; i++) {
     const pair = rows.get('procPair', i)
-    const c = pair >= 0 ? canon(pair) : undefined
-    if (c !== undefined) head.add(`${c}\u0000${str[rows.get('procSuffix', i)]}`)
+    if (pair < 0) continue
+    const suffix = str[rows.get('procSuffix', i)]
+    const c = canon(pair)
+    if (c !== undefined) head.add(`${c}\u0000${suffix}`)
+    else headRaw.add(`${pair}\u0000${suffix}`)
   }
   const list: Array<{ qualifiedName: string; baseLine: number }> = []
   let notConsidered = 0
@@ -402,7 +407,7 @@ function removedProcesses(input: PlanInput, states: ConnectionState[]) {
     const s = states[b.pair]
     if (s.kind === 'missing') continue
     if (!isNamed(s)) {
-      notConsidered++
+      if (!headRaw.has(`${b.pair}\u0000${b.suffix}`)) notConsidered++
       continue
     }
     if (head.has(`${canon(b.pair)}\u0000${b.suffix}`)) continue
