@@ -71,6 +71,8 @@ const SKIP_SCRUBBING = new Set([
 export class AssetStore {
   readonly byQualifiedName = new Map<string, Entity>()
   readonly byGuid = new Map<string, Entity>()
+  /** Connections by qualifiedName: a run resolves three per row, so it does not scan every asset. */
+  private readonly connections = new Map<string, Entity>()
   /** The next Lineage Builder runs leave out this many processes (a test's "lost" process). */
   dropProcesses = 0
   private seq = 0
@@ -83,6 +85,7 @@ export class AssetStore {
   reset(): void {
     this.byQualifiedName.clear()
     this.byGuid.clear()
+    this.connections.clear()
     this.dropProcesses = 0
     for (const c of DEFAULT_CONNECTIONS) this.addConnection(c, 0)
   }
@@ -106,6 +109,7 @@ export class AssetStore {
     }
     this.byQualifiedName.set(entity.qualifiedName, entity)
     this.byGuid.set(entity.guid, entity)
+    if (entity.typeName === 'Connection') this.connections.set(entity.qualifiedName, entity)
     return entity
   }
 
@@ -138,8 +142,8 @@ export class AssetStore {
     const lower = name.toLowerCase()
     let best: Entity | undefined
     const rank = (e: Entity) => (e.name === name ? 1 : 0)
-    for (const e of this.byQualifiedName.values()) {
-      if (e.typeName !== 'Connection' || e.deletedAt !== undefined) continue
+    for (const e of this.connections.values()) {
+      if (e.deletedAt !== undefined) continue
       if (e.connectorName !== want || e.name.toLowerCase() !== lower) continue
       if (!best || rank(e) > rank(best) || (rank(e) === rank(best) && e.seq > best.seq)) best = e
     }

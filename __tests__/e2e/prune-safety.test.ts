@@ -200,3 +200,37 @@ it('a row moved from a.csv to b.csv in one push: a.csv’s step leaves the proce
   expect(a.summary).toMatch(/^## ⚠️ /m)
   expect(leaks(a.everything, [API_KEY])).toEqual([])
 })
+
+it('150 removed rows: the plan output lists 100 with the exact count; deletes go 20 at a time; each retired one is logged', async () => {
+  const s = await sim()
+  const wf = s.seed({
+    prefix: 'lineage',
+    key: 'lineage.csv',
+    runs: [{ phase: 'Succeeded', durationS: 1 }]
+  })
+  const removed = Array.from({ length: 150 }, (_, i) => row(`r${i}`, `q${i}`))
+  const r = repo(
+    s,
+    { 'lineage.csv': [HEADER, row('a', 'b'), ...removed] },
+    { 'lineage.csv': [HEADER, row('a', 'b')] }
+  )
+  const res = await step(s, r, 'lineage.csv', wf)
+  expect(res.outputs.phase).toBe('Succeeded')
+  const plan = JSON.parse(res.outputs.plan)
+  expect(plan.processesToRetire).toHaveLength(100)
+  expect(plan.counts.processesToRetire).toBe(150)
+  expect(res.outputs.plan.length).toBeLessThan(40_000)
+  expect(deletes(s)).toHaveLength(8) // 150 GUIDs, 20 a request
+  expect(
+    s.assets.list().filter(e => e.typeName === 'Process' && e.deletedAt !== undefined)
+  ).toHaveLength(150)
+  expect(s.requests().filter(q => q.route === 'assets.get')).toHaveLength(150)
+  expect(res.outputs.processes_retired).toBe('150')
+  expect(
+    res.stdout
+      .split('\n')
+      .filter(l => /^Retired default\/dbt\/1700000003\/x_r\d+_q\d+ \(removed line \d+\)$/.test(l))
+  ).toHaveLength(150)
+  expect(res.summary).toContain('…and 130 more (the step log names each one).')
+  expectClean(res, s)
+}, 150_000)
