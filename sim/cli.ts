@@ -13,7 +13,8 @@ Flags
   --token T            the API token every /api/service call must carry as
                        "Authorization: Bearer T" (default ${DEFAULT_TOKEN}); give the action the
                        same value as atlan_api_key (INPUT_ATLAN_API_KEY in .env)
-  --scenario FILE      JSON scenario to start with, e.g. {"outcome": "Failed", "indexLagMs": 2000}
+  --scenario FILE      JSON scenario to start with, e.g. {"outcome": "Failed", "indexLagMs": 2000},
+                       or sim/scenarios/persona-less-token.json (a token without a persona)
   --connection C/N     an extra ACTIVE connection in the asset store, e.g. snowflake/prod
                        (repeatable)
   -h, --help           this text

@@ -98,8 +98,8 @@ export function directUploadRoute(ctx: Ctx): Reply {
       413,
       `The file is ${file.body.length} bytes; uploads are limited to ${limit} bytes.`
     )
-  const field = (n: string) => parts.find(p => p.name === n && p.filename === undefined)?.body
-  const rawName = field('name')?.toString('utf8') || file.filename || 'upload.csv'
+  // The Java SDK sends the field `name` as the literal "name": the file name is the part's (§10.2).
+  const rawName = file.filename || 'upload.csv'
   return ok(storeFile(ctx.state, file.body, rawName))
 }
 

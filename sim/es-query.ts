@@ -1,5 +1,7 @@
 // A small evaluator for the Elasticsearch query DSL the SDKs send to the index searches
 // (docs/atlan-contract.md §3.4–3.9): bool, nested, term, terms, regexp, prefix, exists, range, ids, match_all.
+// Keyword fields with a lowercasing normaliser (docs/atlan-contract.md §10.9) compare without case,
+// and so does a term with `case_insensitive: true`.
 import { esRegexp, UnsupportedRegexp } from './es-regexp.js'
 import { isObject } from './http.js'
 import { parseDateMath } from './time.js'
@@ -35,7 +37,17 @@ function resolvePath(value: unknown, path: string): unknown {
   return undefined
 }
 
-export function matches(query: unknown, doc: Doc, now: number): boolean {
+/** How an index maps its fields: keyword fields whose normaliser lowercases. */
+export interface IndexMapping {
+  lowercase?: ReadonlySet<string>
+}
+
+export function matches(
+  query: unknown,
+  doc: Doc,
+  now: number,
+  mapping: IndexMapping = {}
+): boolean {
   if (query === undefined) return true
   if (!isObject(query)) throw new QueryError('query clause must be an object')
   const kinds = Object.keys(query)
@@ -46,11 +58,11 @@ export function matches(query: unknown, doc: Doc, now: number): boolean {
     case 'match_all':
       return true
     case 'bool':
-      return boolMatches(body, doc, now)
+      return boolMatches(body, doc, now, mapping)
     case 'nested':
       // Fields are addressed by full path, so the inner query runs on the whole document.
       if (!isObject(body) || body.query === undefined) throw new QueryError('nested needs a query')
-      return matches(body.query, doc, now)
+      return matches(body.query, doc, now, mapping)
     case 'ids':
       return isObject(body) && Array.isArray(body.values) && body.values.includes(doc._id)
     case 'exists': {
@@ -65,14 +77,17 @@ export function matches(query: unknown, doc: Doc, now: number): boolean {
     case 'regexp':
     case 'range': {
       const [field, spec] = fieldClause(kind, body)
-      return leafMatches(kind, resolveField(doc, field), spec, now)
+      const lower =
+        mapping.lowercase?.has(field) === true ||
+        (kind === 'term' && isObject(spec) && spec.case_insensitive === true)
+      return leafMatches(kind, resolveField(doc, field), spec, now, lower)
     }
     default:
       throw new QueryError(`query clause "${kind}" is not supported by the simulator`)
   }
 }
 
-function boolMatches(body: unknown, doc: Doc, now: number): boolean {
+function boolMatches(body: unknown, doc: Doc, now: number, mapping: IndexMapping): boolean {
   if (!isObject(body)) throw new QueryError('bool must be an object')
   const list = (k: string): unknown[] =>
     body[k] === undefined ? [] : Array.isArray(body[k]) ? (body[k] as unknown[]) : [body[k]]
@@ -81,9 +96,10 @@ function boolMatches(body: unknown, doc: Doc, now: number): boolean {
       throw new QueryError(`bool.${k} is not supported by the simulator`)
     }
   }
-  if (!list('must').every(q => matches(q, doc, now))) return false
-  if (!list('filter').every(q => matches(q, doc, now))) return false
-  if (list('must_not').some(q => matches(q, doc, now))) return false
+  const m = (q: unknown) => matches(q, doc, now, mapping)
+  if (!list('must').every(m)) return false
+  if (!list('filter').every(m)) return false
+  if (list('must_not').some(m)) return false
   const should = list('should')
   if (should.length === 0) return true
   const required =
@@ -92,7 +108,7 @@ function boolMatches(body: unknown, doc: Doc, now: number): boolean {
       : list('must').length + list('filter').length > 0
         ? 0
         : 1
-  return should.filter(q => matches(q, doc, now)).length >= required
+  return should.filter(m).length >= required
 }
 
 function fieldClause(kind: string, body: unknown): [string, unknown] {
@@ -107,18 +123,25 @@ function valueOf(spec: unknown): unknown {
   return isObject(spec) && 'value' in spec ? spec.value : spec
 }
 
-function leafMatches(kind: string, actual: unknown, spec: unknown, now: number): boolean {
+function leafMatches(
+  kind: string,
+  actual: unknown,
+  spec: unknown,
+  now: number,
+  lower = false
+): boolean {
   const values = Array.isArray(actual) ? actual : [actual]
   const present = values.filter(v => v !== undefined && v !== null)
+  const text = (v: unknown) => (lower ? String(v).toLowerCase() : String(v))
   switch (kind) {
     case 'term': {
-      const want = String(valueOf(spec))
-      return present.some(v => String(v) === want)
+      const want = text(valueOf(spec))
+      return present.some(v => text(v) === want)
     }
     case 'terms': {
       if (!Array.isArray(spec)) throw new QueryError('terms needs an array of values')
-      const want = spec.map(String)
-      return present.some(v => want.includes(String(v)))
+      const want = new Set(spec.map(text))
+      return present.some(v => want.has(text(v)))
     }
     case 'prefix': {
       const want = String(valueOf(spec))

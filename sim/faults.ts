@@ -18,10 +18,11 @@ export const routeNames: readonly RouteName[] = [
   'files',
   'app',
   'assets.search',
+  'assets.get',
   'assets.delete'
 ]
 const statuses = [401, 403, 404, 429, 500, 502, 503, 504]
-const kinds = ['status', 'reset', 'slow', 'malformed', 'store-no-answer']
+const kinds = ['status', 'reset', 'slow', 'malformed', 'store-no-answer', 'flood']
 
 function check(f: unknown): Fault {
   if (!isObject(f)) throw new HttpError(400, 'fault must be an object')
@@ -38,6 +39,12 @@ function check(f: unknown): Fault {
   }
   if (f.kind === 'store-no-answer' && f.route !== 'submit' && f.route !== 'rerun') {
     throw new HttpError(400, 'store-no-answer applies to submit or rerun')
+  }
+  if (f.kind === 'flood') {
+    if (f.route !== 'assets.search') throw new HttpError(400, 'flood applies to assets.search')
+    const n = f.entities
+    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1e6))
+      throw new HttpError(400, 'flood.entities must be a whole number from 0 to 1000000')
   }
   if (f.count !== undefined && typeof f.count !== 'number')
     throw new HttpError(400, 'fault.count must be a number')

@@ -1,6 +1,7 @@
 // What a Succeeded Lineage Builder run writes to the asset store (docs/atlan-contract.md §6.2,
-// §10.6): resolve each side's connection, create or skip missing assets by
-// lineage_upsert_semantic, and upsert one Process per row under the package's qualifiedName rule.
+// §10.6, §10.9): resolve each side's connection as the package does (connector lowercased, name
+// without case), create or skip missing assets by lineage_upsert_semantic (an archived one is
+// restored), and upsert one Process per row under the package's qualifiedName rule.
 // Written independently of the action's src/tenant so that verification checks something real.
 import { createHash } from 'node:crypto'
 import type { AssetStore } from './assets.js'
@@ -25,8 +26,16 @@ function flag(v: unknown, fallback: boolean): boolean {
 export function applyLineageCsv(
   store: AssetStore,
   text: string,
-  opts: { semantic: string; caseSensitive: boolean; separator: string; lagMs: number }
+  opts: {
+    semantic: string
+    caseSensitive: boolean
+    separator: string
+    lagMs: number
+    /** When the writes happened (epoch ms; default now): a test's older run. */
+    at?: number
+  }
 ): ApplySummary {
+  const at = opts.at ?? Date.now()
   const out: ApplySummary = { processes: 0, assetsCreated: 0, rowsSkipped: 0 }
   const records = parseCsv(text, opts.separator)
   const first = records.next()
@@ -75,7 +84,8 @@ export function applyLineageCsv(
           connectionQualifiedName: s.conn!.qualifiedName,
           partial: opts.semantic !== 'upsert'
         },
-        opts.lagMs
+        opts.lagMs,
+        at
       )
       return s.qualifiedName!
     })
@@ -101,7 +111,8 @@ export function applyLineageCsv(
         inputs: [qns[0]],
         outputs: [qns[1]]
       },
-      opts.lagMs
+      opts.lagMs,
+      at
     )
     out.processes++
   }

@@ -7,7 +7,7 @@ import type { Family, RouteName } from './types.js'
 export interface Match {
   route: RouteName
   family?: Family
-  /** Workflow name (archive, update), run id (stop) or object key (upload, download). */
+  /** Workflow name (archive, update), run id (stop), object key (upload, download) or GUID (assets.get). */
   name?: string
 }
 
@@ -78,5 +78,7 @@ function matchMeta(method: string, rest: string): Match | undefined {
   const path = rest.replace(/\/+$/, '')
   if (method === 'POST' && path === 'search/indexsearch') return { route: 'assets.search' }
   if (method === 'DELETE' && path === 'entity/bulk') return { route: 'assets.delete' }
+  const guid = /^entity\/guid\/([^/]+)$/.exec(path)
+  if (method === 'GET' && guid) return { route: 'assets.get', name: decodeURIComponent(guid[1]) }
   return undefined
 }

@@ -5,7 +5,8 @@ import type { Scenario } from './types.js'
 const enums: Record<string, readonly unknown[]> = {
   role: ['token', 'admin', 'user'],
   outcome: ['Succeeded', 'Failed', 'Error'],
-  objectStore: ['s3', 'azure']
+  objectStore: ['s3', 'azure'],
+  readRestriction: ['scrub', 'full']
 }
 const durations = [
   'pendingMs',
@@ -32,7 +33,9 @@ export function mergeScenario(scenario: Scenario, patch: unknown): Scenario {
       (k in enums && enums[k].includes(v)) ||
       (durations.includes(k) && typeof v === 'number' && Number.isFinite(v) && v >= 0) ||
       (flags.includes(k) && typeof v === 'boolean') ||
-      (k === 'outcomeMessage' && typeof v === 'string')
+      (k === 'outcomeMessage' && typeof v === 'string') ||
+      (k === 'readableConnections' &&
+        (v === 'all' || (Array.isArray(v) && v.every(x => typeof x === 'string'))))
     if (v === undefined) continue
     if (!valid) throw new HttpError(400, `scenario.${k}: invalid value ${JSON.stringify(v)}`)
     next[k] = v

@@ -6,7 +6,7 @@ import { recordMultipart } from './direct.js'
 import { QueryError } from './es-query.js'
 import type { AssetStore } from './assets.js'
 import { addFaults, takeFault } from './faults.js'
-import { errorReply, HttpError, parseBody, readBody, type Reply, send } from './http.js'
+import { errorReply, HttpError, isObject, parseBody, readBody, type Reply, send } from './http.js'
 import { type Ctx, isLegacyPath, matchRoute } from './router.js'
 import { handlers } from './routes/index.js'
 import { runInfo } from './runs.js'
@@ -35,6 +35,22 @@ export const LEGACY_REMOVED_MESSAGE =
   'The legacy workflow API is not available on this tenant; use /api/service/v1/app.'
 const UNAUTHORIZED_MESSAGE =
   'Your API or bearer token is either invalid or has expired. Check the token and try again.'
+
+/** A search reply padded with filler entities up to `total`, whatever size was asked. */
+function flooded(r: Reply, total: number): Reply {
+  const body = isObject(r.body) ? r.body : {}
+  const real = Array.isArray(body.entities) ? (body.entities as unknown[]) : []
+  const filler = Math.max(0, total - real.length)
+  const entities = real.concat(
+    Array.from({ length: filler }, (_, i) => ({
+      typeName: 'Table',
+      guid: `flood-${i}`,
+      status: 'ACTIVE',
+      attributes: { qualifiedName: `flood/${i}`, name: `flood-${i}` }
+    }))
+  )
+  return { ...r, body: { ...body, approximateCount: entities.length, entities } }
+}
 
 export interface SimOptions {
   /** 0 or absent: a free port. */
@@ -202,6 +218,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       case 'store-no-answer':
         compute() // the run exists; the client never hears about it
         return
+      case 'flood': {
+        const r = compute()
+        return reply(r.status === 200 ? flooded(r, fault.entities ?? 190_000) : r)
+      }
     }
   }
 

@@ -24,7 +24,9 @@ export const defaultScenario: Scenario = {
   retryAfterSeconds: 1,
   directUploadLimitBytes: 10_000_000,
   templateVersionCheck: false,
-  searchFloodHits: 0
+  searchFloodHits: 0,
+  readRestriction: 'scrub',
+  readableConnections: 'all'
 }
 
 export interface StoredWorkflow {

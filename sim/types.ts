@@ -42,6 +42,17 @@ export interface Scenario {
    * many hits (the matches, repeated), as a broken or hostile index might.
    */
   searchFloodHits: number
+  /**
+   * atlas.authorizer.read.restriction.level (docs/atlan-contract.md §10.8): `scrub` answers what the
+   * token may not read as scrubbed hits, `full` leaves it out of searches.
+   */
+  readRestriction: 'scrub' | 'full'
+  /**
+   * Connections (qualifiedNames) whose connection and assets the token may read: its personas.
+   * `all` (the default) reads everything; `[]` is a persona-less API token. Processes are always
+   * readable (the API-token role's bootstrap policies, §10.8).
+   */
+  readableConnections: 'all' | string[]
 }
 
 export type RouteName =
@@ -59,6 +70,7 @@ export type RouteName =
   | 'files'
   | 'app'
   | 'assets.search'
+  | 'assets.get'
   | 'assets.delete'
 
 export type FaultStatus = 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504
@@ -74,6 +86,11 @@ export type FaultKind =
   | { kind: 'malformed' }
   /** Do the work, never answer (socket held until the client gives up or the server closes). */
   | { kind: 'store-no-answer' }
+  /**
+   * assets.search only: answer 200 with the real hits followed by filler entities, `entities` in
+   * all (default 190,000), whatever size was asked (docs/atlan-contract.md §10.12).
+   */
+  | { kind: 'flood'; entities?: number }
 
 /** Applies to the next `count` requests of `route` (default 1; -1 or Infinity = every request). */
 export type Fault = { route: RouteName | '*'; count?: number } & FaultKind

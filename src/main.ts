@@ -13,6 +13,7 @@ import type { Config, LineageOptions } from './config/types.js'
 import type { ValidationResult } from './lineage/csv-types.js'
 import { openLineageFile, type LineageSource } from './lineage/source.js'
 import { annotate } from './report/annotations.js'
+import { logPlan } from './report/plan.js'
 import type { CheckRunSession } from './report/check-run.js'
 import { publish } from './report/publish.js'
 import { failureMessage, lifecycleResult, type ActionResult } from './report/result.js'
@@ -69,10 +70,11 @@ interface Checked {
   problem?: string
 }
 
-/** After the run: the tenant stage's outputs, and the failure its verification found. */
+/** After the run: the tenant stage's outputs, the failure its verification found, and a flag. */
 interface AfterRun {
   outputs: Partial<ActionResult>
   verdict?: { failed: true; message: string }
+  flagged: boolean
 }
 
 async function openSession(config: Config, signal: AbortSignal): Promise<Session> {
@@ -141,7 +143,7 @@ async function validateStep(
     signal,
     tenant?.stage.tap // tenant: rows for the plan, verify and prune
   )
-  if (tenant) tenant.stage.hasBase = csv.baseRead
+  if (tenant) tenant.stage.csvRead(csv) // what prune may compare
   const v = csv.validation
   const report: CsvReport = {
     validation: v,
@@ -171,18 +173,20 @@ async function tenantPlan(
   t: { kind: 'rerun' | 'create'; workflowName: string; options: Required<LineageOptions> }
 ): Promise<string | undefined> {
   if (session.config.dryRun && t.kind === 'create') return undefined // create dry run: offline
-  const missing = await stage.check(session.client.meta, t.options.inputHandling)
+  const missing = await stage.check(session.client.meta, t.options.inputHandling, {
+    log,
+    now: Date.now(),
+    caseSensitive: t.options.caseSensitive
+  })
   // The same gate as the CSV's: the fail_on_errors the run applies (a rerun's stored one).
   const stop =
     missing && t.options.failOnErrors
       ? `${missing}. Create them in Atlan or fix the CSV; or ${failOnErrorsOff(t.kind === 'rerun' ? t.workflowName : undefined)} to run anyway (those rows create no lineage).`
       : undefined
   const plan = stage.report.plan
+  if (plan) logPlan(plan, stage.report.showPlan, log)
   if (plan && stage.report.showPlan) {
     annotate(plan.findings, file, plan.counts)
-    log.info(
-      `Plan: ${plan.processesToCreate} processes to create, ${plan.processesToUpdate} to update, ${plan.rowsToSkip} rows to skip, ${plan.assetsToCreate} assets to create, ${plan.connectionsMissing.length} connections missing, ${plan.processesToRetire.length} processes to retire.`
-    )
     if (missing && !stop) log.warning(`${missing}; running anyway because fail_on_errors is false.`)
   }
   return stop
@@ -215,30 +219,23 @@ async function atlanStep(
   )
 }
 
-/** tenant: verify and prune after a Succeeded run; a verify problem fails only with fail_on_errors. */
+/** tenant: verify and prune after a Succeeded run; verify: strict fails the step on a missing process. */
 async function afterRun(
   session: Session,
   { stage, file }: Tenant,
-  result: ActionResult,
-  early: Early | undefined
+  result: ActionResult
 ): Promise<AfterRun> {
-  await stage.afterRun(session.client.meta, result.phase, systemClock)
-  const outputs = stage.outputs()
-  const missing = stage.report.verification?.missing ?? []
-  if (!missing.length) return { outputs }
-  annotate(stage.report.verifyFindings, file, { warning: missing.length })
-  const text = `${missing.length} expected process(es) were not found in Atlan after the run (see the job summary).`
-  // The same gate as the CSV's: the fail_on_errors the run applied (a rerun's stored one).
-  const rerunOf = early?.target.kind === 'rerun' ? early.target.workflow.name : undefined
-  const { optionsFor } = await import('./run/resolve.js')
-  const options = early ? optionsFor(session.config, early.target) : session.config.options
-  if (options.failOnErrors && !result.failed)
-    return {
-      outputs,
-      verdict: { failed: true, message: `${text} To pass anyway, ${failOnErrorsOff(rerunOf)}.` }
-    }
-  log.warning(text)
-  return { outputs }
+  await stage.afterRun(session.client.meta, result.phase, {
+    ...systemClock,
+    log,
+    workflowName: result.workflowName
+  })
+  const missing = stage.report.verifyFindings
+  if (missing.length) annotate(missing, file, { warning: missing.length })
+  const o = stage.outcome()
+  const verdict =
+    o.failure && !result.failed ? { failed: true as const, message: o.failure } : undefined
+  return { outputs: o.outputs, verdict, flagged: o.flagged }
 }
 
 /** skip_unchanged: the key of this CSV, tenant, target and settings, and whether a step with it passed. */
@@ -331,8 +328,8 @@ export async function run(): Promise<void> {
         throw new CancelledError('The job was cancelled before a run was started.')
       outcome = await atlanStep(session, cancel.signal, tenant, early, checked?.sha256)
       const ran: ActionResult = { ...known(), ...lifecycleResult(outcome) }
-      const after = tenant && (await afterRun(session, tenant, ran, early))
-      result = after ? { ...ran, ...after.outputs, ...after.verdict } : ran
+      const after = tenant && (await afterRun(session, tenant, ran))
+      result = after ? { ...ran, ...after.outputs, ...after.verdict, flagged: after.flagged } : ran
     }
   } catch (err) {
     result = errorResult(err, {

@@ -1,5 +1,6 @@
 // Status and failure mapping: kind, retryable, a message naming cause and fix, and never the key.
 import { describe, expect, it } from '@jest/globals'
+import { errorFromStatus, permissionFor } from '../../src/atlan/error-mapping.js'
 import { AtlanError, isTransient } from '../../src/atlan/errors.js'
 import { guardedLookup } from '../../src/atlan/outbound.js'
 import { describeError } from '../../src/error-text.js'
@@ -62,9 +63,48 @@ describe('HTTP status mapping', () => {
   it('403: permission, names what the token needs', async () => {
     const e = await failure([json(403, { errorCode: 403, errorMessage: 'forbidden' })])
     expect(e.kind).toBe('permission')
-    expect(e.message).toMatch(/lacks permission/)
+    expect(e.message).toMatch(/the API token may not run workflows/)
     expect(e.message).toMatch(/persona/)
     expect(e.message).toMatch(/\$admin/)
+  })
+
+  it.each([
+    ['POST /api/service/workflows/indexsearch', 'run workflows', /run the Lineage Builder/],
+    ['POST /api/service/runs/indexsearch', 'run workflows', /run the Lineage Builder/],
+    ['POST /api/service/workflows/submit', 'run workflows', /run the Lineage Builder/],
+    ['POST /api/service/package-workflows/submit', 'run workflows', /run the Lineage Builder/],
+    ['POST /api/service/runs/wf-1-abcde/stop', 'run workflows', /run the Lineage Builder/],
+    ['POST /api/service/files/presignedUrl', 'run workflows', /run the Lineage Builder/],
+    ['POST /api/service/workflows?submit=true', 'create workflows', /create workflows/],
+    [
+      'POST /api/service/workflows/csa-lineage-builder-1714638976',
+      'edit workflows',
+      /edit workflows/
+    ],
+    [
+      'POST /api/service/package-workflows/csa-lineage-builder-1714638976',
+      'edit workflows',
+      /edit workflows/
+    ],
+    ['POST /api/service/files', 'upload files', /object storage/],
+    [
+      'POST /api/meta/search/indexsearch',
+      'read assets',
+      /persona with read access to the connections/
+    ],
+    ['GET /api/meta/entity/guid/g-1', 'read assets', /persona with read access/],
+    ['DELETE /api/meta/entity/bulk', 'delete processes', /prune: false/]
+  ])('403 on %s names its own permission (%s)', (endpoint, what, hint) => {
+    const p = permissionFor(endpoint)
+    expect(p.what).toBe(what)
+    expect(p.hint).toMatch(hint)
+    const e = errorFromStatus(
+      { endpoint, requestId: 'r', service: 'atlan', timeoutMs: 1000 },
+      403,
+      '{}'
+    )
+    expect(e.message).toContain(`Atlan refused ${endpoint} (403): the API token may not ${what}.`)
+    expect(e.message).toContain(p.hint)
   })
 
   it('404 on a normal endpoint: not_found with the endpoint', async () => {

@@ -122,7 +122,8 @@ const bad: Array<[string, Record<string, string>, string]> = [
     { skip_unchanged: 'true', github_token: 'ghs_x' },
     'skip_unchanged'
   ],
-  ['empty check name', { check_name: '  ' }, 'check_name']
+  ['empty check name', { check_name: '  ' }, 'check_name'],
+  ['verify neither a switch nor strict', { verify: 'loud' }, 'verify']
 ]
 
 describe('parseConfig rejects bad inputs with one line naming the input', () => {
@@ -217,6 +218,15 @@ describe('parseConfig accepts good inputs', () => {
     )
     expect(parseConfig(rawInputs({ atlan_base_url: 'http://localhost:1' })).baseUrl).toBe(
       'http://localhost:1'
+    )
+  })
+
+  it('verify is true by default, and takes strict or a switch', () => {
+    expect(parseConfig(rawInputs()).verify).toBe(true)
+    expect(parseConfig(rawInputs({ verify: ' Strict ' })).verify).toBe('strict')
+    expect(parseConfig(rawInputs({ verify: 'off' })).verify).toBe(false)
+    expect(() => parseConfig(rawInputs({ verify: 'loud' }))).toThrow(
+      'got "loud"; use true, strict or false'
     )
   })
 

@@ -55,7 +55,7 @@ describe('Direct-upload rerun (§10.1–10.3)', () => {
     const upload = s.requests().find(q => q.route === 'files')!
     expect(upload.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
     expect(upload.body).toMatchObject({
-      fields: { name: 'lineage.csv', prefix: 'custom_file_upload', force: 'false' },
+      fields: { name: 'name', prefix: 'custom_file_upload', force: 'false' },
       files: [{ name: 'file', filename: 'lineage.csv', size: committed().length }]
     })
     // The update sends the template as read, with only lineage_file changed.

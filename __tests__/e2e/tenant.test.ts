@@ -17,6 +17,13 @@ afterEach(() => gh.close())
 
 const DBT = 'default/dbt/1700000003'
 const PROD = 'default/snowflake/1700000002'
+/**
+ * A token that may not read the tableau connection: the listing shows it scrubbed, which proves
+ * the tenant shows hidden connections, so a connection not listed does not exist (§10.8).
+ */
+const SHOWS_HIDDEN = {
+  readableConnections: ['default/snowflake/1700000001', PROD, DBT]
+}
 
 function seeded(
   s: Simulator,
@@ -39,7 +46,7 @@ const deletes = (s: Simulator) => s.requests().filter(q => q.route === 'assets.d
 
 describe('plan against the tenant', () => {
   it('a missing connection is an error at the first line using it, and nothing is submitted', async () => {
-    const s = await sim()
+    const s = await sim(SHOWS_HIDDEN)
     const dir = workspace()
     const { file, wf } = seeded(s, dir, [
       HEADER,
@@ -67,7 +74,7 @@ describe('plan against the tenant', () => {
   })
 
   it('a rerun is gated by the fail_on_errors stored in its workflow, not by the input', async () => {
-    const s = await sim()
+    const s = await sim(SHOWS_HIDDEN)
     const dir = workspace()
     const lines = [HEADER, row('a', 'b'), row('b', 'c', 'b > c', { 7: 'warehouse-9' })]
     const strict = seeded(s, dir, lines)
@@ -100,8 +107,8 @@ describe('plan against the tenant', () => {
     expectClean(ran, s)
   })
 
-  it('a misspelt connection names its near matches (other case, other connector)', async () => {
-    const s = await sim()
+  it('a connection spelt in another case is the same connection; one under another connector names its near match', async () => {
+    const s = await sim(SHOWS_HIDDEN)
     const dir = workspace()
     const { file, wf } = seeded(s, dir, [
       HEADER,
@@ -114,12 +121,52 @@ describe('plan against the tenant', () => {
     })
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(
-      /line=2::No ACTIVE connection "Prod"[^\n]*Near matches: snowflake\/prod\./
+      /::notice [^\n]*line=2::The connection "Prod" \(snowflake\) is spelled "prod" in Atlan; the run matches connection names without case\./
     )
+    expect(r.stdout).not.toMatch(/line=2::No ACTIVE connection/)
     expect(r.stdout).toMatch(
-      /line=3::No ACTIVE connection "dbt-cloud" with connector snowflake[^\n]*Near matches: dbt\/dbt-cloud\./
+      /line=3::No ACTIVE connection "dbt-cloud" with connector snowflake exists in Atlan[^\n]*Near matches: dbt\/dbt-cloud\./
     )
+    expect(JSON.parse(r.outputs.plan).connectionsRespelled).toEqual([
+      { connector: 'snowflake', name: 'Prod', atlanName: 'prod', line: 2 }
+    ])
+    expect(r.summary).toContain('**Spelled differently in Atlan**')
     expect(submits(s)).toBe(0)
+  })
+
+  it('without proof that the tenant shows hidden connections, an unknown one is "not found, or not visible": a warning, and the run goes ahead', async () => {
+    const s = await sim() // the token reads every connection: no scrubbed hit anywhere
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [
+      HEADER,
+      row('a', 'b'),
+      row('b', 'c', 'b > c', { 7: 'warehouse-9' })
+    ])
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file })
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(r.stdout).toMatch(
+      /::warning [^\n]*line=3::No ACTIVE connection "warehouse-9" with connector snowflake was found in Atlan, or this token cannot see it: rows using it were not checked\./
+    )
+    expect(r.stdout).toContain('give the API token a persona with read access to it')
+    expect(r.stdout).not.toContain('Create the connection in Atlan')
+    const plan = JSON.parse(r.outputs.plan)
+    expect(plan.connectionsMissing).toEqual([])
+    expect(plan.connectionsNotVisible).toEqual([
+      { connector: 'snowflake', name: 'warehouse-9', line: 3, nearMatches: [] }
+    ])
+    expect(plan.rowsNotChecked).toBe(1)
+    // The row under it is not checked after the run either: not "missing".
+    expect(r.outputs).toMatchObject({
+      processes_verified: '1',
+      processes_missing: '0',
+      processes_not_checked: '1'
+    })
+    expect(submits(s)).toBe(1)
+    expectClean(r, s)
   })
 
   it('update: a row whose target does not exist is a warning naming the row, and the run goes on', async () => {
@@ -165,7 +212,7 @@ describe('plan against the tenant', () => {
 describe('verification after the run', () => {
   const lines = [HEADER, row('a', 'b'), row('b', 'c'), row('c', 'd')]
 
-  it('a process missing after the run: warning on its line, check neutral, step passes without fail_on_errors', async () => {
+  it('a process missing after the run: warning on its line, check neutral, the step passes', async () => {
     const s = await sim({ indexLagMs: 300 })
     s.assets.dropProcesses = 1 // the run "loses" its first row's process
     const dir = workspace()
@@ -199,7 +246,7 @@ describe('verification after the run', () => {
     expectClean(r, s, ['ghs_tenantToken'])
   })
 
-  it('with fail_on_errors (the default) a missing process fails the step; all found passes', async () => {
+  it('verify: true (the default) never fails the step: the title says ⚠; verify: strict fails it under ❌', async () => {
     const s = await sim()
     const dir = workspace()
     const { file, wf } = seeded(s, dir, lines)
@@ -209,16 +256,46 @@ describe('verification after the run', () => {
     })
     expect(ok.code).toBe(0)
     expect(ok.outputs).toMatchObject({ processes_verified: '3', processes_missing: '0' })
-    s.assets.dropProcesses = 1
-    for (const e of s.assets.list()) if (e.typeName === 'Process') s.assets.softDelete(e.guid, 0)
-    const bad = await runAction({
+    expect(ok.summary).toMatch(/^## ✅ Atlan Lineage Builder: Succeeded/m)
+    expect(ok.stdout).toContain('Verify: 3 of 3 expected process(es) found in Atlan.')
+
+    const lose = () => {
+      s.assets.dropProcesses = 1
+      for (const e of s.assets.list()) if (e.typeName === 'Process') s.assets.softDelete(e.guid, 0)
+    }
+    lose()
+    const warned = await runAction({
       cwd: dir,
       inputs: inputsFor(s, { workflow_name: wf, lineage_file: file, index_grace: '1s' })
     })
-    expect(bad.code).toBe(1)
-    expect(bad.outputs).toMatchObject({ phase: 'Succeeded', processes_missing: '1' })
-    expect(bad.stdout).toMatch(
-      /::error::1 expected process\(es\) were not found in Atlan after the run \(see the job summary\)\. To pass anyway, set "Fail on errors" to No in workflow csa-lineage-builder-\d+ in Atlan/
+    expect(warned.code).toBe(0)
+    expect(warned.outputs).toMatchObject({ phase: 'Succeeded', processes_missing: '1' })
+    expect(warned.summary).toMatch(/^## ⚠️ Atlan Lineage Builder: Succeeded, with findings/m)
+    expect(warned.stdout).toMatch(
+      new RegExp(
+        `::warning::Verify: 2 of 3 expected process\\(es\\) found in Atlan; 1 missing \\(${DBT}/x_a_b\\)\\.`
+      )
+    )
+    expect(warned.stdout).not.toMatch(/Fail on errors/)
+
+    lose()
+    const strict = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, {
+        workflow_name: wf,
+        lineage_file: file,
+        index_grace: '1s',
+        verify: 'strict'
+      })
+    })
+    expect(strict.code).toBe(1)
+    expect(strict.outputs).toMatchObject({ phase: 'Succeeded', processes_missing: '1' })
+    expect(strict.stdout).toMatch(
+      /::error::1 expected process\(es\) were not found in Atlan after the run \(verify: strict; see the annotations and the job summary\)\. Set verify: true to report them without failing the step\./
+    )
+    expect(strict.stdout).not.toMatch(/Fail on errors/)
+    expect(strict.summary).toMatch(
+      /^## ❌ Atlan Lineage Builder: Succeeded in Atlan, but the step failed/m
     )
   })
 })
@@ -235,11 +312,13 @@ describe('prune', () => {
     const dir = workspace()
     const repo = initRepo(dir)
     const { file, wf } = seeded(s, dir, base)
+    // An hour ago: prune leaves alone what was written after its plan began.
     applyLineageCsv(s.assets, readFileSync(join(dir, file), 'utf8'), {
       semantic: 'partial',
       caseSensitive: true,
       separator: ',',
-      lagMs: 0
+      lagMs: 0,
+      at: Date.now() - 3_600_000
     })
     const before = repo.commitAll('base')
     writeCsv(dir, 'lineage.csv', head)
@@ -276,6 +355,8 @@ describe('prune', () => {
       s.assets.list().filter(e => e.typeName === 'Table' && e.deletedAt === undefined)
     ).toHaveLength(assets)
     expect(r.summary).toMatch(/\*\*Retired\*\* \(soft-deleted, restorable in Atlan\): 1 process/)
+    expect(r.stdout).toContain(`Retired ${gone.qualifiedName} (removed line 4)`)
+    expect(r.summary).toMatch(/^## ✅ /m)
     expectClean(r, s)
   })
 

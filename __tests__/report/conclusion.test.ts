@@ -36,6 +36,7 @@ describe('conclusionOf', () => {
 
   it('warnings turn a success neutral, a failed flag turns it into a failure', () => {
     expect(conclusionOf(result('Succeeded'), 2)).toBe('neutral')
+    expect(conclusionOf({ ...result('Succeeded'), flagged: true }, 0)).toBe('neutral')
     expect(conclusionOf(result('Succeeded', true), 0)).toBe('failure')
     expect(conclusionOf(result('DryRun', true), 0)).toBe('failure')
   })

@@ -175,3 +175,29 @@ describe('findings grouped by rule', () => {
     expect(lineRanges([1, 3, 5, 7, 9], 2)).toBe('1, 3 and 3 more lines')
   })
 })
+
+describe('the title after a Succeeded run (issue 20)', () => {
+  const base = { phase: 'Succeeded' as const, workflowName: 'csa-lineage-builder-1', failed: false }
+  it.each([
+    [{}, '✅ Succeeded: csa-lineage-builder-1', '## ✅ Atlan Lineage Builder: Succeeded'],
+    [
+      { flagged: true },
+      '⚠️ Succeeded, with findings: csa-lineage-builder-1',
+      '## ⚠️ Atlan Lineage Builder: Succeeded, with findings'
+    ],
+    [
+      { flagged: true, failed: true },
+      '❌ Succeeded in Atlan, but the step failed: csa-lineage-builder-1',
+      '## ❌ Atlan Lineage Builder: Succeeded in Atlan, but the step failed'
+    ]
+  ])('%o', (extra, check, heading) => {
+    const result = { ...base, ...extra }
+    expect(title(result)).toBe(check)
+    expect(renderReport({ result })).toContain(heading)
+  })
+
+  it('other phases keep their own icon', () => {
+    expect(title({ phase: 'Failed', failed: true, flagged: true })).toBe('❌ Failed')
+    expect(title({ phase: 'DryRun', failed: false })).toBe('🧪 Dry run')
+  })
+})

@@ -105,3 +105,140 @@ describe('asset store', () => {
     ).toBe(1)
   })
 })
+
+describe('what the token may read (docs/atlan-contract.md §10.8)', () => {
+  const PROD = 'default/snowflake/1700000002'
+  const connections = search([ACTIVE, { term: { '__typeName.keyword': { value: 'Connection' } } }])
+  const put = (s: Simulator, typeName: string, qn: string) =>
+    s.assets.put(
+      {
+        typeName,
+        qualifiedName: `${PROD}/${qn}`,
+        name: qn,
+        connectorName: 'snowflake',
+        connectionQualifiedName: PROD
+      },
+      0
+    )
+
+  it('scrub: what the token may not read comes back scrubbed, with only its names left', async () => {
+    sim = await startSimulator({ scenario: { readableConnections: [PROD] } })
+    const r = await call(sim, 'POST', '/api/meta/search/indexsearch', connections)
+    const entities = r.json.entities as Array<Record<string, unknown>>
+    expect(r.json.approximateCount).toBe(4)
+    const byName = Object.fromEntries(
+      entities.map(e => [(e.attributes as { name: string }).name, e])
+    )
+    expect(byName.prod).not.toHaveProperty('scrubbed')
+    expect(byName['dbt-cloud']).toMatchObject({
+      scrubbed: true,
+      guid: expect.any(String),
+      updateTime: expect.any(Number),
+      attributes: {
+        qualifiedName: 'default/dbt/1700000003',
+        name: 'dbt-cloud',
+        connectorName: 'dbt'
+      }
+    })
+    expect(byName['dbt-cloud']).not.toHaveProperty('displayText')
+  })
+
+  it('full: it is left out, and not counted; processes stay readable', async () => {
+    sim = await startSimulator({ scenario: { readRestriction: 'full', readableConnections: [] } })
+    put(sim, 'Table', 'db/s/a')
+    const proc = put(sim, 'Process', 'p1')
+    const r = await call(sim, 'POST', '/api/meta/search/indexsearch', connections)
+    expect(r.json).toEqual({ queryType: 'INDEX', approximateCount: 0 })
+    const assets = search([
+      ACTIVE,
+      { terms: { qualifiedName: [`${PROD}/db/s/a`, proc.qualifiedName] } }
+    ])
+    const found = await call(sim, 'POST', '/api/meta/search/indexsearch', assets)
+    expect(found.json).toMatchObject({ approximateCount: 1, entities: [{ typeName: 'Process' }] })
+  })
+
+  it('GET entity/guid: the entity as stored, 404 when unknown, 403 when not readable', async () => {
+    sim = await startSimulator({ scenario: { readableConnections: [] } })
+    const proc = put(sim, 'Process', 'p1')
+    const table = put(sim, 'Table', 'db/s/a')
+    const got = await call(
+      sim,
+      'GET',
+      `/api/meta/entity/guid/${proc.guid}?minExtInfo=true&ignoreRelationships=true`
+    )
+    expect(got.status).toBe(200)
+    expect(got.json).toMatchObject({
+      entity: {
+        typeName: 'Process',
+        guid: proc.guid,
+        status: 'ACTIVE',
+        updateTime: proc.updatedAt,
+        attributes: { qualifiedName: proc.qualifiedName }
+      }
+    })
+    expect((await call(sim, 'GET', '/api/meta/entity/guid/nope')).status).toBe(404)
+    expect((await call(sim, 'GET', `/api/meta/entity/guid/${table.guid}`)).status).toBe(403)
+    expect(sim.requests().map(q => q.route)).toEqual(['assets.get', 'assets.get', 'assets.get'])
+  })
+
+  it('a delete that names what the token may not read is refused whole', async () => {
+    sim = await startSimulator({ scenario: { readableConnections: [] } })
+    const proc = put(sim, 'Process', 'p1')
+    const table = put(sim, 'Table', 'db/s/a')
+    const del = await call(
+      sim,
+      'DELETE',
+      `/api/meta/entity/bulk?guid=${proc.guid}&guid=${table.guid}&deleteType=SOFT`
+    )
+    expect(del.status).toBe(403)
+    expect(sim.assets.active(proc.qualifiedName)).toBeDefined()
+  })
+})
+
+describe('names, duplicates and archived assets (§10.9)', () => {
+  it('name.keyword matches without case; a term can ask for case_insensitive', async () => {
+    sim = await startSimulator()
+    const byName = await call(
+      sim,
+      'POST',
+      '/api/meta/search/indexsearch',
+      search([{ terms: { 'name.keyword': ['PROD', 'Dbt-Cloud'] } }])
+    )
+    expect(byName.json.approximateCount).toBe(2)
+    const qn = search([
+      { term: { qualifiedName: { value: 'DEFAULT/DBT/1700000003', case_insensitive: true } } }
+    ])
+    expect(
+      (await call(sim, 'POST', '/api/meta/search/indexsearch', qn)).json.approximateCount
+    ).toBe(1)
+    const exact = search([{ term: { qualifiedName: { value: 'DEFAULT/DBT/1700000003' } } }])
+    expect(
+      (await call(sim, 'POST', '/api/meta/search/indexsearch', exact)).json.approximateCount
+    ).toBe(0)
+  })
+
+  it('a run resolves a name without case, an exact spelling first, else the newest of equal matches', async () => {
+    sim = await startSimulator()
+    expect(sim.assets.connection('SNOWFLAKE', 'PROD')?.qualifiedName).toBe(
+      'default/snowflake/1700000002'
+    )
+    const twin = sim.assets.addConnection({ connector: 'snowflake', name: 'prod' }, 0)
+    expect(sim.assets.connection('snowflake', 'Prod')?.qualifiedName).toBe(twin.qualifiedName)
+    const exact = sim.assets.addConnection({ connector: 'snowflake', name: 'Prod' }, 0)
+    expect(sim.assets.connection('snowflake', 'Prod')?.qualifiedName).toBe(exact.qualifiedName)
+  })
+
+  it('writing an archived qualifiedName restores it under its GUID', async () => {
+    sim = await startSimulator()
+    const csv = `Source Type,Source Connector,Source Connection,Source Identity,Source Name,Target Type,Target Connector,Target Connection,Target Identity,Target Name,Transformation Connector,Transformation Connection,Transformation Identity,Transformation Name
+Table,snowflake,prod,db/s/a,a,Table,snowflake,prod,db/s/b,b,dbt,dbt-cloud,m_b,a > b
+`
+    const opts = { semantic: 'partial', caseSensitive: true, separator: ',', lagMs: 0 }
+    applyLineageCsv(sim.assets, csv, opts)
+    const p = sim.assets.active('default/dbt/1700000003/m_b')!
+    sim.assets.softDelete(p.guid, 0)
+    expect(sim.assets.active(p.qualifiedName)).toBeUndefined()
+    applyLineageCsv(sim.assets, csv, opts)
+    expect(sim.assets.active(p.qualifiedName)?.guid).toBe(p.guid)
+  })
+})

@@ -9,10 +9,20 @@ afterEach(() => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 })
 
-it('npm run sim -- --port 0 prints the real port and answers whoami', async () => {
+it('npm run sim -- --port 0 prints the real port, answers whoami, and starts from a --scenario file', async () => {
   child = spawn(
     process.execPath,
-    ['--import', 'tsx/esm', 'sim/cli.ts', '--port', '0', '--token', 'cli-token'],
+    [
+      '--import',
+      'tsx/esm',
+      'sim/cli.ts',
+      '--port',
+      '0',
+      '--token',
+      'cli-token',
+      '--scenario',
+      'sim/scenarios/persona-less-token.json'
+    ],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -49,6 +59,23 @@ it('npm run sim -- --port 0 prints the real port and answers whoami', async () =
   expect(((await res.json()) as { roles: { name: string }[] }).roles[0].name).toBe(
     '$api-token-default-access'
   )
+  // The persona-less token of sim/README.md: every connection comes back scrubbed.
+  const search = await fetch(`http://127.0.0.1:${m?.[1]}/api/meta/search/indexsearch`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer cli-token', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      dsl: {
+        from: 0,
+        size: 10,
+        query: { term: { '__typeName.keyword': { value: 'Connection' } } }
+      },
+      attributes: ['name']
+    }),
+    signal: AbortSignal.timeout(5000)
+  })
+  const found = (await search.json()) as { entities: Array<{ scrubbed?: boolean }> }
+  expect(found.entities.length).toBeGreaterThan(0)
+  expect(found.entities.every(e => e.scrubbed === true)).toBe(true)
 
   const exited = once(proc, 'exit')
   proc.kill('SIGTERM')

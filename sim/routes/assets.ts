@@ -1,21 +1,27 @@
-// /api/meta: asset search and soft delete, plus the /_sim/assets control routes.
-import { deleteAssets, searchAssets } from '../assets.js'
+// /api/meta: asset search, direct read and soft delete, plus the /_sim/assets control routes.
+import { deleteAssets, getAsset, searchAssets } from '../assets.js'
 import { HttpError, isObject, ok, type Reply } from '../http.js'
 import type { Ctx } from '../router.js'
 import type { SimState } from '../state.js'
 
 export function assetsSearch(ctx: Ctx): Reply {
   if (ctx.invalidJson) throw new HttpError(400, 'the body is not valid JSON')
-  return ok(searchAssets(ctx.state.assets, ctx.json))
+  return ok(searchAssets(ctx.state.assets, ctx.json, ctx.state.scenario))
+}
+
+export function assetsGet(ctx: Ctx): Reply {
+  return ok(getAsset(ctx.state.assets, ctx.match.name ?? '', ctx.state.scenario))
 }
 
 export function assetsDelete(ctx: Ctx): Reply {
-  return ok(deleteAssets(ctx.state.assets, ctx.url, ctx.state.scenario.indexLagMs))
+  const s = ctx.state.scenario
+  return ok(deleteAssets(ctx.state.assets, ctx.url, s.indexLagMs, s))
 }
 
 /**
  * POST /_sim/assets `{connections?: [{connector, name, qualifiedName?}], dropProcesses?: n}` adds
- * connections (visible at once) and makes the next runs leave out n processes;
+ * connections (visible at once; a second one with the same connector and name is allowed) and
+ * makes the next runs leave out n processes;
  * GET /_sim/assets lists every entity. Undefined: not an asset route.
  */
 export function assetControl(state: SimState, route: string, body: unknown): Reply | undefined {

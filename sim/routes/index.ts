@@ -5,7 +5,7 @@ import { directUploadRoute } from '../direct.js'
 import { downloadRoute, presignRoute, uploadRoute } from './files.js'
 import { runsSearch, stop, workflowsSearch } from './runs.js'
 import { listApps, whoami } from './tenant.js'
-import { assetsDelete, assetsSearch } from './assets.js'
+import { assetsDelete, assetsGet, assetsSearch } from './assets.js'
 import { archive, rerun, submit, update } from './workflows.js'
 
 export const handlers: Record<RouteName, Handler> = {
@@ -23,5 +23,6 @@ export const handlers: Record<RouteName, Handler> = {
   download: downloadRoute,
   files: directUploadRoute,
   'assets.search': assetsSearch,
+  'assets.get': assetsGet,
   'assets.delete': assetsDelete
 }

@@ -29,8 +29,8 @@ import { proxyAwareFetch, Transport } from './transport.js'
 import type { FetchLike } from './transport.js'
 import { uploadDirectFile, type AtlanFile } from './files.js'
 import { uploadFile } from './upload.js'
-import { MetaApi } from './meta.js'
 import { MAX_JSON_DEPTH, nestsDeeperThan, objectSpan } from './json-text.js'
+import { MetaClient, type MetaApi } from './meta.js'
 import type { UploadResult } from './upload.js'
 
 export type Family = 'workflows' | 'package-workflows'
@@ -132,7 +132,7 @@ export class AtlanClient {
       signal: opts.signal
     })
     this.baseUrl = this.#t.baseUrl
-    this.meta = new MetaApi(this.#t)
+    this.meta = new MetaClient(this.#t)
     this.#familyOption = opts.family ?? 'auto'
     this.#uploadTimeoutMs = opts.uploadTimeoutMs ?? opts.requestTimeoutMs
   }

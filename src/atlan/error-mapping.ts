@@ -31,6 +31,49 @@ const LEGACY_PROBES = [
   '/api/service/package-workflows?submit=true'
 ]
 
+/** The Atlan permission an endpoint needs, in words, and how to get it (README "Permissions"). */
+interface Permission {
+  what: string
+  hint: string
+}
+
+const RUN: Permission = {
+  what: 'run workflows',
+  hint: 'The token needs permission to run workflows: in Atlan (Admin → API access) give it a persona that may run the Lineage Builder workflow, or the $admin / workflow admin role. New permissions can take a minute to apply.'
+}
+
+/** Which permission a 403 from `endpoint` (method and path) is about. */
+export function permissionFor(endpoint: string): Permission {
+  const [method, path = ''] = endpoint.split(' ')
+  if (path.startsWith('/api/meta/entity/bulk') && method === 'DELETE')
+    return {
+      what: 'delete processes',
+      hint: 'prune soft-deletes the processes of removed rows: the token needs delete permission on them (the API-token role has it on every Process unless a persona denies it). Or set prune: false.'
+    }
+  if (path.startsWith('/api/meta/'))
+    return {
+      what: 'read assets',
+      hint: "The tenant check, verify and prune read Atlan's assets: give the API token a persona with read access to the connections the CSV names (Admin → API access → the token → Personas). Or set check_tenant, verify and prune to false."
+    }
+  const rest = path.replace(/^\/api\/service\//, '')
+  if (/^files(\?|$)/.test(rest))
+    return {
+      what: 'upload files',
+      hint: 'A Direct-upload workflow gets each CSV as an uploaded file: give the token a persona or role that may edit workflows (and upload their files), or switch the workflow to object storage.'
+    }
+  if (/^(package-)?workflows\?submit=true$/.test(rest))
+    return {
+      what: 'create workflows',
+      hint: 'mode: create submits a new workflow: give the token a role that may create workflows (workflow admin or $admin), or create the workflow in the Atlan UI and use mode: rerun.'
+    }
+  if (/^(package-)?workflows\/[^/?]+$/.test(rest) && !/\/(submit|indexsearch)$/.test(rest))
+    return {
+      what: 'edit workflows',
+      hint: "Pointing a Direct-upload workflow at the new file updates the workflow's template: give the token a persona or role that may edit workflows, or switch the workflow to object storage."
+    }
+  return RUN
+}
+
 const TOKEN_HINT =
   'Create a new token in Atlan (Admin → API tokens) and update the secret passed as atlan_api_key.'
 
@@ -160,16 +203,21 @@ function statusVerdict(ctx: RequestContext, status: number, location?: string | 
       summary: 'Atlan rejected the API token (401): it is invalid or expired.',
       hint: TOKEN_HINT
     }
+  if (status === 403 && atlan) {
+    const p = permissionFor(ctx.endpoint)
+    return {
+      kind: 'permission',
+      retryable: false,
+      summary: `Atlan refused ${ctx.endpoint} (403): the API token may not ${p.what}.`,
+      hint: p.hint
+    }
+  }
   if (status === 403)
     return {
       kind: 'permission',
       retryable: false,
-      summary: atlan
-        ? `Atlan refused ${ctx.endpoint} (403): the API token lacks permission for it.`
-        : `${W} refused the upload (403): the presigned URL was rejected, usually because it expired before the upload started.`,
-      hint: atlan
-        ? 'The token needs permission to run workflows: in Atlan (Admin → API tokens) give it a persona that may run the Lineage Builder workflow, or the $admin / workflow admin role. New permissions can take a minute to apply.'
-        : 'Re-run the job; if it keeps failing, ask Atlan support whether the tenant store accepts uploads.'
+      summary: `${W} refused the upload (403): the presigned URL was rejected, usually because it expired before the upload started.`,
+      hint: 'Re-run the job; if it keeps failing, ask Atlan support whether the tenant store accepts uploads.'
     }
   if (status === 404 && atlan && LEGACY_PROBES.some(p => ctx.endpoint.endsWith(` ${p}`)))
     return {

@@ -55,9 +55,10 @@ export async function uploadDirectFile(
       `${basename(path)} changed after it was validated (sha256 ${sha} instead of ${expectedSha256}); nothing was uploaded. Make sure no other step writes the file while this one runs.`
     )
   const name = basename(path)
-  // Field names and values as atlan-java's FilesEndpoint sends them (§10.2).
+  // Field names and values as atlan-java's FilesEndpoint sends them, `name` with the literal value
+  // "name"; the file name travels in the file part (docs/atlan-contract.md §10.2).
   const form = new FormData()
-  form.append('name', name)
+  form.append('name', 'name')
   form.append('prefix', 'custom_file_upload')
   form.append('force', 'false')
   form.append('excludePrefix', 'false')

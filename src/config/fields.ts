@@ -23,6 +23,16 @@ export const bool = field((v, ctx) => {
   return z.NEVER
 })
 
+/** verify: true and false as for any switch, or strict (a missing process fails the step). */
+export const verifyMode = field((v, ctx): boolean | 'strict' => {
+  const key = v.trim().toLowerCase()
+  if (key === 'strict') return 'strict'
+  if (TRUE.has(key)) return true
+  if (FALSE.has(key)) return false
+  ctx.addIssue({ code: 'custom', message: `got ${shown(v)}; use true, strict or false` })
+  return z.NEVER
+})
+
 export function oneOf<T extends string>(values: readonly T[]) {
   return field((v, ctx) => {
     const key = values.find(value => value === v.trim().toLowerCase())

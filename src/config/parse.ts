@@ -10,6 +10,7 @@ import {
   optionalText,
   positiveInt,
   separator,
+  verifyMode,
   workflowName
 } from './fields.js'
 import { INPUT_DEFAULTS } from './defaults.js'
@@ -61,7 +62,7 @@ const schema = z.object({
   dry_run: bool,
   summary: bool,
   check_tenant: bool,
-  verify: bool,
+  verify: verifyMode,
   prune: bool
 })
 

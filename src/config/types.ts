@@ -62,7 +62,8 @@ export interface Config {
   summary: boolean
   /** Tenant stage (src/tenant): plan before the run, verify and prune after it. */
   checkTenant: boolean
-  verify: boolean
+  /** true: a missing process is a warning; 'strict': it fails the step; false: no verification. */
+  verify: boolean | 'strict'
   prune: boolean
   /** Non-fatal remarks about the inputs, logged as warnings. */
   warnings: string[]

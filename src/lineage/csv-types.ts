@@ -46,6 +46,11 @@ export interface ValidationResult {
   counts: { error: number; warning: number; notice: number }
   /** Set when the file cannot be processed at all (e.g. the package's missing-columns message). */
   fatal?: string
+  /**
+   * Data records not read whole, so not handed to onRow: quote errors, oversized records, field
+   * counts that differ from the header's (a fatal header error leaves every record unread).
+   */
+  recordsUnread?: number
   bytes: number
   /** sha256 of the raw bytes, hex (computed in the same pass). */
   sha256: string

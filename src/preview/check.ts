@@ -4,7 +4,7 @@
 // (preview → lineage).
 import type { Config } from '../config/types.js'
 import { describeError } from '../error-text.js'
-import type { LineageRow } from '../lineage/csv-types.js'
+import type { LineageRow, ValidationResult } from '../lineage/csv-types.js'
 import { validateLineageFile, type CsvFileCheck } from '../lineage/check.js'
 import type { LineageSource } from '../lineage/source.js'
 import { validateCsv } from '../lineage/csv/index.js'
@@ -23,7 +23,17 @@ export interface CsvCheck extends CsvFileCheck {
    * known, even when the file is too large to diff. Prune relies on it (tenant/stage.ts).
    */
   baseRead: boolean
+  /** Records of the head version not read whole (quote errors, oversized, field counts; all of them after a fatal header). */
+  headUnread: number
+  /** The same for the base version, when one was read. */
+  baseUnread: number
   preview(mermaid: boolean): string
+}
+
+/** Records a pass could not read whole; a fatal error leaves the whole file unread. */
+function unread(v: ValidationResult): number {
+  const n = v.recordsUnread ?? 0
+  return v.fatal !== undefined ? Math.max(1, n) : n
 }
 
 export interface EventInfo {
@@ -75,6 +85,7 @@ export async function checkLineageFile(
   let diff: LineageDiff | undefined
   let baseNote: string | undefined
   let baseRead = false
+  let baseUnread = 0
   if (pendingBase && checked.validation.fatal) await discardBase()
   else if (pendingBase) {
     const base = await pendingBase
@@ -100,7 +111,10 @@ export async function checkLineageFile(
           tap.base?.(row)
         }
       }).then(
-        () => undefined,
+        v => {
+          baseUnread = unread(v)
+          return undefined
+        },
         (e: unknown) => unreadable(e)
       )
       if (read)
@@ -119,6 +133,8 @@ export async function checkLineageFile(
     diff,
     baseNote,
     baseRead,
+    headUnread: unread(checked.validation),
+    baseUnread,
     preview: mermaid =>
       renderPreviewMarkdown(graph, diff, { mermaid, file: checked.file, baseNote })
   }

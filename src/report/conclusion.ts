@@ -18,6 +18,7 @@ export function conclusionOf(result: ActionResult, warnings: number): CheckConcl
       return 'neutral'
     case 'Succeeded':
     case 'DryRun':
-      return result.failed ? 'failure' : warnings > 0 ? 'neutral' : 'success'
+      // A flagged run (verify or prune found something) is neutral, as its ⚠ title says.
+      return result.failed ? 'failure' : warnings > 0 || result.flagged ? 'neutral' : 'success'
   }
 }

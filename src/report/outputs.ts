@@ -25,6 +25,7 @@ const OUTPUT_FIELDS: Array<[string, keyof ActionResult]> = [
   ['assets_to_create', 'assetsToCreate'],
   ['processes_verified', 'processesVerified'],
   ['processes_missing', 'processesMissing'],
+  ['processes_not_checked', 'processesNotChecked'],
   ['processes_retired', 'processesRetired']
 ]
 

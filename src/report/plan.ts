@@ -1,45 +1,57 @@
 // The tenant stage in the report (job summary and check run): the plan before the run, the
-// verification after it, and what prune retired. CSV-derived text goes through mdText()/textTable().
+// verification after it, and what prune retired or left alone; and the plan's lines in the step
+// log. Text from the CSV or from Atlan goes through mdText()/textTable() or the log.
 import type { Finding } from '../lineage/csv-types.js'
+import type { Logger } from '../runtime.js'
+import type { Plan } from '../tenant/plan.js'
 import type { TenantReport } from '../tenant/stage.js'
 import { fmt, textTable as table } from './markdown.js'
 import { mdText } from './untrusted.js'
 
-const MAX_ROWS = 20
+/** Rows of each table in the summary (the counts are exact; the `plan` output lists 100). */
+export const MAX_ROWS = 20
 
-function findingsTable(findings: readonly Finding[]): string {
-  const rows = findings.slice(0, MAX_ROWS).map(f => [f.severity, f.line, f.message, f.hint])
-  const more = findings.length - rows.length
-  return `${table(['Severity', 'Line', 'Problem', 'Fix'], rows)}${more > 0 ? `\n\n…and ${fmt(more)} more.` : ''}`
+const IN_PLAN = 'the `plan` output lists the first 100'
+const IN_LOG = 'the step log names each one'
+
+function more(total: number, where = IN_PLAN): string {
+  return total > MAX_ROWS ? `\n\n…and ${fmt(total - MAX_ROWS)} more (${where}).` : ''
 }
 
-function planPart(t: TenantReport): string | undefined {
-  const p = t.plan
-  if (!p || !t.showPlan) return undefined
+function findingsTable(findings: readonly Finding[], total: number): string {
+  const rows = findings.slice(0, MAX_ROWS).map(f => [f.severity, f.line, f.message, f.hint])
+  const hidden = total - rows.length
+  return `${table(['Severity', 'Line', 'Problem', 'Fix'], rows, 500)}${hidden > 0 ? `\n\n…and ${fmt(hidden)} more.` : ''}`
+}
+
+function countsTable(p: Plan): string {
   const kind = p.inputHandling === 'upsert' ? 'full' : 'partial'
-  const parts = [
-    `### Plan against the tenant\n\nWhat the run will do (input_handling: ${p.inputHandling}), from ${fmt(p.requests)} search request(s).`,
-    table(
-      [
-        'Edges (processes) to create',
-        'to update',
-        'Rows to skip',
-        `Assets to create (${kind})`,
-        'Connections missing',
-        'Processes to retire'
-      ],
-      [
-        [
-          fmt(p.processesToCreate),
-          fmt(p.processesToUpdate),
-          fmt(p.rowsToSkip),
-          fmt(p.assetsToCreate),
-          fmt(p.connectionsMissing.length),
-          fmt(p.processesToRetire.length)
-        ]
-      ]
-    )
+  const c = p.connections
+  const rows: Array<[string, number]> = [
+    ['Processes (edges) to create', p.processesToCreate],
+    ['Processes to update', p.processesToUpdate],
+    ['Processes to restore (archived)', p.processesToRestore],
+    ['Rows to skip', p.rowsToSkip],
+    ['Rows not checked (connection not visible or ambiguous)', p.rowsNotChecked],
+    [`Assets to create (${kind})`, p.assetsToCreate],
+    ['Assets to restore (archived)', p.assetsToRestore],
+    ['Connections found', c.found],
+    ['Connections hidden from this token', c.hidden],
+    ['Connections ambiguous', c.ambiguous],
+    ['Connections missing', c.missing],
+    ['Connections not found, or not visible', c.unseen],
+    ['Processes to retire', p.prune?.candidates.length ?? 0]
   ]
+  return table(
+    ['', 'Count'],
+    rows
+      .filter(([label, n]) => n > 0 || !/restore|hidden|ambiguous|not checked/.test(label))
+      .map(([l, n]) => [l, fmt(n)])
+  )
+}
+
+function connectionParts(p: Plan): string[] {
+  const parts: string[] = []
   if (p.connectionsMissing.length)
     parts.push(
       `**Connections missing** (the Lineage Builder does not create connections):\n\n${table(
@@ -47,16 +59,73 @@ function planPart(t: TenantReport): string | undefined {
         p.connectionsMissing
           .slice(0, MAX_ROWS)
           .map(m => [m.connector.toLowerCase(), m.name, m.line, m.nearMatches.join(', ')])
-      )}`
+      )}${more(p.connectionsMissing.length)}`
     )
-  if (p.processesToRetire.length)
+  if (p.connectionsUnseen.length && !p.limit)
     parts.push(
-      `**Processes to retire** (rows removed since the base version; soft-deleted after a successful run with prune: true):\n\n${table(
-        ['Process qualifiedName', 'Line in the base version'],
-        p.processesToRetire.slice(0, MAX_ROWS).map(r => [r.qualifiedName, r.baseLine])
-      )}`
+      `**Connections not found, or not visible to this token** (their rows were not checked):\n\n${table(
+        ['Connector', 'Connection', 'First line', 'Near matches'],
+        p.connectionsUnseen
+          .slice(0, MAX_ROWS)
+          .map(m => [m.connector.toLowerCase(), m.name, m.line, m.nearMatches.join(', ')])
+      )}${more(p.connectionsUnseen.length)}`
     )
-  if (p.findings.length) parts.push(findingsTable(p.findings))
+  if (p.connectionsAmbiguous.length)
+    parts.push(
+      `**Ambiguous connections** (the run uses one of them; prune leaves their processes alone):\n\n${table(
+        ['Connector', 'Connection', 'First line', 'Connections in Atlan'],
+        p.connectionsAmbiguous
+          .slice(0, MAX_ROWS)
+          .map(a => [a.connector.toLowerCase(), a.name, a.line, a.qualifiedNames.join(', ')])
+      )}${more(p.connectionsAmbiguous.length)}`
+    )
+  if (p.connectionsRespelled.length)
+    parts.push(
+      `**Spelled differently in Atlan** (the run matches connection names without case):\n\n${table(
+        ['Connector', 'In the CSV', 'In Atlan', 'First line'],
+        p.connectionsRespelled
+          .slice(0, MAX_ROWS)
+          .map(r => [r.connector.toLowerCase(), r.name, r.atlanName, r.line])
+      )}${more(p.connectionsRespelled.length)}`
+    )
+  return parts
+}
+
+function prunePart(p: Plan): string | undefined {
+  const prune = p.prune
+  if (!prune) return undefined
+  if (prune.blocked) return `**Prune:** ${mdText(prune.blocked, 500)}`
+  const notes: string[] = []
+  if (prune.notConsidered)
+    notes.push(
+      `${fmt(prune.notConsidered)} removed row(s) use a connection that is ambiguous or not visible to this token: their processes are left alone.`
+    )
+  if (prune.notFound)
+    notes.push(
+      `${fmt(prune.notFound)} removed row(s) have no process in Atlan under the name the Lineage Builder gives it (an older package version may have named it differently): nothing to retire for them.`
+    )
+  const list = prune.candidates.length
+    ? `**Processes to retire** (rows removed since the base version; soft-deleted after a successful run with prune: true, each read again first):\n\n${table(
+        ['Process qualifiedName', 'Line in the base version'],
+        prune.candidates.slice(0, MAX_ROWS).map(r => [r.qualifiedName, r.baseLine])
+      )}${more(prune.candidates.length)}`
+    : undefined
+  const parts = [list, ...notes].filter((s): s is string => s !== undefined)
+  return parts.length ? parts.join('\n\n') : undefined
+}
+
+function planPart(t: TenantReport): string | undefined {
+  const p = t.plan
+  if (!p || !t.showPlan) return undefined
+  const parts = [
+    `### Plan against the tenant\n\nWhat the run will do (input_handling: ${p.inputHandling}), from ${fmt(p.requests)} search request(s).`
+  ]
+  if (p.limit) parts.push(`> ${mdText(p.limit.text, 1000)}`)
+  parts.push(countsTable(p), ...connectionParts(p))
+  const prune = prunePart(p)
+  if (prune) parts.push(prune)
+  const total = p.counts.error + p.counts.warning + p.counts.notice
+  if (p.findings.length) parts.push(findingsTable(p.findings, total))
   return parts.join('\n\n')
 }
 
@@ -65,27 +134,48 @@ function afterPart(t: TenantReport): string | undefined {
   const v = t.verification
   if (v) {
     const total = v.verified + v.missing.length
-    const head = `### Verification after the run\n\n${fmt(v.verified)} of ${fmt(total)} expected processes found in Atlan${v.missing.length ? `; **${fmt(v.missing.length)} missing**` : ''}.`
+    const notChecked = v.notChecked
+      ? ` ${fmt(v.notChecked)} row(s) not checked (a connection this token cannot see, or an ambiguous one).`
+      : ''
+    const head = `### Verification after the run\n\n${fmt(v.verified)} of ${fmt(total)} expected processes found in Atlan${v.missing.length ? `; **${fmt(v.missing.length)} missing**` : ''}.${notChecked}`
+    const refused = v.refused ? `\n\n> ${mdText(v.refused, 500)}` : ''
     parts.push(
       v.missing.length
-        ? `${head}\n\n${table(
+        ? `${head}${refused}\n\n${table(
             ['Line', 'Missing process qualifiedName'],
             v.missing.slice(0, MAX_ROWS).map(m => [m.line, m.qualifiedName])
-          )}`
-        : head
+          )}${more(v.missing.length, 'the annotations and the check run name more')}`
+        : `${head}${refused}`
     )
   }
-  if (t.retired)
-    parts.push(
-      `**Retired** (soft-deleted, restorable in Atlan): ${fmt(t.retired.length)} process(es).${
-        t.retired.length
-          ? `\n\n${table(
-              ['Process qualifiedName', 'Line in the base version'],
-              t.retired.slice(0, MAX_ROWS).map(r => [r.qualifiedName, r.baseLine])
-            )}`
-          : ''
-      }`
-    )
+  const pr = t.pruned
+  if (pr) {
+    const retired = `**Retired** (soft-deleted, restorable in Atlan): ${fmt(pr.retired.length)} process(es).${
+      pr.retired.length
+        ? `\n\n${table(
+            ['Process qualifiedName', 'Line in the base version'],
+            pr.retired.slice(0, MAX_ROWS).map(r => [r.qualifiedName, r.baseLine])
+          )}${more(pr.retired.length, IN_LOG)}`
+        : ''
+    }`
+    parts.push(retired)
+    const left = [
+      ...pr.skipped.map(s => [s.qualifiedName, s.baseLine, s.reason]),
+      ...pr.notDeleted.map(r => [
+        r.qualifiedName,
+        r.baseLine,
+        "Atlan's reply did not list it as deleted"
+      ])
+    ]
+    if (left.length)
+      parts.push(
+        `**Left alone by prune** (${fmt(left.length)}):\n\n${table(
+          ['Process qualifiedName', 'Line in the base version', 'Why'],
+          left.slice(0, MAX_ROWS) as Array<Array<string | number>>,
+          300
+        )}${more(left.length, IN_LOG)}`
+      )
+  }
   if (t.pruneNote) parts.push(`> ${mdText(t.pruneNote, 500)}`)
   return parts.length ? parts.join('\n\n') : undefined
 }
@@ -105,8 +195,30 @@ export function tenantFindings(t: TenantReport | undefined): {
   if (!t) return { findings: [], attention: 0 }
   const plan = t.showPlan ? (t.plan?.findings ?? []) : []
   const planAttention = t.showPlan && t.plan ? t.plan.counts.error + t.plan.counts.warning : 0
+  const pr = t.pruned
   return {
     findings: [...plan, ...t.verifyFindings],
-    attention: planAttention + (t.verification?.missing.length ?? 0)
+    attention:
+      planAttention +
+      (t.verification?.missing.length ?? 0) +
+      (pr ? pr.skipped.length + pr.notDeleted.length : 0)
   }
+}
+
+/** The plan in the step log: its counts in one line, and the limit of the check said once. */
+export function logPlan(
+  p: Plan,
+  show: boolean,
+  log: Pick<Logger, 'info' | 'warning'> & { notice(message: string): void }
+): void {
+  if (p.limit?.severity === 'warning') log.warning(p.limit.text)
+  else if (p.limit) log.notice(p.limit.text)
+  if (!show) return
+  const c = p.connections
+  const retire = p.prune?.blocked
+    ? 'prune blocked'
+    : `${p.prune?.candidates.length ?? 0} processes to retire`
+  log.info(
+    `Plan: ${p.processesToCreate} processes to create, ${p.processesToUpdate} to update, ${p.processesToRestore} to restore; ${p.rowsToSkip} rows to skip, ${p.rowsNotChecked} not checked; ${p.assetsToCreate} assets to create, ${p.assetsToRestore} to restore; connections: ${c.found} found, ${c.hidden} hidden from this token, ${c.ambiguous} ambiguous, ${c.missing} missing, ${c.unseen} not found or not visible; ${retire}.`
+  )
 }

@@ -33,7 +33,10 @@ export interface ActionResult {
   assetsToCreate?: number
   processesVerified?: number
   processesMissing?: number
+  processesNotChecked?: number
   processesRetired?: number
+  /** Atlan's run Succeeded, but verify or prune found something to look at (a ⚠ title). */
+  flagged?: boolean
   /** One line on why the run ended as it did (Atlan's status.message, or ours). */
   message?: string
   /** True when the step must fail. */

@@ -32,10 +32,23 @@ export interface ReportInput {
 /** Groups of findings shown at most; the rest are counted. */
 export const MAX_FINDING_GROUPS = 20
 
+/**
+ * The outcome in a title: ✅ only for a Succeeded run whose step passed with nothing to flag, ⚠️
+ * when the run Succeeded but verify or prune found something, ❌ when the step failed after a
+ * Succeeded run (verify: strict). Other phases keep their own icon.
+ */
+export function outcomeOf(r: ActionResult): { icon: string; label: string } {
+  if (r.phase === 'Succeeded' && r.failed)
+    return { icon: '❌', label: 'Succeeded in Atlan, but the step failed' }
+  if (r.phase === 'Succeeded' && r.flagged) return { icon: '⚠️', label: 'Succeeded, with findings' }
+  return { icon: PHASE_ICON[r.phase], label: PHASE_LABEL[r.phase] }
+}
+
 /** The check run's title (plain text, one line). */
 export function title(result: ActionResult): string {
   const what = result.workflowName ? `: ${result.workflowName}` : ''
-  return plain(`${PHASE_ICON[result.phase]} ${PHASE_LABEL[result.phase]}${what}`, 200, true)
+  const o = outcomeOf(result)
+  return plain(`${o.icon} ${o.label}${what}`, 200, true)
 }
 
 /** "<1s" for runs under a second (the times Atlan gives have whole seconds). */
@@ -54,7 +67,8 @@ function heading(input: ReportInput): string {
     : workflow
       ? ` · ${mdText(workflow)}`
       : ''
-  return `## ${PHASE_ICON[r.phase]} Atlan Lineage Builder: ${PHASE_LABEL[r.phase]}${target}`
+  const o = outcomeOf(r)
+  return `## ${o.icon} Atlan Lineage Builder: ${o.label}${target}`
 }
 
 function settingsText(input: ReportInput): string | undefined {

@@ -51,6 +51,7 @@ export class CsvValidator {
   private rowsChecked = 0
   private rowsWithErrors = 0
   private blankRows = 0
+  private recordsUnread = 0
   private done = false
 
   constructor(private readonly opts: ValidateOptions) {
@@ -111,6 +112,7 @@ export class CsvValidator {
       findings: this.sink.findings,
       counts: { ...this.sink.counts },
       ...(this.fatal !== undefined ? { fatal: this.fatal } : {}),
+      recordsUnread: this.recordsUnread,
       bytes: this.bytes,
       sha256: this.hash?.digest('hex') ?? ''
     }
@@ -156,6 +158,7 @@ export class CsvValidator {
     if (rec.oversized) {
       this.rowsChecked++
       this.rowsWithErrors++
+      this.recordsUnread++
       if (!this.badQuote(rec)) {
         this.sink.add({
           severity: 'error',
@@ -170,6 +173,7 @@ export class CsvValidator {
     if (rec.unterminated || rec.strayQuote) {
       this.rowsChecked++
       this.rowsWithErrors++
+      this.recordsUnread++
       this.badQuote(rec)
       return
     }
@@ -179,6 +183,7 @@ export class CsvValidator {
       // The package's reader rejects the file (errorOnDifferentFieldCount) before it looks for
       // blank rows, so a short all-blank line is an error too.
       this.rowsChecked++
+      this.recordsUnread++
       if (this.rules === null) return // fatal header error: count only
       this.rowsWithErrors++
       const n = fields.length
@@ -199,7 +204,10 @@ export class CsvValidator {
       return
     }
     this.rowsChecked++
-    if (this.rules === null) return
+    if (this.rules === null) {
+      this.recordsUnread++ // a fatal header: no row reaches onRow
+      return
+    }
     if (this.opts.rowsOnly) this.opts.onRow?.(this.rules.toRow(fields, rec.line))
     else if (this.rules.check(fields, rec.line) > 0) this.rowsWithErrors++
   }

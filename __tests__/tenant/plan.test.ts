@@ -1,0 +1,291 @@
+// The plan against a fake MetaApi (the simulator's store and search, in-process): how connections
+// resolve and what the token can prove (docs/atlan-contract.md §10.8, §10.9), archived and
+// case-insensitive assets, prune's candidates and what keeps them out, and replies that page or
+// flood (§10.12).
+import { describe, expect, it } from '@jest/globals'
+import type { InputHandling } from '../../src/config/types.js'
+import { buildPlan, planJson, type PlanInput } from '../../src/tenant/plan.js'
+import { DBT, debugLog, FakeMeta, forbidden, PROD, TABLEAU } from './fake-meta.js'
+import { suffixOf, tenantRows, type RowSpec } from './rows.js'
+
+const A_B: RowSpec = { line: 2, src: 'a', tgt: 'b' }
+const B_C: RowSpec = { line: 3, src: 'b', tgt: 'c' }
+
+function plan(
+  meta: FakeMeta,
+  head: RowSpec[],
+  opts: {
+    base?: RowSpec[]
+    handling?: InputHandling
+    caseSensitive?: boolean
+    pruneBlocked?: string
+    log?: ReturnType<typeof debugLog>
+  } = {}
+) {
+  const { rows, headPairs, base } = tenantRows(head, opts.base)
+  const input: PlanInput = {
+    rows,
+    headPairs,
+    base,
+    pruneBlocked: opts.pruneBlocked,
+    inputHandling: opts.handling ?? 'partial',
+    caseSensitive: opts.caseSensitive ?? true,
+    log: opts.log ?? debugLog(),
+    now: Date.now()
+  }
+  return buildPlan(meta, input)
+}
+
+const rules = (p: Awaited<ReturnType<typeof plan>>) => p.findings.map(f => `${f.rule}@${f.line}`)
+
+describe('connections', () => {
+  it('found, and spelt another way in Atlan: the same connection, with Atlan spelling shown', async () => {
+    const meta = new FakeMeta()
+    const p = await plan(meta, [{ ...A_B, connection: 'PROD' }])
+    expect(p.connections).toMatchObject({ found: 2, missing: 0, unseen: 0 })
+    expect(p.connectionsRespelled).toEqual([
+      { connector: 'snowflake', name: 'PROD', atlanName: 'prod', line: 2 }
+    ])
+    expect(rules(p)).toEqual([
+      'connection-spelling@2',
+      'asset-create-partial@2',
+      'asset-create-partial@2'
+    ])
+    expect(p.processesToCreate).toBe(1)
+    expect([...p.expected.keys()]).toEqual([`${DBT}/x_a_b`])
+  })
+
+  it('not found, with no scrubbed hit anywhere: "not found, or not visible", a warning, never an error', async () => {
+    const meta = new FakeMeta()
+    const p = await plan(meta, [A_B, { ...B_C, connection: 'warehouse-9' }])
+    expect(p.connectionsMissing).toEqual([])
+    expect(p.connectionsUnseen).toEqual([
+      { connector: 'snowflake', name: 'warehouse-9', line: 3, nearMatches: [] }
+    ])
+    expect(p.counts.error).toBe(0)
+    expect(rules(p)).toContain('connection-not-visible@3')
+    expect(p.rowsNotChecked).toBe(1)
+    expect(p.rowsToSkip).toBe(0)
+    expect(p.limit).toBeUndefined()
+  })
+
+  it('not found where the tenant shows a hidden connection: proven missing (an error)', async () => {
+    const meta = new FakeMeta()
+    meta.visibility.readableConnections = [PROD, DBT] // tableau comes back scrubbed
+    const p = await plan(meta, [A_B, { ...B_C, connection: 'warehouse-9' }])
+    expect(p.connectionsMissing.map(m => m.name)).toEqual(['warehouse-9'])
+    expect(p.counts.error).toBe(1)
+    expect(p.rowsToSkip).toBe(1)
+    expect(p.rowsNotChecked).toBe(0)
+    expect(meta.searches).toHaveLength(4) // names, the listing, active names, archived names
+  })
+
+  it('near matches: a one-character typo, another case, the same name under another connector', async () => {
+    const meta = new FakeMeta()
+    meta.visibility.readableConnections = [PROD, DBT]
+    meta.store.addConnection({ connector: 'snowflake', name: 'Analytics-Prod2' }, 0)
+    const p = await plan(meta, [
+      { ...A_B, connection: 'analytics-prd' },
+      { ...B_C, procConnector: 'snowflake' }
+    ])
+    const near = Object.fromEntries(p.connectionsMissing.map(m => [m.name, m.nearMatches]))
+    expect(near['analytics-prd']).toEqual(['snowflake/analytics-prod', 'snowflake/Analytics-Prod2'])
+    expect(near['dbt-cloud']).toEqual(['dbt/dbt-cloud'])
+  })
+
+  it('two ACTIVE connections with the same connector and name: ambiguous, rows not checked', async () => {
+    const meta = new FakeMeta()
+    meta.store.addConnection({ connector: 'dbt', name: 'DBT-Cloud' }, 0)
+    const p = await plan(meta, [A_B])
+    expect(p.connectionsAmbiguous).toEqual([
+      expect.objectContaining({ connector: 'dbt', name: 'dbt-cloud', line: 2 })
+    ])
+    expect(p.connectionsAmbiguous[0].qualifiedNames).toHaveLength(2)
+    expect(rules(p)).toContain('connection-ambiguous@2')
+    expect(p.rowsNotChecked).toBe(1)
+    expect(p.expected.size).toBe(0)
+  })
+
+  it('a persona-less token at scrub: one notice; the hidden connections still name the rows', async () => {
+    const meta = new FakeMeta()
+    meta.visibility.readableConnections = []
+    meta.table(PROD, 'db/s/a')
+    meta.process(DBT, 'x_a_b')
+    const p = await plan(meta, [A_B])
+    expect(p.connections).toMatchObject({ found: 0, hidden: 2 })
+    expect(p.limit?.severity).toBe('notice')
+    expect(p.limit?.text).toMatch(
+      /^The tenant check is limited: this API token can read no connection in Atlan\./
+    )
+    expect(p.limit?.text).toContain('persona with read access')
+    expect(p.counts.warning + p.counts.error).toBe(0)
+    // The scrubbed table still has its qualifiedName; the process is readable.
+    expect(p.assetsToCreate).toBe(1)
+    expect(p.processesToUpdate).toBe(1)
+  })
+
+  it('a persona-less token at full: one notice, no warning per connection, rows not checked', async () => {
+    const meta = new FakeMeta()
+    meta.visibility = { readRestriction: 'full', readableConnections: [] }
+    const p = await plan(meta, [A_B, B_C])
+    expect(p.connections).toMatchObject({ unseen: 2, missing: 0 })
+    expect(p.limit?.severity).toBe('notice')
+    expect(p.limit?.text).toContain('2 connection(s) could not be seen at all')
+    expect(p.findings).toEqual([])
+    expect(p.rowsNotChecked).toBe(2)
+    expect(p.expected.size).toBe(0)
+  })
+
+  it('a 403 on the search: one warning naming the permission, and nothing is checked', async () => {
+    const meta = new FakeMeta()
+    meta.onSearch = () => {
+      throw forbidden('POST /api/meta/search/indexsearch')
+    }
+    const p = await plan(meta, [A_B])
+    expect(p.limit?.severity).toBe('warning')
+    expect(p.limit?.text).toMatch(
+      /The tenant check is limited: Atlan refused POST \/api\/meta\/search\/indexsearch \(403\): the API token may not read assets\./
+    )
+    expect(p.limit?.text).toContain('the run goes ahead')
+    expect(p.findings).toEqual([])
+    expect(p.rowsNotChecked).toBe(1)
+  })
+})
+
+describe('assets and processes', () => {
+  it('an archived asset and an archived process will be restored, not created', async () => {
+    const meta = new FakeMeta()
+    meta.store.softDelete(meta.table(PROD, 'db/s/a').guid, 0)
+    meta.table(PROD, 'db/s/b')
+    meta.store.softDelete(meta.process(DBT, 'x_a_b').guid, 0)
+    const p = await plan(meta, [A_B])
+    expect(p.assetsToRestore).toBe(1)
+    expect(p.assetsToCreate).toBe(0)
+    expect(p.processesToRestore).toBe(1)
+    expect(p.processesToCreate).toBe(0)
+    expect(rules(p)).toEqual(['asset-restore@2'])
+    const archived = await plan(meta, [A_B], { handling: 'update' })
+    expect(archived.findings[0].message).toContain(`source ${PROD}/db/s/a (archived)`)
+    expect(archived.rowsToSkip).toBe(1)
+  })
+
+  it('case_sensitive_match false finds an asset spelt another way; true does not', async () => {
+    const meta = new FakeMeta()
+    meta.table(PROD, 'DB/S/A')
+    meta.table(PROD, 'db/s/b')
+    expect((await plan(meta, [A_B])).assetsToCreate).toBe(1)
+    const noCase = await plan(meta, [A_B], { caseSensitive: false })
+    expect(noCase.assetsToCreate).toBe(0)
+    const lookups = meta.searches.filter(b => JSON.stringify(b).includes('case_insensitive'))
+    expect(lookups).toHaveLength(1)
+  })
+
+  it('a reply with more entities than asked for is cut to what was asked, and the debug log says so', async () => {
+    const meta = new FakeMeta()
+    meta.table(PROD, 'db/s/a')
+    meta.onSearch = (_body, real) => ({
+      count: 190_000,
+      entities: real.entities.concat(
+        Array.from({ length: 190_000 - real.entities.length }, (_, i) => ({
+          typeName: 'Table',
+          guid: `flood-${i}`,
+          attributes: { qualifiedName: `flood/${i}` }
+        }))
+      )
+    })
+    const log = debugLog()
+    const p = await plan(meta, [A_B], { log })
+    expect(p.assetsToCreate).toBe(1) // b; a was found
+    expect(p.processesToCreate).toBe(1)
+    expect(log.lines.some(l => /with 190000; kept the first \d+\./.test(l))).toBe(true)
+  })
+})
+
+describe('prune candidates', () => {
+  const REMOVED: RowSpec = { line: 4, src: 'c', tgt: 'd', identity: '' }
+
+  it('a removed row whose process Atlan holds is a candidate; its qualifiedName follows the MD5 rule', async () => {
+    const meta = new FakeMeta()
+    const gone = meta.process(DBT, suffixOf(REMOVED))
+    const p = await plan(meta, [A_B], { base: [A_B, REMOVED] })
+    expect(p.prune?.candidates).toEqual([
+      expect.objectContaining({ qualifiedName: gone.qualifiedName, guid: gone.guid, baseLine: 4 })
+    ])
+    expect(p.prune?.candidates[0].updateTime).toBe(gone.updatedAt)
+  })
+
+  it('a process produced by two rows, one of them removed, stays: a head row still produces it', async () => {
+    const meta = new FakeMeta()
+    const shared = { identity: 'shared_model' }
+    meta.process(DBT, 'shared_model')
+    const p = await plan(meta, [{ ...A_B, ...shared }], {
+      base: [
+        { ...A_B, ...shared },
+        { ...B_C, ...shared }
+      ]
+    })
+    expect(p.prune?.candidates).toEqual([])
+  })
+
+  it('a head row spelling the connection another way still produces the process', async () => {
+    const meta = new FakeMeta()
+    meta.process(DBT, 'x_a_b')
+    const p = await plan(meta, [{ ...A_B, procConnection: 'DBT-Cloud' }], { base: [A_B] })
+    expect(p.prune?.candidates).toEqual([])
+  })
+
+  it('nothing under an ambiguous or a not-visible connection: counted, never a candidate', async () => {
+    const meta = new FakeMeta()
+    meta.process(DBT, suffixOf(REMOVED))
+    meta.store.addConnection({ connector: 'dbt', name: 'dbt-cloud' }, 0)
+    const ambiguous = await plan(meta, [A_B], { base: [A_B, REMOVED] })
+    expect(ambiguous.prune).toMatchObject({ candidates: [], notConsidered: 1 })
+
+    const hidden = new FakeMeta()
+    hidden.visibility = { readRestriction: 'full', readableConnections: [PROD] }
+    hidden.process(DBT, suffixOf(REMOVED))
+    const unseen = await plan(hidden, [A_B], { base: [A_B, REMOVED] })
+    expect(unseen.prune).toMatchObject({ candidates: [], notConsidered: 1 })
+  })
+
+  it('a removed row whose process is not under the derived name (an older package version) is only counted', async () => {
+    const meta = new FakeMeta()
+    meta.process(DBT, 'some-other-name')
+    const p = await plan(meta, [A_B], { base: [A_B, REMOVED] })
+    expect(p.prune).toMatchObject({ candidates: [], notFound: 1 })
+  })
+
+  it('blocked (a record not read whole): no candidate, no lookup of removed rows', async () => {
+    const meta = new FakeMeta()
+    meta.process(DBT, suffixOf(REMOVED))
+    const p = await plan(meta, [A_B], { base: [A_B, REMOVED], pruneBlocked: 'unread' })
+    expect(p.prune).toEqual({ candidates: [], blocked: 'unread', notConsidered: 0, notFound: 0 })
+    expect(JSON.stringify(meta.searches)).not.toContain(suffixOf(REMOVED))
+  })
+})
+
+describe('the plan output', () => {
+  it('lists at most 100 names of each kind, with exact counts', async () => {
+    const meta = new FakeMeta()
+    const head = Array.from({ length: 150 }, (_, i) => ({
+      line: i + 2,
+      src: `s${i}`,
+      tgt: `t${i}`
+    }))
+    const base = head.concat(
+      Array.from({ length: 130 }, (_, i) => ({ line: i + 200, src: `r${i}`, tgt: `q${i}` }))
+    )
+    for (let i = 0; i < 130; i++) meta.process(DBT, `x_r${i}_q${i}`)
+    const json = planJson(await plan(meta, head, { base }))
+    expect(json.create).toHaveLength(100)
+    expect(json.assets).toHaveLength(100)
+    expect(json.processesToRetire).toHaveLength(100)
+    expect(json.counts).toMatchObject({ create: 150, assets: 300, processesToRetire: 130 })
+    expect(json.listLimit).toBe(100)
+    expect(JSON.stringify(json).length).toBeLessThan(64_000)
+  })
+})
+
+it('TABLEAU is a default connection the tests hide', () => {
+  expect(new FakeMeta().store.byQualifiedName.get(TABLEAU)?.typeName).toBe('Connection')
+})

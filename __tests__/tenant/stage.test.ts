@@ -1,0 +1,146 @@
+// The tenant stage against a fake MetaApi: when prune may act (a Succeeded run, not a dry run, a
+// base version read whole along with the head), what verify: true and strict do to the step, and
+// what the log says.
+import { describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../../src/config/parse.js'
+import { TenantStage, type CsvRead } from '../../src/tenant/stage.js'
+import { rawInputs } from '../helpers/inputs.js'
+import { DBT, FakeMeta, logger } from './fake-meta.js'
+import { lineageRow, suffixOf, type RowSpec } from './rows.js'
+
+const A_B: RowSpec = { line: 2, src: 'a', tgt: 'b' }
+const B_C: RowSpec = { line: 3, src: 'b', tgt: 'c' }
+const REMOVED: RowSpec = { line: 4, src: 'c', tgt: 'd', identity: '' }
+const READ: CsvRead = { baseRead: true, headUnread: 0, baseUnread: 0 }
+
+function stage(inputs: Record<string, string> = {}, read: CsvRead = READ) {
+  const config = parseConfig(
+    rawInputs({
+      lineage_file: 'lineage.csv',
+      workflow_name: 'csa-lineage-builder-1714638976',
+      ...inputs
+    })
+  )
+  const s = TenantStage.for(config)!
+  for (const r of [A_B, B_C]) s.tap.head(lineageRow(r))
+  for (const r of [A_B, B_C, REMOVED]) s.tap.base?.(lineageRow(r))
+  s.csvRead(read)
+  return s
+}
+
+/** The tenant after a run of the head: its processes, plus the removed row's (an hour old). */
+function tenant() {
+  const meta = new FakeMeta()
+  for (const r of [A_B, B_C]) meta.process(DBT, suffixOf(r))
+  const gone = meta.process(DBT, suffixOf(REMOVED))
+  return { meta, gone }
+}
+
+async function run(s: TenantStage, meta: FakeMeta, phase = 'Succeeded') {
+  const log = logger()
+  await s.check(meta, 'partial', { log, now: Date.now() })
+  await s.afterRun(meta, phase, { now: () => Date.now(), sleep: async () => undefined, log })
+  return { log, outcome: s.outcome() }
+}
+
+describe('prune', () => {
+  it('after a Succeeded run: retires the removed row’s process and names it on its own log line', async () => {
+    const { meta, gone } = tenant()
+    const { log, outcome } = await run(stage({ prune: 'true' }), meta)
+    expect(meta.deletes).toEqual([[gone.guid]])
+    expect(outcome.outputs.processesRetired).toBe(1)
+    expect(outcome.flagged).toBe(false)
+    expect(log.text('info')).toContain(`Retired ${gone.qualifiedName} (removed line 4)`)
+  })
+
+  it('after a Failed run: nothing, and the report says why', async () => {
+    const { meta } = tenant()
+    const s = stage({ prune: 'true' })
+    await run(s, meta, 'Failed')
+    expect(meta.deletes).toEqual([])
+    expect(s.report.pruneNote).toBe('prune: nothing was retired because the run ended Failed.')
+  })
+
+  it('in a dry run: nothing, though the plan lists the candidate', async () => {
+    const { meta, gone } = tenant()
+    const s = stage({ prune: 'true', dry_run: 'true' })
+    await run(s, meta)
+    expect(meta.deletes).toEqual([])
+    expect(meta.reads).toEqual([])
+    expect(s.report.plan?.prune?.candidates.map(c => c.guid)).toEqual([gone.guid])
+  })
+
+  it('without a base version: nothing', async () => {
+    const { meta } = tenant()
+    const s = stage({ prune: 'true' }, { ...READ, baseRead: false })
+    await run(s, meta)
+    expect(meta.deletes).toEqual([])
+    expect(s.report.pruneNote).toMatch(/no base version of the CSV was read/)
+  })
+
+  it.each([
+    ['the head', { headUnread: 1 }, /1 record\(s\) of lineage\.csv could not be read whole/],
+    ['the base', { baseUnread: 2 }, /2 record\(s\) of its base version could not be read whole/]
+  ])(
+    'with a record of %s not read whole: nothing, said in the plan and the log',
+    async (_, unread, text) => {
+      const { meta } = tenant()
+      const s = stage({ prune: 'true' }, { ...READ, ...unread })
+      const { log, outcome } = await run(s, meta)
+      expect(meta.deletes).toEqual([])
+      expect(meta.reads).toEqual([])
+      expect(s.report.plan?.prune?.blocked).toMatch(text)
+      expect(log.text('warning').some(l => text.test(l))).toBe(true)
+      expect(outcome.flagged).toBe(true)
+      expect(outcome.outputs.processesRetired).toBeUndefined()
+    }
+  )
+})
+
+describe('verify', () => {
+  it('true: a missing process is a warning finding on its line, the step passes, the outcome is flagged', async () => {
+    const { meta } = tenant()
+    meta.store.softDelete(meta.store.byQualifiedName.get(`${DBT}/x_b_c`)!.guid, 0)
+    const s = stage({ index_grace: '0s' })
+    const { log, outcome } = await run(s, meta)
+    expect(s.report.verifyFindings).toEqual([
+      expect.objectContaining({ severity: 'warning', line: 3, rule: 'process-missing' })
+    ])
+    expect(outcome.failure).toBeUndefined()
+    expect(outcome.flagged).toBe(true)
+    expect(outcome.outputs).toMatchObject({
+      processesVerified: 1,
+      processesMissing: 1,
+      processesNotChecked: 0
+    })
+    expect(log.text('warning')).toContain(
+      `Verify: 1 of 2 expected process(es) found in Atlan; 1 missing (${DBT}/x_b_c).`
+    )
+  })
+
+  it('strict: the same fails the step, with advice that is not about "Fail on errors"', async () => {
+    const { meta } = tenant()
+    meta.store.softDelete(meta.store.byQualifiedName.get(`${DBT}/x_b_c`)!.guid, 0)
+    const { outcome } = await run(stage({ index_grace: '0s', verify: 'strict' }), meta)
+    expect(outcome.failure).toMatch(
+      /^1 expected process\(es\) were not found in Atlan after the run \(verify: strict/
+    )
+    expect(outcome.failure).toContain('Set verify: true')
+    expect(outcome.failure).not.toMatch(/fail on errors/i)
+  })
+
+  it('rows under a connection the token cannot see are not checked, never missing', async () => {
+    const { meta } = tenant()
+    meta.visibility = { readRestriction: 'full', readableConnections: [] }
+    const { log, outcome } = await run(stage({ index_grace: '0s', verify: 'strict' }), meta)
+    expect(outcome.outputs).toMatchObject({
+      processesVerified: 0,
+      processesMissing: 0,
+      processesNotChecked: 2
+    })
+    expect(outcome.failure).toBeUndefined()
+    expect(outcome.flagged).toBe(false)
+    expect(log.text('notice')).toHaveLength(0) // the plan's notice is main's to log, once
+    expect(log.text('info').join('\n')).toContain('2 row(s) not checked')
+  })
+})
