@@ -93,14 +93,11 @@ describe('the marker is saved only when the step passed', () => {
     const wf = s.seed({
       prefix: 'lineage',
       key: 'orders.csv',
-      options: { failOnErrors: true },
       runs: [{ phase: 'Succeeded', durationS: 1 }]
     })
-    const inputs = { workflow_name: wf, lineage_file: file }
-    // The run leaves its process out: verification finds it missing and (with the stored "Fail
-    // on errors" on) fails the step although Atlan's run Succeeded. What is asserted is
-    // "step failed, so no marker": should verification stop failing steps by default, keep
-    // whatever input makes this step fail after a Succeeded run.
+    const inputs = { workflow_name: wf, lineage_file: file, verify: 'strict' }
+    // The run leaves its process out: verification (strict) finds it missing and fails the step
+    // although Atlan's run Succeeded. Step failed, so no marker.
     s.assets.dropProcesses = 1
     const failed = await run(s, dir, inputs)
     expect(failed.outputs.phase).toBe('Succeeded')
