@@ -226,6 +226,32 @@ describe('validation with the stored settings (§5.4)', () => {
     expect(r.stdout).toContain('missing required columns')
     expect(routes(s)).toEqual(['workflows.search'])
     expect(r.summary).toContain('field_separator=","')
+    // The input cannot fix a rerun: the fix named is the workflow's setting in Atlan, or the file.
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::semi\\.csv: The header has a single column: the file looks ";"-separated, but workflow ${wf} splits fields on ",", and a rerun applies that setting of the workflow, not the input field_separator\\. Change the workflow's Field separator to ";" in Atlan \\(Workflows → ${wf} → edit the Lineage Builder settings\\), or save the file with "," between fields\\.`
+      )
+    )
+    expect(r.stdout).not.toContain('Set the input field_separator')
+  })
+
+  it('the same CSV in a create dry run: the input field_separator is the fix', async () => {
+    const dir = workspace()
+    const file = semicolon(dir)
+    const r = await runAction({
+      cwd: dir,
+      inputs: {
+        atlan_base_url: 'http://127.0.0.1:9',
+        atlan_api_key: 'k',
+        mode: 'create',
+        dry_run: 'true',
+        lineage_file: file
+      }
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(
+      '::error::semi.csv: The header has a single column: the file looks ";"-separated, but the separator is ",". Set the input field_separator to ";", or save the file with "," between fields.'
+    )
   })
 
   it('a separator that is not stored falls back to the Lineage Builder default ","', async () => {

@@ -1,5 +1,5 @@
 // Which workflow this step runs: an existing one (rerun) or a new one built like pyatlan (create).
-import type { Config, InputHandling, LineageOptions } from '../config/types.js'
+import type { AppliedOptions, Config, InputHandling, LineageOptions } from '../config/types.js'
 import { AtlanError } from '../atlan/errors.js'
 import { ConfigError } from '../config/errors.js'
 import { isUsableSeparator } from '../config/fields.js'
@@ -235,8 +235,10 @@ export function appliedOptions(workflow: Pick<WorkflowRef, 'name' | 'parameters'
 }
 
 /** Options the run will use: a rerun's stored settings, or the inputs for a new workflow. */
-export function optionsFor(config: Config, target: Target): Required<LineageOptions> {
-  return target.kind === 'rerun' ? appliedOptions(target.workflow).options : config.options
+export function optionsFor(config: Config, target: Target): AppliedOptions {
+  return target.kind === 'rerun'
+    ? { ...appliedOptions(target.workflow).options, rerunOf: target.workflow.name }
+    : config.options
 }
 
 const shownValue = (key: OptionKey, v: unknown) =>
