@@ -64,9 +64,13 @@ describe('Direct-upload rerun (§10.1–10.3)', () => {
     const strip = (doc: unknown) => templateParameters(doc).filter(p => p.name !== 'lineage_file')
     expect(strip(update.body)).toEqual(strip(templateBefore))
     expect((update.body as { metadata: unknown }).metadata).toEqual(templateBefore.metadata)
-    // The summary shows the file read before and now (for a rollback in the UI).
+    // The summary shows the file read before and now, and the one way back that surely works.
     expect(r.summary).toContain(`fileKey ${before.fileKey}, fileId ${before.fileId}`)
     expect(r.summary).toContain(`fileKey ${uploaded.key}, fileId ${uploaded.id}`)
+    expect(r.summary).toContain(
+      "To roll back, run this action again at the earlier commit (re-run that commit's job, or revert the CSV and push): it uploads that version and points the workflow at it."
+    )
+    expect(r.summary).not.toMatch(/Atlan UI/)
     expect(submits(s)).toBe(1)
     expectClean(r, s)
   })
