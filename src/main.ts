@@ -159,7 +159,7 @@ async function validateStep(
   if (problem && (problem.fatal || config.options.failOnErrors)) {
     const message = problem.fatal
       ? problem.text
-      : `${problem.text}. Fix them, or ${failOnErrorsOff(target?.kind === 'rerun' ? target.workflow.name : undefined)} to run anyway.`
+      : `${problem.text}. Fix those rows in the CSV (each annotation says how). To run anyway, ${failOnErrorsOff(target?.kind === 'rerun' ? target.workflow.name : undefined)}.`
     return { report, sha256: v.sha256, problem: message }
   }
   if (problem) log.warning(`${problem.text}; running anyway because fail_on_errors is false.`)
@@ -181,7 +181,7 @@ async function tenantPlan(
   // The same gate as the CSV's: the fail_on_errors the run applies (a rerun's stored one).
   const stop =
     missing && t.options.failOnErrors
-      ? `${missing}. Create them in Atlan or fix the CSV; or ${failOnErrorsOff(t.kind === 'rerun' ? t.workflowName : undefined)} to run anyway (those rows create no lineage).`
+      ? `${missing}. Create them in Atlan or fix the CSV. To run anyway (those rows create no lineage), ${failOnErrorsOff(t.kind === 'rerun' ? t.workflowName : undefined)}.`
       : undefined
   const plan = stage.report.plan
   if (plan) logPlan(plan, stage.report.showPlan, log)

@@ -1,5 +1,6 @@
 // Family choice, request headers and how index hits become WorkflowInfo / RunInfo.
 import { describe, expect, it } from '@jest/globals'
+import { pyatlan } from '../helpers/pyatlan-bodies.js'
 import { workflowTemplate } from '../helpers/workflow-template.js'
 import { API_KEY, BASE, envelope, json, makeClient, runHit } from './fakes.js'
 
@@ -106,6 +107,25 @@ const workflowSource = {
 }
 
 describe('workflow lookups', () => {
+  it('workflowNames sends the §3.4 body with the page size and keeps only valid names, in order', async () => {
+    const hostile = structuredClone(workflowSource)
+    hostile.metadata.name = 'csa-lineage-builder-1600000000 [x](https://evil.example)'
+    const older = structuredClone(workflowSource)
+    older.metadata.name = 'csa-lineage-builder-1500000000'
+    const { client, fake } = makeClient([
+      json(
+        200,
+        envelope([workflowSource, hostile, older].map(w => ({ _id: w.metadata.name, _source: w })))
+      )
+    ])
+    expect(await client.workflowNames(50)).toEqual([
+      'csa-lineage-builder-1714638976',
+      'csa-lineage-builder-1500000000'
+    ])
+    expect(JSON.stringify(fake.calls[0].body)).toBe(
+      JSON.stringify(pyatlan.findByType('csa-lineage-builder', 50))
+    )
+  })
   it('findLatestWorkflow returns the first hit with its parameters, types kept', async () => {
     const second = structuredClone(workflowSource)
     second.metadata.name = 'csa-lineage-builder-1600000000'

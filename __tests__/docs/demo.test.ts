@@ -54,5 +54,16 @@ describe('npm run demo', () => {
     const notice = out.split('\n').find(l => l.startsWith('Notice lineage/orders.csv:1'))
     expect(notice).toBeDefined()
     expect(notice).not.toContain('Fix:')
+    // The failing CSV: the fix first, the override last and once; its invalid row (line 3) is
+    // neither "added" nor a second CUSTOMERS node beside the base version's.
+    const failing = out.slice(out.indexOf('=== 2.'))
+    const summary = failing.slice(failing.indexOf('--- job summary'))
+    expect(summary).toMatch(
+      /^> lineage\/orders\.csv has 2 errors in 2 rows \(see the annotations and the job summary\)\. Fix those rows in the CSV \(each annotation says how\)\. To run anyway, set "Fail on errors" to No in workflow csa-lineage-builder-\d+ in Atlan \(a rerun applies the stored setting\)\.$/m
+    )
+    expect(summary.match(/To run anyway/g)).toHaveLength(1)
+    expect(summary).toContain('Line 3 is not drawn')
+    expect(summary).not.toMatch(/^\| added/m)
+    expect(summary.match(/\["CUSTOMERS<br\/>/g)).toHaveLength(1)
   }, 150_000)
 })

@@ -1,6 +1,6 @@
 // The prose docs point at things that exist: npm scripts, files, anchors.
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from '../helpers/shared.js'
 
@@ -50,12 +50,14 @@ describe.each(docs)('%s', file => {
 describe('README', () => {
   const readme = read('README.md')
 
-  it('gives the set-up commands, npm ci once', () => {
+  it('gives each set-up command as one line that installs first', () => {
     const local = readme.slice(readme.indexOf('## Try it locally'))
     const block = /```sh\n([\s\S]*?)```/.exec(local)?.[1] ?? ''
-    expect(block.match(/npm ci/g)).toHaveLength(1)
-    expect(block).toContain('npm run demo')
-    expect(block).toContain('npm test')
+    const commands = block
+      .split('\n')
+      .map(l => l.replace(/#.*/, '').trim())
+      .filter(Boolean)
+    expect(commands).toEqual(['npm ci && npm run demo', 'npm ci && npm test'])
   })
 
   it('says which tests skip without ../shared, naming files that use describeShared', () => {
@@ -74,6 +76,21 @@ describe('README', () => {
     expect(quick).toContain('branches: [main]')
     expect(quick).toContain('cancel-in-progress: false')
     expect(quick).toContain('/workflows/profile/<name>')
+  })
+
+  it('pins this action by a full commit SHA everywhere, and says how to pin a tag once one exists', () => {
+    // No release is tagged yet, so there is no @v1 to pin; a SHA stays right after one is.
+    const files = [
+      'README.md',
+      ...readdirSync(join(repoRoot, 'examples', 'workflows')).map(f => `examples/workflows/${f}`)
+    ]
+    const pins = files.flatMap(f =>
+      [...read(f).matchAll(/atlan-lineage-action@([\w.-]+)/g)].map(m => `${f}: ${m[1]}`)
+    )
+    expect(pins.length).toBeGreaterThanOrEqual(files.length)
+    expect(pins.filter(p => !/: [0-9a-f]{40}$/.test(p))).toEqual([])
+    for (const f of files)
+      expect(read(f)).toMatch(/Once a release is tagged you can pin `?@v1`? instead/)
   })
 
   it('documents every phase the action reports', () => {

@@ -64,9 +64,13 @@ describe('Direct-upload rerun (§10.1–10.3)', () => {
     const strip = (doc: unknown) => templateParameters(doc).filter(p => p.name !== 'lineage_file')
     expect(strip(update.body)).toEqual(strip(templateBefore))
     expect((update.body as { metadata: unknown }).metadata).toEqual(templateBefore.metadata)
-    // The summary shows the file read before and now (for a rollback in the UI).
+    // The summary shows the file read before and now, and the one way back that surely works.
     expect(r.summary).toContain(`fileKey ${before.fileKey}, fileId ${before.fileId}`)
     expect(r.summary).toContain(`fileKey ${uploaded.key}, fileId ${uploaded.id}`)
+    expect(r.summary).toContain(
+      "To roll back, run this action again at the earlier commit (re-run that commit's job, or revert the CSV and push): it uploads that version and points the workflow at it."
+    )
+    expect(r.summary).not.toMatch(/Atlan UI/)
     expect(submits(s)).toBe(1)
     expectClean(r, s)
   })
@@ -226,6 +230,32 @@ describe('validation with the stored settings (§5.4)', () => {
     expect(r.stdout).toContain('missing required columns')
     expect(routes(s)).toEqual(['workflows.search'])
     expect(r.summary).toContain('field_separator=","')
+    // The input cannot fix a rerun: the fix named is the workflow's setting in Atlan, or the file.
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::semi\\.csv: The header has a single column: the file looks ";"-separated, but workflow ${wf} splits fields on ",", and a rerun applies that setting of the workflow, not the input field_separator\\. Change the workflow's Field separator to ";" in Atlan \\(Workflows → ${wf} → edit the Lineage Builder settings\\), or save the file with "," between fields\\.`
+      )
+    )
+    expect(r.stdout).not.toContain('Set the input field_separator')
+  })
+
+  it('the same CSV in a create dry run: the input field_separator is the fix', async () => {
+    const dir = workspace()
+    const file = semicolon(dir)
+    const r = await runAction({
+      cwd: dir,
+      inputs: {
+        atlan_base_url: 'http://127.0.0.1:9',
+        atlan_api_key: 'k',
+        mode: 'create',
+        dry_run: 'true',
+        lineage_file: file
+      }
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(
+      '::error::semi.csv: The header has a single column: the file looks ";"-separated, but the separator is ",". Set the input field_separator to ";", or save the file with "," between fields.'
+    )
   })
 
   it('a separator that is not stored falls back to the Lineage Builder default ","', async () => {

@@ -96,6 +96,35 @@ describe('rerun', () => {
     expectClean(r, s)
   })
 
+  it('a mistyped workflow_name: "did you mean" the workflow found, advice that fits lineage_file, nothing uploaded', async () => {
+    const s = await sim()
+    s.seed({ name: 'csa-lineage-builder-1760000000', prefix: 'a', key: 'x.csv', createdAgoS: 60 })
+    const wf = s.seed({
+      name: 'csa-lineage-builder-1714638976',
+      prefix: 'a',
+      key: 'y.csv',
+      createdAgoS: 3600
+    })
+    const r = await runAction({
+      inputs: inputsFor(s, { workflow_name: 'csa-lineage-builder-1714638967', lineage_file: CSV })
+    })
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('Invalid')
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::Lineage Builder workflow "csa-lineage-builder-1714638967" was not found.* Did you mean "${wf}"\\?`
+      )
+    )
+    expect(r.stdout).toMatch(/remove workflow_name and set mode: create/)
+    // Refused with lineage_file set (src/config/parse.ts), so never offered.
+    expect(r.stdout).not.toMatch(/leave workflow_name empty/i)
+    expect(r.summary).toContain(`Did you mean "${wf}"?`)
+    // The name search, then one page of Lineage Builder workflows for the names.
+    expect(routes(s)).toEqual(['workflows.search', 'workflows.search'])
+    expect(s.requests()[1].body).toMatchObject({ size: 50 })
+    expectClean(r, s)
+  })
+
   it('a plain user is sent to the package-workflows family', async () => {
     const s = await sim({ role: 'user' })
     const wf = s.seed({ prefix: 'p', key: 'k.csv' })

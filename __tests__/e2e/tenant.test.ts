@@ -89,7 +89,7 @@ describe('plan against the tenant', () => {
     expect(refused.code).toBe(1)
     expect(refused.outputs.phase).toBe('Invalid')
     expect(refused.stdout).toContain(
-      `set "Fail on errors" to No in workflow ${strict.wf} in Atlan (a rerun applies the stored setting) to run anyway`
+      `Create them in Atlan or fix the CSV. To run anyway (those rows create no lineage), set "Fail on errors" to No in workflow ${strict.wf} in Atlan (a rerun applies the stored setting).`
     )
     expect(submits(s)).toBe(0)
 

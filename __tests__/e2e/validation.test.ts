@@ -38,6 +38,11 @@ it('a row with one field too many on line 7 fails with an annotation on that lin
   expect(r.stdout).toMatch(/^::error [^\n]*file=lineage\.csv,line=7::/m)
   expect(r.outputs).toMatchObject({ phase: 'Invalid', rows_checked: '6', rows_with_errors: '1' })
   expect(r.summary).toContain('6 rows checked: **1 error, 0 warnings**')
+  // The fix first; the way to run anyway last, once.
+  expect(r.summary).toContain(
+    '> lineage.csv has 1 error in 1 row (see the annotations and the job summary). Fix those rows in the CSV (each annotation says how). To run anyway, set fail_on_errors: false.'
+  )
+  expect(r.summary.match(/fail_on_errors/g)).toHaveLength(1)
   expect(atlan.hits).toEqual([])
 })
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from '@jest/globals'
 import { csvCheckedLine, csvProblem } from '../../src/lineage/check.js'
 import { CsvValidator, KNOWN_COLUMNS } from '../../src/lineage/csv/index.js'
 
-function check(text: string, separator = ',') {
-  const v = new CsvValidator({ separator, caseSensitive: true })
+function check(text: string, separator = ',', rerunOf?: string) {
+  const v = new CsvValidator({ separator, caseSensitive: true, rerunOf })
   v.push(Buffer.from(text))
   return { file: 'lineage.csv', absolutePath: '/w/lineage.csv', validation: v.finish() }
 }
@@ -42,6 +42,19 @@ describe('messages after validation', () => {
       'lineage.csv: The header has a single column: the file looks ";"-separated, but the separator is ",". ' +
         'Set the input field_separator to ";", or save the file with "," between fields.'
     )
+  })
+
+  it("the same file in a rerun: the fix is the workflow's separator in Atlan, or the file, not the input", () => {
+    const text = [KNOWN_COLUMNS.join(';'), row(1, ';')].join('\r\n') + '\r\n'
+    const problem = csvProblem(check(text, ',', 'csa-lineage-builder-1714638976'))
+    expect(problem?.fatal).toBe(true)
+    expect(problem?.text).toBe(
+      'lineage.csv: The header has a single column: the file looks ";"-separated, but workflow csa-lineage-builder-1714638976 splits fields on ",", ' +
+        'and a rerun applies that setting of the workflow, not the input field_separator. ' +
+        'Change the workflow\'s Field separator to ";" in Atlan (Workflows → csa-lineage-builder-1714638976 → edit the Lineage Builder settings), ' +
+        'or save the file with "," between fields.'
+    )
+    expect(problem?.text).not.toContain('Set the input field_separator')
   })
 
   it('row errors: counts agree between the log line and the problem', () => {

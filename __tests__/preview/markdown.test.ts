@@ -106,6 +106,45 @@ describe('renderPreviewMarkdown', () => {
     )
   })
 
+  test('a row made invalid (a side left without its connection) is not drawn, nor removed and added again', () => {
+    const baseRows = [
+      row('orders', 'stg_orders', 'load', { line: 2 }),
+      row('customers', 'stg_customers', 'load c', { line: 3 })
+    ]
+    const broken = row(asset('customers', { connection: '' }), 'stg_customers', 'load c', {
+      line: 3
+    })
+    const headGraph = buildGraph([row('orders', 'stg_orders', 'load', { line: 2 }), broken])
+    const d = diffGraphs(buildGraph(baseRows), headGraph)
+    expect(d.counts).toMatchObject({ added: 0, removed: 1, changed: 0, unchanged: 1 })
+    const md = renderPreviewMarkdown(headGraph, d)
+    expect(md).toContain('(1 unchanged; now 1 edge between 2 assets, base 2 edges)')
+    expect(md).toContain(
+      'Line 3 is not drawn: the Lineage Builder makes no lineage of it (see the CSV findings).'
+    )
+    expect(md).not.toMatch(/^\| added/m)
+    // One node per asset: the base's customers, drawn as removed, and no second one from the head.
+    const block = mermaidBlock(md) ?? ''
+    expect(block.match(/\["customers<br\/>/g)).toHaveLength(1)
+    // Nothing changed in place: no "What changed" column of dashes.
+    expect(md).toContain('| Change | Source | Target | Process |\n')
+    expect(md).not.toContain('—')
+  })
+
+  test('rows without a process connection or with an unmappable side are counted, their lines named', () => {
+    const g = buildGraph([
+      row('a', 'b', 'p', { line: 2 }),
+      row('b', 'c', 'q', { line: 3, connection: '' }),
+      row(asset('c', { identity: ' ' }), 'd', 'r', { line: 4 }),
+      row(asset('d', { type: '' }), 'e', 's', { line: 9 })
+    ])
+    expect(g.edgeCount).toBe(1)
+    expect(g.noLineageRows).toBe(3)
+    expect(renderPreviewMarkdown(g)).toContain(
+      '3 rows (lines 3–4, 9) are not drawn: the Lineage Builder makes no lineage of them'
+    )
+  })
+
   test('a 10,000-row CSV with a large diff stays far below the 1 MiB job-summary limit', () => {
     const mk = (i: number, tag: string): LineageRow =>
       row(

@@ -42,6 +42,32 @@ export function expectOnlyOwnCommands(stdout: string): void {
   expect(stdout).not.toMatch(/^\s*::stop-commands::/m)
 }
 
+/** Characters a reader cannot see that break a URL pasted into a browser or an input. */
+export const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/
+
+/** The text a reader copies from the rendered Markdown (tags dropped, entities decoded). */
+export function copiedText(markdown: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" }
+  return render(markdown)
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => entities[e])
+}
+
+/**
+ * Every URL a reader can copy from the rendered Markdown: the URLs in its text, as a browser
+ * would take them (a URL broken by an invisible character keeps it, for the caller to see),
+ * then the targets of its links ("Copy link address").
+ */
+export function copiedUrls(markdown: string): string[] {
+  const inText = [...copiedText(markdown).matchAll(/\b(?:https?|www)[^\s<>`"')|]*/gi)].map(m =>
+    m[0].replace(/[.,:;!?]+$/, '')
+  )
+  const targets = [...render(markdown).matchAll(/<a [^>]*href="([^"]*)"/g)].map(m =>
+    m[1].replaceAll('&amp;', '&')
+  )
+  return [...inText, ...targets]
+}
+
 /** The HTML GitHub would render from the Markdown (GFM: tables, autolinks, raw HTML). */
 export function render(markdown: string): string {
   return marked.parse(markdown, { gfm: true, async: false })

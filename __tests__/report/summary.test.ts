@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/config/parse.js'
 import type { Finding, ValidationResult } from '../../src/lineage/csv-types.js'
 import { emptyGraph } from '../../src/preview/graph.js'
 import { renderPreviewMarkdown } from '../../src/preview/markdown.js'
-import { lineRanges } from '../../src/report/markdown.js'
+import { lineRanges, table } from '../../src/report/markdown.js'
 import {
   MAX_FINDING_GROUPS,
   facts,
@@ -168,6 +168,52 @@ describe('findings grouped by rule', () => {
     v.counts.error = 500
     const md = renderReport({ result: { phase: 'Invalid', failed: true }, validation: v })
     expect(md).toContain('…and 499 findings beyond the first 1 (not listed).')
+  })
+
+  it('a column with nothing in it is left out; a dash only where others in the column say something', () => {
+    const fieldCount: Finding = {
+      severity: 'error',
+      line: 4,
+      rule: 'field-count',
+      message: 'Line 4 has 15 fields; the header has 14.'
+    }
+    const alone = renderReport({
+      result: { phase: 'Invalid', failed: true },
+      validation: validation([fieldCount])
+    })
+    // No finding names a column or a fix: neither column is shown, and no cell is a dash.
+    expect(alone).toContain('| Severity | Problem | Lines |')
+    expect(alone).toContain('| error | Line 4 has 15 fields; the header has 14. | 4 |')
+    expect(alone).not.toContain('—')
+    const mixed = renderReport({
+      result: { phase: 'Invalid', failed: true },
+      validation: validation([empty(3), fieldCount])
+    })
+    expect(mixed).toContain('| Severity | Column | Problem | Lines | Fix |')
+    expect(mixed).toContain('| error | — | Line 4 has 15 fields; the header has 14. | 4 | — |')
+    const html = render(mixed)
+    expect(html.match(/<th>/g)).toHaveLength(5)
+  })
+
+  it('a table row with nothing in it is left out', () => {
+    expect(
+      table(
+        ['A', 'B'],
+        [
+          ['', ''],
+          ['x', '']
+        ]
+      )
+    ).toBe('| A |\n| --- |\n| x |')
+    expect(
+      table(
+        ['A', 'B'],
+        [
+          ['x', ''],
+          ['', 'y']
+        ]
+      )
+    ).toBe('| A | B |\n| --- | --- |\n| x | — |\n| — | y |')
   })
 
   it('line ranges', () => {

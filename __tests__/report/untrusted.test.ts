@@ -3,7 +3,15 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { clearSecrets, registerSecret } from '../../src/config/redact.js'
 import { bound, forLog, log, mdBlock, mdLink, mdText, plain } from '../../src/report/untrusted.js'
-import { HOSTILE, HOSTILE_TEXT, expectInert, expectOnlyOwnCommands, render } from './hostile.js'
+import {
+  HOSTILE,
+  HOSTILE_TEXT,
+  INVISIBLE,
+  copiedUrls,
+  expectInert,
+  expectOnlyOwnCommands,
+  render
+} from './hostile.js'
 
 afterEach(() => clearSecrets())
 
@@ -61,6 +69,24 @@ describe('mdText: inline Markdown that shows the text and nothing else', () => {
     expect(html).toMatch(/<td>end<\/td>/)
     expect(html).toMatch(/<p>LAST<\/p>/)
     expect(html).toContain('[Atlan token expired]')
+  })
+
+  it('a URL becomes a code span: not linked, no mention, and it copies exactly', () => {
+    const url = 'https://acme.atlan.com/workflows/profile/x/runs?name=y&z=@team_a'
+    const t = mdText(`Open ${url}. Or (www.example.com/a_b), then see x://y [link]`)
+    expect(t).toBe(`Open \`${url}\`. Or (\`www.example.com/a_b\`), then see \`x://y\` \\[link\\]`)
+    const html = render(`| a |\n| --- |\n| ${t} |\n\n> ${t}`)
+    expect(html).not.toMatch(/<a /)
+    expect(
+      [...html.matchAll(/<code>([^<]*)<\/code>/g)].map(m => m[1].replaceAll('&amp;', '&'))
+    ).toEqual([url, 'www.example.com/a_b', 'x://y', url, 'www.example.com/a_b', 'x://y'])
+    expect(t).not.toMatch(INVISIBLE)
+    expect(copiedUrls(t)).toEqual([url, 'www.example.com/a_b'])
+  })
+
+  it('a scheme GitHub would not take is escaped, not broken: it shows and copies as written', () => {
+    expect(mdText('1://x and www. alone')).toBe('1\\://x and www\\. alone')
+    expect(render(mdText('1://x and www. alone'))).toBe('<p>1://x and www. alone</p>\n')
   })
 
   it('is bounded before escaping (an escape is never cut in half) and redacts first', () => {

@@ -35,6 +35,10 @@ export function fakeApi(overrides: Partial<AtlanApi> = {}): FakeApi {
       workflows.find(w => w.name === name)
     ),
     findLatestWorkflow: async () => (calls.push('findLatestWorkflow'), workflows[0]),
+    workflowNames: async size => (
+      calls.push(`workflowNames ${size}`),
+      workflows.slice(0, size).map(w => w.name)
+    ),
     runsOf: async w => (calls.push(`runsOf ${w}`), runs.filter(r => r.workflowName === w)),
     getRun: async name => (calls.push(`getRun ${name}`), runs.find(r => r.name === name)),
     submitWorkflow: async doc => (

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
+import { errorFromStatus } from '../../src/atlan/error-mapping.js'
 import { parseConfig } from '../../src/config/parse.js'
 import {
   appliedOptions,
   resolveTarget,
+  SUGGESTION_PAGE,
   settingDifferences,
   storageOf,
   storedSettings
@@ -81,6 +83,65 @@ describe('resolveTarget', () => {
         now
       )
     ).rejects.toThrow(/"csa-lineage-builder-9" was not found.*workflow_name/)
+  })
+  it('not found: "did you mean" from one page of workflow names, advice that fits the inputs', async () => {
+    const api = fakeApi()
+    for (const name of ['csa-lineage-builder-1760000000', 'csa-lineage-builder-1714638976'])
+      api.workflows.push({ name, namespace: 'default', parameters: stored })
+    const typo = 'csa-lineage-builder-1714638967'
+    const withFile = resolveTarget(
+      api,
+      parseConfig(rawInputs({ workflow_name: typo, lineage_file: 'a.csv' })),
+      now
+    )
+    await expect(withFile).rejects.toThrow(/Did you mean "csa-lineage-builder-1714638976"\?/)
+    await expect(withFile).rejects.toThrow(/remove workflow_name and set mode: create/)
+    await expect(withFile).rejects.not.toThrow(/leave workflow_name empty/i)
+    expect(api.calls).toEqual([`findWorkflow ${typo}`, `workflowNames ${SUGGESTION_PAGE}`])
+    // Without lineage_file, rerunning the newest is open to the user; creating is not.
+    const noFile = resolveTarget(api, parseConfig(rawInputs({ workflow_name: typo })), now)
+    await expect(noFile).rejects.toThrow(
+      /To rerun the most recent Lineage Builder workflow \("csa-lineage-builder-1760000000"\) instead, leave workflow_name empty/
+    )
+    await expect(noFile).rejects.not.toThrow(/mode: create/)
+  })
+  it('not found: with nothing close, the newest names; with none, no advice to rerun the latest', async () => {
+    const api = fakeApi()
+    api.workflows.push({
+      name: 'csa-lineage-builder-1760000000',
+      namespace: 'default',
+      parameters: stored
+    })
+    await expect(
+      resolveTarget(api, parseConfig(rawInputs({ workflow_name: 'orders-lineage' })), now)
+    ).rejects.toThrow(/newest Lineage Builder workflows there: "csa-lineage-builder-1760000000"\./)
+    const none = resolveTarget(
+      fakeApi(),
+      parseConfig(rawInputs({ workflow_name: 'orders-lineage' })),
+      now
+    )
+    await expect(none).rejects.toThrow(/No Lineage Builder workflow on .* has run yet/)
+    await expect(none).rejects.not.toThrow(/Did you mean|leave workflow_name empty/)
+  })
+  it('not found: a failed name search leaves the names out, not the message', async () => {
+    const api = fakeApi({
+      workflowNames: () =>
+        Promise.reject(
+          errorFromStatus(
+            {
+              endpoint: 'POST /api/service/workflows/indexsearch',
+              requestId: 'r-1',
+              service: 'atlan',
+              timeoutMs: 1000
+            },
+            503,
+            ''
+          )
+        )
+    })
+    const err = resolveTarget(api, parseConfig(rawInputs({ workflow_name: 'orders-lineage' })), now)
+    await expect(err).rejects.toThrow(/"orders-lineage" was not found.*Check workflow_name/)
+    await expect(err).rejects.not.toThrow(/has run yet|Did you mean/)
   })
   it('rerun latest: none found says how to create one', async () => {
     await expect(resolveTarget(fakeApi(), parseConfig(rawInputs()), now)).rejects.toThrow(

@@ -202,6 +202,16 @@ export class AtlanClient {
     return hits[0] && toWorkflowInfo(hits[0])
   }
 
+  /**
+   * Names of up to `size` `csa-lineage-builder-<10 digits>` workflows that have run, newest first
+   * (docs/atlan-contract.md §3.4): what "did you mean" offers when a named workflow is not found.
+   */
+  async workflowNames(size: number): Promise<string[]> {
+    const hits = await this.#searchWorkflows(findWorkflowsByTypeQuery(size))
+    // A name goes into a message: a hostile or broken reply adds nothing to it.
+    return hits.map(h => h.metadata.name).filter(isValidName)
+  }
+
   async #searchWorkflows(body: { size: number }): Promise<WorkflowDetail[]> {
     const res = await this.#t.json({
       method: 'POST',

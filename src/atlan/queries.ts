@@ -22,9 +22,12 @@ function workflowNameRegexp(prefix: string): string {
   return `${prefix.replace(/-/g, '[-]')}[-][0-9]{10}`
 }
 
-/** docs/atlan-contract.md §3.4: workflows of a package, newest first (workflows/indexsearch). */
-export function findWorkflowsByTypeQuery() {
-  return search(10, [
+/**
+ * docs/atlan-contract.md §3.4: workflows of a package, newest first (workflows/indexsearch); `size`
+ * is pyatlan's `max_results` (10 by default).
+ */
+export function findWorkflowsByTypeQuery(size = 10) {
+  return search(size, [
     {
       nested: {
         path: 'metadata',

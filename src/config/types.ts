@@ -32,6 +32,12 @@ export interface LineageOptions {
   batchSize?: number
 }
 
+/**
+ * The settings a run applies: the inputs for a new workflow; for a rerun, the settings stored in
+ * workflow `rerunOf` (src/run/resolve.ts optionsFor), which the inputs do not change.
+ */
+export type AppliedOptions = Required<LineageOptions> & { rerunOf?: string }
+
 export interface Config {
   /** Normalised, no trailing slash. */
   baseUrl: string
@@ -46,7 +52,7 @@ export interface Config {
   prefix?: string
   objectKey?: string
   credential?: Credential
-  options: Required<LineageOptions>
+  options: AppliedOptions
   wait: boolean
   pollIntervalMs: number
   timeoutMs: number

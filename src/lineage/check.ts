@@ -28,6 +28,7 @@ export async function validateLineageFile(
   const validation = await validateCsv(source.reusedChunks(signal), {
     separator: config.options.fieldSeparator,
     caseSensitive: config.options.caseSensitive,
+    rerunOf: config.options.rerunOf,
     onRow
   })
   source.validatedSha256 = validation.sha256

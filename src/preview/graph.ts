@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import type { AssetRef, LineageRow } from '../lineage/csv-types.js'
 import { KeyTable } from '../lineage/csv/key-table.js'
+import { createsLineage } from '../lineage/csv/rules.js'
 import { Hash30, Hash53 } from '../lineage/csv/row-key.js'
 
 /** Edges kept in full (nodes, process, pass-through values). */
@@ -66,6 +67,10 @@ export interface LineageGraph {
   rows: number
   /** Rows merged into an earlier edge with the same source, target and process. */
   duplicateRows: number
+  /** Rows the Lineage Builder makes no process of (an unmappable side, no process connection). */
+  noLineageRows: number
+  /** The lines of the first NO_LINEAGE_LINES of them. */
+  noLineageLines: number[]
   /**
    * Distinct edges in the whole file. When `keys` overflowed it is an upper bound: past the index a
    * repeated row can only be recognised among the detailed edges, so it may count again.
@@ -76,6 +81,9 @@ export interface LineageGraph {
   /** Edge key hash → content hash for every edge; undefined past MAX_KEYED_EDGES. */
   keys?: KeyTable
 }
+
+/** Lines of rows that make no lineage kept to name in the preview. */
+export const NO_LINEAGE_LINES = 20
 
 const SEP = '\u0000'
 const LONG_VALUE = 96
@@ -103,6 +111,8 @@ export function emptyGraph(caseSensitive = true): LineageGraph {
     edges: new Map(),
     rows: 0,
     duplicateRows: 0,
+    noLineageRows: 0,
+    noLineageLines: [],
     edgeCount: 0,
     truncated: false,
     keys: new KeyTable()
@@ -199,6 +209,12 @@ export class GraphBuilder {
   add(row: LineageRow): void {
     const g = this.graph
     g.rows++
+    // Such a row is reported by the CSV check; drawn, it would be a node and an edge that no run
+    // creates (and, beside the base's valid row, an edge removed and added again).
+    if (!createsLineage(row)) {
+      if (g.noLineageRows++ < NO_LINEAGE_LINES) g.noLineageLines.push(row.line)
+      return
+    }
 
     // Every edge: counted, and hashed for the diff while the index has room.
     let isNew: boolean | undefined

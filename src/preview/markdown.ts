@@ -4,7 +4,7 @@
 
 import type { EdgeChange, LineageDiff } from './diff.js'
 import type { GraphEdge, GraphNode, LineageGraph } from './graph.js'
-import { fmt, plural } from '../report/markdown.js'
+import { fmt, lineRanges, plural, table } from '../report/markdown.js'
 import { mdText } from '../report/untrusted.js'
 import { renderMermaid, type MermaidOptions } from './mermaid.js'
 
@@ -32,7 +32,7 @@ function asset(n: GraphNode): string {
   return mdText(meta ? `${name} (${meta})` : name, 100)
 }
 
-function changeRow(c: EdgeChange): string {
+function changeRow(c: EdgeChange): string[] {
   const b = c.base as GraphEdge
   const h = c.head as GraphEdge
   let kind: string
@@ -51,43 +51,34 @@ function changeRow(c: EdgeChange): string {
       : mdText(h.process.name, 100)
     what = mdText(c.fields.join(', '), 160)
   }
-  return `| ${kind} | ${asset(c.source)} | ${asset(c.target)} | ${process} | ${what} |`
+  return [kind, asset(c.source), asset(c.target), process, what]
 }
 
-function table(graph: LineageGraph, diff: LineageDiff | undefined, maxRows: number): string[] {
+function changes(graph: LineageGraph, diff: LineageDiff | undefined, maxRows: number): string[] {
   if (maxRows <= 0) return []
   if (diff) {
     const total = diff.counts.added + diff.counts.removed + diff.counts.changed
     if (total === 0 || diff.countedOnly) return []
-    const rows: string[] = [
-      '| Change | Source | Target | Process | What changed |',
-      '| --- | --- | --- | --- | --- |'
-    ]
-    let n = 0
-    for (const list of [diff.changed, diff.removed, diff.added]) {
-      for (const c of list) {
-        if (n >= maxRows) break
-        rows.push(changeRow(c))
-        n++
-      }
-    }
-    if (total > n) rows.push('', `_…and ${plural(total - n, 'more change')} not listed._`)
-    return rows
+    const rows: string[][] = []
+    for (const list of [diff.changed, diff.removed, diff.added])
+      for (const c of list) if (rows.length < maxRows) rows.push(changeRow(c))
+    const out = [table(['Change', 'Source', 'Target', 'Process', 'What changed'], rows)]
+    if (total > rows.length)
+      out.push('', `_…and ${plural(total - rows.length, 'more change')} not listed._`)
+    return out
   }
-  const rows: string[] = ['| Line | Source | Target | Process |', '| --- | --- | --- | --- |']
-  let n = 0
+  const rows: string[][] = []
   for (const e of graph.edges.values()) {
-    if (n >= maxRows) break
+    if (rows.length >= maxRows) break
     const s = graph.nodes.get(e.source) as GraphNode
     const t = graph.nodes.get(e.target) as GraphNode
-    rows.push(`| ${e.line} | ${asset(s)} | ${asset(t)} | ${mdText(e.process.name, 100)} |`)
-    n++
+    rows.push([String(e.line), asset(s), asset(t), mdText(e.process.name, 100)])
   }
-  if (n === 0) return []
-  if (graph.edgeCount > n) {
-    rows.push('', `_…and ${plural(graph.edgeCount - n, 'more edge')} not listed._`)
-  }
-  return rows
+  if (rows.length === 0) return []
+  const out = [table(['Line', 'Source', 'Target', 'Process'], rows)]
+  if (graph.edgeCount > rows.length)
+    out.push('', `_…and ${plural(graph.edgeCount - rows.length, 'more edge')} not listed._`)
+  return out
 }
 
 function summaryLines(graph: LineageGraph, diff?: LineageDiff): string[] {
@@ -106,6 +97,17 @@ function summaryLines(graph: LineageGraph, diff?: LineageDiff): string[] {
     out.push(`**${size}** (from ${plural(graph.rows, 'row')})`)
   }
   const extra: string[] = []
+  if (graph.noLineageRows > 0) {
+    const n = graph.noLineageRows
+    const kept = graph.noLineageLines
+    const which =
+      n === 1
+        ? `line ${kept[0]} is`
+        : `${fmt(n)} rows (${n === kept.length ? `lines ${lineRanges(kept, 5)}` : `from line ${kept[0]}`}) are`
+    extra.push(
+      `${which} not drawn: the Lineage Builder makes no lineage of ${n === 1 ? 'it' : 'them'} (see the CSV findings)`
+    )
+  }
   if (graph.duplicateRows > 0) {
     extra.push(`${plural(graph.duplicateRows, 'duplicate row')} merged into earlier edges`)
   }
@@ -117,7 +119,10 @@ function summaryLines(graph: LineageGraph, diff?: LineageDiff): string[] {
     )
   }
   if (!graph.caseSensitive) extra.push('assets matched ignoring case')
-  if (extra.length > 0) out.push('', extra.join('; ') + '.')
+  if (extra.length > 0) {
+    const line = extra.join('; ')
+    out.push('', `${line[0].toUpperCase()}${line.slice(1)}.`)
+  }
   return out
 }
 
@@ -144,7 +149,7 @@ export function renderPreviewMarkdown(
 
   const compose = (): string => {
     const parts = [...head]
-    const t = table(graph, diff, maxRows)
+    const t = changes(graph, diff, maxRows)
     if (t.length > 0) parts.push('', ...t)
     if (withMermaid) {
       // Changes that were only counted cannot be drawn: draw the graph as it is.

@@ -13,10 +13,23 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${fmt(n)} ${n === 1 ? one : many}`
 }
 
-/** A table of Markdown cells; an empty cell shows as a dash. */
+/**
+ * A table of Markdown cells. An empty cell shows as a dash; a row or a column with nothing in it
+ * is left out (a column of dashes says nothing).
+ */
 export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(c => c || '—').join(' | ')} |`
-  return [line(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n')
+  const filled = rows.filter(r => r.some(c => c))
+  const keep = head.map((_, i) => !filled.length || filled.some(r => r[i]))
+  const line = (cells: readonly string[]) =>
+    `| ${head
+      .map((_, i) => cells[i] || '—')
+      .filter((_, i) => keep[i])
+      .join(' | ')} |`
+  const rule = `| ${head
+    .filter((_, i) => keep[i])
+    .map(() => '---')
+    .join(' | ')} |`
+  return [line(head), rule, ...filled.map(line)].join('\n')
 }
 
 /** A table of plain values (CSV or server text, numbers): each cell escaped by mdText. */

@@ -58,15 +58,8 @@ export function plain(text: unknown, max: number, oneLine = false): string {
 
 const MD_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
 
-/**
- * Inline Markdown that shows the text and nothing else: safe in a table cell, a heading, a list
- * item or a quote. HTML is entity-escaped; every character with a Markdown meaning (links,
- * images, code, emphasis, tables, headings) is backslash-escaped; line breaks are folded, so no
- * code fence or block can start; `://` and `www.` get a zero-width space so GitHub does not
- * auto-link a URL the text carries. Empty text gives ''.
- */
-export function mdText(text: unknown, max = 200): string {
-  const t = bound(clean(text).replace(BREAKS, ' ').replace(/\s+/g, ' ').trim(), max)
+/** What mdText escapes outside URLs: each character that means something in Markdown. */
+function escapeInline(t: string): string {
   return (
     t
       .replace(/[&<>]/g, c => MD_ESCAPES[c])
@@ -77,10 +70,37 @@ export function mdText(text: unknown, max = 200): string {
           ? u
           : '\\_'
       )
-      .replace(/:\/\//g, `:${ZWSP}//`)
-      .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+      // GitHub links a bare URL at an unescaped ":" before "//", and at "www." (cmark-gfm's
+      // autolink extension); an escaped character shows as itself and pastes as itself.
+      .replace(/:\/\//g, '\\://')
+      .replace(/\b(www)\./gi, '$1\\.')
+      // "@name" would notify a GitHub user (an e-mail address stays plain text too).
       .replace(/@/g, `@${ZWSP}`)
   )
+}
+
+/**
+ * A URL in the text: a scheme and "://", or "www.", up to a blank or a character that could
+ * end a code span or a table cell; trailing punctuation is the sentence's, not the URL's.
+ */
+const URL_IN_TEXT = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s`<>|\\]*[^\s`<>|\\.,:;!?'")\]}*_~]/gi
+
+/**
+ * Inline Markdown that shows the text and nothing else: safe in a table cell, a heading, a list
+ * item or a quote. HTML is entity-escaped; every character with a Markdown meaning (links,
+ * images, code, emphasis, tables, headings) is backslash-escaped; line breaks are folded, so no
+ * code fence or block can start. A URL becomes a code span: GitHub neither links it nor reads
+ * a mention in it, and it copies as it is (no invisible character in it). Empty text gives ''.
+ */
+export function mdText(text: unknown, max = 200): string {
+  const t = bound(clean(text).replace(BREAKS, ' ').replace(/\s+/g, ' ').trim(), max)
+  let out = ''
+  let from = 0
+  for (const m of t.matchAll(URL_IN_TEXT)) {
+    out += `${escapeInline(t.slice(from, m.index))}\`${m[0]}\``
+    from = m.index + m[0].length
+  }
+  return out + escapeInline(t.slice(from))
 }
 
 /** A Markdown link whose text is escaped and whose target must be http(s); else just the text. */

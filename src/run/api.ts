@@ -12,6 +12,8 @@ export type WorkflowRef = Pick<WorkflowInfo, 'name' | 'namespace' | 'parameters'
 export interface AtlanApi {
   findWorkflow(name: string): Promise<WorkflowRef | undefined>
   findLatestWorkflow(): Promise<WorkflowRef | undefined>
+  /** Names of up to `size` Lineage Builder workflows, newest first (docs/atlan-contract.md §3.4). */
+  workflowNames(size: number): Promise<string[]>
   /** Newest created first (docs/atlan-contract.md §3.7). */
   runsOf(workflowName: string, size: number): Promise<RunInfo[]>
   getRun(runName: string): Promise<RunInfo | undefined>

@@ -161,7 +161,7 @@ export async function runLifecycle(
         `Uploaded ${file} to Atlan as a Direct-upload file (key ${shownId(uploaded.key)}, id ${shownId(uploaded.id)}).`
       )
       const change = await pointAtFile(api, workflowName, uploaded, log)
-      const note = `${workflowName} read ${describeDirectFile(change.before)} before this step; it now reads ${describeDirectFile(change.now)}. To roll back, point the workflow at the earlier file again in the Atlan UI (edit it, Input), or rerun this action at the earlier commit.`
+      const note = `${workflowName} read ${describeDirectFile(change.before)} before this step; it now reads ${describeDirectFile(change.now)}. To roll back, run this action again at the earlier commit (re-run that commit's job, or revert the CSV and push): it uploads that version and points the workflow at it.`
       log.info(note)
       notes.push(note)
       if (change.warning) {

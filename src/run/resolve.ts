@@ -1,10 +1,12 @@
 // Which workflow this step runs: an existing one (rerun) or a new one built like pyatlan (create).
-import type { Config, InputHandling, LineageOptions } from '../config/types.js'
+import type { AppliedOptions, Config, InputHandling, LineageOptions } from '../config/types.js'
+import { AtlanError } from '../atlan/errors.js'
 import { ConfigError } from '../config/errors.js'
 import { isUsableSeparator } from '../config/fields.js'
 import { WORKFLOW_NAME_FOR_UPLOAD } from '../config/parse.js'
 import { buildWorkflow, type WorkflowDocument } from '../lineage/workflow.js'
 import type { AtlanApi, WorkflowRef } from './api.js'
+import { closestNames } from './did-you-mean.js'
 import { parseDirectFile, unreadableDirectFile, type DirectFile } from './direct.js'
 
 export type Target =
@@ -56,14 +58,58 @@ export function storageOf(
   }
 }
 
-function notFound(config: Config): ConfigError {
-  if (config.workflowName)
-    return new ConfigError(
-      `Lineage Builder workflow "${config.workflowName}" was not found on ${config.baseUrl}. ` +
-        'Check workflow_name against the Atlan UI (Workflows); Atlan only indexes workflows that have run at least once. ' +
-        'Leave workflow_name empty to rerun the most recent Lineage Builder workflow.',
-      'workflow_name'
+/** How many workflow names a "did you mean" reads: one page of the §3.4 search. */
+export const SUGGESTION_PAGE = 50
+
+/** Lineage Builder workflow names for a "did you mean", newest first; undefined when the search fails. */
+async function workflowNamesFor(api: AtlanApi): Promise<string[] | undefined> {
+  try {
+    return await api.workflowNames(SUGGESTION_PAGE)
+  } catch (e) {
+    // The message is still right without names; only an Atlan reply is given up on here.
+    if (e instanceof AtlanError) return undefined
+    throw e
+  }
+}
+
+/** A named workflow was not found: names like it, and only advice the inputs set can follow. */
+function namedNotFound(
+  config: Config,
+  name: string,
+  listed: readonly string[] | undefined
+): ConfigError {
+  const names = listed ?? []
+  const like = closestNames(name, names)
+  const parts = [`Lineage Builder workflow "${name}" was not found on ${config.baseUrl}.`]
+  if (like.length)
+    parts.push(
+      `Did you mean ${like.map(n => `"${n}"`).join(' or ')}? Set workflow_name to the one that reads your CSV.`
     )
+  parts.push(
+    "Check workflow_name against the Atlan UI: a workflow's page address ends in /workflows/profile/<name>. " +
+      'Atlan only finds workflows that have run at least once: if yours never ran, run it once from the UI.'
+  )
+  if (listed && !listed.length)
+    parts.push(`No Lineage Builder workflow on ${config.baseUrl} has run yet.`)
+  else if (names.length && !like.length)
+    parts.push(
+      `The newest Lineage Builder workflows there: ${names
+        .slice(0, 3)
+        .map(n => `"${n}"`)
+        .join(', ')}.`
+    )
+  if (config.lineageFile)
+    parts.push(
+      'To create a new workflow from lineage_file instead, remove workflow_name and set mode: create.'
+    )
+  else if (names.length)
+    parts.push(
+      `To rerun the most recent Lineage Builder workflow ("${names[0]}") instead, leave workflow_name empty.`
+    )
+  return new ConfigError(parts.join(' '), 'workflow_name')
+}
+
+function noneFound(config: Config): ConfigError {
   return new ConfigError(
     `No Lineage Builder workflow exists on ${config.baseUrl} yet. Create one in the Atlan UI ` +
       '(Workflows → New → Lineage Builder, as Atlan recommends) and run it once, or set mode: create (or auto) with lineage_file to create it from this action.',
@@ -89,7 +135,9 @@ export async function resolveTarget(api: AtlanApi, config: Config, nowMs: number
       return { kind: 'rerun', workflow: found, storage }
     }
     // A named workflow that is missing is a mistake to report, not a reason to create another.
-    if (config.mode === 'rerun' || config.workflowName) throw notFound(config)
+    if (config.workflowName)
+      throw namedNotFound(config, config.workflowName, await workflowNamesFor(api))
+    if (config.mode === 'rerun') throw noneFound(config)
   }
   const doc = buildWorkflow({
     epoch: Math.floor(nowMs / 1000),
@@ -187,8 +235,10 @@ export function appliedOptions(workflow: Pick<WorkflowRef, 'name' | 'parameters'
 }
 
 /** Options the run will use: a rerun's stored settings, or the inputs for a new workflow. */
-export function optionsFor(config: Config, target: Target): Required<LineageOptions> {
-  return target.kind === 'rerun' ? appliedOptions(target.workflow).options : config.options
+export function optionsFor(config: Config, target: Target): AppliedOptions {
+  return target.kind === 'rerun'
+    ? { ...appliedOptions(target.workflow).options, rerunOf: target.workflow.name }
+    : config.options
 }
 
 const shownValue = (key: OptionKey, v: unknown) =>

@@ -53,6 +53,20 @@ function closest(column: string, headers: readonly string[]): string | undefined
   return best
 }
 
+/**
+ * The header is one column split on another character. A rerun applies the separator stored in
+ * its workflow, so there the fix is in Atlan (or the file); the input only sets a new workflow's.
+ */
+function separatorHint(guess: string, separator: string, rerunOf?: string): string {
+  const [g, s] = [JSON.stringify(guess), JSON.stringify(separator)]
+  const file = `save the file with ${s} between fields`
+  return rerunOf
+    ? `The header has a single column: the file looks ${g}-separated, but workflow ${rerunOf} splits fields on ${s}, and a rerun applies that setting of the workflow, not the input field_separator. ` +
+        `Change the workflow's Field separator to ${g} in Atlan (Workflows → ${rerunOf} → edit the Lineage Builder settings), or ${file}.`
+    : `The header has a single column: the file looks ${g}-separated, but the separator is ${s}. ` +
+        `Set the input field_separator to ${g}, or ${file}.`
+}
+
 /** Column indexes of the 14 known columns (-1 when absent) and the pass-through columns. */
 export interface HeaderLayout {
   headers: string[]
@@ -61,11 +75,13 @@ export interface HeaderLayout {
   missingRequired: string[]
 }
 
+/** `rerunOf`: the workflow whose stored separator this is, in a rerun. */
 export function analyzeHeaders(
   headers: string[],
   line: number,
   separator: string,
-  add: (f: Finding) => void
+  add: (f: Finding) => void,
+  rerunOf?: string
 ): HeaderLayout {
   const index: Record<string, number> = {}
   for (const k of KNOWN_COLUMNS) index[k] = -1
@@ -131,11 +147,7 @@ export function analyzeHeaders(
       const guess = ([',', ';', '\t', '|'] as const).find(
         c => c !== separator && headers[0].includes(c)
       )
-      if (guess !== undefined) {
-        hint =
-          `The header has a single column: the file looks ${JSON.stringify(guess)}-separated, but the separator is ${JSON.stringify(separator)}. ` +
-          `Set the input field_separator to ${JSON.stringify(guess)}, or save the file with ${JSON.stringify(separator)} between fields.`
-      }
+      if (guess !== undefined) hint = separatorHint(guess, separator, rerunOf)
     }
     add({
       severity: 'error',

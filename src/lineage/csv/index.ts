@@ -13,6 +13,6 @@ export {
   TRANSFORMATION_COLUMNS
 } from './headers.js'
 export type { HeaderLayout } from './headers.js'
-export { FindingSink, RowRules } from './rules.js'
+export { createsLineage, FindingSink, RowRules } from './rules.js'
 export { Hash30, Hash53, hash53, KeyIndex } from './row-key.js'
 export { KeyTable } from './key-table.js'

@@ -22,6 +22,22 @@ export const isBlank = (v: string | undefined): boolean => v === undefined || v.
 
 const SIDE_REQUIRED = ['Type', 'Connector', 'Connection', 'Identity'] as const
 
+/**
+ * Whether the Lineage Builder makes a process of this row (docs/atlan-contract.md §6.3): both
+ * sides need their type, connector, connection and identity, and the process its connector and
+ * connection. The rules below report each row that fails this; the preview leaves it out.
+ */
+export function createsLineage(row: LineageRow): boolean {
+  const mapped = (a: AssetRef) =>
+    !isBlank(a.type) && !isBlank(a.connector) && !isBlank(a.connection) && !isBlank(a.identity)
+  return (
+    mapped(row.source) &&
+    mapped(row.target) &&
+    !isBlank(row.process.connector) &&
+    !isBlank(row.process.connection)
+  )
+}
+
 interface Side {
   label: 'source' | 'target'
   /** Column index of Type, Connector, Connection, Identity, Name. */

@@ -20,6 +20,8 @@ import { FindingSink, isBlank, RowRules } from './rules.js'
 export interface ValidateOptions {
   /** Field separator, exactly one character (the package's field_separator). */
   separator: string
+  /** A rerun: the workflow whose stored separator this is (advice then points at it, not the input). */
+  rerunOf?: string
   /** lineage_case_sensitive: when false, duplicate detection ignores case. */
   caseSensitive: boolean
   /** Findings kept in the result (default 1000); counts keep counting past it. */
@@ -214,7 +216,13 @@ export class CsvValidator {
 
   private onHeader(rec: CsvRecord): void {
     this.badQuote(rec)
-    const layout = analyzeHeaders(rec.fields, rec.line, this.separator, f => this.sink.add(f))
+    const layout = analyzeHeaders(
+      rec.fields,
+      rec.line,
+      this.separator,
+      f => this.sink.add(f),
+      this.opts.rerunOf
+    )
     this.layout = layout
     if (layout.missingRequired.length > 0) {
       this.fatal = missingColumnsMessage(layout.missingRequired)
