@@ -63,10 +63,17 @@ export class TenantStage {
     if (config.prune) this.base = new BaseProcesses(this.rows.pairs)
   }
 
-  /** A stage when a CSV is validated and any of check_tenant, verify, prune is on. */
-  static for(config: Config): TenantStage | undefined {
+  /**
+   * A stage when it will run: a CSV is validated, any of check_tenant, verify, prune is on, and
+   * the step is not a create dry run (offline: nothing to plan against, nothing run to verify).
+   * `target` is the resolved target's kind when the caller knows it (mode auto may resolve to a
+   * create); without it, mode decides.
+   */
+  static for(config: Config, target?: { kind: 'create' | 'rerun' }): TenantStage | undefined {
     if (!config.lineageFile || !config.validate) return undefined
     if (!config.checkTenant && !config.verify && !config.prune) return undefined
+    const create = (target?.kind ?? config.mode) === 'create'
+    if (config.dryRun && create) return undefined
     return new TenantStage(config)
   }
 
