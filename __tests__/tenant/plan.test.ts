@@ -19,6 +19,7 @@ function plan(
     handling?: InputHandling
     caseSensitive?: boolean
     pruneBlocked?: string
+    searchLimit?: number
     log?: ReturnType<typeof debugLog>
   } = {}
 ) {
@@ -30,6 +31,7 @@ function plan(
     pruneBlocked: opts.pruneBlocked,
     inputHandling: opts.handling ?? 'partial',
     caseSensitive: opts.caseSensitive ?? true,
+    searchLimit: opts.searchLimit ?? 100,
     log: opts.log ?? debugLog(),
     now: Date.now()
   }
@@ -259,7 +261,13 @@ describe('prune candidates', () => {
     const meta = new FakeMeta()
     meta.process(DBT, suffixOf(REMOVED))
     const p = await plan(meta, [A_B], { base: [A_B, REMOVED], pruneBlocked: 'unread' })
-    expect(p.prune).toEqual({ candidates: [], blocked: 'unread', notConsidered: 0, notFound: 0 })
+    expect(p.prune).toEqual({
+      candidates: [],
+      blocked: 'unread',
+      notConsidered: 0,
+      notFound: 0,
+      pastLimit: 0
+    })
     expect(JSON.stringify(meta.searches)).not.toContain(suffixOf(REMOVED))
   })
 })
