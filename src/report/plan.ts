@@ -47,7 +47,9 @@ function countsTable(p: Plan): string {
   return table(
     ['', 'Count'],
     rows
-      .filter(([label, n]) => n > 0 || !/restore|hidden|ambiguous|not checked|not looked/.test(label))
+      .filter(
+        ([label, n]) => n > 0 || !/restore|hidden|ambiguous|not checked|not looked/.test(label)
+      )
       .map(([l, n]) => [l, fmt(n)])
   )
 }

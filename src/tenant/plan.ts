@@ -9,7 +9,7 @@
 import type { MetaApi } from '../atlan/meta.js'
 import type { InputHandling } from '../config/types.js'
 import type { Finding, Severity } from '../lineage/csv-types.js'
-import { MAX_TERMS } from '../atlan/meta.js'
+import { MAX_SHOULD, MAX_TERMS } from '../atlan/meta.js'
 import { isNamed, resolveConnections, type ConnectionState } from './connections.js'
 import { CheckedNames, MAX_IN_FLIGHT, SearchBudget } from './lookup.js'
 import { assetQualifiedName } from './qualified-names.js'
@@ -277,8 +277,18 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     if (ids.some(p => p < 0 || states[p].kind === 'missing')) return 'skip'
     return ids.every(p => isNamed(states[p])) ? 'check' : 'unchecked'
   }
-  /** Names a chunk may hold: what the searches left can ask, at most MAX_IN_FLIGHT at a time. */
-  const chunkSize = () => Math.min(MAX_IN_FLIGHT, budget.left) * MAX_TERMS
+  // A chunk of MAX_TERMS names takes at most this many searches: exact names ACTIVE, then
+  // archived; without case the assets again, MAX_SHOULD a search, ACTIVE and archived.
+  const worstCase = input.caseSensitive ? 2 : 2 + (2 * MAX_TERMS) / MAX_SHOULD
+  /**
+   * Names the next chunk may hold: as many thousands as the searches left answer in the worst
+   * case (at most MAX_IN_FLIGHT at a time), else one thousand that may be answered whole (all
+   * found ACTIVE) while any search is left. So the plan stops only when its searches run out.
+   */
+  const chunkSize = () => {
+    const sure = Math.floor(budget.left / worstCase)
+    return Math.min(MAX_IN_FLIGHT, sure || Math.min(budget.left, 1)) * MAX_TERMS
+  }
 
   // Prune's removed processes first: a delete needs its process found, and they are few.
   const removed = pruneBase ? removedProcesses(pruneBase, states) : undefined
@@ -310,8 +320,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
       for (const qn of p) processes.add(qn)
     }
     if (end === covered) break
-    if (assets.size + processes.size > 0 && !(await names.check([...assets], [...processes])))
-      break
+    if (assets.size + processes.size > 0 && !(await names.check([...assets], [...processes]))) break
     covered = end
   }
 

@@ -148,13 +148,10 @@ export class TenantStage {
       this.report.pruneNote = `prune: nothing was retired because the run ended ${phase}.`
     if (!plan || c.dryRun || phase !== 'Succeeded') return
     if (c.verify) {
-      const v = await verifyProcesses(
-        meta,
-        plan.expected,
-        plan.rowsNotChecked,
-        c.indexGraceMs,
-        { ...deps, searchLimit: c.tenantSearchLimit }
-      )
+      const v = await verifyProcesses(meta, plan.expected, plan.rowsNotChecked, c.indexGraceMs, {
+        ...deps,
+        searchLimit: c.tenantSearchLimit
+      })
       this.report.verification = v
       this.report.verifyFindings = v.missing.map(m => ({
         severity: 'warning',
