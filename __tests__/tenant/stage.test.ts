@@ -165,6 +165,15 @@ describe('TenantStage.for: rows are kept only when the stage will run', () => {
     expect(s.rows.count).toBe(1)
   })
 
+  it('past the names tenant_search_limit can look up, rows keep their connections only', () => {
+    const s = TenantStage.for(config({ workflow_name: 'wf', tenant_search_limit: '1' }))!
+    for (let i = 0; i < 1000; i++)
+      s.tap.head(lineageRow({ line: i + 2, src: `s${i}`, tgt: `t${i}` }))
+    expect(s.rows.count).toBe(1000)
+    expect(s.rows.kept).toBe(334) // 1,000 names (one search's worth), three a row
+    expect(s.rows.strings.size).toBe(1002)
+  })
+
   it('a create that runs keeps rows for verify', () => {
     expect(TenantStage.for(config({ mode: 'create' }))).toBeDefined()
   })
