@@ -123,7 +123,9 @@ const bad: Array<[string, Record<string, string>, string]> = [
     'skip_unchanged'
   ],
   ['empty check name', { check_name: '  ' }, 'check_name'],
-  ['verify neither a switch nor strict', { verify: 'loud' }, 'verify']
+  ['verify neither a switch nor strict', { verify: 'loud' }, 'verify'],
+  ['search limit zero', { tenant_search_limit: '0' }, 'tenant_search_limit'],
+  ['search limit text', { tenant_search_limit: 'all' }, 'tenant_search_limit']
 ]
 
 describe('parseConfig rejects bad inputs with one line naming the input', () => {
@@ -227,6 +229,14 @@ describe('parseConfig accepts good inputs', () => {
     expect(parseConfig(rawInputs({ verify: 'off' })).verify).toBe(false)
     expect(() => parseConfig(rawInputs({ verify: 'loud' }))).toThrow(
       'got "loud"; use true, strict or false'
+    )
+  })
+
+  it('tenant_search_limit is 100 by default and takes a whole number', () => {
+    expect(parseConfig(rawInputs()).tenantSearchLimit).toBe(100)
+    expect(parseConfig(rawInputs({ tenant_search_limit: ' 2500 ' })).tenantSearchLimit).toBe(2500)
+    expect(() => parseConfig(rawInputs({ tenant_search_limit: '0' }))).toThrow(
+      'input "tenant_search_limit": got "0"; use a whole number from 1 to 100000'
     )
   })
 

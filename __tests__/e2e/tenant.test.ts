@@ -417,4 +417,49 @@ describe('cost', () => {
     expect(r.outputs).toMatchObject({ processes_verified: r.outputs.processes_to_create })
     expect(Number(r.outputs.assets_to_create)).toBe(2000)
   }, 180_000)
+
+  it('past tenant_search_limit: exactly that many searches for the plan, every row’s connections checked, the lines covered said in the log, the summary and the plan output', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const rows = Array.from({ length: 1500 }, (_, i) => row(`s${i}`, `t${i}`))
+    const unknown = row('u', 'v', 'u > v', { 7: 'warehouse-9' }) // line 1502
+    const { file, wf } = seeded(s, dir, [HEADER, ...rows, unknown])
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file, tenant_search_limit: '4' })
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    const seen = s.requests()
+    const rerunAt = seen.findIndex(q => q.route === 'rerun')
+    const check = seen.slice(0, rerunAt).filter(q => q.route === 'assets.search').length
+    const verify = seen.slice(rerunAt).filter(q => q.route === 'assets.search').length
+    expect(check).toBe(4)
+    expect(verify).toBeGreaterThan(0)
+    expect(verify).toBeLessThanOrEqual(4)
+    // Two searches resolve the connections (names, then the listing for the unknown one); then
+    // 1,000 names (333 rows) ACTIVE and archived, and the searches are spent.
+    const covered = 'lines 2–334'
+    expect(r.stdout).toContain(
+      `::notice::The tenant check stopped at tenant_search_limit (4 searches): it checked the connections of all 1,501 rows, and the assets and processes of the 333 rows on ${covered}; those of 1,167 row(s) after line 334 were not looked up`
+    )
+    expect(r.summary).toContain(`> The tenant check stopped at tenant_search_limit (4 searches)`)
+    expect(r.summary).toContain(covered)
+    expect(r.summary).toMatch(/\| Rows not looked up \(past tenant_search_limit\) \| 1,167 \|/)
+    const plan = JSON.parse(r.outputs.plan)
+    expect(plan).toMatchObject({
+      searchLimit: 4,
+      covered: { rows: 333, of: 1501, firstLine: 2, lastLine: 334, rowsNotLookedUp: 1167 },
+      processesToCreate: 333
+    })
+    expect(r.outputs).toMatchObject({ processes_to_create: '333', processes_verified: '333' })
+    // The last row's connection was checked, far past the rows looked up.
+    expect(r.stdout).toMatch(
+      /::warning title=[^\n]*,file=lineage\.csv,line=1502::No ACTIVE connection "warehouse-9" with connector snowflake was found in Atlan/
+    )
+    expect(r.stdout).toContain(
+      'Verification within tenant_search_limit (4 searches): the processes of 1,167 row(s) after line 334 were not verified (the plan did not look them up).'
+    )
+    expectClean(r, s)
+  }, 120_000)
 })

@@ -28,6 +28,7 @@ function hostilePlan(n = 3): Plan {
       qualifiedNames: [`default/x/${H}`, 'default/x/2']
     })),
     connectionsRespelled: list(i => ({ ...issue(i + 2), atlanName: `PROD${H}` })),
+    coverage: { searchLimit: 100, rows: 1, of: 1, firstLine: 2, lastLine: 2, rowsNotLookedUp: 0 },
     processesToCreate: 1,
     processesToUpdate: 0,
     processesToRestore: 0,
@@ -42,7 +43,8 @@ function hostilePlan(n = 3): Plan {
         baseLine: i + 2
       })),
       notConsidered: 1,
-      notFound: 1
+      notFound: 1,
+      pastLimit: 0
     },
     listed: { create: [`default/dbt/1/${H}`], update: [], assets: [`default/snowflake/1/${H}`] },
     findings: [
@@ -71,7 +73,9 @@ function report(n = 3): TenantReport {
         line: i + 2
       })),
       notChecked: 2,
-      requests: 1
+      requests: 1,
+      notAsked: 0,
+      limitReached: false
     },
     pruned: {
       retired: [{ qualifiedName: `default/dbt/1/${H}`, guid: 'g', baseLine: 9 }],

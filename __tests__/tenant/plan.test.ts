@@ -19,6 +19,7 @@ function plan(
     handling?: InputHandling
     caseSensitive?: boolean
     pruneBlocked?: string
+    searchLimit?: number
     log?: ReturnType<typeof debugLog>
   } = {}
 ) {
@@ -30,6 +31,7 @@ function plan(
     pruneBlocked: opts.pruneBlocked,
     inputHandling: opts.handling ?? 'partial',
     caseSensitive: opts.caseSensitive ?? true,
+    searchLimit: opts.searchLimit ?? 100,
     log: opts.log ?? debugLog(),
     now: Date.now()
   }
@@ -259,7 +261,13 @@ describe('prune candidates', () => {
     const meta = new FakeMeta()
     meta.process(DBT, suffixOf(REMOVED))
     const p = await plan(meta, [A_B], { base: [A_B, REMOVED], pruneBlocked: 'unread' })
-    expect(p.prune).toEqual({ candidates: [], blocked: 'unread', notConsidered: 0, notFound: 0 })
+    expect(p.prune).toEqual({
+      candidates: [],
+      blocked: 'unread',
+      notConsidered: 0,
+      notFound: 0,
+      pastLimit: 0
+    })
     expect(JSON.stringify(meta.searches)).not.toContain(suffixOf(REMOVED))
   })
 })
@@ -288,4 +296,87 @@ describe('the plan output', () => {
 
 it('TABLEAU is a default connection the tests hide', () => {
   expect(new FakeMeta().store.byQualifiedName.get(TABLEAU)?.typeName).toBe('Connection')
+})
+
+describe('tenant_search_limit', () => {
+  /** `n` rows from line `from`, each with its own source, target and process: three new names a row. */
+  const many = (n: number, from = 2): RowSpec[] =>
+    Array.from({ length: n }, (_, i) => ({ line: from + i, src: `s${i}`, tgt: `t${i}` }))
+
+  it('a plan over more rows than the limit makes exactly the limit’s searches, checks every row’s connections and states the lines it covered', async () => {
+    const meta = new FakeMeta()
+    meta.visibility.readableConnections = [PROD, DBT] // tableau comes back scrubbed: absence is proof
+    const head = [...many(1500), { line: 1502, src: 'u', tgt: 'v', connection: 'warehouse-9' }]
+    const p = await plan(meta, head, { searchLimit: 6 })
+    expect(meta.searches).toHaveLength(6)
+    expect(p.requests).toBe(6)
+    // Every row's connections: the last row's, far past the rows looked up, is proven missing.
+    expect(p.connectionsMissing.map(m => [m.name, m.line])).toEqual([['warehouse-9', 1502]])
+    expect(p.rowsToSkip).toBe(1)
+    // Two searches resolve the connections (names, then the listing); the four left ask 2,000
+    // names ACTIVE and then archived (none exists): the first 666 rows, three names each.
+    expect(p.coverage).toMatchObject({
+      searchLimit: 6,
+      rows: 666,
+      of: 1501,
+      firstLine: 2,
+      lastLine: 667,
+      rowsNotLookedUp: 834
+    })
+    expect(p.processesToCreate).toBe(666)
+    expect(p.assetsToCreate).toBe(1332)
+    expect([...p.expected.values()].at(-1)).toBe(667)
+    expect(p.coverage.text).toBe(
+      "The tenant check stopped at tenant_search_limit (6 searches): it checked the connections of all 1,501 rows, and the assets and processes of the 666 rows on lines 2–667; those of 834 row(s) after line 667 were not looked up, so the plan's counts cover lines 2–667 only. Raise tenant_search_limit to check more."
+    )
+    expect(planJson(p)).toMatchObject({
+      searchLimit: 6,
+      covered: { rows: 666, of: 1501, firstLine: 2, lastLine: 667, rowsNotLookedUp: 834 },
+      searchLimitReached: p.coverage.text
+    })
+  })
+
+  it('uses every search: when the worst case no longer fits, one more chunk may still be answered whole', async () => {
+    const meta = new FakeMeta()
+    const head = many(1500)
+    for (const r of head) {
+      meta.table(PROD, `db/s/${r.src}`)
+      meta.table(PROD, `db/s/${r.tgt}`)
+      meta.process(DBT, suffixOf(r))
+    }
+    // One search for the connections; then 333 rows (999 names) a search, all found ACTIVE so
+    // nothing archived to ask: twice within the worst case, then once more on the last search.
+    const p = await plan(meta, head, { searchLimit: 4 })
+    expect(meta.searches).toHaveLength(4)
+    expect(p.coverage).toMatchObject({ rows: 999, lastLine: 1000, rowsNotLookedUp: 501 })
+    expect(p.processesToUpdate).toBe(999)
+  })
+
+  it('within the limit: every row is looked up, and the plan says nothing about it', async () => {
+    const meta = new FakeMeta()
+    const p = await plan(meta, many(300), { searchLimit: 100 })
+    expect(p.coverage).toMatchObject({ rows: 300, of: 300, rowsNotLookedUp: 0 })
+    expect(p.coverage.text).toBeUndefined()
+    expect(planJson(p).searchLimitReached).toBeUndefined()
+  })
+
+  it("prune's removed rows are looked up before the head's, so a large CSV still retires them", async () => {
+    const meta = new FakeMeta()
+    const head = many(1500)
+    const removed: RowSpec = { line: 9000, src: 'gone', tgt: 'away' }
+    const gone = meta.process(DBT, suffixOf(removed))
+    const p = await plan(meta, head, { base: [...head, removed], searchLimit: 4 })
+    expect(meta.searches).toHaveLength(4)
+    expect(p.prune?.candidates.map(c => c.guid)).toEqual([gone.guid])
+    expect(p.prune?.pastLimit).toBe(0)
+    expect(p.coverage.rows).toBe(333)
+  })
+
+  it('rows past what the limit can reach keep their connections only', () => {
+    const { rows } = tenantRows(many(1500), undefined, 900)
+    expect(rows.count).toBe(1500)
+    expect(rows.kept).toBeLessThan(1500)
+    expect(rows.strings.size).toBeLessThanOrEqual(902)
+    expect(rows.get('srcPair', 1499)).toBeGreaterThanOrEqual(0)
+  })
 })

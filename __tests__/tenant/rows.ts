@@ -44,11 +44,11 @@ export function suffixOf(r: RowSpec): string {
 }
 
 /** Head rows, then base rows (when given), as the CSV pass feeds them. */
-export function tenantRows(head: RowSpec[], base?: RowSpec[]) {
-  const rows = new TenantRows()
+export function tenantRows(head: RowSpec[], base?: RowSpec[], maxNames?: number) {
+  const rows = new TenantRows({ maxNames, processKeys: base !== undefined })
   for (const r of head) rows.add(lineageRow(r))
   const headPairs = rows.pairs.list.length
-  const processes = base ? new BaseProcesses(rows.pairs) : undefined
+  const processes = base ? new BaseProcesses(rows, maxNames) : undefined
   for (const r of base ?? []) processes!.add(lineageRow(r))
   return { rows, headPairs, base: processes }
 }

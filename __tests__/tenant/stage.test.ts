@@ -144,3 +144,43 @@ describe('verify', () => {
     expect(log.text('info').join('\n')).toContain('2 row(s) not checked')
   })
 })
+
+describe('TenantStage.for: rows are kept only when the stage will run', () => {
+  const config = (inputs: Record<string, string>) =>
+    parseConfig(rawInputs({ lineage_file: 'lineage.csv', ...inputs }))
+
+  it('a create dry run keeps none: the stage cannot run offline', () => {
+    expect(TenantStage.for(config({ mode: 'create', dry_run: 'true' }))).toBeUndefined()
+  })
+
+  it('mode auto in a dry run keeps none once its target resolves to a create', () => {
+    const c = config({ mode: 'auto', dry_run: 'true' })
+    expect(TenantStage.for(c, { kind: 'create' })).toBeUndefined()
+    expect(TenantStage.for(c, { kind: 'rerun' })).toBeDefined()
+  })
+
+  it('a rerun dry run plans (check_tenant), so it keeps rows', () => {
+    const s = TenantStage.for(config({ workflow_name: 'wf', dry_run: 'true' }))!
+    s.tap.head(lineageRow(A_B))
+    expect(s.rows.count).toBe(1)
+  })
+
+  it('past the names tenant_search_limit can look up, rows keep their connections only', () => {
+    const s = TenantStage.for(config({ workflow_name: 'wf', tenant_search_limit: '1' }))!
+    for (let i = 0; i < 1000; i++)
+      s.tap.head(lineageRow({ line: i + 2, src: `s${i}`, tgt: `t${i}` }))
+    expect(s.rows.count).toBe(1000)
+    expect(s.rows.kept).toBe(334) // 1,000 names (one search's worth), three a row
+    expect(s.rows.strings.size).toBe(1002)
+  })
+
+  it('a create that runs keeps rows for verify', () => {
+    expect(TenantStage.for(config({ mode: 'create' }))).toBeDefined()
+  })
+
+  it('none with the tenant stage off or without validation', () => {
+    const off = { check_tenant: 'false', verify: 'false', prune: 'false' }
+    expect(TenantStage.for(config({ workflow_name: 'wf', ...off }))).toBeUndefined()
+    expect(TenantStage.for(config({ workflow_name: 'wf', validate: 'false' }))).toBeUndefined()
+  })
+})

@@ -58,3 +58,24 @@ it('a refused search checks nothing: no process is called missing', async () => 
   expect(v).toMatchObject({ verified: 0, missing: [], notChecked: 3 })
   expect(v.refused).toMatch(/the API token may not read assets/)
 })
+
+it('makes at most tenant_search_limit searches: names it could not ask are not checked, never missing', async () => {
+  const meta = new FakeMeta()
+  const many = new Map(Array.from({ length: 1500 }, (_, i) => [`${DBT}/p${i}`, i + 2]))
+  for (let i = 0; i < 1500; i += 2) meta.process(DBT, `p${i}`) // every other one
+  const v = await verifyProcesses(meta, many, 0, 60_000, { ...clock().deps, searchLimit: 1 })
+  expect(meta.searches).toHaveLength(1)
+  expect(v).toMatchObject({ verified: 500, notAsked: 500, limitReached: true, requests: 1 })
+  expect(v.missing).toHaveLength(500) // asked once and not found: missing as of that search
+})
+
+it('stops asking again when the limit runs out before index_grace', async () => {
+  const meta = new FakeMeta()
+  meta.process(DBT, 'p1')
+  const c = clock()
+  const v = await verifyProcesses(meta, expected(), 0, 60_000, { ...c.deps, searchLimit: 3 })
+  expect(meta.searches).toHaveLength(3)
+  expect(v).toMatchObject({ verified: 1, notAsked: 0, limitReached: true })
+  expect(v.missing).toEqual([{ qualifiedName: `${DBT}/p2`, line: 3 }])
+  expect(c.sleeps).toEqual([1000, 2000])
+})

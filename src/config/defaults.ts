@@ -26,5 +26,6 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   summary: 'true',
   check_tenant: 'true',
   verify: 'true',
-  prune: 'false'
+  prune: 'false',
+  tenant_search_limit: '100'
 }

@@ -54,7 +54,8 @@ export const INPUT_NAMES = [
   'summary',
   'check_tenant',
   'verify',
-  'prune'
+  'prune',
+  'tenant_search_limit'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]

@@ -63,7 +63,8 @@ const schema = z.object({
   summary: bool,
   check_tenant: bool,
   verify: verifyMode,
-  prune: bool
+  prune: bool,
+  tenant_search_limit: positiveInt
 })
 
 type Parsed = z.output<typeof schema>
@@ -314,6 +315,7 @@ export function parseConfig(raw: RawInputs): Config {
     checkTenant: p.check_tenant,
     verify: p.verify,
     prune: p.prune,
+    tenantSearchLimit: p.tenant_search_limit,
     warnings: gcsJsonWarnings(p),
     secrets: secretValues(raw)
   }

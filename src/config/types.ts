@@ -71,6 +71,8 @@ export interface Config {
   /** true: a missing process is a warning; 'strict': it fails the step; false: no verification. */
   verify: boolean | 'strict'
   prune: boolean
+  /** Most searches the tenant plan makes, and verify again (the connections of every row are always checked). */
+  tenantSearchLimit: number
   /** Non-fatal remarks about the inputs, logged as warnings. */
   warnings: string[]
   /** Every secret value read from the inputs, for redaction. */

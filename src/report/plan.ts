@@ -5,6 +5,7 @@ import type { Finding } from '../lineage/csv-types.js'
 import type { Logger } from '../runtime.js'
 import type { Plan } from '../tenant/plan.js'
 import type { TenantReport } from '../tenant/stage.js'
+import { verifyLimitText } from '../tenant/verify.js'
 import { fmt, textTable as table } from './markdown.js'
 import { mdText } from './untrusted.js'
 
@@ -33,6 +34,7 @@ function countsTable(p: Plan): string {
     ['Processes to restore (archived)', p.processesToRestore],
     ['Rows to skip', p.rowsToSkip],
     ['Rows not checked (connection not visible or ambiguous)', p.rowsNotChecked],
+    ['Rows not looked up (past tenant_search_limit)', p.coverage.rowsNotLookedUp],
     [`Assets to create (${kind})`, p.assetsToCreate],
     ['Assets to restore (archived)', p.assetsToRestore],
     ['Connections found', c.found],
@@ -45,7 +47,9 @@ function countsTable(p: Plan): string {
   return table(
     ['', 'Count'],
     rows
-      .filter(([label, n]) => n > 0 || !/restore|hidden|ambiguous|not checked/.test(label))
+      .filter(
+        ([label, n]) => n > 0 || !/restore|hidden|ambiguous|not checked|not looked/.test(label)
+      )
       .map(([l, n]) => [l, fmt(n)])
   )
 }
@@ -121,6 +125,7 @@ function planPart(t: TenantReport): string | undefined {
     `### Plan against the tenant\n\nWhat the run will do (input_handling: ${p.inputHandling}), from ${fmt(p.requests)} search request(s).`
   ]
   if (p.limit) parts.push(`> ${mdText(p.limit.text, 1000)}`)
+  if (p.coverage.text) parts.push(`> ${p.coverage.text}`)
   parts.push(countsTable(p), ...connectionParts(p))
   const prune = prunePart(p)
   if (prune) parts.push(prune)
@@ -138,7 +143,8 @@ function afterPart(t: TenantReport): string | undefined {
       ? ` ${fmt(v.notChecked)} row(s) not checked (a connection this token cannot see, or an ambiguous one).`
       : ''
     const head = `### Verification after the run\n\n${fmt(v.verified)} of ${fmt(total)} expected processes found in Atlan${v.missing.length ? `; **${fmt(v.missing.length)} missing**` : ''}.${notChecked}`
-    const refused = v.refused ? `\n\n> ${mdText(v.refused, 500)}` : ''
+    const limited = t.plan && verifyLimitText(v, t.plan)
+    const refused = `${v.refused ? `\n\n> ${mdText(v.refused, 500)}` : ''}${limited ? `\n\n> ${limited}` : ''}`
     parts.push(
       v.missing.length
         ? `${head}${refused}\n\n${table(
@@ -214,6 +220,7 @@ export function logPlan(
   if (p.limit?.severity === 'warning') log.warning(p.limit.text)
   else if (p.limit) log.notice(p.limit.text)
   if (!show) return
+  if (p.coverage.text) log.notice(p.coverage.text)
   const c = p.connections
   const retire = p.prune?.blocked
     ? 'prune blocked'

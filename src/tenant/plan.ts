@@ -3,12 +3,15 @@
 // §10.8, §10.9), which rows the run will skip, which assets it will create or restore, which
 // processes it will create, update or restore, and (prune) which processes of removed rows it
 // would retire. A row under a connection the token cannot name is "not checked", never missing.
-// Findings carry CSV lines.
+// Findings carry CSV lines. The work is bounded by tenant_search_limit: the connections of every
+// row are checked, then the removed rows' processes (prune), then the rows' assets and processes
+// chunk by chunk in CSV order while the searches last; the plan says which lines it covered.
 import type { MetaApi } from '../atlan/meta.js'
 import type { InputHandling } from '../config/types.js'
 import type { Finding, Severity } from '../lineage/csv-types.js'
+import { MAX_SHOULD, MAX_TERMS } from '../atlan/meta.js'
 import { isNamed, resolveConnections, type ConnectionState } from './connections.js'
-import { lookupQualifiedNames, type Found } from './lookup.js'
+import { CheckedNames, MAX_IN_FLIGHT, SearchBudget } from './lookup.js'
 import { assetQualifiedName } from './qualified-names.js'
 import type { BaseProcesses, TenantRows } from './rows.js'
 import type { DebugLog } from './search.js'
@@ -58,10 +61,28 @@ export interface PruneView {
   notConsidered: number
   /** Removed rows whose process is not in Atlan under the name the package gives it. */
   notFound: number
+  /** Removed rows whose process was not looked up: tenant_search_limit was reached. */
+  pastLimit: number
 }
 
 /** Counts of the CSV's connection pairs by how they resolved. */
 export type ConnectionCounts = Record<ConnectionState['kind'], number>
+
+/** Which rows the plan looked up in the tenant: the first `rows` (tenant_search_limit). */
+export interface Coverage {
+  searchLimit: number
+  /** The first rows whose assets and processes were looked up (all rows when not limited). */
+  rows: number
+  /** Rows in the CSV. */
+  of: number
+  /** CSV lines of the first and the last row looked up (0: none). */
+  firstLine: number
+  lastLine: number
+  /** Rows after it whose connections resolve, so they needed a look-up they did not get. */
+  rowsNotLookedUp: number
+  /** Said once, in the summary and the log, when the limit left rows out. */
+  text?: string
+}
 
 /** A limit of the whole check, said once (a notice or a warning, never per row). */
 export interface Limit {
@@ -79,6 +100,7 @@ export interface Plan {
   connectionsAmbiguous: AmbiguousConnection[]
   connectionsRespelled: Respelled[]
   limit?: Limit
+  coverage: Coverage
   processesToCreate: number
   processesToUpdate: number
   processesToRestore: number
@@ -106,6 +128,8 @@ export interface PlanInput {
   inputHandling: InputHandling
   /** case_sensitive_match as the run applies it: false compares assets without case. */
   caseSensitive: boolean
+  /** tenant_search_limit. */
+  searchLimit: number
   log: DebugLog
   now: number
 }
@@ -235,6 +259,10 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   for (const a of connectionsAmbiguous) f.add(ambiguousFinding(a))
   for (const r of connectionsRespelled) f.add(respelledFinding(r))
 
+  const budget = new SearchBudget(input.searchLimit)
+  budget.spend(resolution.requests) // every row's connections are checked, past the limit too
+  const names = new CheckedNames(meta, log, budget, input.caseSensitive)
+
   const str = rows.strings.values
   const connQN = (pair: number) => {
     const s = states[pair]
@@ -249,35 +277,52 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     if (ids.some(p => p < 0 || states[p].kind === 'missing')) return 'skip'
     return ids.every(p => isNamed(states[p])) ? 'check' : 'unchecked'
   }
+  // A chunk of MAX_TERMS names takes at most this many searches: exact names ACTIVE, then
+  // archived; without case the assets again, MAX_SHOULD a search, ACTIVE and archived.
+  const worstCase = input.caseSensitive ? 2 : 2 + (2 * MAX_TERMS) / MAX_SHOULD
+  /**
+   * Names the next chunk may hold: as many thousands as the searches left answer in the worst
+   * case (at most MAX_IN_FLIGHT at a time), else one thousand that may be answered whole (all
+   * found ACTIVE) while any search is left. So the plan stops only when its searches run out.
+   */
+  const chunkSize = () => {
+    const sure = Math.floor(budget.left / worstCase)
+    return Math.min(MAX_IN_FLIGHT, sure || Math.min(budget.left, 1)) * MAX_TERMS
+  }
 
-  // One lookup for every name: assets, processes and the removed rows' processes.
-  const assetNames = new Set<string>()
-  const processNames = new Set<string>()
-  for (let i = 0; i < rows.count; i++) {
-    if (rowKind(i) !== 'check') continue
-    assetNames.add(assetQN(rows.get('srcPair', i), rows.get('srcId', i)))
-    assetNames.add(assetQN(rows.get('tgtPair', i), rows.get('tgtId', i)))
-    processNames.add(processQN(i))
+  // Prune's removed processes first: a delete needs its process found, and they are few.
+  const removed = pruneBase ? removedProcesses(pruneBase, states) : undefined
+  let removedChecked = 0
+  while (removed && removedChecked < removed.list.length) {
+    const chunk = removed.list
+      .slice(removedChecked, removedChecked + chunkSize())
+      .map(r => r.qualifiedName)
+    if (!chunk.length || !(await names.check([], chunk))) break
+    removedChecked += chunk.length
   }
-  const removed = pruneBase ? removedProcesses(input, states) : undefined
-  for (const r of removed?.list ?? []) processNames.add(r.qualifiedName)
-  const exact = await lookupQualifiedNames(meta, [...assetNames, ...processNames], log, {
-    archived: true
-  })
-  processNames.clear()
-  // case_sensitive_match false: assets not found as spelled are looked up without case.
-  let noCase: Map<string, Found> | undefined
-  let requests = resolution.requests + exact.requests
-  if (!input.caseSensitive) {
-    const rest = [...assetNames].filter(qn => !exact.found.has(qn))
-    if (rest.length) {
-      const res = await lookupQualifiedNames(meta, rest, log, { noCase: true, archived: true })
-      noCase = res.found
-      requests += res.requests
+
+  // Then the rows in CSV order, a chunk of new names at a time, while the searches last.
+  let covered = 0
+  while (covered < rows.kept) {
+    const size = chunkSize()
+    const assets = new Set<string>()
+    const processes = new Set<string>()
+    let end = covered
+    for (; end < rows.kept; end++) {
+      if (rowKind(end) !== 'check') continue
+      const a = [
+        assetQN(rows.get('srcPair', end), rows.get('srcId', end)),
+        assetQN(rows.get('tgtPair', end), rows.get('tgtId', end))
+      ].filter(qn => !names.has(qn) && !assets.has(qn))
+      const p = [processQN(end)].filter(qn => !names.has(qn) && !processes.has(qn))
+      if (assets.size + processes.size + a.length + p.length > size) break
+      for (const qn of a) assets.add(qn)
+      for (const qn of p) processes.add(qn)
     }
+    if (end === covered) break
+    if (assets.size + processes.size > 0 && !(await names.check([...assets], [...processes]))) break
+    covered = end
   }
-  assetNames.clear()
-  const asset = (qn: string) => exact.found.get(qn) ?? noCase?.get(qn.toLowerCase())
 
   const create = new Set<string>()
   const update = new Set<string>()
@@ -287,17 +332,27 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   const expected = new Map<string, number>()
   let rowsToSkip = 0
   let rowsNotChecked = 0
+  let rowsNotLookedUp = 0
   const handling = input.inputHandling
   for (let i = 0; i < rows.count; i++) {
     const kind = rowKind(i)
     if (kind === 'skip') rowsToSkip++
     if (kind === 'unchecked') rowsNotChecked++
     if (kind !== 'check') continue
+    if (i >= covered) {
+      rowsNotLookedUp++
+      continue
+    }
     const line = rows.get('line', i)
     const p = processQN(i)
     const sides = SIDES.map(k => {
       const qn = assetQN(rows.get(k.pair, i), rows.get(k.id, i))
-      return { label: k.label, type: str[rows.get(k.type, i)], qn, hit: asset(qn) }
+      return {
+        label: k.label,
+        type: rows.types.values[rows.get(k.type, i)],
+        qn,
+        hit: names.asset(qn)
+      }
     })
     const absent = sides.filter(s => !s.hit || s.hit.archived)
     if (absent.length && handling === 'update') {
@@ -334,15 +389,25 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
       })
     }
     if (!expected.has(p)) expected.set(p, line)
-    const hit = exact.found.get(p)
+    const hit = names.process(p)
     if (!hit) create.add(p)
     else if (hit.archived) restore.add(p)
     else update.add(p)
   }
   const prune = removed && {
-    ...retireFrom(removed.list, exact.found),
-    notConsidered: removed.notConsidered
+    ...retireFrom(removed.list.slice(0, removedChecked), names),
+    notConsidered: removed.notConsidered,
+    pastLimit: removed.list.length - removedChecked + pruneBase!.notKept
   }
+  const coverage: Coverage = {
+    searchLimit: input.searchLimit,
+    rows: covered,
+    of: rows.count,
+    firstLine: covered > 0 ? rows.get('line', 0) : 0,
+    lastLine: covered > 0 ? rows.get('line', covered - 1) : 0,
+    rowsNotLookedUp
+  }
+  coverage.text = coverageText(coverage, prune?.pastLimit ?? 0)
   const first = (s: Set<string>) => [...s].slice(0, MAX_LISTED)
   return {
     inputHandling: handling,
@@ -353,6 +418,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     connectionsAmbiguous,
     connectionsRespelled,
     limit,
+    coverage,
     processesToCreate: create.size,
     processesToUpdate: update.size,
     processesToRestore: restore.size,
@@ -363,55 +429,53 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     prune:
       prune ??
       (base && input.pruneBlocked
-        ? { candidates: [], blocked: input.pruneBlocked, notConsidered: 0, notFound: 0 }
+        ? {
+            candidates: [],
+            blocked: input.pruneBlocked,
+            notConsidered: 0,
+            notFound: 0,
+            pastLimit: 0
+          }
         : undefined),
     listed: { create: first(create), update: first(update), assets: first(assets) },
     findings: f.list,
     counts: f.counts,
     expected,
-    requests
+    requests: resolution.requests + names.requests
   }
 }
 
+/** What tenant_search_limit left out, in a sentence or two; undefined when it left out nothing. */
+function coverageText(c: Coverage, removedPastLimit: number): string | undefined {
+  if (c.rowsNotLookedUp === 0 && removedPastLimit === 0) return undefined
+  const n = (x: number) => x.toLocaleString('en-US')
+  const lines = `lines ${n(c.firstLine)}–${n(c.lastLine)}`
+  const rows =
+    c.rowsNotLookedUp === 0
+      ? ''
+      : c.rows > 0
+        ? `, and the assets and processes of the ${n(c.rows)} rows on ${lines}; those of ${n(c.rowsNotLookedUp)} row(s) after line ${n(c.lastLine)} were not looked up, so the plan's counts cover ${lines} only`
+        : `, and the assets and processes of none: ${n(c.rowsNotLookedUp)} row(s) were not looked up`
+  const prune =
+    removedPastLimit > 0
+      ? ` The processes of ${n(removedPastLimit)} removed row(s) were not looked up: prune leaves them alone.`
+      : ''
+  return `The tenant check stopped at tenant_search_limit (${n(c.searchLimit)} searches): it checked the connections of all ${n(c.of)} rows${rows}.${prune} Raise tenant_search_limit to check more.`
+}
+
 /**
- * The base version's processes that no head row produces, compared by qualifiedName: the same
- * connection (however the CSV spells it) and the same suffix. Removed rows under a connection
- * that is ambiguous or not seen are only counted; under a missing one there is nothing to retire.
+ * The base version's processes that no head row has (BaseProcesses compared them by connection
+ * and suffix), named under their resolved connection. Removed rows under a connection that is
+ * ambiguous or not seen are only counted; under a missing one there is nothing to retire.
  */
-function removedProcesses(input: PlanInput, states: ConnectionState[]) {
-  const { rows, base } = input
-  const str = rows.strings.values
-  // One id per connection qualifiedName, so that pairs spelt differently compare equal.
-  const ids = new Map<string, number>()
-  const canon = (pair: number) => {
-    const s = states[pair]
-    if (!isNamed(s)) return undefined
-    let id = ids.get(s.qualifiedName)
-    if (id === undefined) ids.set(s.qualifiedName, (id = ids.size))
-    return id
-  }
-  // Head processes by named connection, and (for the others) by the pair as the CSV spells it.
-  const head = new Set<string>()
-  const headRaw = new Set<string>()
-  for (let i = 0; i < rows.count; i++) {
-    const pair = rows.get('procPair', i)
-    if (pair < 0) continue
-    const suffix = str[rows.get('procSuffix', i)]
-    const c = canon(pair)
-    if (c !== undefined) head.add(`${c}\u0000${suffix}`)
-    else headRaw.add(`${pair}\u0000${suffix}`)
-  }
+function removedProcesses(base: BaseProcesses, states: ConnectionState[]) {
   const list: Array<{ qualifiedName: string; baseLine: number }> = []
   let notConsidered = 0
-  for (const b of base!.byKey.values()) {
+  for (const b of base.removed) {
     const s = states[b.pair]
     if (s.kind === 'missing') continue
-    if (!isNamed(s)) {
-      if (!headRaw.has(`${b.pair}\u0000${b.suffix}`)) notConsidered++
-      continue
-    }
-    if (head.has(`${canon(b.pair)}\u0000${b.suffix}`)) continue
-    list.push({ qualifiedName: `${s.qualifiedName}/${b.suffix}`, baseLine: b.line })
+    if (!isNamed(s)) notConsidered++
+    else list.push({ qualifiedName: `${s.qualifiedName}/${b.suffix}`, baseLine: b.line })
   }
   return { list, notConsidered }
 }
@@ -419,12 +483,12 @@ function removedProcesses(input: PlanInput, states: ConnectionState[]) {
 /** Removed rows' processes found ACTIVE as Process; the rest were not found under that name. */
 function retireFrom(
   removed: Array<{ qualifiedName: string; baseLine: number }>,
-  found: Map<string, Found>
-): Omit<PruneView, 'notConsidered'> {
+  names: CheckedNames
+): Omit<PruneView, 'notConsidered' | 'pastLimit'> {
   const candidates: RetireCandidate[] = []
   let notFound = 0
   for (const r of removed) {
-    const hit = found.get(r.qualifiedName)
+    const hit = names.process(r.qualifiedName)
     if (!hit || hit.archived || hit.typeName !== 'Process') {
       notFound++
       continue
@@ -450,6 +514,15 @@ export function planJson(plan: Plan): Record<string, unknown> {
     assetsToRestore: plan.assetsToRestore,
     connections: plan.connections,
     ...(plan.limit && { limited: plan.limit.text }),
+    searchLimit: plan.coverage.searchLimit,
+    covered: {
+      rows: plan.coverage.rows,
+      of: plan.coverage.of,
+      firstLine: plan.coverage.firstLine,
+      lastLine: plan.coverage.lastLine,
+      rowsNotLookedUp: plan.coverage.rowsNotLookedUp
+    },
+    ...(plan.coverage.text && { searchLimitReached: plan.coverage.text }),
     connectionsMissing: firstOf(plan.connectionsMissing),
     connectionsNotVisible: firstOf(plan.connectionsUnseen),
     connectionsAmbiguous: firstOf(plan.connectionsAmbiguous),
@@ -462,7 +535,8 @@ export function planJson(plan: Plan): Record<string, unknown> {
       prune: {
         ...(plan.prune.blocked && { blocked: plan.prune.blocked }),
         notConsidered: plan.prune.notConsidered,
-        notFound: plan.prune.notFound
+        notFound: plan.prune.notFound,
+        pastLimit: plan.prune.pastLimit
       }
     }),
     create: plan.listed.create,

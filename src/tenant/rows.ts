@@ -1,6 +1,12 @@
-// The rows the tenant stage needs, kept compact: each distinct string once (interned), each row
-// as a few 32-bit ids. Fed by the CSV validator's onRow callback during its single pass.
+// The rows the tenant stage needs, kept compact, fed by the CSV validator's onRow callback during
+// its single pass. Every row keeps its line and its three connection pairs (32-bit ids), so that
+// the plan checks the connections of every row. Only the first rows keep their assets and
+// process (each distinct string once), up to as many names as the plan may look up within
+// tenant_search_limit: the plan cannot reach the rows after them. With prune, every head process
+// is also kept as a 53-bit hash, and the base version keeps only the processes no head row has.
 import type { LineageRow } from '../lineage/csv-types.js'
+import { KeyTable } from '../lineage/csv/key-table.js'
+import { Hash53 } from '../lineage/csv/row-key.js'
 import { processSuffix, type ConnectionPair } from './qualified-names.js'
 
 /** Each distinct string gets a small id. */
@@ -34,20 +40,15 @@ class Column {
   }
 }
 
-const COLUMNS = [
-  'line',
-  'srcPair',
-  'srcType',
-  'srcId',
-  'tgtPair',
-  'tgtType',
-  'tgtId',
-  'procPair',
-  'procSuffix'
-] as const
-export type RowField = (typeof COLUMNS)[number]
+/** Kept for every row. */
+const CONNECTION_COLUMNS = ['line', 'srcPair', 'tgtPair', 'procPair'] as const
+/** Kept for the first rows only (TenantRows.kept). */
+const NAME_COLUMNS = ['srcType', 'srcId', 'tgtType', 'tgtId', 'procSuffix'] as const
+export type RowField = (typeof CONNECTION_COLUMNS)[number] | (typeof NAME_COLUMNS)[number]
 
 const blank = (s: string) => s.trim() === ''
+const unmappable = (a: LineageRow['source']) =>
+  blank(a.type) || blank(a.connector) || blank(a.connection) || blank(a.identity)
 
 /** Connection pairs, with the first line that uses each. */
 export class Pairs {
@@ -64,21 +65,46 @@ export class Pairs {
   }
 }
 
+const hash = new Hash53()
+
+/**
+ * A process compared between the head and the base version: its connection as the package
+ * resolves it (connector and name without case, docs/atlan-contract.md §10.9) and its suffix.
+ */
+function processKey(p: LineageRow['process'], suffix: string): number {
+  return hash.start().addLower(p.connector).addLower(p.connection).add(suffix).digest()
+}
+
+export interface RowsOptions {
+  /** Distinct names (asset identities and process suffixes) past which rows keep their connections only. */
+  maxNames?: number
+  /** Keep a hash of every row's process, for BaseProcesses (prune). */
+  processKeys?: boolean
+}
+
 /**
  * The head CSV's rows. A side that cannot be mapped (an empty Type, Connector, Connection or
  * Identity) has pair -1; a row without a transformation connection has procPair -1.
  */
 export class TenantRows {
   readonly pairs: Pairs
+  /** Asset identities and process suffixes of the kept rows. */
   readonly strings = new Interner()
-  private readonly cols = Object.fromEntries(COLUMNS.map(c => [c, new Column()])) as Record<
-    RowField,
-    Column
-  >
+  readonly types = new Interner()
+  private readonly cols = Object.fromEntries(
+    [...CONNECTION_COLUMNS, ...NAME_COLUMNS].map(c => [c, new Column()])
+  ) as Record<RowField, Column>
   count = 0
+  /** Rows 0 to kept − 1 keep their assets and process; the rest their connections only. */
+  kept = 0
+  private readonly maxNames: number
+  /** With processKeys: every row's process, hashed (a collision only hides a removed row). */
+  readonly processKeys?: KeyTable
 
-  constructor(pairs = new Pairs()) {
+  constructor(opts: RowsOptions = {}, pairs = new Pairs()) {
     this.pairs = pairs
+    this.maxNames = opts.maxNames ?? Infinity
+    if (opts.processKeys) this.processKeys = new KeyTable()
   }
 
   get(field: RowField, i: number): number {
@@ -88,30 +114,31 @@ export class TenantRows {
   readonly add = (row: LineageRow): void => {
     const i = this.count++
     const c = this.cols
-    c.line.push(i, row.line)
-    const side = (a: LineageRow['source']): [number, number, number] =>
-      blank(a.type) || blank(a.connector) || blank(a.connection) || blank(a.identity)
-        ? [-1, -1, -1]
-        : [
-            this.pairs.id({ connector: a.connector, name: a.connection }, row.line),
-            this.strings.id(a.type),
-            this.strings.id(a.identity)
-          ]
-    const [sp, st, si] = side(row.source)
-    const [tp, tt, ti] = side(row.target)
-    c.srcPair.push(i, sp)
-    c.srcType.push(i, st)
-    c.srcId.push(i, si)
-    c.tgtPair.push(i, tp)
-    c.tgtType.push(i, tt)
-    c.tgtId.push(i, ti)
+    const pairOf = (a: LineageRow['source']) =>
+      unmappable(a) ? -1 : this.pairs.id({ connector: a.connector, name: a.connection }, row.line)
+    const sp = pairOf(row.source)
+    const tp = pairOf(row.target)
     const p = row.process
-    const dropped = blank(p.connector) || blank(p.connection) || sp < 0 || tp < 0
-    c.procPair.push(
-      i,
-      dropped ? -1 : this.pairs.id({ connector: p.connector, name: p.connection }, row.line)
-    )
-    c.procSuffix.push(i, dropped ? -1 : this.strings.id(processSuffix(partsOf(row))))
+    const pp =
+      blank(p.connector) || blank(p.connection) || sp < 0 || tp < 0
+        ? -1
+        : this.pairs.id({ connector: p.connector, name: p.connection }, row.line)
+    c.line.push(i, row.line)
+    c.srcPair.push(i, sp)
+    c.tgtPair.push(i, tp)
+    c.procPair.push(i, pp)
+    const keep = i === this.kept && this.strings.size < this.maxNames
+    if (!keep && !this.processKeys) return
+    const suffix = pp < 0 ? undefined : processSuffix(partsOf(row))
+    if (suffix !== undefined) this.processKeys?.set(processKey(p, suffix), 0)
+    if (!keep) return
+    this.kept++
+    const name = (pair: number, s: string) => (pair < 0 ? -1 : this.strings.id(s))
+    c.srcType.push(i, sp < 0 ? -1 : this.types.id(row.source.type))
+    c.srcId.push(i, name(sp, row.source.identity))
+    c.tgtType.push(i, tp < 0 ? -1 : this.types.id(row.target.type))
+    c.tgtId.push(i, name(tp, row.target.identity))
+    c.procSuffix.push(i, suffix === undefined ? -1 : this.strings.id(suffix))
   }
 }
 
@@ -134,26 +161,44 @@ export function partsOf(row: LineageRow) {
   }
 }
 
+export interface RemovedProcess {
+  pair: number
+  suffix: string
+  /** First line of the base version with it. */
+  line: number
+}
+
 /**
- * The base version's processes (connection pair and suffix, first line), for prune. Shares the
- * head's pair table so that a process in both versions has the same key.
+ * The base version's processes that no head row has (read after the head), for prune: each once,
+ * under the head's pair table. Past `maxNames` of them, the rest are only counted.
  */
 export class BaseProcesses {
-  readonly byKey = new Map<string, { pair: number; suffix: string; line: number }>()
-  constructor(readonly pairs: Pairs) {}
+  readonly removed: RemovedProcess[] = []
+  /** Removed processes not kept (past maxNames): prune cannot look them up. */
+  notKept = 0
+  private readonly seen = new KeyTable()
+  private readonly headKeys: KeyTable
+
+  constructor(
+    private readonly head: TenantRows,
+    private readonly maxNames = Infinity
+  ) {
+    if (!head.processKeys) throw new Error('BaseProcesses needs TenantRows with processKeys')
+    this.headKeys = head.processKeys
+  }
+
   readonly add = (row: LineageRow): void => {
     const p = row.process
-    const sides = [row.source, row.target]
     if (blank(p.connector) || blank(p.connection)) return
-    if (
-      sides.some(
-        a => blank(a.type) || blank(a.connector) || blank(a.connection) || blank(a.identity)
-      )
-    )
-      return
-    const pair = this.pairs.id({ connector: p.connector, name: p.connection }, row.line)
+    if (unmappable(row.source) || unmappable(row.target)) return
     const suffix = processSuffix(partsOf(row))
-    const key = `${pair}\u0000${suffix}`
-    if (!this.byKey.has(key)) this.byKey.set(key, { pair, suffix, line: row.line })
+    const key = processKey(p, suffix)
+    if (this.headKeys.has(key) || !this.seen.set(key, 0)) return
+    if (this.removed.length >= this.maxNames) {
+      this.notKept++
+      return
+    }
+    const pair = this.head.pairs.id({ connector: p.connector, name: p.connection }, row.line)
+    this.removed.push({ pair, suffix, line: row.line })
   }
 }

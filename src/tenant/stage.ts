@@ -5,10 +5,11 @@ import type { MetaApi } from '../atlan/meta.js'
 import { INPUT_HANDLINGS, type Config, type InputHandling } from '../config/types.js'
 import type { Finding, LineageRow } from '../lineage/csv-types.js'
 import type { Logger } from '../runtime.js'
+import { MAX_TERMS } from '../atlan/meta.js'
 import { buildPlan, planJson, type Plan, type RetireCandidate } from './plan.js'
 import { retireProcesses, type PruneResult } from './prune.js'
 import { BaseProcesses, TenantRows } from './rows.js'
-import { verifyProcesses, type Verification, type VerifyDeps } from './verify.js'
+import { verifyLimitText, verifyProcesses, type Verification, type VerifyDeps } from './verify.js'
 
 export interface CsvTap {
   head(row: LineageRow): void
@@ -53,20 +54,30 @@ export type AfterRunDeps = VerifyDeps & { log: Logger; workflowName?: string }
 const LOGGED = 5
 
 export class TenantStage {
-  readonly rows = new TenantRows()
+  readonly rows: TenantRows
   readonly base?: BaseProcesses
   private headPairs?: number
   private csv: CsvRead = { baseRead: false, headUnread: 0, baseUnread: 0 }
   readonly report: TenantReport = { showPlan: false, verifyFindings: [] }
 
   private constructor(private readonly config: Config) {
-    if (config.prune) this.base = new BaseProcesses(this.rows.pairs)
+    // A search asks for at most MAX_TERMS names: rows past that many names are beyond the plan.
+    const maxNames = config.tenantSearchLimit * MAX_TERMS
+    this.rows = new TenantRows({ maxNames, processKeys: config.prune })
+    if (config.prune) this.base = new BaseProcesses(this.rows, maxNames)
   }
 
-  /** A stage when a CSV is validated and any of check_tenant, verify, prune is on. */
-  static for(config: Config): TenantStage | undefined {
+  /**
+   * A stage when it will run: a CSV is validated, any of check_tenant, verify, prune is on, and
+   * the step is not a create dry run (offline: nothing to plan against, nothing run to verify).
+   * `target` is the resolved target's kind when the caller knows it (mode auto may resolve to a
+   * create); without it, mode decides.
+   */
+  static for(config: Config, target?: { kind: 'create' | 'rerun' }): TenantStage | undefined {
     if (!config.lineageFile || !config.validate) return undefined
     if (!config.checkTenant && !config.verify && !config.prune) return undefined
+    const create = (target?.kind ?? config.mode) === 'create'
+    if (config.dryRun && create) return undefined
     return new TenantStage(config)
   }
 
@@ -114,6 +125,7 @@ export class TenantStage {
       pruneBlocked: this.base ? this.pruneBlocked() : undefined,
       inputHandling,
       caseSensitive: deps.caseSensitive ?? this.config.options.caseSensitive,
+      searchLimit: this.config.tenantSearchLimit,
       log: deps.log,
       now: deps.now
     })
@@ -136,13 +148,10 @@ export class TenantStage {
       this.report.pruneNote = `prune: nothing was retired because the run ended ${phase}.`
     if (!plan || c.dryRun || phase !== 'Succeeded') return
     if (c.verify) {
-      const v = await verifyProcesses(
-        meta,
-        plan.expected,
-        plan.rowsNotChecked,
-        c.indexGraceMs,
-        deps
-      )
+      const v = await verifyProcesses(meta, plan.expected, plan.rowsNotChecked, c.indexGraceMs, {
+        ...deps,
+        searchLimit: c.tenantSearchLimit
+      })
       this.report.verification = v
       this.report.verifyFindings = v.missing.map(m => ({
         severity: 'warning',
@@ -151,7 +160,7 @@ export class TenantStage {
         message: `The process ${m.qualifiedName} of this row was not found in Atlan after the run (waited up to index_grace).`,
         hint: "Check the run's debug log in Atlan: the Lineage Builder skips rows without reporting them (a source or target it could not create, a connection it could not resolve)."
       }))
-      logVerification(v, log)
+      logVerification(v, plan, log)
     }
     if (c.prune) {
       const prune = plan.prune
@@ -207,8 +216,8 @@ function first(list: Array<{ qualifiedName: string }>): string {
   return `${names.join(', ')}${list.length > LOGGED ? ', …' : ''}`
 }
 
-/** What verify found, in one line (plus why it could not check, if so). */
-function logVerification(v: Verification, log: Logger): void {
+/** What verify found, in one line (plus why it could not check, and what the limit left out). */
+function logVerification(v: Verification, plan: Plan, log: Logger): void {
   const total = v.verified + v.missing.length
   const parts = [`Verify: ${v.verified} of ${total} expected process(es) found in Atlan`]
   if (v.missing.length) parts.push(`${v.missing.length} missing (${first(v.missing)})`)
@@ -220,6 +229,8 @@ function logVerification(v: Verification, log: Logger): void {
   if (v.missing.length) log.warning(line)
   else log.info(line)
   if (v.refused) log.warning(`Verify could not search Atlan: ${v.refused}`)
+  const limited = verifyLimitText(v, plan)
+  if (limited) log.info(limited)
 }
 
 /** Each retired process on its own line, then each one skipped or not deleted, with the reason. */

@@ -1,11 +1,13 @@
 // After a Succeeded run: does every process the plan expected exist now? The index is eventually
 // consistent, so missing names are asked again (only those) until index_grace has passed. Rows
 // whose process the token cannot name (a connection it cannot see, or an ambiguous one) are not
-// checked, and counted apart: never "missing" (docs/atlan-contract.md §10.8).
+// checked, and counted apart: never "missing" (docs/atlan-contract.md §10.8). The expected
+// processes are those of the rows the plan looked up; verify makes at most tenant_search_limit
+// searches of its own, and stops asking again when they run out.
 import { AtlanError } from '../atlan/errors.js'
 import type { MetaApi } from '../atlan/meta.js'
 import type { Clock } from '../runtime.js'
-import { lookupQualifiedNames } from './lookup.js'
+import { lookupQualifiedNames, SearchBudget } from './lookup.js'
 import type { DebugLog } from './search.js'
 
 export interface Verification {
@@ -17,9 +19,17 @@ export interface Verification {
   /** Why nothing could be checked (Atlan refused the search), if so. */
   refused?: string
   requests: number
+  /** tenant_search_limit ran out: processes never looked up (not counted as missing). */
+  notAsked: number
+  /** tenant_search_limit ran out while processes were still missing, before index_grace. */
+  limitReached: boolean
 }
 
-export type VerifyDeps = Pick<Clock, 'now' | 'sleep'> & { log: DebugLog }
+export type VerifyDeps = Pick<Clock, 'now' | 'sleep'> & {
+  log: DebugLog
+  /** tenant_search_limit; no limit without it. */
+  searchLimit?: number
+}
 
 export async function verifyProcesses(
   meta: MetaApi,
@@ -29,15 +39,19 @@ export async function verifyProcesses(
   deps: VerifyDeps
 ): Promise<Verification> {
   const deadline = deps.now() + graceMs
+  const budget = new SearchBudget(deps.searchLimit ?? Infinity)
   let remaining = [...expected.keys()]
   let requests = 0
   let wait = 1000
+  let notAsked: Set<string> | undefined
   for (;;) {
     let found: Map<string, { archived: boolean }>
     try {
-      const res = await lookupQualifiedNames(meta, remaining, deps.log)
+      const res = await lookupQualifiedNames(meta, remaining, deps.log, { budget })
       requests += res.requests
       found = res.found
+      // Names the first round could not ask were never looked up; later rounds re-ask missing ones.
+      notAsked ??= new Set(res.unasked)
     } catch (e) {
       if (!(e instanceof AtlanError && e.kind === 'permission')) throw e
       // What was found so far stays verified; the rest could not be checked.
@@ -46,7 +60,9 @@ export async function verifyProcesses(
         missing: [],
         notChecked: notChecked + remaining.length,
         refused: e.message,
-        requests
+        requests,
+        notAsked: 0,
+        limitReached: false
       }
     }
     remaining = remaining.filter(qn => {
@@ -54,14 +70,37 @@ export async function verifyProcesses(
       return !hit || hit.archived
     })
     const left = deadline - deps.now()
-    if (remaining.length === 0 || left <= 0) break
+    if (remaining.length === 0 || left <= 0 || budget.left === 0) break
     await deps.sleep(Math.min(wait, left))
     wait = Math.min(wait * 2, 10_000)
   }
+  const never = notAsked ?? new Set<string>()
+  const missing = remaining.filter(qn => !never.has(qn))
   return {
     verified: expected.size - remaining.length,
-    missing: remaining.map(qn => ({ qualifiedName: qn, line: expected.get(qn)! })),
+    missing: missing.map(qn => ({ qualifiedName: qn, line: expected.get(qn)! })),
     notChecked,
-    requests
+    requests,
+    notAsked: never.size,
+    limitReached: remaining.length > 0 && budget.left === 0
   }
+}
+
+/** What tenant_search_limit left out of the verification, in one sentence; undefined if nothing. */
+export function verifyLimitText(
+  v: Verification,
+  plan: { coverage: { searchLimit: number; rowsNotLookedUp: number; lastLine: number } }
+): string | undefined {
+  const c = plan.coverage
+  const n = (x: number) => x.toLocaleString('en-US')
+  const parts: string[] = []
+  if (c.rowsNotLookedUp > 0)
+    parts.push(
+      `the processes of ${n(c.rowsNotLookedUp)} row(s) after line ${n(c.lastLine)} were not verified (the plan did not look them up)`
+    )
+  if (v.notAsked > 0) parts.push(`${n(v.notAsked)} expected process(es) were not looked up`)
+  if (v.limitReached && v.missing.length > 0)
+    parts.push('missing processes were not asked for again until index_grace passed')
+  if (!parts.length) return undefined
+  return `Verification within tenant_search_limit (${n(c.searchLimit)} searches): ${parts.join('; ')}.`
 }
