@@ -123,6 +123,7 @@ const bad: Array<[string, Record<string, string>, string]> = [
     'skip_unchanged'
   ],
   ['empty check name', { check_name: '  ' }, 'check_name'],
+  ['pr_comment not a switch', { pr_comment: 'sometimes' }, 'pr_comment'],
   ['verify neither a switch nor strict', { verify: 'loud' }, 'verify'],
   ['search limit zero', { tenant_search_limit: '0' }, 'tenant_search_limit'],
   ['search limit text', { tenant_search_limit: 'all' }, 'tenant_search_limit']
@@ -189,9 +190,11 @@ describe('parseConfig accepts good inputs', () => {
       timeoutMs: 1_800_000,
       onTimeout: 'fail',
       checkRun: false,
+      prComment: true,
       dryRun: false,
       summary: true
     })
+    expect(parseConfig(rawInputs({ pr_comment: 'false' })).prComment).toBe(false)
     expect(c.secrets).toEqual(['k-test-secret'])
   })
 

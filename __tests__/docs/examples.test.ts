@@ -19,7 +19,11 @@ interface Step {
 }
 interface Workflow {
   on?: unknown
-  jobs: Record<string, { steps?: Step[]; concurrency?: unknown; strategy?: unknown }>
+  permissions?: unknown
+  jobs: Record<
+    string,
+    { steps?: Step[]; concurrency?: unknown; strategy?: unknown; permissions?: unknown }
+  >
 }
 
 /** A step runs this action when `uses:` is the published ref (…/atlan-lineage-action@ref) or ./ */
@@ -40,6 +44,31 @@ function actionSteps(wf: Workflow): Array<{ job: string; step: Step }> {
   for (const [job, spec] of Object.entries(wf.jobs ?? {}))
     for (const step of spec.steps ?? []) if (usesThisAction(step.uses)) out.push({ job, step })
   return out
+}
+
+/** Events on which the action comments on a pull request (pr_comment, default true). */
+const COMMENT_EVENTS = ['push', 'pull_request', 'pull_request_target']
+
+/**
+ * Jobs that run the action with pr_comment on, on an event that comments, without
+ * `pull-requests: write` (in the job's or the workflow's permissions): copied, they would warn.
+ */
+function withoutCommentPermission(wf: Workflow): string[] {
+  const events = typeof wf.on === 'string' ? [wf.on] : Object.keys(wf.on ?? {})
+  if (!events.some(e => COMMENT_EVENTS.includes(e))) return []
+  const writes = (p: unknown) =>
+    p === 'write-all' ||
+    (typeof p === 'object' &&
+      p !== null &&
+      (p as Record<string, unknown>)['pull-requests'] === 'write')
+  const missing = new Set<string>()
+  for (const { job, step } of actionSteps(wf)) {
+    if (String(step.with?.pr_comment ?? 'true') === 'false') continue
+    const perms = wf.jobs[job].permissions ?? wf.permissions
+    // No permissions key at all: the repository's default token, which may be read-only.
+    if (!writes(perms)) missing.add(job)
+  }
+  return [...missing]
 }
 
 /** Problems with how a workflow uses the action: unknown inputs, missing required inputs, unknown outputs. */
@@ -77,6 +106,7 @@ describe('examples/workflows', () => {
     expect(wf.on).toBeDefined()
     expect(actionSteps(wf).length).toBeGreaterThan(0)
     expect(problems(wf, text)).toEqual([])
+    expect(withoutCommentPermission(wf)).toEqual([])
   })
 
   it('the PR example is a dry run with the full history for the base diff', () => {
@@ -154,6 +184,7 @@ describe('other workflow YAML', () => {
             : undefined
       if (!wf || actionSteps(wf).length === 0) continue
       expect(problems(wf, block)).toEqual([])
+      expect(withoutCommentPermission(wf)).toEqual([])
       checked++
     }
     expect(checked).toBeGreaterThanOrEqual(2)

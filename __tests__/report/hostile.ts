@@ -87,3 +87,12 @@ export function expectInert(
   const blocks = [...html.matchAll(/<pre><code(?: class="language-(\w+)")?>/g)].map(m => m[1])
   expect(blocks.filter(lang => lang !== 'mermaid' && lang !== 'json')).toEqual([])
 }
+
+/** Text that would notify people or teams if GitHub saw it as a mention. */
+export const MENTIONS = '@acme/security-team cc @octocat'
+
+/** No live mention in the rendered Markdown: every `@` is followed by something no name starts with. */
+export function expectNoMentions(markdown: string): void {
+  const text = render(markdown).replace(/<[^>]*>/g, ' ')
+  expect(text.match(/@[A-Za-z0-9][\w/-]*/g) ?? []).toEqual([])
+}

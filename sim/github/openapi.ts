@@ -10,7 +10,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
-type Spec = { paths: Record<string, Record<string, { requestBody?: Json }>> }
+type Spec = {
+  paths: Record<string, Record<string, { requestBody?: Json; parameters?: Json[] }>>
+}
 
 export interface BodyViolation {
   path: string
@@ -19,6 +21,7 @@ export interface BodyViolation {
 
 let spec: Spec | undefined
 let ajv: Ajv | undefined
+let queryAjv: Ajv | undefined
 const validators = new Map<string, ValidateFunction>()
 
 function loadSpec(): Spec {
@@ -84,6 +87,45 @@ export function validateBody(method: string, pathTemplate: string, body: unknown
   if (validate(body)) return []
   return (validate.errors ?? []).map(e => ({
     path: e.instancePath || '/',
+    message: `${e.message ?? 'invalid'}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`
+  }))
+}
+
+/**
+ * Violations of the operation's query parameters: an unknown name, or a value not of its type
+ * (values arrive as text and are read as the schema's type, as GitHub does).
+ */
+export function validateQuery(
+  method: string,
+  pathTemplate: string,
+  query: URLSearchParams
+): BodyViolation[] {
+  const id = `${method.toUpperCase()} ${pathTemplate} ?`
+  let validate = validators.get(id)
+  if (!validate) {
+    const root = loadSpec()
+    const op = root.paths[pathTemplate]?.[method.toLowerCase()]
+    if (!op) throw new Error(`no operation in the OpenAPI description for ${id}`)
+    const params = (deref(op.parameters ?? [], root as unknown as Json) as Json[]).filter(
+      (p): p is { [key: string]: Json } =>
+        p !== null && typeof p === 'object' && !Array.isArray(p) && p.in === 'query'
+    )
+    const schema = {
+      type: 'object',
+      properties: Object.fromEntries(params.map(p => [String(p.name), p.schema ?? {}])),
+      required: params.filter(p => p.required === true).map(p => String(p.name)),
+      additionalProperties: false
+    }
+    queryAjv ??= addFormats(
+      new Ajv({ strict: false, allErrors: true, validateFormats: true, coerceTypes: true })
+    )
+    validate = queryAjv.compile(schema)
+    validators.set(id, validate)
+  }
+  const values: Record<string, string> = Object.fromEntries(query.entries())
+  if (validate(values)) return []
+  return (validate.errors ?? []).map(e => ({
+    path: `?${e.instancePath.replace(/^\//, '')}`,
     message: `${e.message ?? 'invalid'}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`
   }))
 }

@@ -1,17 +1,26 @@
-// A loopback GitHub for tests: the check-runs REST API (bodies validated against GitHub's
-// OpenAPI description) and the Actions cache service. Point GITHUB_API_URL at `url` and apply
-// `cacheEnv()` to process.env.
+// A loopback GitHub for tests: the REST API of check runs, issue comments and a commit's pull
+// requests (bodies and query parameters validated against GitHub's OpenAPI description), and the
+// Actions cache service. Point GITHUB_API_URL at `url` and apply `cacheEnv()` to process.env.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { CacheService, type CacheStep, type SimCacheEntry } from './cache-service.js'
 import { CheckRunStore, type Reply, type SimCheckRun } from './check-runs.js'
 import { authScheme, BodyTooLarge, readBody, sendJson } from './http-util.js'
-import { validateBody, type BodyViolation } from './openapi.js'
+import { CommentStore, type SimComment, type SimPullRequest } from './comments.js'
+import { validateBody, validateQuery, type BodyViolation } from './openapi.js'
 
 export type { SimAnnotation, SimCheckRun, SimCheckRunState } from './check-runs.js'
 export type { SimCacheEntry } from './cache-service.js'
+export type { SimComment, SimPullRequest } from './comments.js'
 
-export type FaultRoute = 'checks/create' | 'checks/update' | `cache/${CacheStep}`
+export type FaultRoute =
+  | 'checks/create'
+  | 'checks/update'
+  | 'comments/list'
+  | 'comments/create'
+  | 'comments/update'
+  | 'commits/pulls'
+  | `cache/${CacheStep}`
 
 export interface FaultOptions {
   /** 403/429 shaped as GitHub's primary or secondary rate limit instead of a refusal. */
@@ -43,6 +52,12 @@ export interface GitHubSim {
   close(): Promise<void>
   requests(): SimRequest[]
   checkRuns(): SimCheckRun[]
+  /** Every issue comment, oldest first. */
+  comments(): SimComment[]
+  /** A pull request of `repo` (default acme/lineage): its commits, whether merged, from a fork. */
+  pullRequest(pr: SimPullRequest, repo?: string): void
+  /** Comments by someone else on pull request `issue` of acme/lineage. */
+  seedComments(issue: number, bodies: string[]): void
   /** Request bodies GitHub would reject; tests assert this is empty. */
   schemaViolations(): SchemaViolation[]
   cacheEntries(): SimCacheEntry[]
@@ -59,10 +74,53 @@ export interface GitHubSim {
   errors(): string[]
 }
 
-const OPERATIONS = {
-  'checks/create': { method: 'post', template: '/repos/{owner}/{repo}/check-runs' },
-  'checks/update': { method: 'patch', template: '/repos/{owner}/{repo}/check-runs/{check_run_id}' }
-} as const
+/** The REST routes: how each is recognised, and the OpenAPI operation its request follows. */
+const ROUTES = [
+  {
+    route: 'checks/create',
+    method: 'POST',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/,
+    template: '/repos/{owner}/{repo}/check-runs'
+  },
+  {
+    route: 'checks/update',
+    method: 'PATCH',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/,
+    template: '/repos/{owner}/{repo}/check-runs/{check_run_id}'
+  },
+  {
+    route: 'checks/get',
+    method: 'GET',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/,
+    template: '/repos/{owner}/{repo}/check-runs/{check_run_id}'
+  },
+  {
+    route: 'comments/list',
+    method: 'GET',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+    template: '/repos/{owner}/{repo}/issues/{issue_number}/comments'
+  },
+  {
+    route: 'comments/create',
+    method: 'POST',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+    template: '/repos/{owner}/{repo}/issues/{issue_number}/comments'
+  },
+  {
+    route: 'comments/update',
+    method: 'PATCH',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    template: '/repos/{owner}/{repo}/issues/comments/{comment_id}'
+  },
+  {
+    route: 'commits/pulls',
+    method: 'GET',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/,
+    template: '/repos/{owner}/{repo}/commits/{commit_sha}/pulls'
+  }
+] as const
+
+type RouteName = (typeof ROUTES)[number]['route']
 
 export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitHubSim> {
   let url = ''
@@ -80,10 +138,53 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     return fault
   }
   const checks = new CheckRunStore(() => url)
+  const comments = new CommentStore(() => url)
   const cache = new CacheService(
     () => url,
     step => takeFault(`cache/${step}`)?.status
   )
+
+  /** A request GitHub would reject: recorded, and answered 422 as GitHub does. */
+  function invalid(
+    res: ServerResponse,
+    entry: SimRequest,
+    route: string,
+    problems: BodyViolation[]
+  ): void {
+    violations.push({ route, method: entry.method, path: entry.path, violations: problems })
+    reply(res, entry, {
+      status: 422,
+      body: {
+        message: 'Invalid request.',
+        errors: problems.map(p => `${p.path} ${p.message}`),
+        documentation_url: 'https://docs.github.com/rest',
+        status: '422'
+      }
+    })
+  }
+
+  function answer(route: RouteName, params: string[], query: URLSearchParams, body: unknown) {
+    const [owner, repo, id] = params
+    const b = body as Record<string, unknown>
+    switch (route) {
+      case 'checks/get':
+        return { result: checks.get(owner, repo, Number(id)) }
+      case 'checks/create':
+        return { result: checks.create(owner, repo, b) }
+      case 'checks/update':
+        return { result: checks.update(owner, repo, Number(id), b) }
+      case 'comments/list': {
+        const [result, headers] = comments.list(owner, repo, Number(id), query)
+        return { result, headers }
+      }
+      case 'comments/create':
+        return { result: comments.create(owner, repo, Number(id), b) }
+      case 'comments/update':
+        return { result: comments.update(owner, repo, Number(id), b) }
+      case 'commits/pulls':
+        return { result: comments.pullsOf(owner, repo, decodeURIComponent(id)) }
+    }
+  }
 
   async function github(
     req: IncomingMessage,
@@ -91,18 +192,13 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     path: string,
     entry: SimRequest
   ) {
+    const where = new URL(path, 'http://sim.invalid')
     // GHES serves the REST API under /api/v3.
-    const apiPath = path.replace(/^\/api\/v3(?=\/)/, '')
-    const create = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(apiPath)
-    const one = /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/.exec(apiPath)
-    const route =
-      create && req.method === 'POST'
-        ? 'checks/create'
-        : one && req.method === 'PATCH'
-          ? 'checks/update'
-          : one && req.method === 'GET'
-            ? 'checks/get'
-            : 'unknown'
+    const apiPath = where.pathname.replace(/^\/api\/v3(?=\/)/, '')
+    const match = ROUTES.map(r => ({ r, m: r.method === req.method && r.path.exec(apiPath) })).find(
+      x => x.m
+    )
+    const route = match?.r.route ?? 'unknown'
     entry.route = route
     const raw = await readBody(req)
     let body: unknown
@@ -116,34 +212,25 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     entry.body = body
     const held = holds.get(route)?.shift()
     if (held) await held.catch(() => undefined)
-    if (route === 'unknown') return reply(res, entry, notFound())
+    if (!match?.m) return reply(res, entry, notFound())
     if (entry.auth === 'none') {
       return reply(res, entry, { status: 401, body: { message: 'Requires authentication' } })
     }
     const fault = takeFault(route)
     if (fault) return reply(res, entry, ...githubFault(fault.status, fault.opts))
 
-    const [, owner, repo, id] = (create ?? one) as RegExpExecArray
-    if (route === 'checks/get') return reply(res, entry, checks.get(owner, repo, Number(id)))
-    const op = OPERATIONS[route as keyof typeof OPERATIONS]
-    const problems = validateBody(op.method, op.template, body)
-    if (problems.length > 0) {
-      violations.push({ route, method: req.method ?? '', path, violations: problems })
-      return reply(res, entry, {
-        status: 422,
-        body: {
-          message: 'Invalid request.',
-          errors: problems.map(p => `${p.path} ${p.message}`),
-          documentation_url: 'https://docs.github.com/rest/checks/runs',
-          status: '422'
-        }
-      })
-    }
-    const result =
-      route === 'checks/create'
-        ? checks.create(owner, repo, body as Record<string, unknown>)
-        : checks.update(owner, repo, Number(id), body as Record<string, unknown>)
-    // A rule beyond the schema (completed without conclusion) is a violation all the same.
+    const { r } = match
+    const problems =
+      r.method === 'GET'
+        ? validateQuery(r.method, r.template, where.searchParams)
+        : [
+            ...validateQuery(r.method, r.template, where.searchParams),
+            ...validateBody(r.method, r.template, body)
+          ]
+    if (problems.length > 0) return invalid(res, entry, route, problems)
+    const { result, headers } = answer(r.route, match.m.slice(1), where.searchParams, body)
+    // A rule beyond the schema (completed without conclusion, a body too long) is a violation
+    // all the same.
     if (result.status === 422) {
       violations.push({
         route,
@@ -152,7 +239,7 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
         violations: [{ path: '/', message: JSON.stringify(result.body) }]
       })
     }
-    return reply(res, entry, result)
+    return reply(res, entry, result, headers)
   }
 
   const server = createServer((req, res) => {
@@ -200,6 +287,14 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     },
     requests: () => log.map(r => ({ ...r })),
     checkRuns: () => checks.all(),
+    comments: () => comments.all(),
+    pullRequest(pr, repo = 'acme/lineage') {
+      const [owner, name] = repo.split('/')
+      comments.setPullRequest(owner, name, pr)
+    },
+    seedComments(issue, bodies) {
+      comments.seed('acme', 'lineage', issue, bodies)
+    },
     schemaViolations: () => structuredClone(violations),
     cacheEntries: () => cache.list(),
     cacheEnv: (service = 'v2') =>

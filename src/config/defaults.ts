@@ -21,6 +21,7 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   index_grace: '2m',
   check_run: 'false',
   check_name: 'Atlan lineage builder',
+  pr_comment: 'true',
   skip_unchanged: 'false',
   dry_run: 'false',
   summary: 'true',

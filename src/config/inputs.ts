@@ -48,6 +48,7 @@ export const INPUT_NAMES = [
   'index_grace',
   'check_run',
   'check_name',
+  'pr_comment',
   'github_token',
   'skip_unchanged',
   'dry_run',

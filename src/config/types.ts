@@ -62,6 +62,8 @@ export interface Config {
   indexGraceMs: number
   checkRun: boolean
   checkName: string
+  /** Comment on the pull request (src/report/pr-comment.ts). */
+  prComment: boolean
   githubToken?: string
   skipUnchanged: boolean
   dryRun: boolean

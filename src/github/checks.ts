@@ -302,7 +302,7 @@ export function networkFailure(error: unknown): string | undefined {
 }
 
 /** GitHub's own message ("Resource not accessible by integration"), without the docs link. */
-function apiMessage(error: unknown): string {
+export function apiMessage(error: unknown): string {
   const data = error instanceof RequestError ? error.response?.data : undefined
   if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string')
     return data.message

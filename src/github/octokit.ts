@@ -23,6 +23,8 @@ interface OctokitOptions {
   maxRateLimitWaitS?: number
   /** Where retry notes go; default the step log. */
   info?: (message: string) => void
+  /** Aborts every request of this client (a time budget for a whole report surface). */
+  signal?: AbortSignal
 }
 
 // Every 4xx is an answer, not a glitch; rate limits (403/429) are the hook's job.
@@ -69,7 +71,8 @@ export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit
       baseUrl: opts.baseUrl ?? apiBaseUrl(),
       userAgent: 'atlan-lineage-action',
       log: { debug: log.debug, info: log.debug, warn: info, error: info },
-      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base, retries: RETRIES }
+      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base, retries: RETRIES },
+      ...(opts.signal ? { request: { signal: opts.signal } } : {})
     },
     retry
   )

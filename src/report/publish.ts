@@ -1,5 +1,5 @@
 // Step 12: everything the user sees at the end, each surface redacted: outputs, job summary,
-// check run. A failure to write one surface never hides the others.
+// check run, pull-request comment. A failure to write one surface never hides the others.
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
 import { describeError } from '../error-text.js'
@@ -65,4 +65,8 @@ export async function publish(input: PublishInput): Promise<void> {
         : []
     })
   }
+
+  // Last, from the same final report: a comment never holds up Atlan or the other surfaces.
+  if (input.config?.prComment)
+    await (await import('./post-pr-comment.js')).postPrComment({ ...input, result })
 }

@@ -59,7 +59,8 @@ export function humanSeconds(seconds: number): string {
 /** The workflow the report is about: the run's, else the one named in the inputs. */
 const workflowOf = (input: ReportInput) => input.result.workflowName ?? input.config?.workflowName
 
-function heading(input: ReportInput): string {
+/** The outcome line: icon, outcome, and the run (linked) or the workflow. */
+export function heading(input: ReportInput): string {
   const r = input.result
   const workflow = workflowOf(input)
   const target = r.runId

@@ -1,0 +1,193 @@
+// The pull-request comment's client and its life in a step, through a real Octokit against the
+// GitHub simulator: found by its marker across pages before anything is created, created once,
+// updated after; the merged pull request of a pushed commit; one warning naming the fix when
+// GitHub refuses; a GitHub that does not answer is given up on.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { RequestError } from '@octokit/request-error'
+import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
+import { parseConfig } from '../../src/config/parse.js'
+import { rawInputs } from '../helpers/inputs.js'
+import { setEnv, withoutProxy } from '../helpers/env.js'
+import type { CommentEvent } from '../../src/report/post-pr-comment.js'
+
+type CommentsModule = typeof import('../../src/github/comments.js')
+type PostModule = typeof import('../../src/report/post-pr-comment.js')
+type OctokitModule = typeof import('../../src/github/octokit.js')
+
+let sim: GitHubSim
+let restoreEnv: () => void
+let comments: CommentsModule
+let post: PostModule
+let octokitModule: OctokitModule
+
+beforeAll(async () => {
+  sim = await startGitHubSim()
+  restoreEnv = setEnv({ ...withoutProxy(), GITHUB_API_URL: sim.url })
+  // Imported after the env is set: @actions/github reads the proxy variables on import.
+  octokitModule = await import('../../src/github/octokit.js')
+  comments = await import('../../src/github/comments.js')
+  post = await import('../../src/report/post-pr-comment.js')
+})
+
+afterAll(async () => {
+  restoreEnv()
+  await sim.close()
+})
+
+afterEach(() => {
+  expect(sim.schemaViolations()).toEqual([])
+  expect(sim.errors()).toEqual([])
+})
+
+const client = (_token = 'ghs_test_token', signal?: AbortSignal) =>
+  octokitModule.createOctokit('ghs_test_token', {
+    retryAfterBaseMs: 1,
+    info: () => undefined,
+    signal
+  })
+const MARKER = '<!-- atlan-lineage-action:pr-comment 0123456789abcdef -->'
+const pr = (number: number) => ({ owner: 'acme', repo: 'lineage', number })
+const onPr = (n: number) => sim.comments().filter(c => c.issue === n)
+
+describe('upsertComment', () => {
+  it('creates the comment once, then updates it in place; an unchanged body is not written', async () => {
+    const c = client()
+    const first = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\none`)
+    expect(first.action).toBe('created')
+    const second = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\ntwo`)
+    expect(second).toEqual({ action: 'updated', id: first.id })
+    const third = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\ntwo`)
+    expect(third).toEqual({ action: 'unchanged', id: first.id })
+    expect(onPr(10)).toHaveLength(1)
+    expect(onPr(10)[0]).toMatchObject({ body: `${MARKER}\ntwo`, history: [{}, {}] })
+  })
+
+  it('finds its comment on the third page (250 others before it) instead of adding a second', async () => {
+    sim.seedComments(
+      11,
+      Array.from({ length: 250 }, (_, i) => `review ${i}`)
+    )
+    const c = client()
+    await comments.upsertComment(c, pr(11), MARKER, `${MARKER}\nfirst`)
+    sim.seedComments(11, ['later review'])
+    const again = await comments.upsertComment(c, pr(11), MARKER, `${MARKER}\nsecond`)
+    expect(again.action).toBe('updated')
+    expect(onPr(11).filter(x => x.body.startsWith(MARKER))).toHaveLength(1)
+    const lists = sim.requests().filter(q => q.route === 'comments/list' && q.path.includes('/11/'))
+    expect(lists.map(q => new URL(q.path, sim.url).searchParams.get('page') ?? '1')).toEqual([
+      '1',
+      '2',
+      '3',
+      '1',
+      '2',
+      '3'
+    ])
+  })
+
+  it("prefers the bot's comment over a person's copy of the marker, and another marker is not ours", async () => {
+    sim.seedComments(12, [
+      `${MARKER}\npasted by a person`,
+      '<!-- atlan-lineage-action:pr-comment other -->'
+    ])
+    const c = client()
+    // No bot comment yet: the person's copy is the only one carrying the marker.
+    expect((await comments.findComment(c, pr(12), MARKER))?.id).toBe(onPr(12)[0].id)
+    await c.rest.issues.createComment({ ...pr(12), issue_number: 12, body: `${MARKER}\nbot` })
+    const bot = onPr(12).find(x => x.user.type === 'Bot')!
+    expect((await comments.findComment(c, pr(12), MARKER))?.id).toBe(bot.id)
+  })
+})
+
+describe('pullsOfCommit', () => {
+  it('lists the pull requests of a commit with whether they are merged and their base', async () => {
+    sim.pullRequest({ number: 20, mergeCommitSha: '2'.repeat(40), baseRef: 'release' })
+    const found = await comments.pullsOfCommit(client(), {
+      owner: 'acme',
+      repo: 'lineage',
+      sha: '2'.repeat(40)
+    })
+    expect(found).toEqual([{ number: 20, merged: true, baseRef: 'release' }])
+  })
+})
+
+describe('commentFailure', () => {
+  const refused = (status: number, message: string) =>
+    new RequestError(message, status, {
+      request: { method: 'POST', url: 'http://x', headers: {} },
+      response: { status, url: 'http://x', headers: {}, data: { message } }
+    })
+
+  it('403 names both ways out, and a fork names why its token is read-only', () => {
+    const text = comments.commentFailure(
+      refused(403, 'Resource not accessible by integration'),
+      'comment on pull request #7',
+      true
+    )
+    expect(text).toBe(
+      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration); on a pull request from a fork the token is read-only. To fix: add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off. The step's result is unchanged."
+    )
+    expect(comments.commentFailure(refused(403, 'x'), 'y')).not.toMatch(/fork/)
+  })
+
+  it('a rate limit is not taken for a missing permission', () => {
+    const text = comments.commentFailure(refused(403, 'API rate limit exceeded'), 'comment')
+    expect(text).not.toMatch(/permissions/)
+    expect(text).toMatch(/could not comment \(HTTP 403: API rate limit exceeded\)/)
+  })
+})
+
+describe('postPrComment', () => {
+  const event = (extra: Partial<CommentEvent>): CommentEvent => ({
+    eventName: 'pull_request',
+    sha: 'f'.repeat(40),
+    ref: 'refs/pull/30/merge',
+    payload: {},
+    repo: { owner: 'acme', repo: 'lineage' },
+    serverUrl: 'http://127.0.0.1:9',
+    runId: 5,
+    runAttempt: 1,
+    workflow: 'Lineage',
+    ...extra
+  })
+  const input = (extra: Record<string, string> = {}) => ({
+    result: { phase: 'DryRun' as const, failed: false },
+    config: parseConfig(
+      rawInputs({ workflow_name: 'wf-1', lineage_file: 'l.csv', github_token: 'ghs_x1', ...extra })
+    ),
+    secrets: []
+  })
+
+  it('gives up on a GitHub that does not answer, with one warning', async () => {
+    let release: () => void = () => undefined
+    sim.hold('comments/list', new Promise<void>(r => (release = r)))
+    const warnings: string[] = []
+    await post.postPrComment(input(), {
+      event: event({ payload: { pull_request: { number: 30 } } }),
+      client,
+      warning: m => warnings.push(m),
+      deadlineMs: 200
+    })
+    release()
+    expect(warnings).toEqual([
+      "Pull request comment skipped: GitHub did not answer within 200ms when asked to comment on pull request #30. The step's result is unchanged."
+    ])
+    expect(onPr(30)).toHaveLength(0)
+  })
+
+  it('comments on nothing for other events, for a tag push, or with pr_comment: false', async () => {
+    const before = sim.requests().length
+    const warnings: string[] = []
+    const deps = { client, warning: (m: string) => warnings.push(m) }
+    await post.postPrComment(input(), { ...deps, event: event({ eventName: 'workflow_dispatch' }) })
+    await post.postPrComment(input(), {
+      ...deps,
+      event: event({ eventName: 'push', ref: 'refs/tags/v1' })
+    })
+    await post.postPrComment(input({ pr_comment: 'false' }), {
+      ...deps,
+      event: event({ payload: { pull_request: { number: 31 } } })
+    })
+    expect(sim.requests().length).toBe(before)
+    expect(warnings).toEqual([])
+  })
+})

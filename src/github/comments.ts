@@ -1,0 +1,147 @@
+// The pull-request comment's GitHub calls (a pull request's comments are issue comments): find
+// ours by its marker, create or update it, and the pull requests of a pushed commit. The client's
+// own signal (createOctokit's `signal`) bounds them in time; the messages say what to do when
+// GitHub refuses.
+import { RequestError } from '@octokit/request-error'
+import { apiMessage, networkFailure } from './checks.js'
+import type { Octokit } from './octokit.js'
+
+/** The slice of Octokit used here. */
+export type CommentsClient = Pick<Octokit, 'paginate'> & {
+  rest: {
+    issues: Pick<Octokit['rest']['issues'], 'listComments' | 'createComment' | 'updateComment'>
+    repos: Pick<Octokit['rest']['repos'], 'listPullRequestsAssociatedWithCommit'>
+  }
+}
+
+export interface PullRequestRef {
+  owner: string
+  repo: string
+  number: number
+}
+
+/** Pages of 100 comments read at most while looking for ours. */
+export const MAX_COMMENT_PAGES = 100
+
+/** A pull request this many comments long is not searched further, and gets no new comment. */
+export class CommentSearchLimit extends Error {}
+
+interface Found {
+  id: number
+  body: string
+}
+
+/**
+ * Our comment on the pull request: the oldest whose body starts with `marker`, preferring one a
+ * bot wrote (GITHUB_TOKEN writes as github-actions[bot]) over a copy someone pasted. All pages are
+ * read before anything is created, so a comment is never made twice.
+ */
+export async function findComment(
+  client: CommentsClient,
+  pr: PullRequestRef,
+  marker: string
+): Promise<Found | undefined> {
+  let pages = 0
+  let byPerson: Found | undefined
+  const list = client.paginate.iterator(client.rest.issues.listComments, {
+    owner: pr.owner,
+    repo: pr.repo,
+    issue_number: pr.number,
+    per_page: 100
+  })
+  for await (const page of list) {
+    for (const c of page.data) {
+      if (!c.body?.startsWith(marker)) continue
+      if (c.user?.type === 'Bot') return { id: c.id, body: c.body }
+      byPerson ??= { id: c.id, body: c.body }
+    }
+    // A bound on what one step reads; a full last page means there may be more.
+    if (++pages >= MAX_COMMENT_PAGES && page.data.length === 100) {
+      if (byPerson) return byPerson
+      throw new CommentSearchLimit(
+        `pull request #${pr.number} has more than ${MAX_COMMENT_PAGES * 100} comments`
+      )
+    }
+  }
+  return byPerson
+}
+
+export type Upserted = { action: 'created' | 'updated' | 'unchanged'; id: number }
+
+/** Updates our comment (found by `marker`, which `body` starts with), or creates it. */
+export async function upsertComment(
+  client: CommentsClient,
+  pr: PullRequestRef,
+  marker: string,
+  body: string
+): Promise<Upserted> {
+  const found = await findComment(client, pr, marker)
+  const where = { owner: pr.owner, repo: pr.repo }
+  if (!found) {
+    const made = await client.rest.issues.createComment({ ...where, issue_number: pr.number, body })
+    return { action: 'created', id: made.data.id }
+  }
+  if (found.body === body) return { action: 'unchanged', id: found.id }
+  await client.rest.issues.updateComment({ ...where, comment_id: found.id, body })
+  return { action: 'updated', id: found.id }
+}
+
+export interface CommitPull {
+  number: number
+  merged: boolean
+  /** The branch it was merged into (or targets). */
+  baseRef: string
+}
+
+/** The pull requests GitHub associates with a commit (the merged one that brought it in first). */
+export async function pullsOfCommit(
+  client: CommentsClient,
+  where: { owner: string; repo: string; sha: string }
+): Promise<CommitPull[]> {
+  const res = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner: where.owner,
+    repo: where.repo,
+    commit_sha: where.sha,
+    per_page: 100
+  })
+  return res.data.map(pr => ({
+    number: pr.number,
+    merged: Boolean(pr.merged_at),
+    baseRef: pr.base.ref
+  }))
+}
+
+/** How to give the comment its permission, or do without it. */
+export const PR_COMMENT_FIX =
+  'add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off'
+
+/** The warning for a GitHub that did not answer within the comment's time budget. */
+export function commentTimeout(what: string, budget: string): string {
+  return `Pull request comment skipped: GitHub did not answer within ${budget} when asked to ${what}. The step's result is unchanged.`
+}
+
+/**
+ * The one warning for a comment that could not be made: what GitHub said and what to do. `what`
+ * names the call ("create the comment on pull request #7"); `fork` adds why a fork's token fails.
+ */
+export function commentFailure(error: unknown, what: string, fork = false): string {
+  const head = 'Pull request comment skipped'
+  const tail = "The step's result is unchanged."
+  if (error instanceof CommentSearchLimit)
+    return `${head}: ${error.message}, too many to look for this action's comment; a new one is not added. ${tail}`
+  const unreachable = networkFailure(error)
+  if (unreachable)
+    return `${head}: could not reach the GitHub API to ${what} (${unreachable}). Check GITHUB_API_URL and the runner's network or proxy settings. ${tail}`
+  const status = error instanceof RequestError ? error.status : undefined
+  const message = apiMessage(error)
+  const detail = `${status !== undefined ? `HTTP ${status}: ` : ''}${message}`
+  if (status === 403 && !/rate limit/i.test(message)) {
+    const why = fork ? '; on a pull request from a fork the token is read-only' : ''
+    return `${head}: GitHub refused to ${what} (${detail})${why}. To fix: ${PR_COMMENT_FIX}. ${tail}`
+  }
+  if (status === 404)
+    return `${head}: GitHub could not find where to ${what} (${detail}). Check that github_token belongs to this repository, or set pr_comment: false. ${tail}`
+  if (status === 401)
+    return `${head}: GitHub rejected the token (${detail}); check the github_token input, or set pr_comment: false. ${tail}`
+  return `${head}: could not ${what} (${detail}). ${tail}`
+}
