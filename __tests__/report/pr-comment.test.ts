@@ -73,6 +73,7 @@ function tenant(): TenantReport {
     plan: {
       inputHandling: 'partial',
       startedAt: 0,
+      coverage: { searchLimit: 100, rows: 2, of: 2, firstLine: 2, lastLine: 3, rowsNotLookedUp: 0 },
       connections: { found: 1, hidden: 0, ambiguous: 0, missing: 0, unseen: 0 },
       connectionsMissing: [],
       connectionsUnseen: [],
@@ -88,7 +89,8 @@ function tenant(): TenantReport {
       prune: {
         candidates: [{ qualifiedName: `default/dbt/1/${H}`, guid: 'g', baseLine: 7 }],
         notConsidered: 0,
-        notFound: 0
+        notFound: 0,
+        pastLimit: 0
       },
       listed: { create: [], update: [], assets: [] },
       findings: [],
@@ -205,6 +207,8 @@ describe('renderMergeReport', () => {
       verified: 5,
       missing: [{ qualifiedName: `default/dbt/1/${H}`, line: 4 }],
       notChecked: 2,
+      notAsked: 0,
+      limitReached: false,
       requests: 1
     }
     t.pruned = {
