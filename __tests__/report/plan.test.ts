@@ -143,3 +143,15 @@ describe('renderTenantSection', () => {
     expect(tenantFindings(report()).attention).toBe(1 + 3 + 1)
   })
 })
+
+describe('the counts table names what it counts', () => {
+  it('processes, not edges: two rows into one process count once, and the label says so', () => {
+    // examples/lineage.csv: 5 rows (edges), 4 processes (fct_orders has two inputs).
+    const md = renderTenantSection({
+      ...report(),
+      plan: { ...hostilePlan(0), processesToCreate: 4 }
+    })!
+    expect(md).toContain('| Processes to create (rows that share a process count once) | 4 |')
+    expect(md).not.toMatch(/edges\)? to create/i)
+  })
+})

@@ -29,7 +29,7 @@ function countsTable(p: Plan): string {
   const kind = p.inputHandling === 'upsert' ? 'full' : 'partial'
   const c = p.connections
   const rows: Array<[string, number]> = [
-    ['Processes (edges) to create', p.processesToCreate],
+    ['Processes to create (rows that share a process count once)', p.processesToCreate],
     ['Processes to update', p.processesToUpdate],
     ['Processes to restore (archived)', p.processesToRestore],
     ['Rows to skip', p.rowsToSkip],
