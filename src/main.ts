@@ -1,29 +1,30 @@
 // The pipeline of CONTRIBUTING.md "Layout", in order; each step lives in its own module and
 // returns what it found, and the report is built once, at the end, from those returns.
-// Only what every step needs is imported here; the Atlan client, the run lifecycle, the tenant
-// stage, the CSV check and preview, the GitHub client and @actions/cache are imported once a step
-// uses them (ncc emits them as separate chunks), so that an input error costs little more than
-// reading the inputs (`npm run bench -- cold-start`).
-import type { AtlanClient } from './atlan/client.js'
+import { context } from '@actions/github'
+import { AtlanClient } from './atlan/client.js'
 import { describeError } from './error-text.js'
 import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import type { Config, LineageOptions } from './config/types.js'
+import { csvCheckedLine, csvProblem } from './lineage/check.js'
 import type { ValidationResult } from './lineage/csv-types.js'
+import { markDone, wasDone } from './github/cache.js'
+import { checkLineageFile, csvCounts } from './preview/check.js'
 import { openLineageFile, type LineageSource } from './lineage/source.js'
 import { annotate } from './report/annotations.js'
 import { logPlan } from './report/plan.js'
-import type { CheckRunSession } from './report/check-run.js'
+import { CheckRunSession } from './report/check-run.js'
 import { publish } from './report/publish.js'
 import { failureMessage, lifecycleResult, type ActionResult } from './report/result.js'
 import { log } from './report/untrusted.js'
 import { systemClock } from './runtime.js'
-import type { LifecycleOutcome } from './run/lifecycle.js'
-import type { Target } from './run/resolve.js'
+import { announceDifferences, runLifecycle, type LifecycleOutcome } from './run/lifecycle.js'
+import { optionsFor, resolveTarget, storedSettings, type Target } from './run/resolve.js'
 import { CancelledError, cancelOnSignals } from './run/signals.js'
+import { skipKeyFor } from './run/skip.js'
 import { saveInFlight } from './run/state.js'
-import type { TenantReport, TenantStage } from './tenant/stage.js'
+import { TenantStage, type TenantReport } from './tenant/stage.js'
 import { VERSION } from './version.js'
 
 const workspace = () => process.env.GITHUB_WORKSPACE || process.cwd()
@@ -78,11 +79,7 @@ interface AfterRun {
 }
 
 async function openSession(config: Config, signal: AbortSignal): Promise<Session> {
-  const checks = config.checkRun
-    ? (await import('./report/check-run.js')).CheckRunSession.for(config)
-    : undefined
-  // Loaded once the inputs are valid: the HTTP stack (undici) is most of the start-up cost.
-  const { AtlanClient } = await import('./atlan/client.js')
+  const checks = config.checkRun ? CheckRunSession.for(config) : undefined
   const client = new AtlanClient({
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
@@ -102,8 +99,6 @@ async function openSession(config: Config, signal: AbortSignal): Promise<Session
 async function resolveEarly(session: Session): Promise<Early | undefined> {
   const { config, client } = session
   if (config.mode === 'create') return undefined
-  const { resolveTarget, storedSettings } = await import('./run/resolve.js')
-  const { announceDifferences } = await import('./run/lifecycle.js')
   const target = await resolveTarget(client, config, Date.now())
   if (target.kind !== 'rerun') return { target, notes: [] }
   return {
@@ -129,12 +124,8 @@ async function validateStep(
   tenant: Tenant | undefined,
   target?: Target
 ): Promise<Checked> {
-  const { optionsFor } = await import('./run/resolve.js')
   const options = target ? optionsFor(session.config, target) : session.config.options
   const config = { ...session.config, options }
-  const { checkLineageFile, csvCounts } = await import('./preview/check.js')
-  const { csvCheckedLine, csvProblem } = await import('./lineage/check.js')
-  const { context } = await import('@actions/github')
   log.info(`Validating lineage_file (${source.size} bytes)…`)
   const csv = await checkLineageFile(
     config,
@@ -201,7 +192,6 @@ async function atlanStep(
   csvSha256: string | undefined
 ): Promise<LifecycleOutcome> {
   const { checks } = session
-  const { runLifecycle } = await import('./run/lifecycle.js')
   return runLifecycle(
     {
       api: session.client,
@@ -245,9 +235,7 @@ async function skipCheck(
   csvSha256: string | undefined,
   target: Target | undefined
 ): Promise<{ key: string; done: boolean }> {
-  const { wasDone } = await import('./github/cache.js')
   // The validator's digest when it ran, else one streaming pass over the same handle.
-  const { skipKeyFor } = await import('./run/skip.js')
   const key = skipKeyFor(config, csvSha256 ?? (await source.sha256()), target)
   return { key, done: await wasDone(key) }
 }
@@ -300,7 +288,7 @@ export async function run(): Promise<void> {
       source = await openLineageFile(config.lineageFile, workspace())
       session.client.useLineageFile(source)
     }
-    const stage = source && (await import('./tenant/stage.js')).TenantStage.for(config)
+    const stage = source && TenantStage.for(config)
     const tenant = source && stage ? { stage, file: source.relative } : undefined
     let checked: Checked | undefined
     if (source && config.validate) {
@@ -343,7 +331,7 @@ export async function run(): Promise<void> {
   }
   // The marker says a step passed, not only that Atlan's run Succeeded (verify may fail the step).
   if (skip?.done === false && result.phase === 'Succeeded' && !result.failed)
-    await (await import('./github/cache.js')).markDone(skip.key)
+    await markDone(skip.key)
   // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
   // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
   if (!cancel.signal.aborted && result.phase !== 'TimedOut') saveInFlight(undefined)

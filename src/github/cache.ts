@@ -1,7 +1,6 @@
 // skip_unchanged: a cache entry keyed by the CSV and the effective settings marks a successful
 // run. Only the key matters; the entry holds a tiny marker file that is never downloaded.
-// @actions/cache (with the Azure storage SDK) is imported on first use: most steps never need it.
-import type * as cache from '@actions/cache'
+import * as cache from '@actions/cache'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { EOL, tmpdir } from 'node:os'
@@ -50,8 +49,7 @@ interface SkipCache {
 export function createSkipCache(
   deps: { api?: CacheApi; warning?: (message: string) => void } = {}
 ): SkipCache {
-  let api = deps.api
-  const load = async (): Promise<CacheApi> => (api ??= await import('@actions/cache'))
+  const api = deps.api ?? cache
   const warning = deps.warning ?? log.warning
   let warned = false
   const warnOnce = (detail?: string): void => {
@@ -61,12 +59,9 @@ export function createSkipCache(
   }
   // GHES without the cache service, local runs and act lack the URL or the runtime token.
   // The cache API when the service is there; undefined (after one warning) when not.
-  const available = async (): Promise<CacheApi | undefined> => {
+  const available = (): CacheApi | undefined => {
     try {
-      if (process.env.ACTIONS_RUNTIME_TOKEN) {
-        const ready = await load()
-        if (ready.isFeatureAvailable()) return ready
-      }
+      if (process.env.ACTIONS_RUNTIME_TOKEN && api.isFeatureAvailable()) return api
     } catch (error) {
       warnOnce(describeError(error))
       return undefined
@@ -77,7 +72,7 @@ export function createSkipCache(
 
   return {
     async wasDone(key) {
-      const cacheApi = await available()
+      const cacheApi = available()
       if (!cacheApi) return false
       try {
         const hit = await quietly(() =>
@@ -90,7 +85,7 @@ export function createSkipCache(
       }
     },
     async markDone(key) {
-      const cacheApi = await available()
+      const cacheApi = available()
       if (!cacheApi) return false
       try {
         const path = markerPath()
