@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
-import { estimateFromRuns } from '../../src/run/durations.js'
-import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import { estimateFromRuns, runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { useRunnerFiles } from '../helpers/env.js'

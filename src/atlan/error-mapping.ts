@@ -1,10 +1,10 @@
 // Turns an HTTP status, a thrown fetch error or an unreadable body into an AtlanError whose
 // message names the cause and the fix (docs/atlan-contract.md §2.3-2.4).
 import { z } from 'zod'
-import { describeError } from '../error-text.js'
 import { AtlanError, type AtlanErrorInit } from './errors.js'
 import { BlockedAddressError } from './outbound.js'
 import { TOO_LARGE } from './retry.js'
+import { describeError } from '../report/untrusted.js'
 
 export interface RequestContext {
   /** Method + path (no host, no query of a signed URL). */

@@ -5,9 +5,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { describeError } from '../error-text.js'
-import { log } from '../report/untrusted.js'
-import { stableJson } from './stable-json.js'
+import { describeError, log } from '../report/untrusted.js'
 
 const SKIP_KEY_PREFIX = 'atlan-lineage-'
 // Part of every key: bump it to invalidate all markers if what goes into a key changes.
@@ -22,6 +20,22 @@ export function skipKey(p: { csvSha256: string; settings: unknown }): string {
     .update(`${KEY_FORMAT}\n${p.csvSha256}\n${stableJson(p.settings)}`)
     .digest('hex')
   return `${SKIP_KEY_PREFIX}${digest}`
+}
+
+/** JSON with object keys sorted at every depth, so equal settings always hash alike. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)) ?? 'null'
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value === null || typeof value !== 'object') return value
+  // Dates, URLs and the like serialise through toJSON, as JSON.stringify would.
+  if ('toJSON' in value && typeof value.toJSON === 'function') return sortKeys(value.toJSON())
+  const out: Record<string, unknown> = {}
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  for (const [key, v] of entries) out[key] = sortKeys(v)
+  return out
 }
 
 /**

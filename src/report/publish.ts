@@ -2,16 +2,15 @@
 // check run. A failure to write one surface never hides the others.
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
-import { describeError } from '../error-text.js'
 import { ANNOTATION_MESSAGE_LIMIT } from '../github/check-limits.js'
-import type { CheckAnnotation } from '../github/checks.js'
+import type { CheckAnnotation, CheckConclusion } from '../github/checks.js'
 import type { CheckRunSession } from './check-run.js'
 import type { Finding } from '../lineage/csv-types.js'
-import { conclusionOf } from './conclusion.js'
 import { writeOutputs } from './outputs.js'
 import { findingText, findingTitle } from './annotations.js'
+import type { ActionResult } from './result.js'
 import { renderReport, title, type ReportInput } from './summary.js'
-import { log } from './untrusted.js'
+import { describeError, log } from './untrusted.js'
 import { tenantFindings } from './plan.js'
 
 export interface PublishInput extends ReportInput {
@@ -21,6 +20,28 @@ export interface PublishInput extends ReportInput {
   checkPreview?: string
   checks?: CheckRunSession
   csvFile?: string
+}
+
+/** The check run's conclusion for a result (README.md "Check run and branch protection"). */
+export function conclusionOf(result: ActionResult, warnings: number): CheckConclusion {
+  switch (result.phase) {
+    case 'Failed':
+    case 'Error':
+    case 'Invalid':
+      return 'failure'
+    case 'TimedOut':
+      return 'timed_out'
+    case 'Cancelled':
+      return 'cancelled'
+    case 'Skipped':
+      return 'skipped'
+    case 'Running':
+      return 'neutral'
+    case 'Succeeded':
+    case 'DryRun':
+      // A flagged run (verify or prune found something) is neutral, as its ⚠ title says.
+      return result.failed ? 'failure' : warnings > 0 || result.flagged ? 'neutral' : 'success'
+  }
 }
 
 function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotation[] {

@@ -1,7 +1,6 @@
 // The outcome of one action run: what becomes step outputs, the summary and the check run.
 import type { RunPhase } from '../atlan/schemas.js'
-import { durationSeconds } from '../run/durations.js'
-import type { LifecycleOutcome } from '../run/lifecycle.js'
+import { durationSeconds, type LifecycleOutcome } from '../run/lifecycle.js'
 
 /**
  * Atlan's run phases (docs/atlan-contract.md §4; a run still Pending is reported Running) plus the

@@ -7,7 +7,6 @@ import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
 import type { Config, LineageOptions } from '../config/types.js'
 import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
-import { describeError } from '../error-text.js'
 import { redactWorkflow } from '../lineage/workflow.js'
 import type { Clock, Logger } from '../runtime.js'
 import { RECENT_RUNS, type AtlanApi } from './api.js'
@@ -20,9 +19,9 @@ import {
   settingDifferences,
   storedSettings
 } from './resolve.js'
-import { estimateFromRuns } from './durations.js'
 import { saveInFlight } from './state.js'
 import { startRun } from './submit.js'
+import { describeError } from '../report/untrusted.js'
 
 export interface LifecycleDeps extends Clock {
   api: AtlanApi
@@ -295,6 +294,26 @@ export async function runLifecycle(
       )
     }
   }
+}
+
+/** Whole seconds from start to finish, when both are known and in order. */
+export function durationSeconds(
+  run: Pick<RunInfo, 'startedAt' | 'finishedAt'>
+): number | undefined {
+  if (!run.startedAt || !run.finishedAt) return undefined
+  const s = Date.parse(run.startedAt)
+  const f = Date.parse(run.finishedAt)
+  return Number.isFinite(s) && Number.isFinite(f) && f >= s ? Math.round((f - s) / 1000) : undefined
+}
+
+/** The median duration of the workflow's earlier successful runs: the poll schedule's estimate. */
+export function estimateFromRuns(runs: RunInfo[]): number | undefined {
+  const durations = runs
+    .filter(r => r.phase === 'Succeeded')
+    .map(durationSeconds)
+    .filter((d): d is number => d !== undefined)
+    .sort((a, b) => a - b)
+  return durations.length ? durations[Math.floor(durations.length / 2)] * 1000 : undefined
 }
 
 /** Atlan's direct upload takes at most 10 MB: say so before sending anything. */
