@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunInfo } from '../../src/atlan/client.js'
 import { lifecycleResult } from '../../src/report/result.js'
-import type { LifecycleEnd } from '../../src/run/lifecycle.js'
+import type { RunEnd } from '../../src/run/apply.js'
 
 const WF = 'csa-lineage-builder-1714638976'
 const RUN = `${WF}-abcde`
@@ -15,11 +15,11 @@ const run = (over: Partial<RunInfo>): RunInfo => ({
   ...over
 })
 
-const result = (end: LifecycleEnd) =>
+const result = (end: RunEnd) =>
   lifecycleResult({ end, workflowName: WF, runName: RUN, runUrl: URL, notes: [] })
 
 describe('lifecycleResult', () => {
-  it.each<[LifecycleEnd, string, boolean]>([
+  it.each<[RunEnd, string, boolean]>([
     [{ kind: 'refused', message: 'missing connections' }, 'Invalid', true],
     [{ kind: 'dry-run' }, 'DryRun', false],
     [{ kind: 'not-followed' }, 'Running', false],
