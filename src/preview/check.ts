@@ -1,4 +1,4 @@
-// Step 2 of the flow, orchestrated: one streaming pass over the CSV validates it and feeds the
+// The plan stage's CSV check, orchestrated: one streaming pass over the CSV validates it and feeds the
 // lineage graph; on pull requests and pushes a second pass over the base version gives the edge
 // diff; then the preview is rendered. It lives in preview/ so that dependencies go one way
 // (preview → lineage).
