@@ -1,11 +1,7 @@
-// The tenant stage after the run, only after a Succeeded run and never in a dry run: verify
-// (verify.ts) checks that every process the plan expected exists; prune retires the processes of
-// rows removed from the CSV, as a soft delete (restorable in Atlan) of the plan's candidates:
-// qualifiedNames derived from removed rows and found as Process entities. Each candidate is read
-// again just before the delete (docs/atlan-contract.md §10.11) and skipped, with the reason, unless
-// it is still the same ACTIVE process, written before this step's plan began (another CSV's run
-// may have written it since: §10.10) and not stamped by another workflow. Deletes go 20 GUIDs at a
-// time, and only what Atlan's reply lists counts as retired.
+// The tenant stage after the run, only after a Succeeded run and never in a dry run: verify checks
+// that every process the plan expected exists (verify.ts); prune retires the processes of rows
+// removed from the CSV, as soft deletes (restorable in Atlan), and only on proof
+// (docs/atlan-contract.md §10.10, §10.11).
 import type { EntityHeader, MetaApi } from '../atlan/meta.js'
 import type { Config } from '../config/types.js'
 import type { Finding } from '../lineage/csv-types.js'
@@ -209,6 +205,12 @@ export function whyKeep(
   return undefined
 }
 
+/**
+ * Soft-deletes the plan's candidates (qualifiedNames derived from removed rows and found as
+ * Process entities). Each is read again just before the delete (§10.11) and skipped, with the
+ * reason, when whyKeep finds one (another CSV's run may have written it since: §10.10); deletes go
+ * GUIDS_PER_DELETE at a time, and only what Atlan's reply lists counts as retired.
+ */
 export async function retireProcesses(
   meta: MetaApi,
   candidates: RetireCandidate[],
