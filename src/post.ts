@@ -3,10 +3,9 @@
 // so nothing here runs after a normal finish or an error. It never fails the job by itself: every
 // problem here is a warning.
 import { AtlanClient, type RunInfo } from './atlan/client.js'
-import { describeError } from './error-text.js'
 import { readInputs } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
-import { log } from './report/untrusted.js'
+import { describeError, log } from './report/untrusted.js'
 import { systemClock, type Clock } from './runtime.js'
 import { RECENT_RUNS } from './run/api.js'
 import { isTerminal } from './run/follow.js'

@@ -1,6 +1,8 @@
-// Family choice, request headers and how index hits become WorkflowInfo / RunInfo.
+// Family choice, request headers, how index hits become WorkflowInfo / RunInfo, and run ids that
+// are not valid names never reaching a URL.
 import { describe, expect, it } from '@jest/globals'
 import { pyatlan } from '../helpers/pyatlan-bodies.js'
+import { isValidName, nameSegment } from '../../src/atlan/client.js'
 import { workflowTemplate } from '../helpers/workflow-template.js'
 import { API_KEY, BASE, envelope, json, makeClient, runHit } from './fakes.js'
 
@@ -258,5 +260,27 @@ describe('run lookups', () => {
     ).toBe(
       `${BASE}/workflows/profile/csa-lineage-builder-1714638976/runs?name=csa-lineage-builder-1714638976-mzdza`
     )
+  })
+})
+
+describe('row 16: run ids that are not names never reach a URL', () => {
+  it.each(['', '.', '..', '../stop', 'a/b', 'A B', 'x\n::error::y'])('%j is refused', name => {
+    expect(isValidName(name)).toBe(false)
+    expect(() => nameSegment(name, 'run')).toThrow(/not a valid name/)
+  })
+
+  it('stopRun("..") sends nothing', async () => {
+    const { client, fake } = makeClient([], { requestTimeoutMs: 1000 })
+    await expect(client.stopRun('..')).rejects.toThrow(/not a valid name/)
+    await expect(client.stopRun('')).rejects.toThrow(/not a valid name/)
+    expect(fake.calls).toHaveLength(0)
+  })
+
+  it('a run search hit whose id is ".." is rejected where it is first seen', async () => {
+    const { client } = makeClient(
+      [json(200, { hits: { hits: [{ _id: '..', _source: { status: { phase: 'Running' } } }] } })],
+      { requestTimeoutMs: 1000 }
+    )
+    await expect(client.runsOf('wf', 10)).rejects.toThrow(/not a valid run name/)
   })
 })

@@ -89,6 +89,33 @@ describe('check run', () => {
     expectClean(r, s, [TOKEN])
   })
 
+  it('a create: its run is named at the first poll, and the check run is pointed at it then', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const r = await runWith(s, dir, {
+      mode: 'create',
+      lineage_file: file,
+      prefix: 'lineage',
+      object_key: 'orders.csv'
+    })
+    expect(r.code).toBe(0)
+    expect(gh.schemaViolations()).toEqual([])
+    const bodies = gh
+      .requests()
+      .filter(q => q.route.startsWith('checks/'))
+      .map(q => q.body as Record<string, unknown>)
+    expect(bodies[0]).toMatchObject({
+      status: 'in_progress',
+      details_url: expect.stringContaining(`${s.url}/workflows/profile/`)
+    })
+    // Between its creation and its completion, one update points it at the run.
+    expect(bodies.slice(1, -1)).toEqual([
+      expect.objectContaining({ details_url: r.outputs.run_url, external_id: r.outputs.run_id })
+    ])
+    expect(bodies.at(-1)).toMatchObject({ status: 'completed', conclusion: 'success' })
+  })
+
   it('validation errors with fail_on_errors: conclusion failure, exit 1, nothing uploaded or run', async () => {
     const s = await sim()
     const dir = workspace()

@@ -1,13 +1,13 @@
 // The check run's texts with hostile names from the server: the in-progress text (run and
 // workflow names), the completed title, summary and annotations. Against the GitHub simulator.
-import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { clearSecrets, registerSecret } from '../../src/config/redact.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { leaks } from '../../scripts/leak-forms.js'
 import { useRunnerFiles } from '../helpers/env.js'
-import { HOSTILE, HOSTILE_TEXT, expectInert } from './hostile.js'
+import { HOSTILE, HOSTILE_TEXT, expectInert, expectOnlyOwnCommands } from './hostile.js'
 
 useRunnerFiles()
 
@@ -46,6 +46,12 @@ it('in progress and completed, hostile names and messages render inert and redac
     runName: `${NAME}-abcde ${SECRET}`,
     runUrl: `http://127.0.0.1:1/workflows/profile/x/runs?name=${encodeURIComponent(NAME)}`
   })
+  // The report writes the findings' annotations to the step log: captured and checked below.
+  let stdout = ''
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    stdout += String(chunk)
+    return true
+  })
   await publish({
     result: {
       phase: 'Failed',
@@ -79,6 +85,11 @@ it('in progress and completed, hostile names and messages render inert and redac
       sha256: 'x'
     }
   })
+
+  write.mockRestore()
+  expectOnlyOwnCommands(stdout)
+  expect(stdout).toMatch(/^::error title=Lineage CSV%3A Col .*,line=2::bad /m)
+  expect(leaks(stdout, [SECRET])).toEqual([])
 
   const bodies = gh.requests().filter(q => q.route.startsWith('checks/'))
   expect(bodies.map(q => q.route)).toEqual(['checks/create', 'checks/update', 'checks/update'])

@@ -8,12 +8,12 @@ import { parseConfig } from '../../src/config/parse.js'
 import { CheckRunReporter } from '../../src/github/checks.js'
 import { csvProblem, type CsvFileCheck as CsvCheck } from '../../src/lineage/check.js'
 import { failureMessage, lifecycleResult } from '../../src/report/result.js'
-import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
-import { settingDifferences } from '../../src/run/resolve.js'
+import type { ApplyDeps } from '../../src/run/apply.js'
+import { settingDifferences } from '../../src/run/settings.js'
 import { makeClient, text } from '../atlan/fakes.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { useRunnerFiles } from '../helpers/env.js'
-import { fakeApi } from '../run/fake-api.js'
+import { fakeApi, resolveAndApply } from '../run/fake-api.js'
 
 useRunnerFiles()
 
@@ -83,7 +83,7 @@ describe('run messages', () => {
     api.getRun = async name => ({ name, workflowName: WF, phase: 'Running' })
     let now = 1_800_000_000_000
     const warnings: string[] = []
-    const deps: LifecycleDeps = {
+    const deps: ApplyDeps = {
       api,
       now: () => now,
       sleep: async ms => void (now += ms),
@@ -94,7 +94,7 @@ describe('run messages', () => {
     const config = parseConfig(
       rawInputs({ workflow_name: WF, timeout: '1m', on_timeout: onTimeout })
     )
-    const out = await runLifecycle(deps, config)
+    const out = await resolveAndApply(deps, config)
     expect(lifecycleResult(out).phase).toBe('TimedOut')
     expect(lifecycleResult(out).message).toMatch(has)
     expect(lifecycleResult(out).message).not.toMatch(hasNot)

@@ -3,8 +3,12 @@
 // shape, and long lists are cut with exact counts.
 import { describe, expect, it } from '@jest/globals'
 import type { Plan } from '../../src/tenant/plan.js'
-import type { TenantReport } from '../../src/tenant/stage.js'
-import { renderTenantSection, tenantFindings, MAX_ROWS } from '../../src/report/plan.js'
+import {
+  renderTenantSection,
+  tenantFindings,
+  MAX_ROWS,
+  type TenantReport
+} from '../../src/report/plan.js'
 import { expectInert, HOSTILE_TEXT, render } from './hostile.js'
 
 const H = HOSTILE_TEXT

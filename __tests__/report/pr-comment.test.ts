@@ -15,7 +15,7 @@ import {
   renderPrComment,
   type PrCommentInput
 } from '../../src/report/pr-comment.js'
-import type { TenantReport } from '../../src/tenant/stage.js'
+import type { TenantReport } from '../../src/report/plan.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { expectInert, expectNoMentions, HOSTILE_TEXT, MENTIONS, render } from './hostile.js'
 

@@ -2,7 +2,16 @@
 // log writers (through @actions/core's real output) with every hostile string.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { clearSecrets, registerSecret } from '../../src/config/redact.js'
-import { bound, forLog, log, mdBlock, mdLink, mdText, plain } from '../../src/report/untrusted.js'
+import {
+  bound,
+  describeError,
+  forLog,
+  log,
+  mdBlock,
+  mdLink,
+  mdText,
+  plain
+} from '../../src/report/untrusted.js'
 import {
   HOSTILE,
   HOSTILE_TEXT,
@@ -157,5 +166,13 @@ describe('log: every core writer gets one inert, redacted line', () => {
     registerSecret('title-secret-24680')
     log.error('m', { title: `T\n::error::x title-secret-24680`, file: 'a.csv', startLine: 2 })
     expect(written).toBe('::error title=T %3A%3Aerror%3A%3Ax ***,file=a.csv,line=2::m\n')
+  })
+})
+
+describe('describeError: whatever was thrown, as one line', () => {
+  it('an Error by its message, a string as is, anything else as JSON', () => {
+    expect(describeError(new Error('boom'))).toBe('boom')
+    expect(describeError('plain')).toBe('plain')
+    expect(describeError({ a: 1 })).toBe('{"a":1}')
   })
 })

@@ -12,12 +12,12 @@ import {
   withNewFile,
   type DirectFile
 } from '../../src/run/direct.js'
-import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import type { ApplyDeps } from '../../src/run/apply.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { workflowTemplate } from '../helpers/workflow-template.js'
 import { useRunnerFiles } from '../helpers/env.js'
-import { fakeApi } from './fake-api.js'
+import { fakeApi, resolveAndApply } from './fake-api.js'
 
 useRunnerFiles()
 
@@ -61,7 +61,7 @@ function setup(lineageFile = JSON_FILE) {
   let now = 1_800_000_000_000
   const info: string[] = []
   const warnings: string[] = []
-  const deps: LifecycleDeps = {
+  const deps: ApplyDeps = {
     api,
     now: () => now,
     sleep: async ms => void (now += ms),
@@ -269,7 +269,7 @@ describe('pointAtFile', () => {
   })
 })
 
-describe('runLifecycle with a Direct-upload workflow', () => {
+describe('apply with a Direct-upload workflow', () => {
   it('uploads, updates, then reruns; a run in flight is waited for first and not attached to', async () => {
     const { api, deps, info } = setup()
     let polls = 0
@@ -280,7 +280,7 @@ describe('runLifecycle with a Direct-upload workflow', () => {
       if (++polls >= 3) api.runs[0] = { ...api.runs[0], phase: 'Succeeded' }
       return api.runs[0]
     }
-    const out = await runLifecycle(deps, config({ idempotent: 'true' }))
+    const out = await resolveAndApply(deps, config({ idempotent: 'true' }))
     expect(lifecycleResult(out)).toMatchObject({ phase: 'Succeeded', runId: `${WF}-new01` })
     const order = api.calls.filter(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))
     expect(order).toEqual([
@@ -304,7 +304,7 @@ describe('runLifecycle with a Direct-upload workflow', () => {
     const other = { name: `${WF}-other`, workflowName: WF, phase: 'Running' as const }
     let searches = 0
     api.runsOf = async w => (api.calls.push(`runsOf ${w}`), ++searches === 1 ? [] : [other])
-    const out = await runLifecycle(deps, config({ idempotent: 'true', wait: 'false' }))
+    const out = await resolveAndApply(deps, config({ idempotent: 'true', wait: 'false' }))
     expect(lifecycleResult(out)).toMatchObject({ phase: 'Running', runId: `${WF}-new01` })
     expect(api.calls).toContain(`rerun ${WF}`)
   })
@@ -312,7 +312,7 @@ describe('runLifecycle with a Direct-upload workflow', () => {
   it('a run that outlasts timeout: nothing uploaded, nothing run', async () => {
     const { api, deps } = setup()
     api.runs.push({ name: `${WF}-old01`, workflowName: WF, phase: 'Running' })
-    const out = await runLifecycle(deps, config({ timeout: '10s' }))
+    const out = await resolveAndApply(deps, config({ timeout: '10s' }))
     expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', failed: true })
     expect(lifecycleResult(out).message).toMatch(/nothing was uploaded and no run was started/)
     expect(api.calls.some(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))).toBe(false)
@@ -320,7 +320,7 @@ describe('runLifecycle with a Direct-upload workflow', () => {
 
   it('a stored lineage_file 20,000 levels deep is refused while resolving: nothing uploaded, no stack overflow', async () => {
     const { api, deps } = setup('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000))
-    await expect(runLifecycle(deps, config())).rejects.toThrow(
+    await expect(resolveAndApply(deps, config())).rejects.toThrow(
       /Direct-upload workflow, but its lineage_file is 120001 characters long.*did not upload anything/
     )
     expect(api.calls.some(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))).toBe(false)

@@ -1,9 +1,12 @@
-// An in-memory AtlanApi for lifecycle unit tests: every call is recorded in order.
+// An in-memory AtlanApi for the run stages' unit tests: every call is recorded in order.
 import type { RunInfo } from '../../src/atlan/client.js'
 import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
 import type { AtlanError } from '../../src/atlan/errors.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
+import type { Config } from '../../src/config/types.js'
 import type { AtlanApi, WorkflowRef } from '../../src/run/api.js'
+import { apply, type Applied, type ApplyDeps } from '../../src/run/apply.js'
+import { resolveTarget } from '../../src/run/resolve.js'
 import { netError } from '../atlan/fakes.js'
 import { templateParameters } from '../helpers/workflow-template.js'
 
@@ -95,4 +98,9 @@ export function unknownOutcome(status?: 503): AtlanError {
     ? errorFromStatus(SUBMIT, status, '')
     : errorFromException(SUBMIT, netError('ECONNRESET'), false)
   return e.markSubmitOutcomeUnknown()
+}
+
+/** The pipeline for a step without a CSV check or tenant plan: the target resolved, then applied. */
+export async function resolveAndApply(deps: ApplyDeps, config: Config): Promise<Applied> {
+  return apply(deps, { config, target: await resolveTarget(deps.api, config, deps.now()) })
 }

@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '../../src/config/parse.js'
-import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import type { ApplyDeps } from '../../src/run/apply.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import type { RunInfo } from '../../src/atlan/client.js'
 import { setEnv, useRunnerFiles } from '../helpers/env.js'
 import { rawInputs } from '../helpers/inputs.js'
-import { fakeApi, unknownOutcome } from './fake-api.js'
+import { fakeApi, resolveAndApply, unknownOutcome } from './fake-api.js'
 
 useRunnerFiles()
 
@@ -60,7 +60,7 @@ function laggingTenant(rerun: 'reply without a name' | 'reply lost') {
     if (rerun === 'reply lost') throw unknownOutcome()
     return {}
   }
-  const deps: LifecycleDeps = {
+  const deps: ApplyDeps = {
     api,
     now: () => now,
     sleep: async ms => void (now += ms),
@@ -76,14 +76,14 @@ const config = parseConfig(rawInputs({ workflow_name: WF, index_grace: '1m', tim
 describe('the run followed is the first one not seen before the submit', () => {
   it('a rerun reply without a run name: waits for the new run instead of taking the previous one', async () => {
     const { api, deps } = laggingTenant('reply without a name')
-    const out = await runLifecycle(deps, config)
+    const out = await resolveAndApply(deps, config)
     expect(lifecycleResult(out)).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
     expect(api.calls.filter(c => c === 'rerun')).toHaveLength(1)
   })
 
   it('a rerun whose reply was lost: the search finds the new run, not the previous one', async () => {
     const { api, deps } = laggingTenant('reply lost')
-    const out = await runLifecycle(deps, config)
+    const out = await resolveAndApply(deps, config)
     expect(lifecycleResult(out)).toMatchObject({ runId: NEW, phase: 'Failed', failed: true })
     // Found by searching, never by resubmitting.
     expect(api.calls.filter(c => c === 'rerun')).toHaveLength(1)
@@ -122,7 +122,7 @@ describe('what a cancelled step leaves for the post step', () => {
       return [running]
     }
     api.getRun = async name => (name === OLD ? running : undefined)
-    await runLifecycle(deps, { ...config, idempotent: false }) // a second run is started
+    await resolveAndApply(deps, { ...config, idempotent: false }) // a second run is started
     expect(seen.length).toBeGreaterThan(0)
     // Between the rerun and the moment its run is found, the state still lists the earlier one.
     expect(seen[0]).toEqual({ workflowName: WF, earlierActive: [OLD] })
@@ -143,7 +143,7 @@ it('cancelled before the new run appears: no stop is sent and the step does not 
   }
   const stops: string[] = []
   api.stopRun = async name => void stops.push(name)
-  const out = await runLifecycle(
+  const out = await resolveAndApply(
     { ...deps, signal: cancel.signal, log: { ...deps.log, warning: m => void warnings.push(m) } },
     config
   )

@@ -1,14 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { errorFromStatus } from '../../src/atlan/error-mapping.js'
 import { parseConfig } from '../../src/config/parse.js'
-import {
-  appliedOptions,
-  resolveTarget,
-  SUGGESTION_PAGE,
-  settingDifferences,
-  storageOf,
-  storedSettings
-} from '../../src/run/resolve.js'
+import { resolveTarget, SUGGESTION_PAGE, storageOf } from '../../src/run/resolve.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { fakeApi } from './fake-api.js'
 
@@ -165,51 +158,6 @@ describe('resolveTarget', () => {
     expect(t.kind).toBe('create')
     if (t.kind === 'create') expect(t.doc.metadata.name).toBe('csa-lineage-builder-1714638976')
     expect(t.storage).toEqual({ kind: 'tenant', key: 'atlan-lineage-action/orders.csv' })
-  })
-  it('stored settings, the defaults for the rest, and the differences with the inputs', () => {
-    const wf = { name: 'csa-lineage-builder-1', parameters: stored }
-    expect(storedSettings(wf)).toMatchObject({
-      input_handling: 'upsert',
-      fail_on_errors: 'true',
-      case_sensitive_match: 'true (not stored: Lineage Builder default)',
-      field_separator: '"," (not stored: Lineage Builder default)',
-      batch_size: '20',
-      prefix: 'lineage'
-    })
-    const diffs = settingDifferences(parseConfig(rawInputs()), wf)
-    expect(diffs).toHaveLength(1)
-    expect(diffs[0]).toMatch(
-      /^input_handling: the input is partial, but csa-lineage-builder-1 stores upsert, which a rerun applies\. To change it, edit workflow csa-lineage-builder-1 in Atlan/
-    )
-    const semi = parseConfig(rawInputs({ field_separator: ';', input_handling: 'upsert' }))
-    expect(settingDifferences(semi, wf)).toEqual([
-      expect.stringMatching(
-        /^field_separator: the input is ";", but csa-lineage-builder-1 does not store it, so the Lineage Builder applies its default ","/
-      )
-    ])
-  })
-  it('applied options: stored strings are read as the package reads them; a long separator fails', () => {
-    const wf = (p: Record<string, unknown>) => ({ name: 'w', parameters: p })
-    expect(
-      appliedOptions(
-        wf({ field_separator: ';', lineage_fail_on_errors: 'false', batch_size: '50' })
-      ).options
-    ).toEqual({
-      inputHandling: 'partial',
-      failOnErrors: false,
-      caseSensitive: true,
-      fieldSeparator: ';',
-      batchSize: 50
-    })
-    expect(() => appliedOptions(wf({ field_separator: ';;' }))).toThrow(
-      /stores field_separator ";;".*exit code 2/
-    )
-    // A quote or a non-ASCII character: refused here too (the validator could not check the CSV),
-    // with advice to fix the stored setting, not an input a rerun ignores.
-    for (const sep of ['"', '§'])
-      expect(() => appliedOptions(wf({ field_separator: sep }))).toThrow(
-        /one ASCII character other than a quote or a line break\. Fix it in Atlan/
-      )
   })
   it('a rerun that uploads needs workflow_name: auto that finds one refuses, naming it', async () => {
     const api = fakeApi()

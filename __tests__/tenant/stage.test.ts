@@ -3,6 +3,8 @@
 // what the log says.
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
+import { tenantReport } from '../../src/report/plan.js'
+import { afterRun } from '../../src/tenant/after.js'
 import { TenantStage, type CsvRead } from '../../src/tenant/stage.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { DBT, FakeMeta, logger } from './fake-meta.js'
@@ -24,8 +26,7 @@ function stage(inputs: Record<string, string> = {}, read: CsvRead = READ) {
   const s = TenantStage.for(config)!
   for (const r of [A_B, B_C]) s.tap.head(lineageRow(r))
   for (const r of [A_B, B_C, REMOVED]) s.tap.base?.(lineageRow(r))
-  s.csvRead(read)
-  return s
+  return { s, config, read }
 }
 
 /** The tenant after a run of the head: its processes, plus the removed row's (an hour old). */
@@ -36,11 +37,26 @@ function tenant() {
   return { meta, gone }
 }
 
-async function run(s: TenantStage, meta: FakeMeta, phase = 'Succeeded') {
+/** The plan before the run, then verify and prune after a run that ended `phase`. */
+async function run(
+  { s, config, read }: ReturnType<typeof stage>,
+  meta: FakeMeta,
+  phase = 'Succeeded'
+) {
   const log = logger()
-  await s.check(meta, 'partial', { log, now: Date.now() })
-  await s.afterRun(meta, phase, { now: () => Date.now(), sleep: async () => undefined, log })
-  return { log, outcome: s.outcome() }
+  const planned = await s.plan(meta, read, config.options, { log, now: Date.now() })
+  const outcome = await afterRun(
+    meta,
+    config,
+    planned,
+    { phase },
+    {
+      now: () => Date.now(),
+      sleep: async () => undefined,
+      log
+    }
+  )
+  return { log, outcome, report: tenantReport(planned, outcome) }
 }
 
 describe('prune', () => {
@@ -55,27 +71,24 @@ describe('prune', () => {
 
   it('after a Failed run: nothing, and the report says why', async () => {
     const { meta } = tenant()
-    const s = stage({ prune: 'true' })
-    await run(s, meta, 'Failed')
+    const { report } = await run(stage({ prune: 'true' }), meta, 'Failed')
     expect(meta.deletes).toEqual([])
-    expect(s.report.pruneNote).toBe('prune: nothing was retired because the run ended Failed.')
+    expect(report.pruneNote).toBe('prune: nothing was retired because the run ended Failed.')
   })
 
   it('in a dry run: nothing, though the plan lists the candidate', async () => {
     const { meta, gone } = tenant()
-    const s = stage({ prune: 'true', dry_run: 'true' })
-    await run(s, meta)
+    const { report } = await run(stage({ prune: 'true', dry_run: 'true' }), meta)
     expect(meta.deletes).toEqual([])
     expect(meta.reads).toEqual([])
-    expect(s.report.plan?.prune?.candidates.map(c => c.guid)).toEqual([gone.guid])
+    expect(report.plan?.prune?.candidates.map(c => c.guid)).toEqual([gone.guid])
   })
 
   it('without a base version: nothing', async () => {
     const { meta } = tenant()
-    const s = stage({ prune: 'true' }, { ...READ, baseRead: false })
-    await run(s, meta)
+    const { report } = await run(stage({ prune: 'true' }, { ...READ, baseRead: false }), meta)
     expect(meta.deletes).toEqual([])
-    expect(s.report.pruneNote).toMatch(/no base version of the CSV was read/)
+    expect(report.pruneNote).toMatch(/no base version of the CSV was read/)
   })
 
   it.each([
@@ -85,11 +98,13 @@ describe('prune', () => {
     'with a record of %s not read whole: nothing, said in the plan and the log',
     async (_, unread, text) => {
       const { meta } = tenant()
-      const s = stage({ prune: 'true' }, { ...READ, ...unread })
-      const { log, outcome } = await run(s, meta)
+      const { log, outcome, report } = await run(
+        stage({ prune: 'true' }, { ...READ, ...unread }),
+        meta
+      )
       expect(meta.deletes).toEqual([])
       expect(meta.reads).toEqual([])
-      expect(s.report.plan?.prune?.blocked).toMatch(text)
+      expect(report.plan?.prune?.blocked).toMatch(text)
       expect(log.text('warning').some(l => text.test(l))).toBe(true)
       expect(outcome.flagged).toBe(true)
       expect(outcome.outputs.processesRetired).toBeUndefined()
@@ -101,9 +116,8 @@ describe('verify', () => {
   it('true: a missing process is a warning finding on its line, the step passes, the outcome is flagged', async () => {
     const { meta } = tenant()
     meta.store.softDelete(meta.store.byQualifiedName.get(`${DBT}/x_b_c`)!.guid, 0)
-    const s = stage({ index_grace: '0s' })
-    const { log, outcome } = await run(s, meta)
-    expect(s.report.verifyFindings).toEqual([
+    const { log, outcome, report } = await run(stage({ index_grace: '0s' }), meta)
+    expect(report.verifyFindings).toEqual([
       expect.objectContaining({ severity: 'warning', line: 3, rule: 'process-missing' })
     ])
     expect(outcome.failure).toBeUndefined()

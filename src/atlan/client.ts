@@ -24,7 +24,6 @@ import {
 } from './schemas.js'
 import type { RunDetail, RunPhase, WorkflowDetail } from './schemas.js'
 import type { LineageSource } from '../lineage/source.js'
-import { isValidName, nameSegment } from './names.js'
 import { proxyAwareFetch, Transport } from './transport.js'
 import type { FetchLike } from './transport.js'
 import { uploadDirectFile, type AtlanFile } from './files.js'
@@ -34,6 +33,24 @@ import { MetaClient, type MetaApi } from './meta.js'
 import type { UploadResult } from './upload.js'
 
 export type Family = 'workflows' | 'package-workflows'
+
+// Run and workflow names are Kubernetes object names (DNS subdomain rules): checked before one
+// goes into a URL, or is trusted from a server reply or the saved state.
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/
+
+/** True when `name` can be a run or workflow name; `""`, `.` and `..` never are. */
+export function isValidName(name: string | undefined): name is string {
+  return typeof name === 'string' && OBJECT_NAME.test(name) && !/\.\./.test(name)
+}
+
+/** `name` as one URL path segment, or a clear error when it cannot be a run or workflow name. */
+export function nameSegment(name: string, what: string): string {
+  if (!isValidName(name))
+    throw new Error(
+      `Refusing to build a URL for ${what} ${JSON.stringify(String(name).slice(0, 80))}: it is not a valid name (lowercase letters, digits, dots and dashes). Check the run in the Atlan UI.`
+    )
+  return encodeURIComponent(name)
+}
 
 /** Roles that make pyatlan use the `workflows` family (docs/atlan-contract.md §3.1). */
 const API_TOKEN_ROLES: readonly string[] = ['$api-token-default-access', '$admin']

@@ -1,10 +1,10 @@
 // Turns an HTTP status, a thrown fetch error or an unreadable body into an AtlanError whose
 // message names the cause and the fix (docs/atlan-contract.md §2.3-2.4).
 import { z } from 'zod'
-import { describeError } from '../error-text.js'
 import { AtlanError, type AtlanErrorInit } from './errors.js'
 import { BlockedAddressError } from './outbound.js'
 import { TOO_LARGE } from './retry.js'
+import { describeError } from '../report/untrusted.js'
 
 export interface RequestContext {
   /** Method + path (no host, no query of a signed URL). */
@@ -37,41 +37,50 @@ interface Permission {
   hint: string
 }
 
-const RUN: Permission = {
-  what: 'run workflows',
-  hint: 'The token needs permission to run workflows: in Atlan (Admin → API access) give it a persona that may run the Lineage Builder workflow, or the $admin / workflow admin role. New permissions can take a minute to apply.'
-}
+/**
+ * Which permission a 403 is about, by the endpoint's method and its path under `/api/`; the first
+ * row that matches wins, and the last one matches every endpoint.
+ */
+const PERMISSIONS: ReadonlyArray<{ method?: string; path: RegExp } & Permission> = [
+  {
+    method: 'DELETE',
+    path: /^meta\/entity\/bulk/,
+    what: 'delete processes',
+    hint: 'prune soft-deletes the processes of removed rows: the token needs delete permission on them (the API-token role has it on every Process unless a persona denies it). Or set prune: false.'
+  },
+  {
+    path: /^meta\//,
+    what: 'read assets',
+    hint: "The tenant check, verify and prune read Atlan's assets: give the API token a persona with read access to the connections the CSV names (Admin → API access → the token → Personas). Or set check_tenant, verify and prune to false."
+  },
+  {
+    path: /^service\/files(\?|$)/,
+    what: 'upload files',
+    hint: 'A Direct-upload workflow gets each CSV as an uploaded file: give the token a persona or role that may edit workflows (and upload their files), or switch the workflow to object storage.'
+  },
+  {
+    path: /^service\/(package-)?workflows\?submit=true$/,
+    what: 'create workflows',
+    hint: 'mode: create submits a new workflow: give the token a role that may create workflows (workflow admin or $admin), or create the workflow in the Atlan UI and use mode: rerun.'
+  },
+  {
+    path: /^service\/(package-)?workflows\/[^/?]+(?<!\/(submit|indexsearch))$/,
+    what: 'edit workflows',
+    hint: "Pointing a Direct-upload workflow at the new file updates the workflow's template: give the token a persona or role that may edit workflows, or switch the workflow to object storage."
+  },
+  {
+    path: /(?:)/,
+    what: 'run workflows',
+    hint: 'The token needs permission to run workflows: in Atlan (Admin → API access) give it a persona that may run the Lineage Builder workflow, or the $admin / workflow admin role. New permissions can take a minute to apply.'
+  }
+]
 
 /** Which permission a 403 from `endpoint` (method and path) is about. */
 export function permissionFor(endpoint: string): Permission {
   const [method, path = ''] = endpoint.split(' ')
-  if (path.startsWith('/api/meta/entity/bulk') && method === 'DELETE')
-    return {
-      what: 'delete processes',
-      hint: 'prune soft-deletes the processes of removed rows: the token needs delete permission on them (the API-token role has it on every Process unless a persona denies it). Or set prune: false.'
-    }
-  if (path.startsWith('/api/meta/'))
-    return {
-      what: 'read assets',
-      hint: "The tenant check, verify and prune read Atlan's assets: give the API token a persona with read access to the connections the CSV names (Admin → API access → the token → Personas). Or set check_tenant, verify and prune to false."
-    }
-  const rest = path.replace(/^\/api\/service\//, '')
-  if (/^files(\?|$)/.test(rest))
-    return {
-      what: 'upload files',
-      hint: 'A Direct-upload workflow gets each CSV as an uploaded file: give the token a persona or role that may edit workflows (and upload their files), or switch the workflow to object storage.'
-    }
-  if (/^(package-)?workflows\?submit=true$/.test(rest))
-    return {
-      what: 'create workflows',
-      hint: 'mode: create submits a new workflow: give the token a role that may create workflows (workflow admin or $admin), or create the workflow in the Atlan UI and use mode: rerun.'
-    }
-  if (/^(package-)?workflows\/[^/?]+$/.test(rest) && !/\/(submit|indexsearch)$/.test(rest))
-    return {
-      what: 'edit workflows',
-      hint: "Pointing a Direct-upload workflow at the new file updates the workflow's template: give the token a persona or role that may edit workflows, or switch the workflow to object storage."
-    }
-  return RUN
+  const under = path.replace(/^\/api\//, '')
+  const row = PERMISSIONS.find(p => (!p.method || p.method === method) && p.path.test(under))
+  return row ?? PERMISSIONS[PERMISSIONS.length - 1]
 }
 
 const TOKEN_HINT =
@@ -193,87 +202,140 @@ export function errorFromStatus(
 /** What a failure is and what to do about it; the rest of an AtlanError says where it happened. */
 type Verdict = Pick<AtlanErrorInit, 'kind' | 'retryable' | 'summary' | 'hint'>
 
-function statusVerdict(ctx: RequestContext, status: number, location?: string | null): Verdict {
-  const W = Who(ctx)
-  const atlan = ctx.service === 'atlan'
-  if (status === 401 && atlan)
-    return {
+/** What a row of STATUS_VERDICTS reads to word its verdict. */
+interface StatusCase {
+  ctx: RequestContext
+  status: number
+  /** Who answered, at the start of a sentence: `Atlan` or `The object store (host)`. */
+  who: string
+  atlan: boolean
+  location?: string | null
+}
+
+/**
+ * Non-success statuses, in order: the first row whose statuses (one, or a range), service and
+ * condition match gives the verdict; the last row matches every status.
+ */
+const STATUS_VERDICTS: ReadonlyArray<{
+  status: number | readonly [number, number]
+  from?: RequestContext['service']
+  when?(c: StatusCase): boolean
+  verdict(c: StatusCase): Verdict
+}> = [
+  {
+    status: 401,
+    from: 'atlan',
+    verdict: () => ({
       kind: 'auth',
       retryable: false,
       summary: 'Atlan rejected the API token (401): it is invalid or expired.',
       hint: TOKEN_HINT
+    })
+  },
+  {
+    status: 403,
+    from: 'atlan',
+    verdict: ({ ctx }) => {
+      const p = permissionFor(ctx.endpoint)
+      return {
+        kind: 'permission',
+        retryable: false,
+        summary: `Atlan refused ${ctx.endpoint} (403): the API token may not ${p.what}.`,
+        hint: p.hint
+      }
     }
-  if (status === 403 && atlan) {
-    const p = permissionFor(ctx.endpoint)
-    return {
+  },
+  {
+    status: 403,
+    verdict: ({ who }) => ({
       kind: 'permission',
       retryable: false,
-      summary: `Atlan refused ${ctx.endpoint} (403): the API token may not ${p.what}.`,
-      hint: p.hint
-    }
-  }
-  if (status === 403)
-    return {
-      kind: 'permission',
-      retryable: false,
-      summary: `${W} refused the upload (403): the presigned URL was rejected, usually because it expired before the upload started.`,
+      summary: `${who} refused the upload (403): the presigned URL was rejected, usually because it expired before the upload started.`,
       hint: 'Re-run the job; if it keeps failing, ask Atlan support whether the tenant store accepts uploads.'
-    }
-  if (status === 404 && atlan && LEGACY_PROBES.some(p => ctx.endpoint.endsWith(` ${p}`)))
-    return {
+    })
+  },
+  {
+    status: 404,
+    from: 'atlan',
+    when: ({ ctx }) => LEGACY_PROBES.some(p => ctx.endpoint.endsWith(` ${p}`)),
+    verdict: ({ ctx }) => ({
       kind: 'legacy_removed',
       retryable: false,
       summary: `This tenant no longer serves Atlan's legacy workflow API (${ctx.endpoint} answered 404); Lineage Builder has no documented replacement on /api/service/v1/app yet, so it cannot be run from this action.`,
       hint: 'Ask Atlan support whether your tenant can run @csa/lineage-builder via the API. (If atlan_base_url is not your tenant URL, fix that first.)'
-    }
-  if (status === 404)
-    return {
+    })
+  },
+  {
+    status: 404,
+    verdict: ({ ctx, who, atlan }) => ({
       kind: 'not_found',
       retryable: false,
-      summary: `${W} answered 404 Not Found for ${ctx.endpoint}.`,
+      summary: `${who} answered 404 Not Found for ${ctx.endpoint}.`,
       hint:
         ctx.notFoundHint ??
         (atlan
           ? 'Check that atlan_base_url is your tenant URL (https://<tenant>.atlan.com) and that the workflow or run exists.'
           : 'The bucket or container behind the presigned URL does not exist; ask Atlan support about the tenant store.')
-    }
-  if (status === 429)
-    return {
+    })
+  },
+  {
+    status: 429,
+    verdict: ({ ctx, who, atlan }) => ({
       kind: 'rate_limited',
       retryable: true,
-      summary: `${W} rate-limited ${ctx.endpoint} (429 Too Many Requests).`,
+      summary: `${who} rate-limited ${ctx.endpoint} (429 Too Many Requests).`,
       hint: atlan
         ? 'Atlan allows about 1800 requests per minute per IP address; run fewer jobs against the tenant at once, or retry later.'
         : 'Retry later.'
-    }
-  if (status >= 500)
-    return {
+    })
+  },
+  {
+    status: [500, Infinity],
+    verdict: ({ ctx, who, status }) => ({
       kind: 'server',
       retryable: true,
-      summary: `${W} failed with a server error (${status}) on ${ctx.endpoint}.`,
+      summary: `${who} failed with a server error (${status}) on ${ctx.endpoint}.`,
       hint: 'The service may be degraded or restarting; retry later, and contact Atlan support if it persists.'
-    }
-  if (status >= 300 && status < 400)
-    return {
+    })
+  },
+  {
+    status: [300, 399],
+    verdict: ({ ctx, who, status, location }) => ({
       kind: 'bad_request',
       retryable: false,
-      summary: `${W} redirected ${ctx.endpoint} (${status}${location ? ` to ${safeOrigin(location)}` : ''}) instead of answering.`,
+      summary: `${who} redirected ${ctx.endpoint} (${status}${location ? ` to ${safeOrigin(location)}` : ''}) instead of answering.`,
       hint: 'atlan_base_url must be the tenant address itself (https://<tenant>.atlan.com, no path); a redirect usually means a wrong host, http instead of https, or a login page.'
-    }
+    })
+  },
   // A 401 from the object store: the signature, not the API token.
-  if (status === 401)
-    return {
+  {
+    status: 401,
+    verdict: ({ who }) => ({
       kind: 'permission',
       retryable: false,
-      summary: `${W} refused the upload (401).`,
+      summary: `${who} refused the upload (401).`,
       hint: 'The presigned URL was not accepted; re-run the job, and ask Atlan support if it persists.'
-    }
-  return {
-    kind: 'bad_request',
-    retryable: false,
-    summary: `${W} rejected ${ctx.endpoint} as invalid (${status}).`,
-    hint: "Check the inputs named in the server's reply; if they look right, report this as a bug in the action together with the request id."
+    })
+  },
+  {
+    status: [0, Infinity],
+    verdict: ({ ctx, who, status }) => ({
+      kind: 'bad_request',
+      retryable: false,
+      summary: `${who} rejected ${ctx.endpoint} as invalid (${status}).`,
+      hint: "Check the inputs named in the server's reply; if they look right, report this as a bug in the action together with the request id."
+    })
   }
+]
+
+function statusVerdict(ctx: RequestContext, status: number, location?: string | null): Verdict {
+  const c: StatusCase = { ctx, status, who: Who(ctx), atlan: ctx.service === 'atlan', location }
+  const covers = (s: number | readonly [number, number]) =>
+    typeof s === 'number' ? s === status : status >= s[0] && status <= s[1]
+  const row = STATUS_VERDICTS.find(
+    r => covers(r.status) && (!r.from || r.from === ctx.service) && (r.when?.(c) ?? true)
+  )
+  return (row ?? STATUS_VERDICTS[STATUS_VERDICTS.length - 1]).verdict(c)
 }
 
 function safeOrigin(location: string): string {

@@ -108,9 +108,9 @@ const isStream = (b: FetchInit['body']): b is AsyncIterable<Uint8Array> =>
 
 /**
  * A streamed body (the upload) goes through the agent's request(), which writes each chunk to the
- * socket as it comes: fetch wraps it in a web stream that copies every chunk, which left about
- * 100 MB of garbage buffers for a 100 MB file (`npm run bench -- step`). No redirect is followed
- * (as `redirect: 'manual'`), and the reply is not decompressed (none is asked for).
+ * socket as it comes, not through fetch, whose web stream copies every chunk (CONTRIBUTING.md
+ * "Bounded memory"). No redirect is followed (as `redirect: 'manual'`), and the reply is not
+ * decompressed (none is asked for).
  */
 async function streamed(
   agent: Dispatcher,

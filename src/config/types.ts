@@ -34,7 +34,7 @@ export interface LineageOptions {
 
 /**
  * The settings a run applies: the inputs for a new workflow; for a rerun, the settings stored in
- * workflow `rerunOf` (src/run/resolve.ts optionsFor), which the inputs do not change.
+ * workflow `rerunOf` (src/run/settings.ts settingsFor), which the inputs do not change.
  */
 export type AppliedOptions = Required<LineageOptions> & { rerunOf?: string }
 

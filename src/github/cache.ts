@@ -1,14 +1,11 @@
 // skip_unchanged: a cache entry keyed by the CSV and the effective settings marks a successful
 // run. Only the key matters; the entry holds a tiny marker file that is never downloaded.
-// @actions/cache (with the Azure storage SDK) is imported on first use: most steps never need it.
-import type * as cache from '@actions/cache'
+import * as cache from '@actions/cache'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { describeError } from '../error-text.js'
-import { log } from '../report/untrusted.js'
-import { stableJson } from './stable-json.js'
+import { describeError, log } from '../report/untrusted.js'
 
 const SKIP_KEY_PREFIX = 'atlan-lineage-'
 // Part of every key: bump it to invalidate all markers if what goes into a key changes.
@@ -23,6 +20,22 @@ export function skipKey(p: { csvSha256: string; settings: unknown }): string {
     .update(`${KEY_FORMAT}\n${p.csvSha256}\n${stableJson(p.settings)}`)
     .digest('hex')
   return `${SKIP_KEY_PREFIX}${digest}`
+}
+
+/** JSON with object keys sorted at every depth, so equal settings always hash alike. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)) ?? 'null'
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value === null || typeof value !== 'object') return value
+  // Dates, URLs and the like serialise through toJSON, as JSON.stringify would.
+  if ('toJSON' in value && typeof value.toJSON === 'function') return sortKeys(value.toJSON())
+  const out: Record<string, unknown> = {}
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  for (const [key, v] of entries) out[key] = sortKeys(v)
+  return out
 }
 
 /**
@@ -50,8 +63,7 @@ interface SkipCache {
 export function createSkipCache(
   deps: { api?: CacheApi; warning?: (message: string) => void } = {}
 ): SkipCache {
-  let api = deps.api
-  const load = async (): Promise<CacheApi> => (api ??= await import('@actions/cache'))
+  const api = deps.api ?? cache
   const warning = deps.warning ?? log.warning
   let warned = false
   const warnOnce = (detail?: string): void => {
@@ -61,12 +73,9 @@ export function createSkipCache(
   }
   // GHES without the cache service, local runs and act lack the URL or the runtime token.
   // The cache API when the service is there; undefined (after one warning) when not.
-  const available = async (): Promise<CacheApi | undefined> => {
+  const available = (): CacheApi | undefined => {
     try {
-      if (process.env.ACTIONS_RUNTIME_TOKEN) {
-        const ready = await load()
-        if (ready.isFeatureAvailable()) return ready
-      }
+      if (process.env.ACTIONS_RUNTIME_TOKEN && api.isFeatureAvailable()) return api
     } catch (error) {
       warnOnce(describeError(error))
       return undefined
@@ -77,7 +86,7 @@ export function createSkipCache(
 
   return {
     async wasDone(key) {
-      const cacheApi = await available()
+      const cacheApi = available()
       if (!cacheApi) return false
       try {
         const hit = await quietly(() =>
@@ -90,7 +99,7 @@ export function createSkipCache(
       }
     },
     async markDone(key) {
-      const cacheApi = await available()
+      const cacheApi = available()
       if (!cacheApi) return false
       try {
         const path = markerPath()

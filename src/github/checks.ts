@@ -3,8 +3,7 @@
 import { context } from '@actions/github'
 import { RequestError } from '@octokit/request-error'
 import { errorCode, networkCodeText } from '../atlan/error-mapping.js'
-import { describeError } from '../error-text.js'
-import { log } from '../report/untrusted.js'
+import { describeError, log } from '../report/untrusted.js'
 import {
   ANNOTATION_MESSAGE_LIMIT,
   ANNOTATION_TITLE_LIMIT,

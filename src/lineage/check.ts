@@ -1,4 +1,4 @@
-// Step 2 of the flow, the CSV side: validate the opened lineage file (source.ts) in one streaming
+// The plan stage's CSV check, the CSV side: validate the opened lineage file (source.ts) in one streaming
 // pass. The preview (graph, base version, diff, Markdown) builds on this from
 // src/preview/check.ts, so that lineage/ does not depend on preview/.
 import type { Config } from '../config/types.js'

@@ -11,9 +11,8 @@ import { readReused } from './read-chunks.js'
 
 /** GitHub refuses files above 100 MB in a repository; a lineage CSV is far below. */
 export const MAX_LINEAGE_FILE_BYTES = 100 * 1024 * 1024
-// The upload's chunks are fresh (the socket may still hold one when the next is read). At 64 KiB
-// they are freed by the young-generation GC; 1 MiB chunks waited for a full GC and piled up to
-// about 20 MB more peak RSS on Node 24 (`npm run bench -- step --node <node24>`), at the same CPU.
+// The upload's chunks are fresh (the socket may still hold one when the next is read), and small
+// enough to be freed by the young-generation GC (CONTRIBUTING.md "Bounded memory").
 const CHUNK_BYTES = 1 << 16
 
 export class LineageSource {

@@ -1,9 +1,8 @@
-// Step 2 of the flow, orchestrated: one streaming pass over the CSV validates it and feeds the
+// The plan stage's CSV check, orchestrated: one streaming pass over the CSV validates it and feeds the
 // lineage graph; on pull requests and pushes a second pass over the base version gives the edge
 // diff; then the preview is rendered. It lives in preview/ so that dependencies go one way
 // (preview → lineage).
 import type { Config } from '../config/types.js'
-import { describeError } from '../error-text.js'
 import type { LineageRow, ValidationResult } from '../lineage/csv-types.js'
 import { validateLineageFile, type CsvFileCheck } from '../lineage/check.js'
 import type { LineageSource } from '../lineage/source.js'
@@ -12,6 +11,7 @@ import { readBaseVersion, baseShaFromEvent, type BaseMissing } from './base.js'
 import { diffForPreview, diffGraphs, type LineageDiff } from './diff.js'
 import { GraphBuilder, emptyGraph, type LineageGraph } from './graph.js'
 import { renderPreviewMarkdown } from './markdown.js'
+import { describeError } from '../report/untrusted.js'
 
 export interface CsvCheck extends CsvFileCheck {
   graph: LineageGraph

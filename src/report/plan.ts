@@ -3,11 +3,37 @@
 // log. Text from the CSV or from Atlan goes through mdText()/textTable() or the log.
 import type { Finding } from '../lineage/csv-types.js'
 import type { Logger } from '../runtime.js'
+import type { PruneResult, TenantAfter } from '../tenant/after.js'
 import type { Plan } from '../tenant/plan.js'
-import type { TenantReport } from '../tenant/stage.js'
-import { verifyLimitText } from '../tenant/verify.js'
+import type { TenantPlan } from '../tenant/stage.js'
+import { verifyLimitText, type Verification } from '../tenant/verify.js'
 import { fmt, textTable as table } from './markdown.js'
 import { mdText } from './untrusted.js'
+
+/** The tenant stage as the report shows it: its plan, and what verify and prune did after the run. */
+export interface TenantReport {
+  /** False when check_tenant is off: the plan was computed for verify and prune only. */
+  showPlan: boolean
+  plan?: Plan
+  verification?: Verification
+  pruned?: PruneResult
+  /** Why prune did nothing although asked (a run that did not succeed, no base version). */
+  pruneNote?: string
+  /** Findings of the verification (missing processes), with their CSV lines. */
+  verifyFindings: Finding[]
+}
+
+/** The report's view of the stage, from what its plan and the stage after the run returned. */
+export function tenantReport(planned?: TenantPlan, after?: TenantAfter): TenantReport {
+  return {
+    showPlan: planned?.showPlan ?? false,
+    plan: planned?.plan,
+    verification: after?.verification,
+    pruned: after?.pruned,
+    pruneNote: after?.pruneNote,
+    verifyFindings: after?.verifyFindings ?? []
+  }
+}
 
 /** Rows of each table in the summary (the counts are exact; the `plan` output lists 100). */
 export const MAX_ROWS = 20

@@ -1,18 +1,20 @@
-// Step 12: everything the user sees at the end, each surface redacted: outputs, job summary,
-// check run, pull-request comment. A failure to write one surface never hides the others.
+// The "report" stage of the pipeline (CONTRIBUTING.md "Layout"): everything the user sees at the
+// end, once, from one value built from what the stages returned; each surface redacted:
+// annotations, outputs, job summary, check run, pull-request comment. A failure to write one
+// surface never hides the others.
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
-import { describeError } from '../error-text.js'
 import { ANNOTATION_MESSAGE_LIMIT } from '../github/check-limits.js'
-import type { CheckAnnotation } from '../github/checks.js'
+import type { CheckAnnotation, CheckConclusion } from '../github/checks.js'
 import type { CheckRunSession } from './check-run.js'
 import type { Finding } from '../lineage/csv-types.js'
-import { conclusionOf } from './conclusion.js'
 import { writeOutputs } from './outputs.js'
-import { findingText, findingTitle } from './annotations.js'
+import { postPrComment } from './post-pr-comment.js'
+import { annotate, findingText, findingTitle } from './annotations.js'
+import { stepResult, type ActionResult, type Stages } from './result.js'
 import { renderReport, title, type ReportInput } from './summary.js'
-import { log } from './untrusted.js'
-import { tenantFindings } from './plan.js'
+import { describeError, log } from './untrusted.js'
+import { tenantFindings, tenantReport } from './plan.js'
 
 export interface PublishInput extends ReportInput {
   secrets: readonly string[]
@@ -21,6 +23,48 @@ export interface PublishInput extends ReportInput {
   checkPreview?: string
   checks?: CheckRunSession
   csvFile?: string
+}
+
+/** The report's one input, from what the stages returned; `aborted`: the job was cancelled. */
+export function reportOf(stages: Stages, aborted: boolean): PublishInput {
+  const { config, session, plan } = stages
+  const csv = plan?.csv
+  return {
+    result: stepResult(stages, aborted),
+    secrets: stages.secrets,
+    writeSummary: config?.summary ?? true,
+    config,
+    checks: session?.checks,
+    validation: csv?.validation,
+    csvFile: csv?.file,
+    preview: csv?.preview,
+    checkPreview: csv?.checkPreview,
+    tenant: session?.tenant && csv ? tenantReport(plan?.tenant, stages.after) : undefined,
+    storedSettings: plan?.settings.stored,
+    notes: [...(plan?.settings.differences ?? []), ...(stages.applied?.notes ?? [])]
+  }
+}
+
+/** The check run's conclusion for a result (README.md "Check run and branch protection"). */
+export function conclusionOf(result: ActionResult, warnings: number): CheckConclusion {
+  switch (result.phase) {
+    case 'Failed':
+    case 'Error':
+    case 'Invalid':
+      return 'failure'
+    case 'TimedOut':
+      return 'timed_out'
+    case 'Cancelled':
+      return 'cancelled'
+    case 'Skipped':
+      return 'skipped'
+    case 'Running':
+      return 'neutral'
+    case 'Succeeded':
+    case 'DryRun':
+      // A flagged run (verify or prune found something) is neutral, as its ⚠ title says.
+      return result.failed ? 'failure' : warnings > 0 || result.flagged ? 'neutral' : 'success'
+  }
 }
 
 function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotation[] {
@@ -35,8 +79,21 @@ function annotationsOf(findings: readonly Finding[], file: string): CheckAnnotat
   }))
 }
 
+/**
+ * The findings as annotations on the CSV's lines: the CSV check's, the tenant plan's (when
+ * check_tenant shows it) and the verification's, each group capped per severity.
+ */
+function annotateFindings({ csvFile: file, validation: v, tenant: t }: PublishInput): void {
+  if (!file) return
+  if (v) annotate(v.findings, file, v.counts)
+  if (t?.plan && t.showPlan) annotate(t.plan.findings, file, t.plan.counts)
+  const missing = t?.verifyFindings ?? []
+  if (missing.length) annotate(missing, file, { warning: missing.length })
+}
+
 export async function publish(input: PublishInput): Promise<void> {
   const { secrets } = input
+  annotateFindings(input)
   // A step that ended before its target was known still gets its check run.
   input.checks?.begin()
   await input.checks?.settled()
@@ -67,6 +124,5 @@ export async function publish(input: PublishInput): Promise<void> {
   }
 
   // Last, from the same final report: a comment never holds up Atlan or the other surfaces.
-  if (input.config?.prComment)
-    await (await import('./post-pr-comment.js')).postPrComment({ ...input, result })
+  if (input.config?.prComment) await postPrComment({ ...input, result })
 }

@@ -1,7 +1,12 @@
-// The outcome of one action run: what becomes step outputs, the summary and the check run.
+// The outcome of one action run: what becomes step outputs, the summary and the check run. It is
+// built once, at the end, from what the stages of the pipeline returned (main.ts).
 import type { RunPhase } from '../atlan/schemas.js'
-import { durationSeconds } from '../run/durations.js'
-import type { LifecycleOutcome } from '../run/lifecycle.js'
+import { ConfigError } from '../config/errors.js'
+import type { Config } from '../config/types.js'
+import { durationSeconds, type Applied } from '../run/apply.js'
+import type { Plan, Session } from '../run/plan.js'
+import type { TenantAfter } from '../tenant/after.js'
+import { describeError } from './untrusted.js'
 
 /**
  * Atlan's run phases (docs/atlan-contract.md §4; a run still Pending is reported Running) plus the
@@ -25,7 +30,7 @@ export interface ActionResult {
   edgesChanged?: number
   checkRunId?: number
   workflowJson?: string
-  /** Tenant stage (src/tenant/stage.ts outputs()). */
+  /** Tenant stage (src/tenant/after.ts outputs). */
   plan?: string
   processesToCreate?: number
   processesToUpdate?: number
@@ -82,8 +87,66 @@ export function failureMessage(result: ActionResult): string {
   return message ?? `The run ended ${PHASE_LABEL[phase]}.`
 }
 
-/** The step's result for how the run lifecycle ended (run/lifecycle.ts). */
-export function lifecycleResult(outcome: LifecycleOutcome): ActionResult {
+/** What the stages of the pipeline returned (main.ts), up to the one that threw `error`. */
+export interface Stages {
+  /** What to redact: the secret inputs (config.secrets once the inputs are parsed). */
+  secrets: readonly string[]
+  config?: Config
+  session?: Session
+  plan?: Plan
+  applied?: Applied
+  after?: TenantAfter
+  error?: unknown
+}
+
+/** What a stage threw, if one did (the plan keeps it in its stop, beside what it found before). */
+export function thrownBy(stages: Stages): { error: unknown } | undefined {
+  if ('error' in stages) return { error: stages.error }
+  const stop = stages.plan?.stop
+  return stop && 'error' in stop ? stop : undefined
+}
+
+/** The step's result from what the stages returned; `aborted`: the job was cancelled. */
+export function stepResult(stages: Stages, aborted: boolean): ActionResult {
+  const { plan, applied, after } = stages
+  // What is known before the run: a rerun's workflow and the CSV's counts.
+  const known: Partial<ActionResult> = {
+    workflowName: plan?.target.kind === 'rerun' ? plan.target.workflow.name : undefined,
+    ...plan?.csv?.counts
+  }
+  const stop = plan?.stop
+  if (stop && 'phase' in stop)
+    return stop.phase === 'Skipped'
+      ? {
+          ...known,
+          phase: 'Skipped',
+          workflowName: known.workflowName ?? stages.config?.workflowName,
+          failed: false,
+          message: stop.message
+        }
+      : { ...known, phase: 'Invalid', failed: true, message: stop.message }
+  const ran: ActionResult | undefined = applied && { ...known, ...lifecycleResult(applied) }
+  const thrown = thrownBy(stages)
+  if (thrown || !ran) {
+    // A run that ended keeps its phase (an error after it, e.g. in verify, fails the step); a
+    // cancel says Cancelled; an error before the inputs were read is an input error.
+    const err = thrown?.error
+    const phase =
+      err instanceof ConfigError || !stages.config
+        ? (ran?.phase ?? 'Invalid')
+        : aborted
+          ? 'Cancelled'
+          : (ran?.phase ?? 'Error')
+    return { ...known, ...ran, phase, failed: true, message: describeError(err) }
+  }
+  if (!after) return ran
+  // verify: strict fails a step whose run passed.
+  const verdict = after.failure && !ran.failed ? { failed: true, message: after.failure } : {}
+  return { ...ran, ...after.outputs, ...verdict, flagged: after.flagged }
+}
+
+/** The step's result for how applying the plan ended (run/apply.ts). */
+export function lifecycleResult(outcome: Applied): ActionResult {
   const { end } = outcome
   const base = {
     workflowName: outcome.workflowName,

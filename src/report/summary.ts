@@ -7,8 +7,7 @@ import type { Finding, Severity, ValidationResult } from '../lineage/csv-types.j
 import { lineRanges, plural, table } from './markdown.js'
 import { PHASE_ICON, PHASE_LABEL, type ActionResult } from './result.js'
 import { mdBlock, mdLink, mdText, plain } from './untrusted.js'
-import { renderTenantSection } from './plan.js'
-import type { TenantReport } from '../tenant/stage.js'
+import { renderTenantSection, type TenantReport } from './plan.js'
 
 /** One line of the facts list: a label (ours) and a value that is already Markdown. */
 export type Fact = [label: string, markdown: string | undefined]

@@ -18,6 +18,21 @@ const CONTROLS =
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 const ZWSP = '\u200b'
 
+/**
+ * Whatever was thrown, as one line: an Error's message (every error this action raises says its
+ * cause and fix there; a library's may carry a server's reply), anything else as is. Like any
+ * text from outside, it reaches the user through the functions below.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name
+  if (typeof err === 'string') return err
+  try {
+    return JSON.stringify(err) ?? String(err)
+  } catch {
+    return String(err)
+  }
+}
+
 /** At most `max` characters, cut with '…' and never inside a surrogate pair. */
 export function bound(text: string, max: number): string {
   if (text.length <= max) return text

@@ -1,5 +1,5 @@
-// The slice of the Atlan client the run lifecycle uses; an interface so the lifecycle can be
-// unit-tested with a fake and so it reads as the contract it relies on.
+// The slice of the Atlan client the run stages use; an interface so they can be
+// unit-tested with a fake and so it reads as the contract they rely on.
 import type { RunInfo, StoredTemplate, WorkflowInfo } from '../atlan/client.js'
 import type { AtlanFile } from '../atlan/files.js'
 import type { WorkflowDocument } from '../lineage/workflow.js'

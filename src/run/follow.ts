@@ -3,9 +3,9 @@
 import type { RunInfo } from '../atlan/client.js'
 import { isTransient } from '../atlan/errors.js'
 import { TERMINAL_PHASES, type RunPhase } from '../atlan/schemas.js'
-import { describeError } from '../error-text.js'
 import type { Clock, Logger } from '../runtime.js'
 import { initialPollDelay, nextPollDelay } from './schedule.js'
+import { describeError } from '../report/untrusted.js'
 
 export interface FollowDeps extends Clock {
   /** The run's current state; undefined while the search index does not show it yet. */

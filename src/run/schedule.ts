@@ -1,19 +1,7 @@
-// Poll-delay policy for following a run (docs/atlan-contract.md §4). Pure: age, randomness and the estimate come in
-// as inputs, so tests and the benchmark (bench/poll.ts) drive it without a clock.
-//
-// Shape, with nominal delays before jitter:
-// - No estimate: `baseMs + 10 % of the run's age`, up to 30 s. Detection latency stays near a tenth
-//   of the run time (a 1-minute run is seen within ~11 s) and a long run costs ~2 calls/min.
-// - With an estimate E (possibly off by ±20 %), the end can come from E/1.2 on. Until then wait
-//   for the time left until E/1.2 (at most 30 s): the early part costs one call per 30 s and lands
-//   a poll right at E/1.2. From there poll at `baseMs` and back off by 5.5 % of the time since, up to
-//   30 s: densest where an end is most likely (the estimate being too long or right), still
-//   reasonable through E/0.8, and an overrun backs off to 30 s on its own.
-//   Why not an even cadence across [E/1.2, E/0.8]: each poll there buys the same chance of a
-//   short latency, so the even spread needs ~25 polls in the window for a 5 s median on a
-//   10-minute run and busts 40 calls; front-loading gets the same median with fewer calls
-//   (tuned with bench/poll.ts).
-// - Always ±20 % jitter (50 actions started by one matrix drift apart), then clamped to [1 s, 30 s].
+// Poll-delay policy for following a run (docs/atlan-contract.md §4): back off with the run's age,
+// and poll densest where an estimate says the end is likely; its shape and why: CONTRIBUTING.md
+// "Architecture notes: the poll schedule". Pure: age, randomness and the estimate come in as
+// inputs, so tests and the benchmark (bench/poll.ts) drive it without a clock.
 
 export const MIN_DELAY_MS = 1_000
 export const MAX_DELAY_MS = 30_000

@@ -4,7 +4,7 @@
 // it behind for the post step.
 import * as core from '@actions/core'
 import { z } from 'zod'
-import { isValidName } from '../atlan/names.js'
+import { isValidName } from '../atlan/client.js'
 
 const IS_POST = 'isPost'
 const IN_FLIGHT = 'runInFlight'

@@ -1,8 +1,7 @@
 // Start exactly one run, or attach to one already running. A submit whose outcome is unknown is
 // never resent blindly: Atlan may have started the run, so we look for it first.
-import type { RunInfo } from '../atlan/client.js'
+import { isValidName, type RunInfo } from '../atlan/client.js'
 import { AtlanError } from '../atlan/errors.js'
-import { isValidName } from '../atlan/names.js'
 import type { Clock, Logger } from '../runtime.js'
 import { RECENT_RUNS, type AtlanApi } from './api.js'
 import { isTerminal } from './follow.js'

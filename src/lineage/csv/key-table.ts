@@ -121,9 +121,8 @@ export class KeyTable {
 
 /**
  * Frees an array's memory now: detaching it (transfer to length 0) drops its backing store,
- * which otherwise waits, as garbage, for a full GC. On Node 24 that wait let the old halves of
- * the tables pile up (about 10 MB more peak RSS on the 100 MB bench). Node 20 lacks transfer():
- * there the buffer is left to the GC as before.
+ * which otherwise waits, as garbage, for a full GC (CONTRIBUTING.md "Bounded memory"). Node 20
+ * lacks transfer(): there the buffer is left to the GC.
  */
 function release(buffer: ArrayBufferLike): void {
   ;(buffer as { transfer?: (length: number) => ArrayBuffer }).transfer?.(0)

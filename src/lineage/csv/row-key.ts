@@ -118,8 +118,8 @@ export function hash53(s: string, seed = 0): number {
 }
 
 /**
- * First line of each distinct key, up to `max` keys (a KeyTable: 15 to 30 bytes a key, so
- * 25 MB at the default million). Past the cap, new keys are no longer remembered.
+ * First line of each distinct key, up to `max` keys (a KeyTable: its cost per key is in
+ * CONTRIBUTING.md "Bounded memory"). Past the cap, new keys are not remembered.
  */
 export class KeyIndex {
   private readonly first = new KeyTable()

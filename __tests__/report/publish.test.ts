@@ -2,7 +2,7 @@
 // `skipped` as neither success nor failure: mapping a cancelled job or a skipped (unchanged) CSV
 // to `failure`, `neutral` or `success` would misreport the step on the pull request.
 import { describe, expect, it } from '@jest/globals'
-import { conclusionOf } from '../../src/report/conclusion.js'
+import { conclusionOf } from '../../src/report/publish.js'
 import type { ActionResult, ResultPhase } from '../../src/report/result.js'
 
 const result = (phase: ResultPhase, failed = false): ActionResult => ({ phase, failed })

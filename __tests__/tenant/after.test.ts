@@ -3,7 +3,7 @@
 // GUIDs, and only what Atlan's reply lists counts as retired (docs/atlan-contract.md §10.10, §10.11).
 import { describe, expect, it } from '@jest/globals'
 import type { RetireCandidate } from '../../src/tenant/plan.js'
-import { CLOCK_TOLERANCE_MS, retireProcesses } from '../../src/tenant/prune.js'
+import { CLOCK_TOLERANCE_MS, retireProcesses } from '../../src/tenant/after.js'
 import { DBT, FakeMeta } from './fake-meta.js'
 
 const HOUR = 3_600_000

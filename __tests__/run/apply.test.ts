@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
-import { estimateFromRuns } from '../../src/run/durations.js'
-import { runLifecycle, type LifecycleDeps } from '../../src/run/lifecycle.js'
+import { estimateFromRuns, type ApplyDeps } from '../../src/run/apply.js'
 import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { useRunnerFiles } from '../helpers/env.js'
-import { fakeApi } from './fake-api.js'
+import { fakeApi, resolveAndApply } from './fake-api.js'
 
 useRunnerFiles()
 
@@ -22,7 +21,7 @@ function setup(signal = new AbortController().signal) {
   const api = fakeApi()
   api.workflows.push({ name: WF, namespace: 'default', parameters: stored })
   let now = 1_800_000_000_000
-  const deps: LifecycleDeps = {
+  const deps: ApplyDeps = {
     api,
     now: () => now,
     sleep: async ms => void (now += ms),
@@ -36,12 +35,12 @@ function setup(signal = new AbortController().signal) {
 const config = (extra: Record<string, string> = {}) =>
   parseConfig(rawInputs({ workflow_name: WF, ...extra }))
 
-describe('runLifecycle', () => {
+describe('apply', () => {
   it('a job cancelled before the submit starts nothing', async () => {
     const ac = new AbortController()
     ac.abort()
     const { api, deps } = setup(ac.signal)
-    const out = await runLifecycle(deps, config())
+    const out = await resolveAndApply(deps, config())
     expect(lifecycleResult(out)).toMatchObject({ phase: 'Cancelled', failed: true })
     expect(api.calls.some(c => c.startsWith('rerun'))).toBe(false)
   })
@@ -55,7 +54,7 @@ describe('runLifecycle', () => {
       startedAt: '2027-01-15T08:00:00Z',
       finishedAt: '2027-01-15T08:01:30Z'
     })
-    const out = await runLifecycle(deps, config())
+    const out = await resolveAndApply(deps, config())
     expect(lifecycleResult(out)).toMatchObject({
       phase: 'Succeeded',
       runId: `${WF}-new01`,
@@ -67,7 +66,7 @@ describe('runLifecycle', () => {
   it('on_timeout: cancel stops the run once and fails', async () => {
     const { api, deps } = setup()
     api.getRun = async name => ({ name, workflowName: WF, phase: 'Running' })
-    const out = await runLifecycle(deps, config({ timeout: '1m', on_timeout: 'cancel' }))
+    const out = await resolveAndApply(deps, config({ timeout: '1m', on_timeout: 'cancel' }))
     expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', failed: true })
     expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([`stopRun ${WF}-new01`])
   })
@@ -75,14 +74,14 @@ describe('runLifecycle', () => {
   it('a run that never shows in the index ends as an Error naming index_grace', async () => {
     const { api, deps } = setup()
     api.getRun = async () => undefined
-    const out = await runLifecycle(deps, config({ index_grace: '30s' }))
+    const out = await resolveAndApply(deps, config({ index_grace: '30s' }))
     expect(lifecycleResult(out).phase).toBe('Error')
     expect(lifecycleResult(out).message).toMatch(/index_grace \(30s\)/)
   })
 
   it('dry run reports the plan without upload or submit', async () => {
     const { api, deps } = setup()
-    const out = await runLifecycle(deps, config({ dry_run: 'true', lineage_file: 'x.csv' }))
+    const out = await resolveAndApply(deps, config({ dry_run: 'true', lineage_file: 'x.csv' }))
     expect(lifecycleResult(out).phase).toBe('DryRun')
     expect(api.calls).toEqual([`findWorkflow ${WF}`])
   })

@@ -1,0 +1,250 @@
+// The tenant stage after the run, only after a Succeeded run and never in a dry run: verify checks
+// that every process the plan expected exists (verify.ts); prune retires the processes of rows
+// removed from the CSV, as soft deletes (restorable in Atlan), and only on proof
+// (docs/atlan-contract.md §10.10, §10.11).
+import type { EntityHeader, MetaApi } from '../atlan/meta.js'
+import type { Config } from '../config/types.js'
+import type { Finding } from '../lineage/csv-types.js'
+import type { Logger } from '../runtime.js'
+import { planJson, type Plan, type RetireCandidate } from './plan.js'
+import type { TenantPlan } from './stage.js'
+import { verifyLimitText, verifyProcesses, type Verification, type VerifyDeps } from './verify.js'
+
+/** What verify and prune did, for the report, and what the step outputs and whether it fails. */
+export interface TenantAfter {
+  verification?: Verification
+  pruned?: PruneResult
+  /** Why prune did nothing although asked (a run that did not succeed, no base version). */
+  pruneNote?: string
+  /** The verification's missing processes, as findings on the CSV lines that expect them. */
+  verifyFindings: Finding[]
+  /** The stage's step outputs: the plan's and what verify and prune found. */
+  outputs: Record<string, string | number | undefined>
+  /** verify: strict found a missing process: the step fails with this message. */
+  failure?: string
+  /** Verify or prune found something to look at (the title shows ⚠). */
+  flagged: boolean
+}
+
+export type AfterRunDeps = VerifyDeps & { log: Logger }
+
+/** Names listed in one log line. */
+const LOGGED = 5
+
+/**
+ * Verify and prune after the run that ended in `run.phase` (they act only when it Succeeded and
+ * this is not a dry run), from the plan made before it (none in a create's dry run).
+ */
+export async function afterRun(
+  meta: MetaApi,
+  config: Config,
+  planned: TenantPlan | undefined,
+  run: { phase: string; workflowName?: string },
+  deps: AfterRunDeps
+): Promise<TenantAfter> {
+  const plan = planned?.plan
+  const verification =
+    plan && config.verify && !config.dryRun && run.phase === 'Succeeded'
+      ? await verifyProcesses(meta, plan.expected, plan.rowsNotChecked, config.indexGraceMs, {
+          ...deps,
+          searchLimit: config.tenantSearchLimit
+        })
+      : undefined
+  if (plan && verification) logVerification(verification, plan, deps.log)
+  const { pruned, pruneNote } =
+    config.prune && !config.dryRun ? await prune(meta, planned, run, deps.log) : {}
+  const missing = verification?.missing.length ?? 0
+  return {
+    verification,
+    pruned,
+    pruneNote,
+    verifyFindings: (verification?.missing ?? []).map(m => ({
+      severity: 'warning',
+      line: m.line,
+      rule: 'process-missing',
+      message: `The process ${m.qualifiedName} of this row was not found in Atlan after the run (waited up to index_grace).`,
+      hint: "Check the run's debug log in Atlan: the Lineage Builder skips rows without reporting them (a source or target it could not create, a connection it could not resolve)."
+    })),
+    outputs: {
+      plan: plan ? JSON.stringify(planJson(plan)) : undefined,
+      processesToCreate: plan?.processesToCreate,
+      processesToUpdate: plan?.processesToUpdate,
+      rowsToSkip: plan?.rowsToSkip,
+      assetsToCreate: plan?.assetsToCreate,
+      processesVerified: verification?.verified,
+      processesMissing: verification?.missing.length,
+      processesNotChecked: verification?.notChecked,
+      processesRetired: pruned?.retired.length
+    },
+    failure:
+      missing > 0 && config.verify === 'strict'
+        ? `${missing} expected process(es) were not found in Atlan after the run (verify: strict; see the annotations and the job summary). Set verify: true to report them without failing the step.`
+        : undefined,
+    flagged:
+      missing > 0 ||
+      (pruned !== undefined && pruned.skipped.length + pruned.notDeleted.length > 0) ||
+      plan?.prune?.blocked !== undefined
+  }
+}
+
+/** prune after the run: what it retired and left alone, or why it did nothing. */
+async function prune(
+  meta: MetaApi,
+  planned: TenantPlan | undefined,
+  run: { phase: string; workflowName?: string },
+  log: Logger
+): Promise<Pick<TenantAfter, 'pruned' | 'pruneNote'>> {
+  if (run.phase !== 'Succeeded')
+    return { pruneNote: `prune: nothing was retired because the run ended ${run.phase}.` }
+  const plan = planned?.plan
+  if (!plan) return {}
+  if (!planned.baseRead)
+    return {
+      pruneNote:
+        'prune: no base version of the CSV was read (pull_request or push events only), so nothing was retired.'
+    }
+  const candidates = plan.prune
+  if (candidates?.blocked) {
+    log.warning(candidates.blocked)
+    return { pruneNote: candidates.blocked }
+  }
+  if (!candidates) return {}
+  const pruned = await retireProcesses(meta, candidates.candidates, {
+    planStartedAt: plan.startedAt,
+    workflowName: run.workflowName
+  })
+  logPrune(pruned, candidates.notConsidered, log)
+  return { pruned }
+}
+
+function first(list: Array<{ qualifiedName: string }>): string {
+  const names = list.slice(0, LOGGED).map(m => m.qualifiedName)
+  return `${names.join(', ')}${list.length > LOGGED ? ', …' : ''}`
+}
+
+/** What verify found, in one line (plus why it could not check, and what the limit left out). */
+function logVerification(v: Verification, plan: Plan, log: Logger): void {
+  const total = v.verified + v.missing.length
+  const parts = [`Verify: ${v.verified} of ${total} expected process(es) found in Atlan`]
+  if (v.missing.length) parts.push(`${v.missing.length} missing (${first(v.missing)})`)
+  if (v.notChecked)
+    parts.push(
+      `${v.notChecked} row(s) not checked (a connection this token cannot see, or an ambiguous one)`
+    )
+  const line = `${parts.join('; ')}.`
+  if (v.missing.length) log.warning(line)
+  else log.info(line)
+  if (v.refused) log.warning(`Verify could not search Atlan: ${v.refused}`)
+  const limited = verifyLimitText(v, plan)
+  if (limited) log.info(limited)
+}
+
+/** Each retired process on its own line, then each one skipped or not deleted, with the reason. */
+function logPrune(p: PruneResult, notConsidered: number, log: Logger): void {
+  log.info(
+    `Prune: ${p.retired.length} process(es) retired (soft-deleted, restorable in Atlan), ${p.skipped.length} skipped, ${p.notDeleted.length} not deleted by Atlan.`
+  )
+  for (const r of p.retired) log.info(`Retired ${r.qualifiedName} (removed line ${r.baseLine})`)
+  for (const s of p.skipped)
+    log.warning(`prune left ${s.qualifiedName} (removed line ${s.baseLine}) alone: ${s.reason}.`)
+  for (const r of p.notDeleted)
+    log.warning(
+      `prune asked Atlan to delete ${r.qualifiedName}, and Atlan's reply did not list it as deleted.`
+    )
+  if (notConsidered)
+    log.info(
+      `Prune left the processes of ${notConsidered} removed row(s) alone: their connection is ambiguous or not visible to this token.`
+    )
+}
+
+/** GUIDs per DELETE request, as Atlan's own asset remover sends them (§10.11). */
+export const GUIDS_PER_DELETE = 20
+/** Re-reads in flight at once. */
+export const MAX_READS_IN_FLIGHT = 4
+/**
+ * How far apart the runner's clock and Atlan's may be: a process written this long before the plan
+ * began counts as written after it.
+ */
+export const CLOCK_TOLERANCE_MS = 60_000
+
+export interface Skipped extends RetireCandidate {
+  reason: string
+}
+
+export interface PruneResult {
+  retired: RetireCandidate[]
+  skipped: Skipped[]
+  /** Sent for deletion, but not in Atlan's reply. */
+  notDeleted: RetireCandidate[]
+  requests: number
+}
+
+export interface PruneContext {
+  /** When this step's plan began (the runner's clock, epoch ms). */
+  planStartedAt: number
+  /** The workflow this step ran: a process another workflow stamped is not ours. */
+  workflowName?: string
+}
+
+/** Why `now` (the entity as read just now) must not be deleted, or undefined when it may. */
+export function whyKeep(
+  c: RetireCandidate,
+  now: EntityHeader | undefined,
+  ctx: PruneContext
+): string | undefined {
+  if (!now) return 'it no longer exists'
+  if (now.status && now.status !== 'ACTIVE') return `it is already ${now.status}`
+  const qn = now.attributes?.qualifiedName
+  if (now.typeName !== 'Process' || qn !== c.qualifiedName)
+    return `its GUID now holds a ${now.typeName} named ${qn ?? '(no name)'}`
+  const at = now.updateTime
+  if (typeof at !== 'number') return 'Atlan did not say when it was last written'
+  if (
+    (c.updateTime !== undefined && at > c.updateTime) ||
+    at > ctx.planStartedAt - CLOCK_TOLERANCE_MS
+  )
+    return `it was written at ${new Date(at).toISOString()}, after this step's plan began (another CSV's run may have written it)`
+  const by = now.attributes?.lastSyncWorkflowName
+  if (by && ctx.workflowName && by !== ctx.workflowName)
+    return `workflow ${by} last wrote it, not ${ctx.workflowName}`
+  return undefined
+}
+
+/**
+ * Soft-deletes the plan's candidates (qualifiedNames derived from removed rows and found as
+ * Process entities). Each is read again just before the delete (§10.11) and skipped, with the
+ * reason, when whyKeep finds one (another CSV's run may have written it since: §10.10); deletes go
+ * GUIDS_PER_DELETE at a time, and only what Atlan's reply lists counts as retired.
+ */
+export async function retireProcesses(
+  meta: MetaApi,
+  candidates: RetireCandidate[],
+  ctx: PruneContext
+): Promise<PruneResult> {
+  const out: PruneResult = { retired: [], skipped: [], notDeleted: [], requests: 0 }
+  const keep: Array<string | undefined> = new Array(candidates.length)
+  let next = 0
+  const reader = async (): Promise<void> => {
+    while (next < candidates.length) {
+      const i = next++
+      const now = await meta.entity(candidates[i].guid)
+      out.requests++
+      keep[i] = whyKeep(candidates[i], now, ctx)
+    }
+  }
+  const n = Math.min(MAX_READS_IN_FLIGHT, candidates.length)
+  await Promise.all(Array.from({ length: n }, reader))
+  const doomed: RetireCandidate[] = []
+  candidates.forEach((c, i) => {
+    const reason = keep[i]
+    if (reason) out.skipped.push({ ...c, reason })
+    else doomed.push(c)
+  })
+  for (let i = 0; i < doomed.length; i += GUIDS_PER_DELETE) {
+    const batch = doomed.slice(i, i + GUIDS_PER_DELETE)
+    const deleted = new Set(await meta.softDelete(batch.map(c => c.guid)))
+    out.requests++
+    for (const c of batch) (deleted.has(c.guid) ? out.retired : out.notDeleted).push(c)
+  }
+  return out
+}
