@@ -90,7 +90,9 @@ describe('README', () => {
     expect(pins.length).toBeGreaterThanOrEqual(files.length)
     expect(pins.filter(p => !/: [0-9a-f]{40}$/.test(p))).toEqual([])
     for (const f of files)
-      expect(read(f)).toMatch(/Once a\s+release\s+is\s+tagged\s+you\s+can\s+pin\s+`?@v1`?\s+instead/)
+      expect(read(f)).toMatch(
+        /Once a\s+release\s+is\s+tagged\s+you\s+can\s+pin\s+`?@v1`?\s+instead/
+      )
   })
 
   it('documents every phase the action reports', () => {
