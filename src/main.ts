@@ -45,6 +45,10 @@ export async function run(): Promise<void> {
   }
   await stages.session?.client.close()
   if (result.failed) log.setFailed(failureMessage(result))
+  else if (result.phase === 'DryRun')
+    log.info(
+      'Dry run: nothing was uploaded, no workflow was changed and no run was submitted in Atlan.'
+    )
 }
 
 async function pipeline(signal: AbortSignal): Promise<Stages> {

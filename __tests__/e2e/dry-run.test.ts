@@ -1,7 +1,10 @@
 // The bundled action in dry-run create mode: validated inputs, the redacted workflow JSON as an
-// output, a summary, phase DryRun, and not one network call.
-import { afterAll, beforeAll, expect, it } from '@jest/globals'
+// output, a summary, phase DryRun, and not one network call; and a rerun dry run, which writes
+// nothing in Atlan.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { leaks, runAction } from '../helpers/action.js'
+import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
+import { expectClean, inputsFor, sim } from '../helpers/e2e.js'
 import { startRecorder, type Recorder } from '../helpers/recorder.js'
 import { GOLDEN_INPUTS, GOLDEN_SECRET, GOLDEN_STORES, goldenText } from '../helpers/golden.js'
 import { describeShared } from '../helpers/shared.js'
@@ -38,4 +41,28 @@ describeShared('dry run through dist/index.js', () => {
       expect(atlan.hits).toEqual([])
     })
   }
+})
+
+describe('a rerun dry run', () => {
+  it('plans against the tenant, writes nothing, and its log ends by saying so', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const wf = s.seed({ prefix: 'lineage', key: 'orders.csv' })
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { workflow_name: wf, lineage_file: file, dry_run: 'true' })
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('DryRun')
+    // A rerun submits no workflow JSON (action.yml says workflow_json is create-only).
+    expect(r.outputs.workflow_json ?? '').toBe('')
+    const routes = s.requests().map(q => q.route)
+    for (const write of ['upload', 'files', 'update', 'rerun', 'submit', 'assets.delete'])
+      expect(routes).not.toContain(write)
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'Dry run: nothing was uploaded, no workflow was changed and no run was submitted in Atlan.'
+    )
+    expectClean(r, s)
+  })
 })

@@ -64,6 +64,8 @@ describe('plan against the tenant', () => {
     )
     expect(r.outputs.phase).toBe('Invalid')
     expect(r.outputs.rows_to_skip).toBe('2')
+    // The rows that stopped the run are its rows with errors (action.yml).
+    expect(r.outputs.rows_with_errors).toBe('2')
     expect(JSON.parse(r.outputs.plan).connectionsMissing).toEqual([
       { connector: 'snowflake', name: 'warehouse-9', line: 3, nearMatches: [] }
     ])
@@ -273,7 +275,7 @@ describe('verification after the run', () => {
     expect(warned.summary).toMatch(/^## ⚠️ Atlan Lineage Builder: Succeeded, with findings/m)
     expect(warned.stdout).toMatch(
       new RegExp(
-        `::warning::Verify: 2 of 3 expected process\\(es\\) found in Atlan; 1 missing \\(${DBT}/x_a_b\\)\\.`
+        `::warning::Verify: 2 of 3 expected process\\(es\\) found in Atlan; 1 missing \\(${DBT}/x_a_b\\)\\. They were searched for until index_grace \\(1s\\) had passed: if Atlan indexes slowly, raise index_grace`
       )
     )
     expect(warned.stdout).not.toMatch(/Fail on errors/)
@@ -291,7 +293,7 @@ describe('verification after the run', () => {
     expect(strict.code).toBe(1)
     expect(strict.outputs).toMatchObject({ phase: 'Succeeded', processes_missing: '1' })
     expect(strict.stdout).toMatch(
-      /::error::1 expected process\(es\) were not found in Atlan after the run \(verify: strict; see the annotations and the job summary\)\. Set verify: true to report them without failing the step\./
+      /::error::1 expected process\(es\) were not found in Atlan after the run \(verify: strict; see the annotations and the job summary\)\. They were searched for until index_grace \(1s\) had passed: if Atlan indexes slowly, raise index_grace; otherwise the run skipped those rows \(its debug log in Atlan says why\)\. Set verify: true to report them without failing the step\./
     )
     expect(strict.stdout).not.toMatch(/Fail on errors/)
     expect(strict.summary).toMatch(

@@ -37,6 +37,7 @@ function hostilePlan(n = 3): Plan {
     processesToUpdate: 0,
     processesToRestore: 0,
     rowsToSkip: 0,
+    rowsMissingConnection: 0,
     rowsNotChecked: 0,
     assetsToCreate: 1,
     assetsToRestore: 0,

@@ -83,6 +83,7 @@ function tenant(): TenantReport {
       processesToUpdate: 0,
       processesToRestore: 0,
       rowsToSkip: 0,
+      rowsMissingConnection: 0,
       rowsNotChecked: 0,
       assetsToCreate: 0,
       assetsToRestore: 0,

@@ -125,6 +125,10 @@ export function stepResult(stages: Stages, aborted: boolean): ActionResult {
           message: stop.message
         }
       : { ...known, phase: 'Invalid', failed: true, message: stop.message }
+  // The tenant gate stopped the run: the rows naming a connection Atlan proves missing are the
+  // rows with errors (the CSV had none, or its own gate would have stopped the step first).
+  if (applied?.end.kind === 'refused' && plan?.tenant)
+    known.rowsWithErrors = (known.rowsWithErrors ?? 0) + plan.tenant.plan.rowsMissingConnection
   const ran: ActionResult | undefined = applied && { ...known, ...lifecycleResult(applied) }
   const thrown = thrownBy(stages)
   if (thrown || !ran) {

@@ -3,6 +3,7 @@
 // removed from the CSV, as soft deletes (restorable in Atlan), and only on proof
 // (docs/atlan-contract.md §10.10, §10.11).
 import type { EntityHeader, MetaApi } from '../atlan/meta.js'
+import { formatDuration } from '../config/duration.js'
 import type { Config } from '../config/types.js'
 import type { Finding } from '../lineage/csv-types.js'
 import type { Logger } from '../runtime.js'
@@ -50,7 +51,7 @@ export async function afterRun(
           searchLimit: config.tenantSearchLimit
         })
       : undefined
-  if (plan && verification) logVerification(verification, plan, deps.log)
+  if (plan && verification) logVerification(verification, plan, config.indexGraceMs, deps.log)
   const { pruned, pruneNote } =
     config.prune && !config.dryRun ? await prune(meta, planned, run, deps.log) : {}
   const missing = verification?.missing.length ?? 0
@@ -78,7 +79,7 @@ export async function afterRun(
     },
     failure:
       missing > 0 && config.verify === 'strict'
-        ? `${missing} expected process(es) were not found in Atlan after the run (verify: strict; see the annotations and the job summary). Set verify: true to report them without failing the step.`
+        ? `${missing} expected process(es) were not found in Atlan after the run (verify: strict; see the annotations and the job summary). ${graceAdvice(config.indexGraceMs)} Set verify: true to report them without failing the step.`
         : undefined,
     flagged:
       missing > 0 ||
@@ -122,8 +123,13 @@ function first(list: Array<{ qualifiedName: string }>): string {
   return `${names.join(', ')}${list.length > LOGGED ? ', …' : ''}`
 }
 
+/** Where a missing process may be: not yet in Atlan's search index, or a row the run skipped. */
+function graceAdvice(graceMs: number): string {
+  return `They were searched for until index_grace (${formatDuration(graceMs)}) had passed: if Atlan indexes slowly, raise index_grace; otherwise the run skipped those rows (its debug log in Atlan says why).`
+}
+
 /** What verify found, in one line (plus why it could not check, and what the limit left out). */
-function logVerification(v: Verification, plan: Plan, log: Logger): void {
+function logVerification(v: Verification, plan: Plan, graceMs: number, log: Logger): void {
   const total = v.verified + v.missing.length
   const parts = [`Verify: ${v.verified} of ${total} expected process(es) found in Atlan`]
   if (v.missing.length) parts.push(`${v.missing.length} missing (${first(v.missing)})`)
@@ -131,7 +137,7 @@ function logVerification(v: Verification, plan: Plan, log: Logger): void {
     parts.push(
       `${v.notChecked} row(s) not checked (a connection this token cannot see, or an ambiguous one)`
     )
-  const line = `${parts.join('; ')}.`
+  const line = `${parts.join('; ')}.${v.missing.length ? ` ${graceAdvice(graceMs)}` : ''}`
   if (v.missing.length) log.warning(line)
   else log.info(line)
   if (v.refused) log.warning(`Verify could not search Atlan: ${v.refused}`)

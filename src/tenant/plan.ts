@@ -105,6 +105,8 @@ export interface Plan {
   processesToUpdate: number
   processesToRestore: number
   rowsToSkip: number
+  /** Of those, rows that name a connection Atlan proves missing (connection-missing findings). */
+  rowsMissingConnection: number
   rowsNotChecked: number
   assetsToCreate: number
   assetsToRestore: number
@@ -272,8 +274,14 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   const processQN = (i: number) =>
     `${connQN(rows.get('procPair', i))}/${str[rows.get('procSuffix', i)]}`
   /** How a row's three connections resolve: skipped, not checked, or checkable. */
+  const pairsOf = (i: number) => [
+    rows.get('srcPair', i),
+    rows.get('tgtPair', i),
+    rows.get('procPair', i)
+  ]
+  const namesMissing = (i: number) => pairsOf(i).some(p => p >= 0 && states[p].kind === 'missing')
   const rowKind = (i: number): 'skip' | 'unchecked' | 'check' => {
-    const ids = [rows.get('srcPair', i), rows.get('tgtPair', i), rows.get('procPair', i)]
+    const ids = pairsOf(i)
     if (ids.some(p => p < 0 || states[p].kind === 'missing')) return 'skip'
     return ids.every(p => isNamed(states[p])) ? 'check' : 'unchecked'
   }
@@ -331,12 +339,14 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   const assetsRestored = new Set<string>()
   const expected = new Map<string, number>()
   let rowsToSkip = 0
+  let rowsMissingConnection = 0
   let rowsNotChecked = 0
   let rowsNotLookedUp = 0
   const handling = input.inputHandling
   for (let i = 0; i < rows.count; i++) {
     const kind = rowKind(i)
     if (kind === 'skip') rowsToSkip++
+    if (kind === 'skip' && namesMissing(i)) rowsMissingConnection++
     if (kind === 'unchecked') rowsNotChecked++
     if (kind !== 'check') continue
     if (i >= covered) {
@@ -423,6 +433,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     processesToUpdate: update.size,
     processesToRestore: restore.size,
     rowsToSkip,
+    rowsMissingConnection,
     rowsNotChecked,
     assetsToCreate: assets.size,
     assetsToRestore: assetsRestored.size,
