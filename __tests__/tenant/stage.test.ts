@@ -128,7 +128,7 @@ describe('verify', () => {
       processesNotChecked: 0
     })
     expect(log.text('warning')).toContain(
-      `Verify: 1 of 2 expected process(es) found in Atlan; 1 missing (${DBT}/x_b_c).`
+      `Verify: 1 of 2 expected process(es) found in Atlan; 1 missing (${DBT}/x_b_c). They were searched for until index_grace (0s) had passed: if Atlan indexes slowly, raise index_grace; otherwise the run skipped those rows (its debug log in Atlan says why).`
     )
   })
 
