@@ -35,9 +35,14 @@ it('Atlan and GitHub requests go through HTTP_PROXY/HTTPS_PROXY', async () => {
       HTTPS_PROXY: proxy.url,
       GITHUB_API_URL: githubUrl,
       GITHUB_REPOSITORY: 'acme/lineage'
-    }
+    },
+    // Ended before jest's own timeout, so a stall shows the step's log instead of a bare timeout.
+    timeoutMs: 25_000
   })
-  expect(r.code).toBe(0)
+  expect({ code: r.code, log: r.code === 0 ? '' : r.stdout.slice(-3000) }).toEqual({
+    code: 0,
+    log: ''
+  })
   const targets = proxy.seen().map(x => x.target)
   expect(targets.some(t => t.includes(`127.0.0.1:${port(s.url)}`))).toBe(true)
   expect(targets.some(t => t.includes(`github.localhost:${port(gh.url)}`))).toBe(true)
