@@ -80,43 +80,60 @@ function countsTable(p: Plan): string {
   )
 }
 
+/** A titled table of the first MAX_ROWS items, with the count of the rest. */
+function listed<T>(
+  title: string,
+  headers: string[],
+  items: readonly T[],
+  row: (item: T) => Array<string | number>
+): string {
+  return `${title}:\n\n${table(headers, items.slice(0, MAX_ROWS).map(row))}${more(items.length)}`
+}
+
 function connectionParts(p: Plan): string[] {
   const parts: string[] = []
+  const near = (m: Plan['connectionsMissing'][number]) => [
+    m.connector.toLowerCase(),
+    m.name,
+    m.line,
+    m.nearMatches.join(', ')
+  ]
+  const nearHeaders = ['Connector', 'Connection', 'First line', 'Near matches']
   if (p.connectionsMissing.length)
     parts.push(
-      `**Connections missing** (the Lineage Builder does not create connections):\n\n${table(
-        ['Connector', 'Connection', 'First line', 'Near matches'],
-        p.connectionsMissing
-          .slice(0, MAX_ROWS)
-          .map(m => [m.connector.toLowerCase(), m.name, m.line, m.nearMatches.join(', ')])
-      )}${more(p.connectionsMissing.length)}`
+      listed(
+        '**Connections missing** (the Lineage Builder does not create connections)',
+        nearHeaders,
+        p.connectionsMissing,
+        near
+      )
     )
   if (p.connectionsUnseen.length && !p.limit)
     parts.push(
-      `**Connections not found, or not visible to this token** (their rows were not checked):\n\n${table(
-        ['Connector', 'Connection', 'First line', 'Near matches'],
-        p.connectionsUnseen
-          .slice(0, MAX_ROWS)
-          .map(m => [m.connector.toLowerCase(), m.name, m.line, m.nearMatches.join(', ')])
-      )}${more(p.connectionsUnseen.length)}`
+      listed(
+        '**Connections not found, or not visible to this token** (their rows were not checked)',
+        nearHeaders,
+        p.connectionsUnseen,
+        near
+      )
     )
   if (p.connectionsAmbiguous.length)
     parts.push(
-      `**Ambiguous connections** (the run uses one of them; prune leaves their processes alone):\n\n${table(
+      listed(
+        '**Ambiguous connections** (the run uses one of them; prune leaves their processes alone)',
         ['Connector', 'Connection', 'First line', 'Connections in Atlan'],
-        p.connectionsAmbiguous
-          .slice(0, MAX_ROWS)
-          .map(a => [a.connector.toLowerCase(), a.name, a.line, a.qualifiedNames.join(', ')])
-      )}${more(p.connectionsAmbiguous.length)}`
+        p.connectionsAmbiguous,
+        a => [a.connector.toLowerCase(), a.name, a.line, a.qualifiedNames.join(', ')]
+      )
     )
   if (p.connectionsRespelled.length)
     parts.push(
-      `**Spelled differently in Atlan** (the run matches connection names without case):\n\n${table(
+      listed(
+        '**Spelled differently in Atlan** (the run matches connection names without case)',
         ['Connector', 'In the CSV', 'In Atlan', 'First line'],
-        p.connectionsRespelled
-          .slice(0, MAX_ROWS)
-          .map(r => [r.connector.toLowerCase(), r.name, r.atlanName, r.line])
-      )}${more(p.connectionsRespelled.length)}`
+        p.connectionsRespelled,
+        r => [r.connector.toLowerCase(), r.name, r.atlanName, r.line]
+      )
     )
   return parts
 }
