@@ -78,6 +78,7 @@ function report(n = 3): TenantReport {
         line: i + 2
       })),
       notChecked: 2,
+      unverified: 0,
       requests: 1,
       notAsked: 0,
       limitReached: false

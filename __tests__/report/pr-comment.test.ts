@@ -208,6 +208,7 @@ describe('renderMergeReport', () => {
       verified: 5,
       missing: [{ qualifiedName: `default/dbt/1/${H}`, line: 4 }],
       notChecked: 2,
+      unverified: 0,
       notAsked: 0,
       limitReached: false,
       requests: 1

@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RetireCandidate } from '../../src/tenant/plan.js'
 import { CLOCK_TOLERANCE_MS, retireProcesses } from '../../src/tenant/after.js'
-import { DBT, FakeMeta } from './fake-meta.js'
+import { DBT, FakeMeta, unavailable } from './fake-meta.js'
 
 const HOUR = 3_600_000
 
@@ -25,6 +25,41 @@ describe('retireProcesses', () => {
     expect(res.retired).toHaveLength(45)
     expect(res.skipped).toEqual([])
     expect(meta.store.list().filter(e => e.typeName === 'Process' && !e.deletedAt)).toEqual([])
+  })
+
+  it('reads each batch again right before its delete, not all candidates up front', async () => {
+    const meta = new FakeMeta()
+    const list = Array.from({ length: 25 }, (_, i) => candidate(meta, `p${i}`))
+    const order: string[] = []
+    meta.onRead = () => void order.push('read')
+    meta.onDelete = (guids, deleted) => (order.push(`delete ${guids.length}`), deleted)
+    await retireProcesses(meta, list, ctx())
+    expect(order).toEqual([
+      ...Array<string>(20).fill('read'),
+      'delete 20',
+      ...Array<string>(5).fill('read'),
+      'delete 5'
+    ])
+  })
+
+  it('a delete that fails keeps what was retired before it, and names the rest', async () => {
+    const meta = new FakeMeta()
+    const list = Array.from({ length: 45 }, (_, i) => candidate(meta, `p${i}`))
+    let calls = 0
+    meta.onDelete = (_guids, deleted) => {
+      if (++calls === 2) throw unavailable('DELETE /api/meta/entity/bulk')
+      return deleted
+    }
+    const logged: string[] = []
+    const res = await retireProcesses(meta, list, ctx(), { info: m => logged.push(m) })
+    expect(res.retired).toHaveLength(20)
+    expect(logged).toHaveLength(20)
+    expect(logged[0]).toBe(`Retired ${list[0].qualifiedName} (removed line 4)`)
+    expect(res.stopped).toMatch(/503/)
+    expect(res.notDeleted).toHaveLength(25)
+    expect(res.notDeleted[0].reason).toMatch(/its delete failed .*may still have been deleted/)
+    expect(res.notDeleted[24].reason).toBe('not attempted: prune stopped before it')
+    expect(meta.deletes).toHaveLength(2)
   })
 
   it('counts as retired only what Atlan says it deleted', async () => {

@@ -29,6 +29,20 @@ export function forbidden(endpoint: string): AtlanError {
   })
 }
 
+/** A server error that retries did not get past (HTTP 503). */
+export function unavailable(endpoint: string): AtlanError {
+  return new AtlanError({
+    kind: 'server',
+    status: 503,
+    endpoint,
+    requestId: 'req-2',
+    retryable: true,
+    summary: `Atlan answered ${endpoint} with 503 after 4 attempts.`,
+    hint: 'Try again later.',
+    reason: 'HTTP 503'
+  })
+}
+
 export class FakeMeta implements MetaApi {
   readonly store = new AssetStore()
   visibility: Visibility = { readRestriction: 'scrub', readableConnections: 'all' }

@@ -3,7 +3,7 @@
 // search (403) checks nothing rather than calling everything missing.
 import { expect, it } from '@jest/globals'
 import { verifyProcesses } from '../../src/tenant/verify.js'
-import { DBT, FakeMeta, forbidden } from './fake-meta.js'
+import { DBT, FakeMeta, forbidden, unavailable } from './fake-meta.js'
 
 function clock() {
   let now = 0
@@ -55,7 +55,8 @@ it('a refused search checks nothing: no process is called missing', async () => 
     throw forbidden('POST /api/meta/search/indexsearch')
   }
   const v = await verifyProcesses(meta, expected(), 1, 10_000, clock().deps)
-  expect(v).toMatchObject({ verified: 0, missing: [], notChecked: 3 })
+  // The rows not checked stay rows; the processes left unchecked are counted apart.
+  expect(v).toMatchObject({ verified: 0, missing: [], notChecked: 1, unverified: 2 })
   expect(v.refused).toMatch(/the API token may not read assets/)
 })
 
@@ -78,4 +79,17 @@ it('stops asking again when the limit runs out before index_grace', async () => 
   expect(v).toMatchObject({ verified: 1, notAsked: 0, limitReached: true })
   expect(v.missing).toEqual([{ qualifiedName: `${DBT}/p2`, line: 3 }])
   expect(c.sleeps).toEqual([1000, 2000])
+})
+
+it('a search that fails after its retries ends verify, not the step: what was found stays', async () => {
+  const meta = new FakeMeta()
+  meta.process(DBT, 'p1')
+  let calls = 0
+  meta.onSearch = (_body, real) => {
+    if (++calls > 1) throw unavailable('POST /api/meta/search/indexsearch')
+    return real
+  }
+  const v = await verifyProcesses(meta, expected(), 0, 10_000, clock().deps)
+  expect(v).toMatchObject({ verified: 1, missing: [], unverified: 1 })
+  expect(v.refused).toMatch(/503/)
 })

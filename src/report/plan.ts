@@ -187,7 +187,10 @@ function afterPart(t: TenantReport): string | undefined {
       : ''
     const head = `### Verification after the run\n\n${fmt(v.verified)} of ${fmt(total)} expected processes found in Atlan${v.missing.length ? `; **${fmt(v.missing.length)} missing**` : ''}.${notChecked}`
     const limited = t.plan && verifyLimitText(v, t.plan)
-    const refused = `${v.refused ? `\n\n> ${mdText(v.refused, 500)}` : ''}${limited ? `\n\n> ${limited}` : ''}`
+    const stopped = v.refused
+      ? `\n\n> Verify stopped early, ${fmt(v.unverified)} expected process(es) not checked: ${mdText(v.refused, 500)}`
+      : ''
+    const refused = `${stopped}${limited ? `\n\n> ${limited}` : ''}`
     parts.push(
       v.missing.length
         ? `${head}${refused}\n\n${table(
@@ -208,13 +211,10 @@ function afterPart(t: TenantReport): string | undefined {
         : ''
     }`
     parts.push(retired)
+    if (pr.stopped) parts.push(`> Prune stopped early: ${mdText(pr.stopped, 500)}`)
     const left = [
       ...pr.skipped.map(s => [s.qualifiedName, s.baseLine, s.reason]),
-      ...pr.notDeleted.map(r => [
-        r.qualifiedName,
-        r.baseLine,
-        "Atlan's reply did not list it as deleted"
-      ])
+      ...pr.notDeleted.map(r => [r.qualifiedName, r.baseLine, r.reason])
     ]
     if (left.length)
       parts.push(

@@ -2,6 +2,7 @@
 // that every process the plan expected exists (verify.ts); prune retires the processes of rows
 // removed from the CSV, as soft deletes (restorable in Atlan), and only on proof
 // (docs/atlan-contract.md §10.10, §10.11).
+import { AtlanError } from '../atlan/errors.js'
 import type { EntityHeader, MetaApi } from '../atlan/meta.js'
 import { formatDuration } from '../config/duration.js'
 import type { Config } from '../config/types.js'
@@ -78,11 +79,11 @@ export async function afterRun(
       processesRetired: pruned?.retired.length
     },
     failure:
-      missing > 0 && config.verify === 'strict'
-        ? `${missing} expected process(es) were not found in Atlan after the run (verify: strict; see the annotations and the job summary). ${graceAdvice(config.indexGraceMs)} Set verify: true to report them without failing the step.`
-        : undefined,
+      config.verify === 'strict' ? strictFailure(verification, config.indexGraceMs) : undefined,
     flagged:
       missing > 0 ||
+      verification?.refused !== undefined ||
+      pruned?.stopped !== undefined ||
       (pruned !== undefined && pruned.skipped.length + pruned.notDeleted.length > 0) ||
       plan?.prune?.blocked !== undefined
   }
@@ -110,10 +111,12 @@ async function prune(
     return { pruneNote: candidates.blocked }
   }
   if (!candidates) return {}
-  const pruned = await retireProcesses(meta, candidates.candidates, {
-    planStartedAt: plan.startedAt,
-    workflowName: run.workflowName
-  })
+  const pruned = await retireProcesses(
+    meta,
+    candidates.candidates,
+    { planStartedAt: plan.startedAt, workflowName: run.workflowName },
+    log
+  )
   logPrune(pruned, candidates.notConsidered, log)
   return { pruned }
 }
@@ -121,6 +124,15 @@ async function prune(
 function first(list: Array<{ qualifiedName: string }>): string {
   const names = list.slice(0, LOGGED).map(m => m.qualifiedName)
   return `${names.join(', ')}${list.length > LOGGED ? ', …' : ''}`
+}
+
+/** verify: strict fails the step when a process is missing, or when verify could not finish. */
+function strictFailure(v: Verification | undefined, graceMs: number): string | undefined {
+  if (v?.missing.length)
+    return `${v.missing.length} expected process(es) were not found in Atlan after the run (verify: strict; see the annotations and the job summary). ${graceAdvice(graceMs)} Set verify: true to report them without failing the step.`
+  if (v?.refused)
+    return `verify: strict could not check ${v.unverified} expected process(es) after the run: ${v.refused} Set verify: true to report this without failing the step.`
+  return undefined
 }
 
 /** Where a missing process may be: not yet in Atlan's search index, or a row the run skipped. */
@@ -140,23 +152,29 @@ function logVerification(v: Verification, plan: Plan, graceMs: number, log: Logg
   const line = `${parts.join('; ')}.${v.missing.length ? ` ${graceAdvice(graceMs)}` : ''}`
   if (v.missing.length) log.warning(line)
   else log.info(line)
-  if (v.refused) log.warning(`Verify could not search Atlan: ${v.refused}`)
+  if (v.refused)
+    log.warning(
+      `Verify stopped early, ${v.unverified} expected process(es) not checked: ${v.refused}`
+    )
   const limited = verifyLimitText(v, plan)
   if (limited) log.info(limited)
 }
 
 /** Each retired process on its own line, then each one skipped or not deleted, with the reason. */
 function logPrune(p: PruneResult, notConsidered: number, log: Logger): void {
+  // Each retired process was logged as its batch's reply arrived (retireProcesses).
   log.info(
-    `Prune: ${p.retired.length} process(es) retired (soft-deleted, restorable in Atlan), ${p.skipped.length} skipped, ${p.notDeleted.length} not deleted by Atlan.`
+    `Prune: ${p.retired.length} process(es) retired (soft-deleted, restorable in Atlan), ${p.skipped.length} skipped, ${p.notDeleted.length} not deleted.`
   )
-  for (const r of p.retired) log.info(`Retired ${r.qualifiedName} (removed line ${r.baseLine})`)
   for (const s of p.skipped)
     log.warning(`prune left ${s.qualifiedName} (removed line ${s.baseLine}) alone: ${s.reason}.`)
-  for (const r of p.notDeleted)
+  for (const r of p.notDeleted.slice(0, LOGGED))
     log.warning(
-      `prune asked Atlan to delete ${r.qualifiedName}, and Atlan's reply did not list it as deleted.`
+      `prune did not delete ${r.qualifiedName} (removed line ${r.baseLine}): ${r.reason}.`
     )
+  if (p.notDeleted.length > LOGGED)
+    log.warning(`…and ${p.notDeleted.length - LOGGED} more not deleted (see the job summary).`)
+  if (p.stopped) log.warning(`Prune stopped early: ${p.stopped}`)
   if (notConsidered)
     log.info(
       `Prune left the processes of ${notConsidered} removed row(s) alone: their connection is ambiguous or not visible to this token.`
@@ -180,8 +198,10 @@ export interface Skipped extends RetireCandidate {
 export interface PruneResult {
   retired: RetireCandidate[]
   skipped: Skipped[]
-  /** Sent for deletion, but not in Atlan's reply. */
-  notDeleted: RetireCandidate[]
+  /** Sent for deletion, but not in Atlan's reply, or not sent because prune stopped. */
+  notDeleted: Skipped[]
+  /** Why prune stopped before the end (a re-read or a delete failed), if it did. */
+  stopped?: string
   requests: number
 }
 
@@ -218,39 +238,73 @@ export function whyKeep(
 
 /**
  * Soft-deletes the plan's candidates (qualifiedNames derived from removed rows and found as
- * Process entities). Each is read again just before the delete (§10.11) and skipped, with the
- * reason, when whyKeep finds one (another CSV's run may have written it since: §10.10); deletes go
- * GUIDS_PER_DELETE at a time, and only what Atlan's reply lists counts as retired.
+ * Process entities), GUIDS_PER_DELETE at a time (§10.11): each batch is read again just before
+ * its delete, and a candidate is skipped, with the reason, when whyKeep finds one (another CSV's
+ * run may have written it since: §10.10). Only what Atlan's reply lists counts as retired, and
+ * each is logged as its batch's reply arrives. A failed re-read or delete stops prune there:
+ * what was retired before it is kept and reported, the rest is named as not deleted.
  */
 export async function retireProcesses(
   meta: MetaApi,
   candidates: RetireCandidate[],
-  ctx: PruneContext
+  ctx: PruneContext,
+  log?: Pick<Logger, 'info'>
 ): Promise<PruneResult> {
   const out: PruneResult = { retired: [], skipped: [], notDeleted: [], requests: 0 }
-  const keep: Array<string | undefined> = new Array(candidates.length)
-  let next = 0
-  const reader = async (): Promise<void> => {
-    while (next < candidates.length) {
-      const i = next++
-      const now = await meta.entity(candidates[i].guid)
+  for (let start = 0; start < candidates.length; start += GUIDS_PER_DELETE) {
+    const batch = candidates.slice(start, start + GUIDS_PER_DELETE)
+    let doomed: RetireCandidate[] = []
+    try {
+      const keep = await reread(meta, batch, ctx, out)
+      doomed = batch.filter((_, i) => !keep[i])
+      batch.forEach((c, i) => keep[i] && out.skipped.push({ ...c, reason: keep[i] }))
+      if (!doomed.length) continue
       out.requests++
-      keep[i] = whyKeep(candidates[i], now, ctx)
+      const deleted = new Set(await meta.softDelete(doomed.map(c => c.guid)))
+      for (const c of doomed) {
+        if (!deleted.has(c.guid)) {
+          out.notDeleted.push({ ...c, reason: "Atlan's reply did not list it as deleted" })
+          continue
+        }
+        out.retired.push(c)
+        log?.info(`Retired ${c.qualifiedName} (removed line ${c.baseLine})`)
+      }
+    } catch (e) {
+      if (!(e instanceof AtlanError)) throw e
+      out.stopped = e.message
+      // A delete that failed may still have landed (its reply lost): those are named apart.
+      const sent = new Set(doomed.map(c => c.guid))
+      const skipped = new Set(out.skipped.map(c => c.guid))
+      for (const c of candidates.slice(start))
+        if (!skipped.has(c.guid))
+          out.notDeleted.push({
+            ...c,
+            reason: sent.has(c.guid)
+              ? `its delete failed (${e.message}); it may still have been deleted: check it in Atlan`
+              : 'not attempted: prune stopped before it'
+          })
+      break
     }
   }
-  const n = Math.min(MAX_READS_IN_FLIGHT, candidates.length)
-  await Promise.all(Array.from({ length: n }, reader))
-  const doomed: RetireCandidate[] = []
-  candidates.forEach((c, i) => {
-    const reason = keep[i]
-    if (reason) out.skipped.push({ ...c, reason })
-    else doomed.push(c)
-  })
-  for (let i = 0; i < doomed.length; i += GUIDS_PER_DELETE) {
-    const batch = doomed.slice(i, i + GUIDS_PER_DELETE)
-    const deleted = new Set(await meta.softDelete(batch.map(c => c.guid)))
-    out.requests++
-    for (const c of batch) (deleted.has(c.guid) ? out.retired : out.notDeleted).push(c)
-  }
   return out
+}
+
+/** Why each of `batch` must be kept, read again now (MAX_READS_IN_FLIGHT at a time). */
+async function reread(
+  meta: MetaApi,
+  batch: RetireCandidate[],
+  ctx: PruneContext,
+  out: PruneResult
+): Promise<Array<string | undefined>> {
+  const keep: Array<string | undefined> = new Array(batch.length)
+  let next = 0
+  const reader = async (): Promise<void> => {
+    while (next < batch.length) {
+      const i = next++
+      out.requests++
+      keep[i] = whyKeep(batch[i], await meta.entity(batch[i].guid), ctx)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(MAX_READS_IN_FLIGHT, batch.length) }, reader))
+  return keep
 }

@@ -14,10 +14,12 @@ export interface Verification {
   verified: number
   /** Missing processes with the first CSV line that expects each. */
   missing: Array<{ qualifiedName: string; line: number }>
-  /** Rows whose process could not be checked. */
+  /** Rows whose process could not be named (a connection not visible, or ambiguous). */
   notChecked: number
-  /** Why nothing could be checked (Atlan refused the search), if so. */
+  /** Why verify stopped early (Atlan refused or failed a search), if it did. */
   refused?: string
+  /** Expected processes left unchecked when verify stopped early (apart from the rows above). */
+  unverified: number
   requests: number
   /** tenant_search_limit ran out: processes never looked up (not counted as missing). */
   notAsked: number
@@ -53,13 +55,15 @@ export async function verifyProcesses(
       // Names the first round could not ask were never looked up; later rounds re-ask missing ones.
       notAsked ??= new Set(res.unasked)
     } catch (e) {
-      if (!(e instanceof AtlanError && e.kind === 'permission')) throw e
-      // What was found so far stays verified; the rest could not be checked.
+      // A refused or failed search (after its retries) ends verify, never the step: what was
+      // found so far stays verified, the rest is unverified, apart from the rows not checked.
+      if (!(e instanceof AtlanError)) throw e
       return {
         verified: expected.size - remaining.length,
         missing: [],
-        notChecked: notChecked + remaining.length,
+        notChecked,
         refused: e.message,
+        unverified: remaining.length,
         requests,
         notAsked: 0,
         limitReached: false
@@ -80,6 +84,7 @@ export async function verifyProcesses(
     verified: expected.size - remaining.length,
     missing: missing.map(qn => ({ qualifiedName: qn, line: expected.get(qn)! })),
     notChecked,
+    unverified: 0,
     requests,
     notAsked: never.size,
     limitReached: remaining.length > 0 && budget.left === 0
