@@ -19,6 +19,7 @@ function plan(
     handling?: InputHandling
     caseSensitive?: boolean
     pruneBlocked?: string
+    rerunOf?: string
     searchLimit?: number
     log?: ReturnType<typeof debugLog>
   } = {}
@@ -30,6 +31,7 @@ function plan(
     base,
     pruneBlocked: opts.pruneBlocked,
     inputHandling: opts.handling ?? 'partial',
+    rerunOf: opts.rerunOf,
     caseSensitive: opts.caseSensitive ?? true,
     searchLimit: opts.searchLimit ?? 100,
     log: opts.log ?? debugLog(),
@@ -108,6 +110,14 @@ describe('connections', () => {
     expect(p.expected.size).toBe(0)
   })
 
+  it('a CSV naming no connection: no notice about what the token can read', async () => {
+    const meta = new FakeMeta()
+    meta.visibility.readableConnections = []
+    const p = await plan(meta, [])
+    expect(p.limit).toBeUndefined()
+    expect(p.findings).toEqual([])
+  })
+
   it('a persona-less token at scrub: one notice; the hidden connections still name the rows', async () => {
     const meta = new FakeMeta()
     meta.visibility.readableConnections = []
@@ -169,6 +179,19 @@ describe('assets and processes', () => {
     const archived = await plan(meta, [A_B], { handling: 'update' })
     expect(archived.findings[0].message).toContain(`source ${PROD}/db/s/a (archived)`)
     expect(archived.rowsToSkip).toBe(1)
+  })
+
+  it('input handling is worded for where it lives: the input for a create, the stored setting for a rerun', async () => {
+    const meta = new FakeMeta()
+    const create = (await plan(meta, [A_B], { handling: 'update' })).findings[0]
+    expect(create.message).toContain('(input_handling: update)')
+    expect(create.hint).toContain('use input_handling: partial')
+    const rerun = (await plan(meta, [A_B], { handling: 'update', rerunOf: 'lb-1' })).findings[0]
+    expect(rerun.message).toContain('(workflow lb-1 stores input handling update)')
+    expect(rerun.hint).toContain("change workflow lb-1's input handling (lineage_upsert_semantic)")
+    expect(rerun.hint).not.toContain('use input_handling')
+    const created = (await plan(meta, [A_B], { rerunOf: 'lb-1' })).findings[0]
+    expect(created.message).toContain('(workflow lb-1 stores input handling partial)')
   })
 
   it('case_sensitive_match false finds an asset spelt another way; true does not', async () => {

@@ -73,3 +73,21 @@ it('stops at the window, and when a page repeats what an earlier one sent', asyn
   expect(repeated.entities).toHaveLength(1000)
   expect(log.lines.at(-1)).toMatch(/entities it had already sent; stopped paging/)
 })
+
+it('keeps scrubbed headers of the older form (guid -1): never a repeat, never dropped', async () => {
+  const hidden = (i: number) => ({
+    typeName: 'Connection',
+    guid: '-1',
+    scrubbed: true,
+    attributes: { name: `h${i}` }
+  })
+  const all = [...Array.from({ length: 1500 }, (_, i) => hidden(i)), entity(1), entity(2)]
+  const { m, bodies } = meta(b => ({
+    count: all.length,
+    entities: all.slice(b.dsl.from, b.dsl.from + b.dsl.size)
+  }))
+  const res = await readAll(m, from => allConnectionsQuery(from), debugLog())
+  expect(bodies.map(b => b.dsl.from)).toEqual([0, 1000])
+  expect(res).toMatchObject({ requests: 2, truncated: false })
+  expect(res.entities).toHaveLength(1502)
+})

@@ -91,6 +91,20 @@ describe('prune', () => {
     expect(report.pruneNote).toMatch(/no base version of the CSV was read/)
   })
 
+  it('without a base version the checkout lacks: the note gives the reason and the fix', async () => {
+    const { meta } = tenant()
+    const baseNote =
+      'the checkout lacks the base commit abc1234 (it is a shallow clone): use actions/checkout with fetch-depth: 0'
+    const { report } = await run(
+      stage({ prune: 'true' }, { ...READ, baseRead: false, baseNote }),
+      meta
+    )
+    expect(meta.deletes).toEqual([])
+    expect(report.pruneNote).toBe(
+      `prune: nothing was retired because no base version of the CSV was read: ${baseNote}.`
+    )
+  })
+
   it.each([
     ['the head', { headUnread: 1 }, /1 record\(s\) of lineage\.csv could not be read whole/],
     ['the base', { baseUnread: 2 }, /2 record\(s\) of its base version could not be read whole/]

@@ -128,7 +128,12 @@ async function checkCsv(
     checkPreview: csv.preview(false),
     counts: csvCounts(csv)
   }
-  const read = { baseRead: csv.baseRead, headUnread: csv.headUnread, baseUnread: csv.baseUnread }
+  const read = {
+    baseRead: csv.baseRead,
+    baseNote: csv.baseNote,
+    headUnread: csv.headUnread,
+    baseUnread: csv.baseUnread
+  }
   const problem = csvProblem(csv)
   if (!problem) return { report, read }
   if (problem.fatal) return { report, read, stop: problem.text }

@@ -100,11 +100,17 @@ async function prune(
     return { pruneNote: `prune: nothing was retired because the run ended ${run.phase}.` }
   const plan = planned?.plan
   if (!plan) return {}
-  if (!planned.baseRead)
-    return {
-      pruneNote:
-        'prune: no base version of the CSV was read (pull_request or push events only), so nothing was retired.'
-    }
+  if (!planned.baseRead) {
+    if (!planned.baseNote)
+      return {
+        pruneNote:
+          'prune: no base version of the CSV was read (pull_request or push events only), so nothing was retired.'
+      }
+    // A base commit was known but not read: the user asked for prune and can fix this.
+    const pruneNote = `prune: nothing was retired because no base version of the CSV was read: ${planned.baseNote}.`
+    log.warning(pruneNote)
+    return { pruneNote }
+  }
   const candidates = plan.prune
   if (candidates?.blocked) {
     log.warning(candidates.blocked)

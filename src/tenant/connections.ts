@@ -83,6 +83,9 @@ export async function resolveConnections(
   const out: Resolution = { states: [], scrubSeen: false, readable: 0, requests: 0 }
   if (pairs.length === 0) return out
   const readableGuids = new Set<string>()
+  // A search cut short (past Elasticsearch's window, or a server repeating pages) may have left
+  // out the very connection a pair names: absence is then not proven (§10.8, §10.12).
+  let incomplete = false
   const seen = (entities: EntityHeader[]): Conn[] => {
     const conns: Conn[] = []
     for (const e of entities) {
@@ -101,10 +104,12 @@ export async function resolveConnections(
       const batch = names.slice(i, i + MAX_TERMS)
       const res = await readAll(meta, from => connectionsByNameQuery(batch, from), log)
       out.requests += res.requests
+      incomplete ||= res.truncated
       for (const c of seen(res.entities)) {
         const k = key(c.connector, c.name)
         const list = byKey.get(k) ?? []
-        if (!list.some(x => x.guid === c.guid)) list.push(c)
+        // By qualifiedName: scrubbed headers of the older form all carry guid -1 (§10.8).
+        if (!list.some(x => x.qualifiedName === c.qualifiedName)) list.push(c)
         byKey.set(k, list)
       }
     }
@@ -117,10 +122,12 @@ export async function resolveConnections(
     if (absent.length > 0) {
       const all = await readAll(meta, from => allConnectionsQuery(from), log)
       out.requests += all.requests
+      incomplete ||= all.truncated
       const listed = seen(all.entities)
+      const proven = out.scrubSeen && !incomplete
       for (const id of absent) {
         const nearMatches = near(pairs[id], listed)
-        out.states[id] = { kind: out.scrubSeen ? 'missing' : 'unseen', nearMatches }
+        out.states[id] = { kind: proven ? 'missing' : 'unseen', nearMatches }
       }
     }
   } catch (e) {

@@ -128,6 +128,8 @@ export interface PlanInput {
   /** Why prune may retire nothing (a record of the head or the base not read whole). */
   pruneBlocked?: string
   inputHandling: InputHandling
+  /** A rerun's workflow: its stored input handling is what the run applies, not the input. */
+  rerunOf?: string
   /** case_sensitive_match as the run applies it: false compares assets without case. */
   caseSensitive: boolean
   /** tenant_search_limit. */
@@ -209,7 +211,9 @@ function limitOf(
       severity: 'warning',
       text: `The tenant check is limited: ${forbidden} Nothing in the CSV was checked against the tenant, and the run goes ahead.`
     }
-  if (readable > 0) return undefined
+  // A CSV naming no connection has nothing to check: no notice about what the token can read.
+  const named = Object.values(counts).reduce((a, b) => a + b, 0)
+  if (readable > 0 || named === 0) return undefined
   const parts = ['The tenant check is limited: this API token can read no connection in Atlan.']
   if (counts.hidden + counts.ambiguous > 0)
     parts.push(
@@ -343,6 +347,13 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   let rowsNotChecked = 0
   let rowsNotLookedUp = 0
   const handling = input.inputHandling
+  // Where the setting lives: the input for a create, the workflow's stored value for a rerun.
+  const handlingSource = input.rerunOf
+    ? `workflow ${input.rerunOf} stores input handling ${handling}`
+    : `input_handling: ${handling}`
+  const toPartial = input.rerunOf
+    ? `change workflow ${input.rerunOf}'s input handling (lineage_upsert_semantic) to partial in Atlan to create it as a partial asset: a rerun applies the stored setting, not the input input_handling.`
+    : 'use input_handling: partial to create it as a partial asset.'
   for (let i = 0; i < rows.count; i++) {
     const kind = rowKind(i)
     if (kind === 'skip') rowsToSkip++
@@ -372,8 +383,8 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
         severity: 'warning',
         line,
         rule: 'row-will-be-skipped',
-        message: `Row ${line} will be skipped: ${what} ${absent.length > 1 ? 'do' : 'does'} not exist (input_handling: update).`,
-        hint: 'Create the asset first, fix its Identity, or use input_handling: partial to create it as a partial asset.'
+        message: `Row ${line} will be skipped: ${what} ${absent.length > 1 ? 'do' : 'does'} not exist (${handlingSource}).`,
+        hint: `Create the asset first, fix its Identity, or ${toPartial}`
       })
       continue
     }
@@ -395,7 +406,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
         severity: 'notice',
         line,
         rule: `asset-create-${how}`,
-        message: `The ${s.label} ${s.type} ${s.qn} does not exist: the run will create it as a ${how} asset (input_handling: ${handling}).`
+        message: `The ${s.label} ${s.type} ${s.qn} does not exist: the run will create it as a ${how} asset (${handlingSource}).`
       })
     }
     if (!expected.has(p)) expected.set(p, line)

@@ -45,7 +45,9 @@ export async function readAll(
     requests++
     let repeated = false
     for (const e of res.entities) {
-      if (guids.has(e.guid)) repeated = true
+      // A scrubbed header of the older form has guid -1 (§10.8): kept, and never a repeat.
+      if (!isRealGuid(e.guid)) entities.push(e)
+      else if (guids.has(e.guid)) repeated = true
       else {
         guids.add(e.guid)
         entities.push(e)
@@ -65,4 +67,9 @@ export async function readAll(
       return { entities, requests, truncated: true }
     }
   }
+}
+
+/** Atlas answers guid -1 for an entity it will not identify (docs/atlan-contract.md §10.8). */
+function isRealGuid(guid: string | undefined): guid is string {
+  return typeof guid === 'string' && guid !== '' && guid !== '-1'
 }

@@ -3,7 +3,7 @@
 // with the settings the run applies (check_tenant). What the plan returns is what verify and
 // prune (after.ts) work from after the run.
 import { MAX_TERMS, type MetaApi } from '../atlan/meta.js'
-import { INPUT_HANDLINGS, type Config, type LineageOptions } from '../config/types.js'
+import { INPUT_HANDLINGS, type AppliedOptions, type Config } from '../config/types.js'
 import type { LineageRow } from '../lineage/csv-types.js'
 import type { Logger } from '../runtime.js'
 import { buildPlan, type Plan } from './plan.js'
@@ -18,6 +18,8 @@ export interface CsvTap {
 export interface CsvRead {
   /** A base version was read (pull_request or push events). */
   baseRead: boolean
+  /** Why no base version was read, when a base commit was known (for example a shallow clone). */
+  baseNote?: string
   /** Records of the head version not read whole (quote errors, oversized, field counts). */
   headUnread: number
   /** The same for the base version. */
@@ -33,6 +35,8 @@ export interface TenantPlan {
   missing?: string
   /** A base version was read: prune has removed rows to retire (after.ts). */
   baseRead: boolean
+  /** Why not, when a base commit was known. */
+  baseNote?: string
 }
 
 export class TenantStage {
@@ -87,7 +91,7 @@ export class TenantStage {
   async plan(
     meta: MetaApi,
     csv: CsvRead,
-    options: Pick<Required<LineageOptions>, 'inputHandling' | 'caseSensitive'>,
+    options: Pick<AppliedOptions, 'inputHandling' | 'caseSensitive' | 'rerunOf'>,
     deps: { log: Logger; now: number }
   ): Promise<TenantPlan> {
     // A stored value the Lineage Builder does not define is passed on as stored; plan with ours.
@@ -100,12 +104,18 @@ export class TenantStage {
       base: this.base,
       pruneBlocked: this.base ? this.pruneBlocked(csv) : undefined,
       inputHandling,
+      rerunOf: options.rerunOf,
       caseSensitive: options.caseSensitive,
       searchLimit: this.config.tenantSearchLimit,
       log: deps.log,
       now: deps.now
     })
-    const planned = { plan, showPlan: this.config.checkTenant, baseRead: csv.baseRead }
+    const planned = {
+      plan,
+      showPlan: this.config.checkTenant,
+      baseRead: csv.baseRead,
+      baseNote: csv.baseNote
+    }
     if (!this.config.checkTenant || plan.connectionsMissing.length === 0) return planned
     const names = plan.connectionsMissing
       .slice(0, 5)
