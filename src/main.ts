@@ -83,7 +83,7 @@ async function pipeline(signal: AbortSignal): Promise<Stages> {
   if (!session.tenant) return ran
   const { phase, workflowName } = lifecycleResult(applying.value)
   const checking = await settle(() =>
-    afterRun(client.meta, config, planned.tenant, { phase, workflowName }, { ...systemClock, log })
+    afterRun(client.meta, config, planned.tenant, { phase, workflowName }, deps)
   )
   return 'error' in checking ? { ...ran, error: checking.error } : { ...ran, after: checking.value }
 }

@@ -2,6 +2,7 @@
 // still ACTIVE, not written after the plan began, not stamped by another workflow), deletes of 20
 // GUIDs, and only what Atlan's reply lists counts as retired (docs/atlan-contract.md §10.10, §10.11).
 import { describe, expect, it } from '@jest/globals'
+import { CancelledError } from '../../src/run/signals.js'
 import type { RetireCandidate } from '../../src/tenant/plan.js'
 import { CLOCK_TOLERANCE_MS, retireProcesses } from '../../src/tenant/after.js'
 import { DBT, FakeMeta, unavailable } from './fake-meta.js'
@@ -60,6 +61,23 @@ describe('retireProcesses', () => {
     expect(res.notDeleted[0].reason).toMatch(/its delete failed .*may still have been deleted/)
     expect(res.notDeleted[24].reason).toBe('not attempted: prune stopped before it')
     expect(meta.deletes).toHaveLength(2)
+  })
+
+  it('a job cancelled between batches keeps what was retired and sends nothing more', async () => {
+    const meta = new FakeMeta()
+    const list = Array.from({ length: 25 }, (_, i) => candidate(meta, `p${i}`))
+    let reads = 0
+    meta.onRead = () => {
+      // As the client does once the job is cancelled (src/atlan/transport.ts).
+      if (++reads > 20) throw new CancelledError('The job was cancelled: GET … was not sent.')
+    }
+    const res = await retireProcesses(meta, list, ctx())
+    expect(res.retired).toHaveLength(20)
+    expect(res.stopped).toMatch(/The job was cancelled/)
+    expect(res.notDeleted.map(c => c.reason)).toEqual(
+      Array<string>(5).fill('not attempted: prune stopped before it')
+    )
+    expect(meta.deletes).toHaveLength(1)
   })
 
   it('counts as retired only what Atlan says it deleted', async () => {

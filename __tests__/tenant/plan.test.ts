@@ -314,6 +314,31 @@ describe('the plan output', () => {
     expect(json.counts).toMatchObject({ create: 150, assets: 300, processesToRetire: 130 })
     expect(json.listLimit).toBe(100)
     expect(JSON.stringify(json).length).toBeLessThan(64_000)
+    // Too heavy for the budget: shorter lists, the same exact counts.
+    const small = planJson(await plan(meta, head, { base }), 10_000)
+    expect(JSON.stringify(small).length).toBeLessThanOrEqual(10_000)
+    expect(small.listLimit).toBeLessThan(100)
+    expect(small.create).toHaveLength(small.listLimit as number)
+    expect(small.counts).toEqual(json.counts)
+  })
+
+  it('cuts each name from the CSV to 1,000 characters, so 100 of them stay far under 1 MB', async () => {
+    const meta = new FakeMeta()
+    const long = (c: string, i: number) => `${c}${i}_${'x'.repeat(20_000)}`
+    const head = Array.from({ length: 100 }, (_, i) => ({
+      line: i + 2,
+      src: long('s', i),
+      tgt: long('t', i)
+    }))
+    const json = planJson(await plan(meta, head))
+    const names = [...(json.create as string[]), ...(json.assets as string[])]
+    expect(names).toHaveLength(200)
+    for (const n of names) {
+      expect(n.length).toBe(1_000)
+      expect(n.endsWith('…')).toBe(true)
+    }
+    expect(json.listLimit).toBe(100)
+    expect(JSON.stringify(json).length).toBeLessThan(400_000)
   })
 })
 

@@ -2,6 +2,7 @@
 // clock), an archived process is missing, rows not checked are counted apart, and a refused
 // search (403) checks nothing rather than calling everything missing.
 import { expect, it } from '@jest/globals'
+import { CancelledError } from '../../src/run/signals.js'
 import { verifyProcesses } from '../../src/tenant/verify.js'
 import { DBT, FakeMeta, forbidden, unavailable } from './fake-meta.js'
 
@@ -57,7 +58,7 @@ it('a refused search checks nothing: no process is called missing', async () => 
   const v = await verifyProcesses(meta, expected(), 1, 10_000, clock().deps)
   // The rows not checked stay rows; the processes left unchecked are counted apart.
   expect(v).toMatchObject({ verified: 0, missing: [], notChecked: 1, unverified: 2 })
-  expect(v.refused).toMatch(/the API token may not read assets/)
+  expect(v.stopped).toMatch(/the API token may not read assets/)
 })
 
 it('makes at most tenant_search_limit searches: names it could not ask are not checked, never missing', async () => {
@@ -91,5 +92,36 @@ it('a search that fails after its retries ends verify, not the step: what was fo
   }
   const v = await verifyProcesses(meta, expected(), 0, 10_000, clock().deps)
   expect(v).toMatchObject({ verified: 1, missing: [], unverified: 1 })
-  expect(v.refused).toMatch(/503/)
+  expect(v.stopped).toMatch(/503/)
+})
+
+it('a cancelled job ends verify: the wait is cut short and nothing is called missing', async () => {
+  const meta = new FakeMeta()
+  meta.process(DBT, 'p1')
+  const controller = new AbortController()
+  const signals: Array<AbortSignal | undefined> = []
+  let now = 0
+  const deps = {
+    now: () => now,
+    // The real sleep settles at once when the signal aborts (src/runtime.ts).
+    sleep: async (ms: number, signal?: AbortSignal) => {
+      signals.push(signal)
+      controller.abort()
+      now += signal?.aborted ? 1 : ms
+    },
+    log: { debug: () => undefined },
+    signal: controller.signal
+  }
+  meta.onSearch = (_body, real) => {
+    // As the client does once the job is cancelled (src/atlan/transport.ts).
+    if (controller.signal.aborted)
+      throw new CancelledError(
+        'The job was cancelled: POST /api/meta/search/indexsearch was not sent.'
+      )
+    return real
+  }
+  const v = await verifyProcesses(meta, expected(), 0, 600_000, deps)
+  expect(signals).toEqual([controller.signal])
+  expect(v).toMatchObject({ verified: 1, missing: [], unverified: 1 })
+  expect(v.stopped).toMatch(/The job was cancelled/)
 })

@@ -187,8 +187,8 @@ function afterPart(t: TenantReport): string | undefined {
       : ''
     const head = `### Verification after the run\n\n${fmt(v.verified)} of ${fmt(total)} expected processes found in Atlan${v.missing.length ? `; **${fmt(v.missing.length)} missing**` : ''}.${notChecked}`
     const limited = t.plan && verifyLimitText(v, t.plan)
-    const stopped = v.refused
-      ? `\n\n> Verify stopped early, ${fmt(v.unverified)} expected process(es) not checked: ${mdText(v.refused, 500)}`
+    const stopped = v.stopped
+      ? `\n\n> Verify stopped early, ${fmt(v.unverified)} expected process(es) not checked: ${mdText(v.stopped, 500)}`
       : ''
     const refused = `${stopped}${limited ? `\n\n> ${limited}` : ''}`
     parts.push(

@@ -8,6 +8,7 @@ import { formatDuration } from '../config/duration.js'
 import type { Config } from '../config/types.js'
 import type { Finding } from '../lineage/csv-types.js'
 import type { Logger } from '../runtime.js'
+import { CancelledError } from '../run/signals.js'
 import { planJson, type Plan, type RetireCandidate } from './plan.js'
 import type { TenantPlan } from './stage.js'
 import { verifyLimitText, verifyProcesses, type Verification, type VerifyDeps } from './verify.js'
@@ -82,7 +83,7 @@ export async function afterRun(
       config.verify === 'strict' ? strictFailure(verification, config.indexGraceMs) : undefined,
     flagged:
       missing > 0 ||
-      verification?.refused !== undefined ||
+      verification?.stopped !== undefined ||
       pruned?.stopped !== undefined ||
       (pruned !== undefined && pruned.skipped.length + pruned.notDeleted.length > 0) ||
       plan?.prune?.blocked !== undefined
@@ -136,8 +137,8 @@ function first(list: Array<{ qualifiedName: string }>): string {
 function strictFailure(v: Verification | undefined, graceMs: number): string | undefined {
   if (v?.missing.length)
     return `${v.missing.length} expected process(es) were not found in Atlan after the run (verify: strict; see the annotations and the job summary). ${graceAdvice(graceMs)} Set verify: true to report them without failing the step.`
-  if (v?.refused)
-    return `verify: strict could not check ${v.unverified} expected process(es) after the run: ${v.refused} Set verify: true to report this without failing the step.`
+  if (v?.stopped)
+    return `verify: strict could not check ${v.unverified} expected process(es) after the run: ${v.stopped} Set verify: true to report this without failing the step.`
   return undefined
 }
 
@@ -158,9 +159,9 @@ function logVerification(v: Verification, plan: Plan, graceMs: number, log: Logg
   const line = `${parts.join('; ')}.${v.missing.length ? ` ${graceAdvice(graceMs)}` : ''}`
   if (v.missing.length) log.warning(line)
   else log.info(line)
-  if (v.refused)
+  if (v.stopped)
     log.warning(
-      `Verify stopped early, ${v.unverified} expected process(es) not checked: ${v.refused}`
+      `Verify stopped early, ${v.unverified} expected process(es) not checked: ${v.stopped}`
     )
   const limited = verifyLimitText(v, plan)
   if (limited) log.info(limited)
@@ -276,7 +277,8 @@ export async function retireProcesses(
         log?.info(`Retired ${c.qualifiedName} (removed line ${c.baseLine})`)
       }
     } catch (e) {
-      if (!(e instanceof AtlanError)) throw e
+      // The client sends nothing once the job is cancelled (CancelledError): prune stops there too.
+      if (!(e instanceof AtlanError || e instanceof CancelledError)) throw e
       out.stopped = e.message
       // A delete that failed may still have landed (its reply lost): those are named apart.
       const sent = new Set(doomed.map(c => c.guid))

@@ -520,10 +520,39 @@ function retireFrom(
   return { candidates, notFound }
 }
 
-const firstOf = <T>(list: readonly T[]) => list.slice(0, MAX_LISTED)
+/**
+ * The plan as the `plan` output: exact counts, and at most MAX_LISTED names of each kind (fewer
+ * when they would pass `maxChars`).
+ */
+export function planJson(plan: Plan, maxChars = MAX_PLAN_JSON): Record<string, unknown> {
+  // GitHub takes at most 1 MB per output: names come from the CSV and the tenant, so each is cut
+  // and, if the lists still weigh too much, they are shortened (listLimit says to what).
+  for (let limit = MAX_LISTED; ; limit = Math.floor(limit / 2)) {
+    const json = bounded(planJsonListing(plan, limit)) as Record<string, unknown>
+    if (limit === 0 || JSON.stringify(json).length <= maxChars) return json
+  }
+}
 
-/** The plan as the `plan` output: exact counts, and at most MAX_LISTED names of each kind. */
-export function planJson(plan: Plan): Record<string, unknown> {
+/** Under GitHub's 1 MB limit per step output, with room for the other outputs' framing. */
+const MAX_PLAN_JSON = 900_000
+/** Longest name the plan output keeps whole; longer ones end in an ellipsis. */
+const MAX_NAME = 1_000
+/** Near matches and ambiguous qualifiedNames kept per connection. */
+const MAX_NESTED = 5
+
+/** Every string cut to MAX_NAME characters, every nested list to MAX_NESTED items. */
+function bounded(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string')
+    return value.length > MAX_NAME ? `${value.slice(0, MAX_NAME - 1)}…` : value
+  if (Array.isArray(value))
+    return (depth >= 1 ? value.slice(0, MAX_NESTED) : value).map(v => bounded(v, depth + 1))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bounded(v, depth)]))
+  return value
+}
+
+function planJsonListing(plan: Plan, limit: number): Record<string, unknown> {
+  const firstOf = <T>(list: readonly T[]) => list.slice(0, limit)
   const retire = plan.prune?.candidates ?? []
   return {
     inputHandling: plan.inputHandling,
@@ -561,9 +590,9 @@ export function planJson(plan: Plan): Record<string, unknown> {
         pastLimit: plan.prune.pastLimit
       }
     }),
-    create: plan.listed.create,
-    update: plan.listed.update,
-    assets: plan.listed.assets,
+    create: firstOf(plan.listed.create),
+    update: firstOf(plan.listed.update),
+    assets: firstOf(plan.listed.assets),
     counts: {
       create: plan.processesToCreate,
       update: plan.processesToUpdate,
@@ -574,6 +603,6 @@ export function planJson(plan: Plan): Record<string, unknown> {
       connectionsAmbiguous: plan.connectionsAmbiguous.length,
       connectionsRespelled: plan.connectionsRespelled.length
     },
-    listLimit: MAX_LISTED
+    listLimit: limit
   }
 }

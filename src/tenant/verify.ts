@@ -7,6 +7,7 @@
 import { AtlanError } from '../atlan/errors.js'
 import type { MetaApi } from '../atlan/meta.js'
 import type { Clock } from '../runtime.js'
+import { CancelledError } from '../run/signals.js'
 import { lookupQualifiedNames, SearchBudget } from './lookup.js'
 import type { DebugLog } from './search.js'
 
@@ -16,8 +17,8 @@ export interface Verification {
   missing: Array<{ qualifiedName: string; line: number }>
   /** Rows whose process could not be named (a connection not visible, or ambiguous). */
   notChecked: number
-  /** Why verify stopped early (Atlan refused or failed a search), if it did. */
-  refused?: string
+  /** Why verify stopped early (Atlan refused or failed a search, the job was cancelled), if it did. */
+  stopped?: string
   /** Expected processes left unchecked when verify stopped early (apart from the rows above). */
   unverified: number
   requests: number
@@ -31,6 +32,8 @@ export type VerifyDeps = Pick<Clock, 'now' | 'sleep'> & {
   log: DebugLog
   /** tenant_search_limit; no limit without it. */
   searchLimit?: number
+  /** The job's cancellation: verify stops waiting for the index and asks nothing more. */
+  signal?: AbortSignal
 }
 
 export async function verifyProcesses(
@@ -55,14 +58,14 @@ export async function verifyProcesses(
       // Names the first round could not ask were never looked up; later rounds re-ask missing ones.
       notAsked ??= new Set(res.unasked)
     } catch (e) {
-      // A refused or failed search (after its retries) ends verify, never the step: what was
+      // A refused or failed search (after its retries), or a cancelled job, ends verify, never the step: what was
       // found so far stays verified, the rest is unverified, apart from the rows not checked.
-      if (!(e instanceof AtlanError)) throw e
+      if (!(e instanceof AtlanError || e instanceof CancelledError)) throw e
       return {
         verified: expected.size - remaining.length,
         missing: [],
         notChecked,
-        refused: e.message,
+        stopped: e.message,
         unverified: remaining.length,
         requests,
         notAsked: 0,
@@ -75,7 +78,8 @@ export async function verifyProcesses(
     })
     const left = deadline - deps.now()
     if (remaining.length === 0 || left <= 0 || budget.left === 0) break
-    await deps.sleep(Math.min(wait, left))
+    await deps.sleep(Math.min(wait, left), deps.signal)
+    // The client sends nothing once the job is cancelled: the next search ends verify.
     wait = Math.min(wait * 2, 10_000)
   }
   const never = notAsked ?? new Set<string>()
