@@ -193,9 +193,11 @@ describe('plan against the tenant', () => {
       inputs: inputsFor(s, { workflow_name: wf, lineage_file: file })
     })
     expect(r.code).toBe(0)
+    // A rerun applies the workflow's stored setting: the advice names it, not the input.
     expect(r.stdout).toContain(
-      `line=3::Row 3 will be skipped: target ${PROD}/db/s/zz does not exist (input_handling: update).`
+      `line=3::Row 3 will be skipped: target ${PROD}/db/s/zz does not exist (workflow ${wf} stores input handling update).`
     )
+    expect(r.stdout).toContain(`change workflow ${wf}'s input handling (lineage_upsert_semantic)`)
     expect(r.outputs).toMatchObject({
       phase: 'Succeeded',
       rows_to_skip: '1',
