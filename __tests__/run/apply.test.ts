@@ -6,7 +6,7 @@ import { rawInputs } from '../helpers/inputs.js'
 import { useRunnerFiles } from '../helpers/env.js'
 import { fakeApi, resolveAndApply } from './fake-api.js'
 
-useRunnerFiles()
+const runner = useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const stored = {
@@ -69,6 +69,41 @@ describe('apply', () => {
     const out = await resolveAndApply(deps, config({ timeout: '1m', on_timeout: 'cancel' }))
     expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', failed: true })
     expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([`stopRun ${WF}-new01`])
+  })
+
+  describe('a run already going that this step attached to (idempotent: true) is never stopped', () => {
+    const THEIRS = `${WF}-uirun`
+    function attached(signal?: AbortSignal) {
+      const { api, deps } = setup(signal)
+      const lines: string[] = []
+      deps.log = { ...deps.log, warning: m => void lines.push(m), info: m => void lines.push(m) }
+      api.runs.push({ name: THEIRS, workflowName: WF, phase: 'Running' })
+      return { api, deps, lines }
+    }
+
+    it('on_timeout: cancel: no stop, no in-flight state, the message says why', async () => {
+      const { api, deps } = attached()
+      const out = await resolveAndApply(deps, config({ timeout: '1m', on_timeout: 'cancel' }))
+      expect(api.calls.filter(c => c.startsWith('stopRun') || c.startsWith('rerun'))).toEqual([])
+      expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', runId: THEIRS, failed: true })
+      expect(lifecycleResult(out).message).toContain(
+        'left running because this step did not start it'
+      )
+      expect(runner.state()).not.toContain(THEIRS)
+    })
+
+    it('a cancelled job: no stop, no in-flight state, the message says why', async () => {
+      const ac = new AbortController()
+      const { api, deps } = attached(ac.signal)
+      api.getRun = async name => (ac.abort(), { name, workflowName: WF, phase: 'Running' })
+      const out = await resolveAndApply(deps, config())
+      expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([])
+      expect(lifecycleResult(out)).toMatchObject({ phase: 'Cancelled', runId: THEIRS })
+      expect(lifecycleResult(out).message).toContain(
+        'left running because this step did not start it'
+      )
+      expect(runner.state()).not.toContain(THEIRS)
+    })
   })
 
   it('a run that never shows in the index ends as an Error naming index_grace', async () => {

@@ -260,3 +260,52 @@ describe('row 11: a signal stops validation and uploads', () => {
     expect(routes(s).filter(r => ['presign', 'upload', 'rerun', 'submit'].includes(r))).toEqual([])
   })
 })
+
+describe('a run this step attached to (idempotent: true) belongs to whoever started it', () => {
+  it('SIGINT: the run is left running, nothing is saved for the post step, and the post step stops nothing', async () => {
+    const s = await sim()
+    // A run started in the Atlan UI (or by another job) a few seconds ago, still going for a minute.
+    const wf = s.seed({
+      prefix: 'p',
+      key: 'k.csv',
+      runs: [{ phase: 'Running', startedAgoS: 5, remainingMs: 60_000 }]
+    })
+    const theirs = s.runs().find(r => r.workflow === wf && r.phase === 'Running')!.name
+    const inputs = inputsFor(s, { workflow_name: wf, idempotent: 'true' })
+    const main = startAction({ inputs })
+    await main.waitFor(/already Running: following it/)
+    await main.waitFor(RUN_FOLLOWED)
+    const run = await killAnd(main)
+    expect(run.code).toBe(1)
+    expect(run.outputs.phase).toBe('Cancelled')
+    expect(run.outputs.run_id).toBe(theirs)
+    expect(message(run)).toContain('left running because this step did not start it')
+    expect(run.state.runInFlight ?? '').toBe('')
+    expect(stops(s)).toHaveLength(0)
+
+    const post = await runAction({ inputs, state: run.state })
+    expect(post.code).toBe(0)
+    expect(stops(s)).toHaveLength(0)
+    expect(s.runs().find(r => r.name === theirs)).toMatchObject({ phase: 'Running' })
+    expect(s.runs().find(r => r.name === theirs)?.stopped).toBeFalsy()
+    expect(submits(s)).toBe(0)
+    expectClean(post, s)
+  })
+
+  it('SIGKILL: nothing is saved, so the post step stops nothing', async () => {
+    const s = await sim()
+    const wf = s.seed({
+      prefix: 'p',
+      key: 'k.csv',
+      runs: [{ phase: 'Running', startedAgoS: 5, remainingMs: 60_000 }]
+    })
+    const inputs = inputsFor(s, { workflow_name: wf, idempotent: 'true' })
+    const main = startAction({ inputs })
+    await main.waitFor(RUN_FOLLOWED)
+    const killed = await killAnd(main, 'SIGKILL')
+    expect(killed.state.runInFlight ?? '').toBe('')
+    const post = await runAction({ inputs, state: killed.state })
+    expect(post.code).toBe(0)
+    expect(stops(s)).toHaveLength(0)
+  })
+})

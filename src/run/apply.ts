@@ -107,8 +107,9 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
   })
   const runUrl = (name?: string) => (name ? api.runUrl(started.workflowName, name) : undefined)
   // Once the run is named, the post step needs nothing else. Until then keep what startRun saved:
-  // the runs active before the submit, which the post step must never take for ours.
-  if (started.runName)
+  // the runs active before the submit, which the post step must never take for ours. A run this
+  // step attached to was started by someone else (the UI, another job): nothing ever stops it.
+  if (started.runName && !started.attached)
     saveInFlight({ workflowName: started.workflowName, runName: started.runName })
   if (started.runName)
     deps.checks?.pointAt({
@@ -184,7 +185,8 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
     case 'aborted': {
       let message =
         'The job was cancelled; the Atlan run was left running (cancel_on_job_cancel: false).'
-      if (config.cancelOnJobCancel)
+      if (started.attached) message = `The job was cancelled; the Atlan run was ${NOT_OURS}.`
+      else if (config.cancelOnJobCancel)
         message = (await stopQuietly(deps, runName, 'the job was cancelled'))
           ? 'The job was cancelled; the Atlan run was asked to stop.'
           : 'The job was cancelled, and the Atlan run was not stopped (see the warning above); the post step will try again.'
@@ -198,7 +200,9 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
         config.onTimeout === 'warn'
           ? `The run did not finish within timeout (${limit})${last}; it is still running in Atlan, and the step passes (on_timeout: warn). Raise timeout to wait for the outcome.`
           : `The run did not finish within timeout (${limit})${last}; it is still running in Atlan. Raise timeout, or set on_timeout: warn to pass anyway.`
-      if (config.onTimeout === 'cancel') {
+      if (config.onTimeout === 'cancel' && started.attached)
+        message = `The run did not finish within timeout (${limit})${last}; it was ${NOT_OURS}. Raise timeout to wait for its outcome.`
+      else if (config.onTimeout === 'cancel') {
         const stopped = await stopQuietly(deps, runName, 'the timeout passed')
         message = stopped
           ? `The run did not finish within timeout (${limit})${last}; it was asked to stop (on_timeout: cancel). Raise timeout if the run needs longer.`
@@ -217,6 +221,10 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
     }
   }
 }
+
+/** Why a run is not stopped on cancel or on_timeout: cancel when this step attached to it. */
+const NOT_OURS =
+  'left running because this step did not start it (it followed a run already in progress, idempotent: true)'
 
 /** Whole seconds from start to finish, when both are known and in order. */
 export function durationSeconds(
