@@ -51,6 +51,8 @@ export type RunEnd =
   /** The run never showed up in the search index within index_grace. */
   | { kind: 'lost'; message: string }
   | { kind: 'cancelled'; message: string }
+  /** Reading the named run's status failed for good: it exists in Atlan, its outcome is unknown. */
+  | { kind: 'untracked'; message: string }
   /** `passes`: on_timeout: warn. `startedAt`: of our run, when it was seen. */
   | { kind: 'timed-out'; message: string; passes: boolean; startedAt?: string }
 
@@ -135,7 +137,7 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
 
   let runName = started.runName
   const startedAt = deps.now()
-  const follow = await followRun(
+  const following = followRun(
     {
       ...deps,
       fetchRun: async () => {
@@ -168,6 +170,23 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
       runUrl: runUrl(started.runName)
     }
   )
+  let follow: Awaited<typeof following>
+  try {
+    follow = await following
+  } catch (error) {
+    // Before the run is named there is nothing to point at: the error is the step's outcome.
+    if (!runName) throw error
+    // The run exists in Atlan whatever happened to our reads of it: say so, with its link.
+    saveInFlight(undefined)
+    const url = api.runUrl(started.workflowName, runName)
+    return ours(
+      {
+        kind: 'untracked',
+        message: `Lost track of run ${runName} of ${started.workflowName}: its status could not be read, so its outcome is unknown. The run exists in Atlan and may still be going: check it at ${url}. The error: ${describeError(error)}`
+      },
+      runName
+    )
+  }
 
   switch (follow.kind) {
     case 'terminal':
