@@ -175,3 +175,39 @@ describe('an edit saved just before the step, not yet in the template index', ()
     expectClean(r, s)
   })
 })
+
+describe('an update whose reply is lost (the connection reset after Atlan stored it)', () => {
+  const updates = (s: Simulator) => s.requests().filter(q => q.route === 'update')
+
+  it('is not resent: a fresh read shows the new file, so the step carries on and runs once', async () => {
+    const s = await sim({ templateVersionCheck: true })
+    s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
+    s.addFault({ route: 'update', kind: 'reset', perform: true })
+    const r = await run(s)
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(updates(s)).toHaveLength(1)
+    expect(r.stdout).toMatch(
+      /Atlan did not confirm the update of \S+ \(.*\), but reading it again shows it names the new file/
+    )
+    expect(fileOf(s).fileKey).toBe(s.files().at(-1)!.key)
+    expect(submits(s)).toBe(1)
+    expectClean(r, s)
+  })
+
+  it('is not resent: a fresh read (index lagging) cannot show it, so the step stops and says to check the workflow', async () => {
+    const s = await sim({ indexLagMs: 60_000, templateVersionCheck: true })
+    s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
+    s.addFault({ route: 'update', kind: 'reset', perform: true })
+    const r = await run(s, { wait: 'false' })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::Atlan did not confirm the update of workflow ${WF} .*may have been changed in Atlan meanwhile.*not sent again and nothing was run.*Check the workflow in the Atlan UI`
+      )
+    )
+    expect(updates(s)).toHaveLength(1)
+    expect(submits(s)).toBe(0)
+    expectClean(r, s)
+  })
+})

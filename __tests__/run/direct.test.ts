@@ -2,7 +2,7 @@
 // template as read, the run in flight is waited for before the upload, and idempotent does not
 // attach to an older run once a new file is uploaded.
 import { describe, expect, it } from '@jest/globals'
-import { errorFromStatus } from '../../src/atlan/error-mapping.js'
+import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import { parseConfig } from '../../src/config/parse.js'
 import {
@@ -17,6 +17,7 @@ import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { workflowTemplate } from '../helpers/workflow-template.js'
 import { useRunnerFiles } from '../helpers/env.js'
+import { netError } from '../atlan/fakes.js'
 import { fakeApi, resolveAndApply } from './fake-api.js'
 
 useRunnerFiles()
@@ -91,6 +92,19 @@ const conflict = () =>
     409,
     '{"message":"the object has been modified; please apply your changes to the latest version and try again"}'
   )
+
+/** What the transport throws when an update's reply was lost (a reset after sending): maybe stored. */
+const replyLost = () =>
+  errorFromException(
+    {
+      endpoint: `POST /api/service/workflows/${WF}`,
+      requestId: 'r-rst',
+      service: 'atlan',
+      timeoutMs: 30_000
+    },
+    netError('ECONNRESET'),
+    false
+  ).markSubmitOutcomeUnknown()
 
 /** `s` with the first occurrence of `from` replaced, checked to be there. */
 function swap(s: string, from: string, to: string): string {
@@ -245,6 +259,68 @@ describe('pointAtFile', () => {
     const out = await pointAtFile(api, WF, NEW, log)
     expect(out.before).toBe(JSON_FILE)
     expect(api.calls.filter(c => c.startsWith('updateWorkflow'))).toHaveLength(1)
+  })
+
+  describe('an update whose reply was lost (it may have been stored) is never sent again', () => {
+    it('a fresh read that names the new file: the update was stored, the step carries on', async () => {
+      const { api, log, info } = setup()
+      const update = api.updateWorkflow
+      api.updateWorkflow = async (name, text) => {
+        await update(name, text)
+        throw replyLost()
+      }
+      const out = await pointAtFile(api, WF, NEW, log)
+      expect(api.calls).toEqual([
+        `readTemplate ${WF}`,
+        `updateWorkflow ${WF}`,
+        `readTemplate ${WF}`
+      ])
+      expect(out).toEqual({ before: JSON_FILE, now: expect.stringContaining('new.csv') })
+      expect(info.join('\n')).toMatch(/did not confirm the update.*names the new file/)
+    })
+
+    it('a fresh read without the new file: stops, saying the workflow may have changed and to check it', async () => {
+      const { api, log } = setup()
+      let updates = 0
+      api.updateWorkflow = async () => {
+        updates++
+        // Someone saved another setting meanwhile; whether ours landed, nobody can tell.
+        api.templates.set(WF, swap(api.templates.get(WF)!, '"value":","', '"value":";"'))
+        throw replyLost()
+      }
+      const stored = () => api.templates.get(WF)
+      const err = await pointAtFile(api, WF, NEW, log).then(
+        () => new Error('pointAtFile did not throw'),
+        (e: unknown) => e as Error
+      )
+      expect(err.message).toMatch(
+        new RegExp(
+          `Atlan did not confirm the update of workflow ${WF} \\(ECONNRESET\\).*may have been changed in Atlan meanwhile.*not sent again and nothing was run.*Check the workflow in the Atlan UI`
+        )
+      )
+      expect(err.message).toContain('request id r-rst')
+      expect(updates).toBe(1)
+      expect(stored()).toContain('"value":";"')
+    })
+
+    it('a fresh read that fails: stops the same way, nothing sent again', async () => {
+      const { api, log } = setup()
+      const read = api.readTemplate
+      let reads = 0
+      api.readTemplate = async name => {
+        if (++reads > 1) throw new Error('index down')
+        return read(name)
+      }
+      let updates = 0
+      api.updateWorkflow = async () => {
+        updates++
+        throw replyLost()
+      }
+      await expect(pointAtFile(api, WF, NEW, log)).rejects.toThrow(
+        /may or may not have been stored/
+      )
+      expect(updates).toBe(1)
+    })
   })
 
   it('other errors are not retried', async () => {

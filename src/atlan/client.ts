@@ -349,6 +349,9 @@ export class AtlanClient {
         path: `${family}/${encodeURIComponent(name)}`,
         raw: { contentType: 'application/json', bytes: Buffer.from(text, 'utf8') },
         schema: workflowDetailSchema,
+        // Resent only when Atlan provably did not act on it: an update whose reply was lost may
+        // have been stored, and the caller reads the workflow again instead (§10.3).
+        retry: 'submit',
         notFoundHint: `Atlan knows no workflow named ${name} any more (it may have been archived). Check workflow_name against the Atlan UI.`
       })
       return toWorkflowInfo(res)

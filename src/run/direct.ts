@@ -150,7 +150,8 @@ const isConflict = (e: unknown) => e instanceof AtlanError && e.status === 409
  * Points workflow `workflowName` at `file`: reads the template right before writing (the search
  * index is the only read of one template a public source documents), changes only its
  * `lineage_file` value in the text, and sends the rest back byte for byte (§10.3). A conflict
- * (409: the template changed since it was read) gets one fresh read and one more try. Returns
+ * (409: the template changed since it was read) gets one fresh read and one more try; an update
+ * whose reply was lost is never sent again, a fresh read decides (afterLostReply). Returns
  * the value before and after, so a user can roll back in the UI.
  */
 export async function pointAtFile(
@@ -175,6 +176,9 @@ export async function pointAtFile(
     try {
       stored = await api.updateWorkflow(workflowName, edit.text)
     } catch (e) {
+      // The reply was lost: the update may have been stored. It is never resent blindly.
+      if (e instanceof AtlanError && e.submitOutcomeUnknown)
+        return afterLostReply(api, workflowName, file, { before, lost: e }, log)
       if (!isConflict(e)) throw e
       if (attempt === 2) throw changedMeanwhile(workflowName, file)
       log.info(
@@ -188,6 +192,34 @@ export async function pointAtFile(
       )
     return { before, now: edit.now, warning: lostChange(workflowName, read, stored) }
   }
+}
+
+/**
+ * After an update whose reply was lost (§10.3): the workflow is read again. When it already names
+ * the new file the update was stored, and the step carries on; otherwise nobody can tell whether
+ * it was, or whether someone changed the workflow meanwhile, so the step stops without a rerun.
+ */
+async function afterLostReply(
+  api: Pick<AtlanApi, 'readTemplate'>,
+  workflowName: string,
+  file: AtlanFile,
+  update: { before: string; lost: AtlanError },
+  log: Pick<Logger, 'info'>
+): Promise<FileChange> {
+  const { before, lost } = update
+  const read = await api.readTemplate(workflowName).catch(() => undefined)
+  const edit = read && editLineageFile(read.text, file)
+  if (edit && typeof edit !== 'string' && edit.before === edit.now) {
+    log.info(
+      `Atlan did not confirm the update of ${workflowName} (${lost.reason}), but reading it again shows it names the new file: the update was stored.`
+    )
+    return { before, now: edit.now }
+  }
+  throw new AtlanError({
+    ...lost,
+    summary: `Atlan did not confirm the update of workflow ${workflowName} (${lost.reason}), and reading it again does not show the new file: the update may or may not have been stored, and the workflow may have been changed in Atlan meanwhile.`,
+    hint: `The update was not sent again and nothing was run (the uploaded file, key ${shownId(file.key)}, may be unused). Check the workflow in the Atlan UI (the file it reads and its other settings), then re-run the job.`
+  })
 }
 
 function changedMeanwhile(workflowName: string, file: AtlanFile): Error {
