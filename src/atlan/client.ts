@@ -371,10 +371,16 @@ export class AtlanClient {
   }
 }
 
-function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
+/** A template's run arguments by name (docs/atlan-contract.md §5.2). */
+export function templateArguments(d: WorkflowDetail): Record<string, unknown> {
   const params = d.spec?.templates?.[0]?.dag?.tasks?.[0]?.arguments?.parameters ?? []
   const parameters: Record<string, unknown> = {}
   for (const p of params) parameters[p.name] = p.value
+  return parameters
+}
+
+function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
+  const parameters = templateArguments(d)
   const generation = d.metadata.generation
   return {
     name: d.metadata.name,

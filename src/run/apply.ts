@@ -3,7 +3,7 @@
 // (follow.ts) to its end. A plan the tenant check refused, or a dry run, applies nothing.
 import type { RunInfo } from '../atlan/client.js'
 import { formatDuration } from '../config/duration.js'
-import type { Config } from '../config/types.js'
+import type { AppliedOptions, Config } from '../config/types.js'
 import { redactWorkflow } from '../lineage/workflow.js'
 import type { CheckRunSession } from '../report/check-run.js'
 import { describeError } from '../report/untrusted.js'
@@ -34,6 +34,8 @@ export interface ApplyInput {
   target: Target
   /** sha256 of the CSV as validated: a Direct upload proves it sends those bytes. */
   csvSha256?: string
+  /** The settings the run applies as the plan read them (run/settings.ts). */
+  settings: { options: AppliedOptions }
   /** Set when the tenant plan stopped the step: nothing is uploaded or started. */
   refusal?: string
 }
@@ -89,7 +91,8 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
         file,
         workflowName,
         deadline,
-        csvSha256: plan.csvSha256
+        csvSha256: plan.csvSha256,
+        planned: plan.settings.options
       })
     : { notes: [] }
   if ('stop' in uploaded) return ending(uploaded.stop)
