@@ -36,14 +36,15 @@ export async function run(): Promise<void> {
   // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
   if (!cancel.signal.aborted && result.phase !== 'TimedOut') saveInFlight(undefined)
   await stages.session?.source?.close()
-  cancel.dispose()
-  // Report, whatever happened above.
+  // Report, whatever happened above. The signal handlers stay until it is out: a cancel while
+  // publishing is logged like any other, instead of killing the step with its report half-written.
   try {
     await publish(report)
   } catch (err) {
     log.warning(`Could not publish the report: ${describeError(err)}`)
   }
   await stages.session?.client.close()
+  cancel.dispose()
   if (result.failed) log.setFailed(failureMessage(result))
   else if (result.phase === 'DryRun')
     log.info(

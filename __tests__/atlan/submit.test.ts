@@ -1,5 +1,5 @@
 // Submits and reruns are never resent once they may have reached Atlan (docs/atlan-contract.md §7).
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { AtlanError } from '../../src/atlan/errors.js'
 import { json, makeClient, netError, text, timeoutError } from './fakes.js'
 import type { Step } from './fakes.js'
@@ -98,6 +98,54 @@ describe.each<Op>(['submit', 'rerun'])('%s', op => {
       expect(result.e.notSent).toBe(true)
       expect(result.e.submitOutcomeUnknown).toBe(false)
     }
+  })
+})
+
+// Through a proxy, a reset or a closed socket may follow the proxy forwarding the request to Atlan.
+describe.each<Op>(['submit', 'rerun'])('%s through an HTTPS proxy', op => {
+  const success = op === 'submit' ? submitted : rerunOk
+  let saved: string | undefined
+  beforeEach(() => {
+    saved = process.env.HTTPS_PROXY
+    process.env.HTTPS_PROXY = 'http://proxy.corp:3128'
+  })
+  afterEach(() => {
+    if (saved === undefined) delete process.env.HTTPS_PROXY
+    else process.env.HTTPS_PROXY = saved
+  })
+
+  it.each(['ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_PRX_TUNNEL'])(
+    'after %s: sent once, submitOutcomeUnknown, the connection named as lost',
+    async code => {
+      const { fake, result } = await call(op, [netError(code), success()])
+      expect(fake.calls).toHaveLength(1)
+      expect(result.ok).toBe(false)
+      if (!result.ok) {
+        expect(result.e.submitOutcomeUnknown).toBe(true)
+        expect(result.e.message).toContain('may still have reached Atlan')
+        expect(result.e.message).toContain(
+          'The connection through the HTTP proxy http://proxy.corp:3128 to Atlan was lost during POST'
+        )
+      }
+    }
+  )
+
+  it.each(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH'])(
+    'after %s (the proxy was never reached): retried',
+    async code => {
+      const { fake, result } = await call(op, [netError(code), success()])
+      expect(result.ok).toBe(true)
+      expect(fake.calls).toHaveLength(2)
+    }
+  )
+
+  it('a refused CONNECT (the proxy answered 407): retried', async () => {
+    const refused = new TypeError('fetch failed', {
+      cause: new Error('Proxy response (407) !== 200 when HTTP Tunneling')
+    })
+    const { fake, result } = await call(op, [refused, success()])
+    expect(result.ok).toBe(true)
+    expect(fake.calls).toHaveLength(2)
   })
 })
 

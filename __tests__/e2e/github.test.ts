@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import type { Simulator } from '../../sim/server.js'
-import { runAction } from '../helpers/action.js'
+import { runAction, startAction } from '../helpers/action.js'
 import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
 import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
 
@@ -205,6 +205,44 @@ describe('check run', () => {
         ((u.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length
       ).toBeLessThanOrEqual(50)
     expect(gh.schemaViolations()).toEqual([])
+  })
+
+  it('a cancel while the report is published is handled like one during the run: the step still ends with its report', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const { file, wf } = seeded(s, dir, [HEADER, row('a', 'b')])
+    // A dry run's check run is created and completed while publishing: GitHub holds the completion
+    // until the test lets it go, after the runner's SIGINT.
+    let release = () => undefined as void
+    gh.hold('checks/update', new Promise<void>(r => (release = r)))
+    const main = startAction({
+      cwd: dir,
+      inputs: inputsFor(s, {
+        check_run: 'true',
+        github_token: TOKEN,
+        workflow_name: wf,
+        lineage_file: file,
+        dry_run: 'true'
+      }),
+      env: githubEnv()
+    })
+    try {
+      for (let i = 0; i < 400 && !gh.requests().some(q => q.route === 'checks/update'); i++)
+        await new Promise(r => setTimeout(r, 50))
+      expect(gh.requests().some(q => q.route === 'checks/update')).toBe(true)
+      main.child.kill('SIGINT')
+      await new Promise(r => setTimeout(r, 300))
+    } finally {
+      release()
+    }
+    const r = await main.done
+    expect(r.signal).toBeNull()
+    expect(r.stdout).toContain('Received SIGINT: the job is being cancelled.')
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('DryRun')
+    expect(gh.checkRuns()[0]).toMatchObject({ status: 'completed', conclusion: 'success' })
+    expect(r.summary).toContain('Atlan Lineage Builder: Dry run')
+    expectClean(r, s, [TOKEN])
   })
 })
 

@@ -3,8 +3,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runAction } from '../helpers/action.js'
-import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
+import { runAction, startAction } from '../helpers/action.js'
+import { expectClean, inputsFor, routes, seen, sim, submits } from '../helpers/e2e.js'
 import { repoRoot } from '../helpers/shared.js'
 
 const CSV = 'examples/lineage.csv'
@@ -204,6 +204,36 @@ describe('submit faults', () => {
     expect(r.code).toBe(0)
     expect(s.requests().filter(q => q.route === 'rerun')).toHaveLength(1)
     expect(r.stdout).toContain('The submit did land')
+  })
+})
+
+describe('a poll that fails for good after the run is named', () => {
+  it('keeps run_id and run_url, reports phase Unknown with the error, and links the run in the summary', async () => {
+    const s = await sim({ runningMs: 30_000 })
+    const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+    s.objects().set('p/k.csv', csvBytes())
+    const main = startAction({ inputs: inputsFor(s, { workflow_name: wf }) })
+    // The token is revoked once the rerun is in: every poll of the run is refused from then on.
+    await seen(s, 'rerun')
+    s.addFault({ route: 'runs.search', kind: 'status', status: 401, count: -1 })
+    const r = await main.done
+    expect(r.code).toBe(1)
+    const run = s.runs().find(x => x.workflow === wf && x.phase === 'Running')!
+    expect(r.outputs).toMatchObject({
+      phase: 'Unknown',
+      run_id: run.name,
+      run_url: `${s.url}/workflows/profile/${wf}/runs?name=${run.name}`
+    })
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::Lost track of run ${run.name} of ${wf}: .*may still be going: check it at .*\\b401\\b`
+      )
+    )
+    expect(r.summary).toContain('Outcome unknown')
+    expect(r.summary).toContain(r.outputs.run_url)
+    expect(submits(s)).toBe(1)
+    expect(run.stopped).toBeFalsy()
+    expectClean(r, s)
   })
 })
 

@@ -62,3 +62,22 @@ it('NO_PROXY bypasses the proxy for the hosts it names', async () => {
   expect(proxy.seen()).toEqual([])
   expect(s.requests().length).toBeGreaterThan(3)
 })
+
+// A connection cut after the proxy forwarded the rerun proves nothing about whether Atlan took it
+// (docs/atlan-contract.md §7): the run is searched for, never sent a second time.
+it('a rerun whose connection through the proxy is cut after Atlan took it: sent once, the run found', async () => {
+  const s = await sim()
+  const wf = s.seed({ prefix: 'p', key: 'k.csv' })
+  s.objects().set('p/k.csv', Buffer.from(`${HEADER}\n${row('a', 'b')}\n`))
+  s.addFault({ route: 'rerun', kind: 'reset', perform: true })
+  const r = await runAction({
+    inputs: inputsFor(s, { workflow_name: wf, index_grace: '5s' }),
+    env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url },
+    timeoutMs: 25_000
+  })
+  expect(s.requests().filter(q => q.route === 'rerun')).toHaveLength(1)
+  expect(proxy.seen().length).toBeGreaterThan(0)
+  expect({ code: r.code, phase: r.outputs.phase }).toEqual({ code: 0, phase: 'Succeeded' })
+  expect(r.stdout).toContain('The submit did land')
+  expectClean(r, s)
+})

@@ -4,8 +4,8 @@
 // resourceVersion check, a warning from the generation otherwise), and a stored value too large
 // to edit is refused before anything is uploaded.
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../helpers/action.js'
-import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
+import { runAction, startAction } from '../helpers/action.js'
+import { expectClean, inputsFor, routes, seen, sim, submits } from '../helpers/e2e.js'
 import type { Simulator } from '../../sim/server.js'
 
 const CSV = 'examples/lineage.csv'
@@ -109,15 +109,19 @@ describe('an edit saved in Atlan between the read and the write', () => {
     expectClean(r, s)
   })
 
-  it('with the check (409): one fresh read and retry keeps the edit and points at the new file', async () => {
+  it('with the check (409): one fresh read and retry re-applies only lineage_file to what it read', async () => {
     const s = await sim({ templateVersionCheck: true })
     s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
-    s.editWorkflow(WF, { lineage_upsert_semantic: 'upsert' }, { beforeUpdate: true })
+    // Saved again in the UI with the same settings: re-serialised, with a new resourceVersion.
+    s.editWorkflow(WF, { lineage_upsert_semantic: 'partial' }, { beforeUpdate: true })
     const r = await run(s)
     expect(r.code).toBe(0)
     expect(r.outputs.phase).toBe('Succeeded')
     const updates = s.requests().filter(q => q.route === 'update')
     expect(updates.map(u => u.status)).toEqual([409, 200])
+    // The first write is the text first read; the second, the UI's re-serialised text read again.
+    expect(updates[0].text).toContain('"ratio": 1.50')
+    expect(updates[1].text).not.toContain('"ratio": 1.50')
     const seen = routes(s).filter(q => /^(files|workflows\.search|update|rerun)$/.test(q))
     expect(seen.slice(seen.indexOf('files'))).toEqual([
       'files',
@@ -127,11 +131,68 @@ describe('an edit saved in Atlan between the read and the write', () => {
       'update',
       'rerun'
     ])
-    expect(param(s, 'lineage_upsert_semantic')).toBe('upsert')
     expect(fileOf(s).fileKey).toBe(s.files().at(-1)!.key)
     expect(r.stdout).toMatch(/conflict \(409\).*Reading it again and retrying once/)
     expect(r.stdout).not.toMatch(/::warning::/)
     expect(submits(s)).toBe(1)
+    expectClean(r, s)
+  })
+
+  it('with the check (409), the fresh read shows a run setting changed: the step stops naming it; nothing run', async () => {
+    const s = await sim({ templateVersionCheck: true })
+    s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
+    s.editWorkflow(WF, { lineage_upsert_semantic: 'upsert' }, { beforeUpdate: true })
+    const r = await run(s)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::The settings of workflow ${WF} changed in Atlan since this step's plan: input_handling \\(partial → upsert\\)\\..*nothing was run.*Re-run the job`
+      )
+    )
+    expect(
+      s
+        .requests()
+        .filter(q => q.route === 'update')
+        .map(u => u.status)
+    ).toEqual([409])
+    expect(submits(s)).toBe(0)
+    expect(param(s, 'lineage_upsert_semantic')).toBe('upsert')
+    expect(fileOf(s).fileKey).toBe('old.csv')
+    expectClean(r, s)
+  })
+})
+
+describe('run settings changed in Atlan between the plan and the write', () => {
+  it('fail_on_errors turned off after the plan gated on it: the step stops before the write, naming it', async () => {
+    const s = await sim()
+    // A Direct-upload workflow as the UI stores it, with "Fail on errors: Yes".
+    const wf = s.seed({
+      direct: { form: 'json', content: 'a,b\n' },
+      options: { failOnErrors: true },
+      runs: QUICK
+    })
+    // The upload's reply is slow; meanwhile someone saves "Fail on errors: No" in the UI.
+    s.addFault({ route: 'files', kind: 'slow', delayMs: 1000 })
+    const main = startAction({
+      inputs: inputsFor(s, {
+        workflow_name: wf,
+        lineage_file: CSV,
+        check_tenant: 'false',
+        verify: 'false'
+      })
+    })
+    await seen(s, 'files')
+    s.editWorkflow(wf, { lineage_fail_on_errors: false })
+    const r = await main.done
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::The settings of workflow ${wf} changed in Atlan since this step's plan: fail_on_errors \\(true → false\\)\\..*nothing was run, and the workflow was not pointed at the new file.*Re-run the job`
+      )
+    )
+    expect(s.requests().filter(q => q.route === 'update')).toHaveLength(0)
+    expect(submits(s)).toBe(0)
+    expect(s.files()).toHaveLength(2) // the seeded file, and the upload no workflow reads
     expectClean(r, s)
   })
 })
@@ -172,6 +233,42 @@ describe('an edit saved just before the step, not yet in the template index', ()
     expect(submits(s)).toBe(0)
     expect(param(s, 'lineage_upsert_semantic')).toBe('upsert')
     expect(fileOf(s).fileKey).toBe('old.csv')
+    expectClean(r, s)
+  })
+})
+
+describe('an update whose reply is lost (the connection reset after Atlan stored it)', () => {
+  const updates = (s: Simulator) => s.requests().filter(q => q.route === 'update')
+
+  it('is not resent: a fresh read shows the new file, so the step carries on and runs once', async () => {
+    const s = await sim({ templateVersionCheck: true })
+    s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
+    s.addFault({ route: 'update', kind: 'reset', perform: true })
+    const r = await run(s)
+    expect(r.code).toBe(0)
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(updates(s)).toHaveLength(1)
+    expect(r.stdout).toMatch(
+      /Atlan did not confirm the update of \S+ \(.*\), but reading it again shows it names the new file/
+    )
+    expect(fileOf(s).fileKey).toBe(s.files().at(-1)!.key)
+    expect(submits(s)).toBe(1)
+    expectClean(r, s)
+  })
+
+  it('is not resent: a fresh read (index lagging) cannot show it, so the step stops and says to check the workflow', async () => {
+    const s = await sim({ indexLagMs: 60_000, templateVersionCheck: true })
+    s.seed({ sourceText: source(OLD_FILE), runs: QUICK })
+    s.addFault({ route: 'update', kind: 'reset', perform: true })
+    const r = await run(s, { wait: 'false' })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::Atlan did not confirm the update of workflow ${WF} .*may have been changed in Atlan meanwhile.*not sent again and nothing was run.*Check the workflow in the Atlan UI`
+      )
+    )
+    expect(updates(s)).toHaveLength(1)
+    expect(submits(s)).toBe(0)
     expectClean(r, s)
   })
 })

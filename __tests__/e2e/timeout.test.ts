@@ -47,6 +47,25 @@ describe('on_timeout', () => {
     expectClean(r, s)
   })
 
+  it('cancel, on a run this step attached to (idempotent: true): not stopped, the step says why', async () => {
+    const s = await sim()
+    const wf = s.seed({
+      prefix: 'p',
+      key: 'k.csv',
+      runs: [{ phase: 'Running', startedAgoS: 5, remainingMs: 30_000 }]
+    })
+    const r = await runAction({
+      inputs: inputsFor(s, { workflow_name: wf, timeout: '3s', on_timeout: 'cancel' })
+    })
+    expect(r.code).toBe(1)
+    expect(r.outputs.phase).toBe('TimedOut')
+    expect(s.requests().filter(q => q.route === 'stop')).toHaveLength(0)
+    expect(r.stdout).toMatch(/::error::.*left running because this step did not start it/)
+    expect(r.state.runInFlight ?? '').toBe('')
+    expect(s.runs().find(x => x.name === r.outputs.run_id)?.stopped).toBeFalsy()
+    expectClean(r, s)
+  })
+
   it('wait: false returns at once with phase Running and the run id', async () => {
     const s = await sim({ runningMs: 30_000 })
     const wf = s.seed({ prefix: 'p', key: 'k.csv' })

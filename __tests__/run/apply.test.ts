@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { errorFromStatus } from '../../src/atlan/error-mapping.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { estimateFromRuns, type ApplyDeps } from '../../src/run/apply.js'
 import { lifecycleResult } from '../../src/report/result.js'
@@ -6,7 +7,7 @@ import { rawInputs } from '../helpers/inputs.js'
 import { useRunnerFiles } from '../helpers/env.js'
 import { fakeApi, resolveAndApply } from './fake-api.js'
 
-useRunnerFiles()
+const runner = useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const stored = {
@@ -30,6 +31,12 @@ function setup(signal = new AbortController().signal) {
     signal
   }
   return { api, deps }
+}
+
+/** The runInFlight value the step saved last (the state file only grows). */
+function lastInFlight(): string | undefined {
+  const saved = [...runner.state().matchAll(/^runInFlight<<(.+)\n([^]*?)\n?\1$/gm)]
+  return saved.at(-1)?.[2]
 }
 
 const config = (extra: Record<string, string> = {}) =>
@@ -71,12 +78,100 @@ describe('apply', () => {
     expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([`stopRun ${WF}-new01`])
   })
 
+  describe('a run already going that this step attached to (idempotent: true) is never stopped', () => {
+    const THEIRS = `${WF}-uirun`
+    function attached(signal?: AbortSignal) {
+      const { api, deps } = setup(signal)
+      const lines: string[] = []
+      deps.log = { ...deps.log, warning: m => void lines.push(m), info: m => void lines.push(m) }
+      api.runs.push({ name: THEIRS, workflowName: WF, phase: 'Running' })
+      return { api, deps, lines }
+    }
+
+    it('on_timeout: cancel: no stop, no in-flight state, the message says why', async () => {
+      const { api, deps } = attached()
+      const out = await resolveAndApply(deps, config({ timeout: '1m', on_timeout: 'cancel' }))
+      expect(api.calls.filter(c => c.startsWith('stopRun') || c.startsWith('rerun'))).toEqual([])
+      expect(lifecycleResult(out)).toMatchObject({ phase: 'TimedOut', runId: THEIRS, failed: true })
+      expect(lifecycleResult(out).message).toContain(
+        'left running because this step did not start it'
+      )
+      expect(runner.state()).not.toContain(THEIRS)
+    })
+
+    it('a cancelled job: no stop, no in-flight state, the message says why', async () => {
+      const ac = new AbortController()
+      const { api, deps } = attached(ac.signal)
+      api.getRun = async name => (ac.abort(), { name, workflowName: WF, phase: 'Running' })
+      const out = await resolveAndApply(deps, config())
+      expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([])
+      expect(lifecycleResult(out)).toMatchObject({ phase: 'Cancelled', runId: THEIRS })
+      expect(lifecycleResult(out).message).toContain(
+        'left running because this step did not start it'
+      )
+      expect(runner.state()).not.toContain(THEIRS)
+    })
+  })
+
   it('a run that never shows in the index ends as an Error naming index_grace', async () => {
     const { api, deps } = setup()
     api.getRun = async () => undefined
     const out = await resolveAndApply(deps, config({ index_grace: '30s' }))
     expect(lifecycleResult(out).phase).toBe('Error')
     expect(lifecycleResult(out).message).toMatch(/index_grace \(30s\)/)
+  })
+
+  describe('a poll that fails for good after the run is named', () => {
+    const POLL = {
+      endpoint: 'GET /api/service/runs/x',
+      requestId: 'r-9',
+      service: 'atlan'
+    } as const
+    const refused = () => errorFromStatus({ ...POLL, timeoutMs: 30_000 }, 401, '')
+
+    it('keeps the run id and link, reports Unknown, and keeps the error', async () => {
+      const { api, deps } = setup()
+      api.getRun = async () => {
+        throw refused()
+      }
+      const out = await resolveAndApply(deps, config())
+      const r = lifecycleResult(out)
+      expect(r).toMatchObject({
+        phase: 'Unknown',
+        failed: true,
+        runId: `${WF}-new01`,
+        runUrl: api.runUrl(WF, `${WF}-new01`)
+      })
+      expect(r.message).toContain(`Lost track of run ${WF}-new01`)
+      expect(r.message).toContain(`may still be going: check it at ${r.runUrl}`)
+      expect(r.message).toContain(refused().message)
+      expect(api.calls.filter(c => c.startsWith('stopRun'))).toEqual([])
+      expect(lastInFlight()).toBe('')
+    })
+
+    it('a run named by the poll (a rerun reply without a name) is kept too', async () => {
+      const { api, deps } = setup()
+      const fresh = `${WF}-found`
+      let searches = 0
+      api.rerun = async () => ({ runName: undefined })
+      // Before the submit: no runs. After it, the search shows the new one.
+      api.runsOf = async w =>
+        searches++ ? [{ name: fresh, workflowName: w, phase: 'Running' }] : []
+      api.getRun = async () => {
+        throw refused()
+      }
+      const r = lifecycleResult(await resolveAndApply(deps, config()))
+      expect(r).toMatchObject({ phase: 'Unknown', runId: fresh, runUrl: api.runUrl(WF, fresh) })
+    })
+
+    it('before the run is named, the error is the outcome (nothing to link)', async () => {
+      const { api, deps } = setup()
+      api.rerun = async () => ({ runName: undefined })
+      api.runsOf = async () => {
+        throw refused()
+      }
+      await expect(resolveAndApply(deps, config())).rejects.toThrow(refused().message)
+    })
   })
 
   it('dry run reports the plan without upload or submit', async () => {

@@ -158,7 +158,7 @@ describe('cancellation', () => {
 })
 
 describe('row 3: the post step only stops runs of a cancelled main step', () => {
-  it('main step ends Error (401 mid-run): the state is cleared and the post step sends no stop', async () => {
+  it('main step loses track of its run (401 mid-run): the state is cleared and the post step sends no stop', async () => {
     const { s, wf } = await longRunWorkflow()
     const inputs = inputsFor(s, { workflow_name: wf })
     // The run starts; the rerun's reply comes 1 s later, and from then on the token is refused.
@@ -167,7 +167,7 @@ describe('row 3: the post step only stops runs of a cancelled main step', () => 
     await seen(s, 'rerun')
     s.addFault({ route: 'runs.search', kind: 'status', status: 401, count: -1 })
     const run = await main.done
-    expect(run.outputs.phase).toBe('Error')
+    expect(run.outputs.phase).toBe('Unknown')
     expect(message(run)).toMatch(/401/)
     expect(run.state.runInFlight ?? '').toBe('')
     const before = s.requests().length
@@ -258,5 +258,54 @@ describe('row 11: a signal stops validation and uploads', () => {
     expect(run.stdout).not.toMatch(/Checked \d+ rows/)
     expect(run.outputs.phase).toBe('Cancelled')
     expect(routes(s).filter(r => ['presign', 'upload', 'rerun', 'submit'].includes(r))).toEqual([])
+  })
+})
+
+describe('a run this step attached to (idempotent: true) belongs to whoever started it', () => {
+  it('SIGINT: the run is left running, nothing is saved for the post step, and the post step stops nothing', async () => {
+    const s = await sim()
+    // A run started in the Atlan UI (or by another job) a few seconds ago, still going for a minute.
+    const wf = s.seed({
+      prefix: 'p',
+      key: 'k.csv',
+      runs: [{ phase: 'Running', startedAgoS: 5, remainingMs: 60_000 }]
+    })
+    const theirs = s.runs().find(r => r.workflow === wf && r.phase === 'Running')!.name
+    const inputs = inputsFor(s, { workflow_name: wf, idempotent: 'true' })
+    const main = startAction({ inputs })
+    await main.waitFor(/already Running: following it/)
+    await main.waitFor(RUN_FOLLOWED)
+    const run = await killAnd(main)
+    expect(run.code).toBe(1)
+    expect(run.outputs.phase).toBe('Cancelled')
+    expect(run.outputs.run_id).toBe(theirs)
+    expect(message(run)).toContain('left running because this step did not start it')
+    expect(run.state.runInFlight ?? '').toBe('')
+    expect(stops(s)).toHaveLength(0)
+
+    const post = await runAction({ inputs, state: run.state })
+    expect(post.code).toBe(0)
+    expect(stops(s)).toHaveLength(0)
+    expect(s.runs().find(r => r.name === theirs)).toMatchObject({ phase: 'Running' })
+    expect(s.runs().find(r => r.name === theirs)?.stopped).toBeFalsy()
+    expect(submits(s)).toBe(0)
+    expectClean(post, s)
+  })
+
+  it('SIGKILL: nothing is saved, so the post step stops nothing', async () => {
+    const s = await sim()
+    const wf = s.seed({
+      prefix: 'p',
+      key: 'k.csv',
+      runs: [{ phase: 'Running', startedAgoS: 5, remainingMs: 60_000 }]
+    })
+    const inputs = inputsFor(s, { workflow_name: wf, idempotent: 'true' })
+    const main = startAction({ inputs })
+    await main.waitFor(RUN_FOLLOWED)
+    const killed = await killAnd(main, 'SIGKILL')
+    expect(killed.state.runInFlight ?? '').toBe('')
+    const post = await runAction({ inputs, state: killed.state })
+    expect(post.code).toBe(0)
+    expect(stops(s)).toHaveLength(0)
   })
 })

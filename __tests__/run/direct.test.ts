@@ -2,7 +2,7 @@
 // template as read, the run in flight is waited for before the upload, and idempotent does not
 // attach to an older run once a new file is uploaded.
 import { describe, expect, it } from '@jest/globals'
-import { errorFromStatus } from '../../src/atlan/error-mapping.js'
+import { errorFromException, errorFromStatus } from '../../src/atlan/error-mapping.js'
 import type { WorkflowDetail } from '../../src/atlan/schemas.js'
 import { parseConfig } from '../../src/config/parse.js'
 import {
@@ -17,13 +17,17 @@ import { lifecycleResult } from '../../src/report/result.js'
 import { rawInputs } from '../helpers/inputs.js'
 import { workflowTemplate } from '../helpers/workflow-template.js'
 import { useRunnerFiles } from '../helpers/env.js'
+import { netError } from '../atlan/fakes.js'
 import { fakeApi, resolveAndApply } from './fake-api.js'
+import { appliedOptions } from '../../src/run/settings.js'
 
 useRunnerFiles()
 
 const WF = 'csa-lineage-builder-1714638976'
 const JSON_FILE = '{"fileKey":"old.csv","fileId":"old-id","rawName":"team.csv"}'
 const NEW = { id: 'new-id', key: 'new.csv' }
+/** The settings the plan read: both templates below store the Lineage Builder's defaults. */
+const PLANNED = appliedOptions({ name: WF, parameters: {} }).options
 
 function template(lineageFile: string, generation = 3): WorkflowDetail {
   const parameters = [
@@ -91,6 +95,19 @@ const conflict = () =>
     409,
     '{"message":"the object has been modified; please apply your changes to the latest version and try again"}'
   )
+
+/** What the transport throws when an update's reply was lost (a reset after sending): maybe stored. */
+const replyLost = () =>
+  errorFromException(
+    {
+      endpoint: `POST /api/service/workflows/${WF}`,
+      requestId: 'r-rst',
+      service: 'atlan',
+      timeoutMs: 30_000
+    },
+    netError('ECONNRESET'),
+    false
+  ).markSubmitOutcomeUnknown()
 
 /** `s` with the first occurrence of `from` replaced, checked to be there. */
 function swap(s: string, from: string, to: string): string {
@@ -167,7 +184,7 @@ describe('pointAtFile', () => {
   it('sends the template text read right before, with only lineage_file changed', async () => {
     const { api, log } = setup()
     api.templates.set(WF, awkward(JSON_FILE))
-    const out = await pointAtFile(api, WF, NEW, log)
+    const out = await pointAtFile(api, WF, NEW, PLANNED, log)
     expect(api.calls).toEqual([`readTemplate ${WF}`, `updateWorkflow ${WF}`])
     const now = '{"fileKey":"new.csv","fileId":"new-id","rawName":"team.csv"}'
     expect(api.templates.get(WF)).toBe(
@@ -179,7 +196,7 @@ describe('pointAtFile', () => {
   it('refuses a template whose lineage_file is neither form, naming the workflow', async () => {
     const { api, log } = setup()
     api.templates.set(WF, JSON.stringify(template('[1,2]')))
-    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' }, log)).rejects.toThrow(
+    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' }, PLANNED, log)).rejects.toThrow(
       new RegExp(`Workflow ${WF} is a Direct-upload workflow, but its lineage_file is JSON`)
     )
     expect(api.calls).not.toContain(`updateWorkflow ${WF}`)
@@ -192,7 +209,7 @@ describe('pointAtFile', () => {
       namespace: 'default',
       parameters: { lineage_file: JSON_FILE }
     })
-    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' }, log)).rejects.toThrow(
+    await expect(pointAtFile(api, WF, { id: 'i', key: 'k' }, PLANNED, log)).rejects.toThrow(
       /does not name the new file.*nothing was run/
     )
   })
@@ -203,17 +220,17 @@ describe('pointAtFile', () => {
     let updates = 0
     api.updateWorkflow = async (name, text) => {
       if (++updates === 1) {
-        // Someone saved another setting meanwhile; Atlan refuses the stale write.
-        api.templates.set(WF, swap(api.templates.get(WF)!, '"value":","', '"value":";"'))
+        // Someone saved another change meanwhile (not a run setting); Atlan refuses the stale write.
+        api.templates.set(WF, swap(api.templates.get(WF)!, '"a":"b"', '"a":"c"'))
         throw conflict()
       }
       return update(name, text)
     }
-    const out = await pointAtFile(api, WF, NEW, log)
+    const out = await pointAtFile(api, WF, NEW, PLANNED, log)
     expect(api.calls).toEqual([`readTemplate ${WF}`, `readTemplate ${WF}`, `updateWorkflow ${WF}`])
     const stored = JSON.parse(api.templates.get(WF)!) as WorkflowDetail
     const params = stored.spec!.templates![0].dag!.tasks![0].arguments!.parameters!
-    expect(params.find(p => p.name === 'field_separator')!.value).toBe(';')
+    expect(stored.metadata.annotations).toEqual({ a: 'c' })
     expect(JSON.parse(params.find(p => p.name === 'lineage_file')!.value as string)).toMatchObject({
       fileKey: 'new.csv',
       fileId: 'new-id'
@@ -222,12 +239,63 @@ describe('pointAtFile', () => {
     expect(info.join('\n')).toMatch(/conflict \(409\).*Reading it again and retrying once/)
   })
 
+  describe("the workflow's run settings changed in Atlan since the plan read them", () => {
+    const separatorNow = (api: ReturnType<typeof setup>['api']) =>
+      api.templates.set(WF, swap(api.templates.get(WF)!, '"value":","', '"value":";"'))
+
+    it('at the read before the write: stops naming the setting, nothing written', async () => {
+      const { api, log } = setup()
+      separatorNow(api)
+      await expect(pointAtFile(api, WF, NEW, PLANNED, log)).rejects.toThrow(
+        new RegExp(
+          `The settings of workflow ${WF} changed in Atlan since this step's plan: field_separator \\("," → ";"\\)\\..*nothing was run, and the workflow was not pointed at the new file.*Re-run the job`
+        )
+      )
+      expect(api.calls).toEqual([`readTemplate ${WF}`])
+    })
+
+    it('at the fresh read after a conflict (409): stops, no second write', async () => {
+      const { api, log } = setup()
+      let updates = 0
+      api.updateWorkflow = async () => {
+        updates++
+        separatorNow(api)
+        throw conflict()
+      }
+      await expect(pointAtFile(api, WF, NEW, PLANNED, log)).rejects.toThrow(
+        /changed in Atlan since this step's plan: field_separator/
+      )
+      expect(updates).toBe(1)
+    })
+
+    it('after a lost reply whose update was stored: stops before the run, saying the file was set', async () => {
+      const { api, log } = setup()
+      const update = api.updateWorkflow
+      api.updateWorkflow = async (name, text) => {
+        await update(name, text)
+        separatorNow(api)
+        throw replyLost()
+      }
+      await expect(pointAtFile(api, WF, NEW, PLANNED, log)).rejects.toThrow(
+        /field_separator .*nothing was run \(the workflow does read the new file, key new\.csv\)/
+      )
+    })
+
+    it('settings the plan read, unchanged: the write goes ahead', async () => {
+      const { api, log } = setup()
+      const planned = appliedOptions({ name: WF, parameters: { field_separator: ';' } }).options
+      separatorNow(api)
+      await pointAtFile(api, WF, NEW, planned, log)
+      expect(api.calls).toEqual([`readTemplate ${WF}`, `updateWorkflow ${WF}`])
+    })
+  })
+
   it('a second conflict stops with a message saying the workflow changed meanwhile', async () => {
     const { api, log } = setup()
     api.updateWorkflow = async () => {
       throw conflict()
     }
-    await expect(pointAtFile(api, WF, NEW, log)).rejects.toThrow(
+    await expect(pointAtFile(api, WF, NEW, PLANNED, log)).rejects.toThrow(
       new RegExp(
         `Workflow ${WF} changed in Atlan while this step was pointing it at the new file.*not changed and nothing was run`
       )
@@ -242,9 +310,71 @@ describe('pointAtFile', () => {
       await update(name, text)
       throw conflict()
     }
-    const out = await pointAtFile(api, WF, NEW, log)
+    const out = await pointAtFile(api, WF, NEW, PLANNED, log)
     expect(out.before).toBe(JSON_FILE)
     expect(api.calls.filter(c => c.startsWith('updateWorkflow'))).toHaveLength(1)
+  })
+
+  describe('an update whose reply was lost (it may have been stored) is never sent again', () => {
+    it('a fresh read that names the new file: the update was stored, the step carries on', async () => {
+      const { api, log, info } = setup()
+      const update = api.updateWorkflow
+      api.updateWorkflow = async (name, text) => {
+        await update(name, text)
+        throw replyLost()
+      }
+      const out = await pointAtFile(api, WF, NEW, PLANNED, log)
+      expect(api.calls).toEqual([
+        `readTemplate ${WF}`,
+        `updateWorkflow ${WF}`,
+        `readTemplate ${WF}`
+      ])
+      expect(out).toEqual({ before: JSON_FILE, now: expect.stringContaining('new.csv') })
+      expect(info.join('\n')).toMatch(/did not confirm the update.*names the new file/)
+    })
+
+    it('a fresh read without the new file: stops, saying the workflow may have changed and to check it', async () => {
+      const { api, log } = setup()
+      let updates = 0
+      api.updateWorkflow = async () => {
+        updates++
+        // Someone saved another setting meanwhile; whether ours landed, nobody can tell.
+        api.templates.set(WF, swap(api.templates.get(WF)!, '"value":","', '"value":";"'))
+        throw replyLost()
+      }
+      const stored = () => api.templates.get(WF)
+      const err = await pointAtFile(api, WF, NEW, PLANNED, log).then(
+        () => new Error('pointAtFile did not throw'),
+        (e: unknown) => e as Error
+      )
+      expect(err.message).toMatch(
+        new RegExp(
+          `Atlan did not confirm the update of workflow ${WF} \\(ECONNRESET\\).*may have been changed in Atlan meanwhile.*not sent again and nothing was run.*Check the workflow in the Atlan UI`
+        )
+      )
+      expect(err.message).toContain('request id r-rst')
+      expect(updates).toBe(1)
+      expect(stored()).toContain('"value":";"')
+    })
+
+    it('a fresh read that fails: stops the same way, nothing sent again', async () => {
+      const { api, log } = setup()
+      const read = api.readTemplate
+      let reads = 0
+      api.readTemplate = async name => {
+        if (++reads > 1) throw new Error('index down')
+        return read(name)
+      }
+      let updates = 0
+      api.updateWorkflow = async () => {
+        updates++
+        throw replyLost()
+      }
+      await expect(pointAtFile(api, WF, NEW, PLANNED, log)).rejects.toThrow(
+        /may or may not have been stored/
+      )
+      expect(updates).toBe(1)
+    })
   })
 
   it('other errors are not retried', async () => {
@@ -252,7 +382,7 @@ describe('pointAtFile', () => {
     api.updateWorkflow = async () => {
       throw new Error('boom')
     }
-    await expect(pointAtFile(api, WF, NEW, log)).rejects.toThrow('boom')
+    await expect(pointAtFile(api, WF, NEW, PLANNED, log)).rejects.toThrow('boom')
     expect(api.calls.filter(c => c.startsWith('readTemplate'))).toHaveLength(1)
   })
 
@@ -260,12 +390,12 @@ describe('pointAtFile', () => {
     const { api, log } = setup()
     const update = api.updateWorkflow
     api.updateWorkflow = async (name, text) => ({ ...(await update(name, text)), generation: 5 })
-    const out = await pointAtFile(api, WF, NEW, log)
+    const out = await pointAtFile(api, WF, NEW, PLANNED, log)
     expect(out.warning).toMatch(
       new RegExp(`Workflow ${WF} was changed in Atlan by someone else.*generation went from 3 to 5`)
     )
     api.updateWorkflow = update
-    expect((await pointAtFile(api, WF, NEW, log)).warning).toBeUndefined()
+    expect((await pointAtFile(api, WF, NEW, PLANNED, log)).warning).toBeUndefined()
   })
 })
 

@@ -7,6 +7,7 @@ import type { Config } from '../../src/config/types.js'
 import type { AtlanApi, WorkflowRef } from '../../src/run/api.js'
 import { apply, type Applied, type ApplyDeps } from '../../src/run/apply.js'
 import { resolveTarget } from '../../src/run/resolve.js'
+import { settingsFor } from '../../src/run/settings.js'
 import { netError } from '../atlan/fakes.js'
 import { templateParameters } from '../helpers/workflow-template.js'
 
@@ -102,5 +103,6 @@ export function unknownOutcome(status?: 503): AtlanError {
 
 /** The pipeline for a step without a CSV check or tenant plan: the target resolved, then applied. */
 export async function resolveAndApply(deps: ApplyDeps, config: Config): Promise<Applied> {
-  return apply(deps, { config, target: await resolveTarget(deps.api, config, deps.now()) })
+  const target = await resolveTarget(deps.api, config, deps.now())
+  return apply(deps, { config, target, settings: settingsFor(config, target) })
 }

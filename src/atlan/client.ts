@@ -349,6 +349,9 @@ export class AtlanClient {
         path: `${family}/${encodeURIComponent(name)}`,
         raw: { contentType: 'application/json', bytes: Buffer.from(text, 'utf8') },
         schema: workflowDetailSchema,
+        // Resent only when Atlan provably did not act on it: an update whose reply was lost may
+        // have been stored, and the caller reads the workflow again instead (§10.3).
+        retry: 'submit',
         notFoundHint: `Atlan knows no workflow named ${name} any more (it may have been archived). Check workflow_name against the Atlan UI.`
       })
       return toWorkflowInfo(res)
@@ -368,10 +371,16 @@ export class AtlanClient {
   }
 }
 
-function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
+/** A template's run arguments by name (docs/atlan-contract.md §5.2). */
+export function templateArguments(d: WorkflowDetail): Record<string, unknown> {
   const params = d.spec?.templates?.[0]?.dag?.tasks?.[0]?.arguments?.parameters ?? []
   const parameters: Record<string, unknown> = {}
   for (const p of params) parameters[p.name] = p.value
+  return parameters
+}
+
+function toWorkflowInfo(d: WorkflowDetail): WorkflowInfo {
+  const parameters = templateArguments(d)
   const generation = d.metadata.generation
   return {
     name: d.metadata.name,

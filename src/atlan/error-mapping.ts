@@ -538,15 +538,21 @@ function exceptionVerdict(
                 : 'Check that the runner can resolve the object store host (DNS), and HTTPS_PROXY/NO_PROXY.'
           })
     }
-  if (ctx.proxy && code && PROXY_CONNECT_CODES.has(code))
+  if (ctx.proxy && code && PROXY_CONNECT_CODES.has(code)) {
+    // Only a refused or unroutable connection to the proxy proves nothing was sent; a reset or a
+    // closed socket may come after the proxy forwarded the request to Atlan (docs/atlan-contract.md §7).
+    const notSent = NOT_SENT.has(code)
     return {
       kind: 'network',
       retryable: true,
-      notSent: code !== 'UND_ERR_PRX_TUNNEL',
+      notSent,
       reason: code,
-      summary: `Could not connect through ${proxy} to ${w} for ${ctx.endpoint} (${said}).`,
+      summary: notSent
+        ? `Could not connect through ${proxy} to ${w} for ${ctx.endpoint} (${said}).`
+        : `The connection through ${proxy} to ${w} was lost during ${ctx.endpoint} (${said}).`,
       hint: proxyHint
     }
+  }
   return {
     kind: 'network',
     retryable: true,

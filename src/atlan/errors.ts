@@ -55,8 +55,9 @@ export class AtlanError extends Error {
   /** How many attempts were made before giving up. */
   attempts = 1
   /**
-   * Set on a failed submit/rerun that may still have reached Atlan (timeout, reset, 5xx or an
-   * unreadable reply after sending). The caller must search for the run before resubmitting.
+   * Set on a failed submit, rerun or workflow update that may still have reached Atlan (timeout,
+   * reset, 5xx or an unreadable reply after sending). The caller must look for its effect (the
+   * run, the updated workflow) before sending it again.
    */
   submitOutcomeUnknown = false
 

@@ -51,6 +51,7 @@ export function conclusionOf(result: ActionResult, warnings: number): CheckConcl
     case 'Failed':
     case 'Error':
     case 'Invalid':
+    case 'Unknown':
       return 'failure'
     case 'TimedOut':
       return 'timed_out'

@@ -13,7 +13,13 @@ import { describeError } from './untrusted.js'
  * local ones this action reports.
  */
 export type ResultPhase =
-  Exclude<RunPhase, 'Pending'> | 'TimedOut' | 'Cancelled' | 'Skipped' | 'DryRun' | 'Invalid'
+  | Exclude<RunPhase, 'Pending'>
+  | 'TimedOut'
+  | 'Cancelled'
+  | 'Skipped'
+  | 'DryRun'
+  | 'Invalid'
+  | 'Unknown'
 
 export interface ActionResult {
   phase: ResultPhase
@@ -57,7 +63,8 @@ export const PHASE_ICON: Record<ResultPhase, string> = {
   Cancelled: '🚫',
   Skipped: '⏭️',
   DryRun: '🧪',
-  Invalid: '❌'
+  Invalid: '❌',
+  Unknown: '❓'
 }
 
 /** The outcome in words, for titles. */
@@ -70,7 +77,8 @@ export const PHASE_LABEL: Record<ResultPhase, string> = {
   Cancelled: 'Cancelled',
   Skipped: 'Skipped',
   DryRun: 'Dry run',
-  Invalid: 'Invalid'
+  Invalid: 'Invalid',
+  Unknown: 'Outcome unknown'
 }
 
 /**
@@ -181,6 +189,8 @@ export function lifecycleResult(outcome: Applied): ActionResult {
       return { ...base, phase: 'Error', failed: true, message: end.message }
     case 'cancelled':
       return { ...base, phase: 'Cancelled', failed: true, message: end.message }
+    case 'untracked':
+      return { ...base, phase: 'Unknown', failed: true, message: end.message }
     case 'timed-out':
       return {
         ...base,

@@ -3,7 +3,7 @@
 // (follow.ts) to its end. A plan the tenant check refused, or a dry run, applies nothing.
 import type { RunInfo } from '../atlan/client.js'
 import { formatDuration } from '../config/duration.js'
-import type { Config } from '../config/types.js'
+import type { AppliedOptions, Config } from '../config/types.js'
 import { redactWorkflow } from '../lineage/workflow.js'
 import type { CheckRunSession } from '../report/check-run.js'
 import { describeError } from '../report/untrusted.js'
@@ -34,6 +34,8 @@ export interface ApplyInput {
   target: Target
   /** sha256 of the CSV as validated: a Direct upload proves it sends those bytes. */
   csvSha256?: string
+  /** The settings the run applies as the plan read them (run/settings.ts). */
+  settings: { options: AppliedOptions }
   /** Set when the tenant plan stopped the step: nothing is uploaded or started. */
   refusal?: string
 }
@@ -51,6 +53,8 @@ export type RunEnd =
   /** The run never showed up in the search index within index_grace. */
   | { kind: 'lost'; message: string }
   | { kind: 'cancelled'; message: string }
+  /** Reading the named run's status failed for good: it exists in Atlan, its outcome is unknown. */
+  | { kind: 'untracked'; message: string }
   /** `passes`: on_timeout: warn. `startedAt`: of our run, when it was seen. */
   | { kind: 'timed-out'; message: string; passes: boolean; startedAt?: string }
 
@@ -87,7 +91,8 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
         file,
         workflowName,
         deadline,
-        csvSha256: plan.csvSha256
+        csvSha256: plan.csvSha256,
+        planned: plan.settings.options
       })
     : { notes: [] }
   if ('stop' in uploaded) return ending(uploaded.stop)
@@ -107,8 +112,9 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
   })
   const runUrl = (name?: string) => (name ? api.runUrl(started.workflowName, name) : undefined)
   // Once the run is named, the post step needs nothing else. Until then keep what startRun saved:
-  // the runs active before the submit, which the post step must never take for ours.
-  if (started.runName)
+  // the runs active before the submit, which the post step must never take for ours. A run this
+  // step attached to was started by someone else (the UI, another job): nothing ever stops it.
+  if (started.runName && !started.attached)
     saveInFlight({ workflowName: started.workflowName, runName: started.runName })
   if (started.runName)
     deps.checks?.pointAt({
@@ -134,7 +140,7 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
 
   let runName = started.runName
   const startedAt = deps.now()
-  const follow = await followRun(
+  const following = followRun(
     {
       ...deps,
       fetchRun: async () => {
@@ -167,6 +173,23 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
       runUrl: runUrl(started.runName)
     }
   )
+  let follow: Awaited<typeof following>
+  try {
+    follow = await following
+  } catch (error) {
+    // Before the run is named there is nothing to point at: the error is the step's outcome.
+    if (!runName) throw error
+    // The run exists in Atlan whatever happened to our reads of it: say so, with its link.
+    saveInFlight(undefined)
+    const url = api.runUrl(started.workflowName, runName)
+    return ours(
+      {
+        kind: 'untracked',
+        message: `Lost track of run ${runName} of ${started.workflowName}: its status could not be read, so its outcome is unknown. The run exists in Atlan and may still be going: check it at ${url}. The error: ${describeError(error)}`
+      },
+      runName
+    )
+  }
 
   switch (follow.kind) {
     case 'terminal':
@@ -184,7 +207,8 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
     case 'aborted': {
       let message =
         'The job was cancelled; the Atlan run was left running (cancel_on_job_cancel: false).'
-      if (config.cancelOnJobCancel)
+      if (started.attached) message = `The job was cancelled; the Atlan run was ${NOT_OURS}.`
+      else if (config.cancelOnJobCancel)
         message = (await stopQuietly(deps, runName, 'the job was cancelled'))
           ? 'The job was cancelled; the Atlan run was asked to stop.'
           : 'The job was cancelled, and the Atlan run was not stopped (see the warning above); the post step will try again.'
@@ -198,7 +222,9 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
         config.onTimeout === 'warn'
           ? `The run did not finish within timeout (${limit})${last}; it is still running in Atlan, and the step passes (on_timeout: warn). Raise timeout to wait for the outcome.`
           : `The run did not finish within timeout (${limit})${last}; it is still running in Atlan. Raise timeout, or set on_timeout: warn to pass anyway.`
-      if (config.onTimeout === 'cancel') {
+      if (config.onTimeout === 'cancel' && started.attached)
+        message = `The run did not finish within timeout (${limit})${last}; it was ${NOT_OURS}. Raise timeout to wait for its outcome.`
+      else if (config.onTimeout === 'cancel') {
         const stopped = await stopQuietly(deps, runName, 'the timeout passed')
         message = stopped
           ? `The run did not finish within timeout (${limit})${last}; it was asked to stop (on_timeout: cancel). Raise timeout if the run needs longer.`
@@ -217,6 +243,10 @@ export async function apply(deps: ApplyDeps, plan: ApplyInput): Promise<Applied>
     }
   }
 }
+
+/** Why a run is not stopped on cancel or on_timeout: cancel when this step attached to it. */
+const NOT_OURS =
+  'left running because this step did not start it (it followed a run already in progress, idempotent: true)'
 
 /** Whole seconds from start to finish, when both are known and in order. */
 export function durationSeconds(

@@ -1,6 +1,6 @@
 // Direct-upload workflows (docs/atlan-contract.md §10.1, §10.3): which file a workflow's
 // `lineage_file` names, and pointing it at a newly uploaded one the way the Atlan UI does.
-import type { StoredTemplate, WorkflowInfo } from '../atlan/client.js'
+import { templateArguments, type StoredTemplate, type WorkflowInfo } from '../atlan/client.js'
 import { AtlanError } from '../atlan/errors.js'
 import type { AtlanFile } from '../atlan/files.js'
 import {
@@ -15,8 +15,10 @@ import {
   type Edit
 } from '../atlan/json-text.js'
 import { ConfigError } from '../config/errors.js'
+import type { AppliedOptions } from '../config/types.js'
 import type { Logger } from '../runtime.js'
 import type { AtlanApi } from './api.js'
+import { settingsDrift } from './settings.js'
 
 /** The longest stored `lineage_file` this action reads or edits; the UI stores a few hundred characters. */
 export const MAX_LINEAGE_FILE_CHARS = 16 * 1024
@@ -150,13 +152,15 @@ const isConflict = (e: unknown) => e instanceof AtlanError && e.status === 409
  * Points workflow `workflowName` at `file`: reads the template right before writing (the search
  * index is the only read of one template a public source documents), changes only its
  * `lineage_file` value in the text, and sends the rest back byte for byte (§10.3). A conflict
- * (409: the template changed since it was read) gets one fresh read and one more try. Returns
+ * (409: the template changed since it was read) gets one fresh read and one more try; an update
+ * whose reply was lost is never sent again, a fresh read decides (afterLostReply). Returns
  * the value before and after, so a user can roll back in the UI.
  */
 export async function pointAtFile(
   api: Pick<AtlanApi, 'readTemplate' | 'updateWorkflow'>,
   workflowName: string,
   file: AtlanFile,
+  planned: AppliedOptions,
   log: Pick<Logger, 'info'>
 ): Promise<FileChange> {
   let before: string | undefined
@@ -166,6 +170,7 @@ export async function pointAtFile(
       throw new Error(
         `Workflow ${workflowName} was not found when reading it before the update; it was not changed and nothing was run. Check it in the Atlan UI.`
       )
+    assertSettingsAsPlanned(workflowName, read, file, planned)
     const edit = editLineageFile(read.text, file)
     if (typeof edit === 'string') throw unreadableDirectFile(workflowName, edit)
     // An update whose reply was lost (then refused as a conflict when resent) was stored.
@@ -175,6 +180,9 @@ export async function pointAtFile(
     try {
       stored = await api.updateWorkflow(workflowName, edit.text)
     } catch (e) {
+      // The reply was lost: the update may have been stored. It is never resent blindly.
+      if (e instanceof AtlanError && e.submitOutcomeUnknown)
+        return afterLostReply(api, workflowName, file, { before, lost: e, planned }, log)
       if (!isConflict(e)) throw e
       if (attempt === 2) throw changedMeanwhile(workflowName, file)
       log.info(
@@ -188,6 +196,62 @@ export async function pointAtFile(
       )
     return { before, now: edit.now, warning: lostChange(workflowName, read, stored) }
   }
+}
+
+/**
+ * After an update whose reply was lost (§10.3): the workflow is read again. When it already names
+ * the new file the update was stored, and the step carries on; otherwise nobody can tell whether
+ * it was, or whether someone changed the workflow meanwhile, so the step stops without a rerun.
+ */
+async function afterLostReply(
+  api: Pick<AtlanApi, 'readTemplate'>,
+  workflowName: string,
+  file: AtlanFile,
+  update: { before: string; lost: AtlanError; planned: AppliedOptions },
+  log: Pick<Logger, 'info'>
+): Promise<FileChange> {
+  const { before, lost } = update
+  const read = await api.readTemplate(workflowName).catch(() => undefined)
+  const edit = read && editLineageFile(read.text, file)
+  if (read && edit && typeof edit !== 'string' && edit.before === edit.now) {
+    // The update was stored, but a run would still apply settings the plan never saw.
+    assertSettingsAsPlanned(workflowName, read, file, update.planned, { updated: true })
+    log.info(
+      `Atlan did not confirm the update of ${workflowName} (${lost.reason}), but reading it again shows it names the new file: the update was stored.`
+    )
+    return { before, now: edit.now }
+  }
+  throw new AtlanError({
+    ...lost,
+    summary: `Atlan did not confirm the update of workflow ${workflowName} (${lost.reason}), and reading it again does not show the new file: the update may or may not have been stored, and the workflow may have been changed in Atlan meanwhile.`,
+    hint: `The update was not sent again and nothing was run (the uploaded file, key ${shownId(file.key)}, may be unused). Check the workflow in the Atlan UI (the file it reads and its other settings), then re-run the job.`
+  })
+}
+
+/**
+ * The CSV was checked, and the tenant check gated, with the settings the plan read (settings.ts):
+ * a run must not apply others. A change saved in Atlan since then stops the step before the write.
+ */
+function assertSettingsAsPlanned(
+  workflowName: string,
+  read: StoredTemplate,
+  file: AtlanFile,
+  planned: AppliedOptions,
+  { updated = false } = {}
+): void {
+  const changed = settingsDrift(planned, {
+    name: workflowName,
+    parameters: templateArguments(read.doc)
+  })
+  if (changed.length)
+    throw new Error(
+      `The settings of workflow ${workflowName} changed in Atlan since this step's plan: ${changed.join(', ')}. ` +
+        `The CSV was checked (and the tenant check gated) with the settings read then, so nothing was run` +
+        (updated
+          ? ` (the workflow does read the new file, key ${shownId(file.key)}).`
+          : `, and the workflow was not pointed at the new file (the uploaded file, key ${shownId(file.key)}, is unused).`) +
+        ' Re-run the job to plan with the settings Atlan stores now.'
+    )
 }
 
 function changedMeanwhile(workflowName: string, file: AtlanFile): Error {

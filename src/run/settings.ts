@@ -158,6 +158,21 @@ export function storedSettings(
   return out
 }
 
+/**
+ * The option inputs whose applied value differs between `planned` (what the plan read) and what
+ * `workflow` stores now, each as `input (then → now)`.
+ */
+export function settingsDrift(
+  planned: Required<LineageOptions>,
+  workflow: Pick<WorkflowRef, 'name' | 'parameters'>
+): string[] {
+  const { options } = appliedOptions(workflow)
+  return OPTION_PARAMS.filter(([key]) => planned[key] !== options[key]).map(
+    ([key, input]) =>
+      `${input} (${shownValue(key, planned[key])} → ${shownValue(key, options[key])})`
+  )
+}
+
 /** One line per option input whose value differs from what the stored workflow will apply. */
 export function settingDifferences(
   config: Config,

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { DIRECT_UPLOAD_LIMIT_BYTES, TOO_LARGE_HINT } from '../atlan/files.js'
 import { formatDuration } from '../config/duration.js'
 import { ConfigError } from '../config/errors.js'
-import type { Config } from '../config/types.js'
+import type { AppliedOptions, Config } from '../config/types.js'
 import type { Clock, Logger } from '../runtime.js'
 import { RECENT_RUNS, type AtlanApi } from './api.js'
 import { describeDirectFile, pointAtFile, shownId } from './direct.js'
@@ -39,7 +39,14 @@ export async function upload(
   deps: UploadDeps,
   config: Config,
   target: Target,
-  opts: { file: string; workflowName: string; deadline: number; csvSha256?: string }
+  opts: {
+    file: string
+    workflowName: string
+    deadline: number
+    csvSha256?: string
+    /** The settings the plan read and checked the CSV with; a write stops if Atlan's differ. */
+    planned: AppliedOptions
+  }
 ): Promise<{ notes: string[] } | { stop: UploadStop }> {
   const store = storeOf(deps, target, opts)
   await store.check(opts.file)
@@ -55,7 +62,7 @@ export async function upload(
 function storeOf(
   deps: UploadDeps,
   target: Target,
-  opts: { file: string; workflowName: string; csvSha256?: string }
+  opts: { file: string; workflowName: string; csvSha256?: string; planned: AppliedOptions }
 ): Store {
   const { api, log } = deps
   const { storage } = target
@@ -79,7 +86,7 @@ function storeOf(
             `Uploaded ${file} to Atlan as a Direct-upload file (key ${shownId(uploaded.key)}, id ${shownId(uploaded.id)}).`
           )
           const { workflowName } = opts
-          const change = await pointAtFile(api, workflowName, uploaded, log)
+          const change = await pointAtFile(api, workflowName, uploaded, opts.planned, log)
           const note = `${workflowName} read ${describeDirectFile(change.before)} before this step; it now reads ${describeDirectFile(change.now)}. To roll back, run this action again at the earlier commit (re-run that commit's job, or revert the CSV and push): it uploads that version and points the workflow at it.`
           log.info(note)
           if (!change.warning) return [note]
