@@ -216,7 +216,7 @@ function crossFieldProblems(p: Parsed): Problem[] {
   if (p.skip_unchanged && !p.lineage_file)
     add(
       'skip_unchanged',
-      'it compares the CSV with the last successful run, so it needs lineage_file'
+      'it compares the CSV with the one the last step passed with, so it needs lineage_file'
     )
   return problems
 }
