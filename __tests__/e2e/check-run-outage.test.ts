@@ -135,11 +135,11 @@ describe('check run with the GitHub API unreachable or slow', () => {
           GITHUB_STEP_SUMMARY: files.summary
         }
       })
-      // Long before the check run's tries give up (three of 10 s each).
+      // Well before the check run's tries give up (three of 10 s each, 1 s and 4 s apart).
       const written = await once(
         () => parseCommandFile(readFileSync(files.output, 'utf8')).phase === 'Succeeded',
         'written',
-        400
+        1000
       )
       const stillWaiting = step.child.exitCode === null
       step.child.kill('SIGKILL')
@@ -157,7 +157,7 @@ describe('check run with the GitHub API unreachable or slow', () => {
       await new Promise<void>(resolve => silent.close(() => resolve()))
       rmSync(dir, { recursive: true, force: true })
     }
-  })
+  }, 60_000)
 
   it('answered only after the outputs were written: check_run_id is written then', async () => {
     const gh = await startGitHubSim()
@@ -169,7 +169,8 @@ describe('check run with the GitHub API unreachable or slow', () => {
       const { dir: cwd, inputs } = setUp(s)
       const released = once(
         () => parseCommandFile(readFileSync(output, 'utf8')).phase === 'Succeeded',
-        'outputs'
+        'outputs',
+        1000
       )
       gh.hold('checks/create', released)
       const r = await runAction({
@@ -188,5 +189,5 @@ describe('check run with the GitHub API unreachable or slow', () => {
       await gh.close()
       rmSync(dir, { recursive: true, force: true })
     }
-  })
+  }, 60_000)
 })
