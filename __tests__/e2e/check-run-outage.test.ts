@@ -136,8 +136,11 @@ describe('check run with the GitHub API unreachable or slow', () => {
         }
       })
       // Well before the check run's tries give up (three of 10 s each, 1 s and 4 s apart).
+      // Outputs, then the summary (written asynchronously): both, while the step still waits.
       const written = await once(
-        () => parseCommandFile(readFileSync(files.output, 'utf8')).phase === 'Succeeded',
+        () =>
+          parseCommandFile(readFileSync(files.output, 'utf8')).phase === 'Succeeded' &&
+          readFileSync(files.summary, 'utf8').includes('Succeeded'),
         'written',
         1000
       )
