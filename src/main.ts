@@ -6,7 +6,6 @@ import { ConfigError } from './config/errors.js'
 import { readInputs, secretValues } from './config/inputs.js'
 import { parseConfig } from './config/parse.js'
 import type { Config } from './config/types.js'
-import { markDone } from './github/cache.js'
 import { openLineageFile } from './lineage/source.js'
 import { CheckRunSession } from './report/check-run.js'
 import { publish, reportOf } from './report/publish.js'
@@ -14,7 +13,7 @@ import { failureMessage, lifecycleResult, thrownBy, type Stages } from './report
 import { describeError, log } from './report/untrusted.js'
 import { systemClock } from './runtime.js'
 import { apply } from './run/apply.js'
-import { plan, type Session } from './run/plan.js'
+import { plan, recordSkip, type Session } from './run/plan.js'
 import { CancelledError, cancelOnSignals } from './run/signals.js'
 import { saveInFlight } from './run/state.js'
 import { afterRun } from './tenant/after.js'
@@ -30,8 +29,9 @@ export async function run(): Promise<void> {
   if (thrown !== undefined && !(thrown instanceof ConfigError || thrown instanceof CancelledError))
     log.debug(thrown instanceof Error && thrown.stack ? thrown.stack : String(thrown))
   // The marker says a step passed, not only that Atlan's run Succeeded (verify may fail the step).
-  const skipKey = stages.plan?.skipKey
-  if (skipKey && result.phase === 'Succeeded' && !result.failed) await markDone(skipKey)
+  const passed = result.phase === 'Succeeded' && !result.failed
+  if (stages.plan)
+    await recordSkip(stages.plan, passed, name => stages.session?.client.updated(name))
   // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
   // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
   if (!cancel.signal.aborted && result.phase !== 'TimedOut') saveInFlight(undefined)

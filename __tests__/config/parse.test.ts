@@ -3,6 +3,8 @@ import { ConfigError } from '../../src/config/errors.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { rawInputs } from '../helpers/inputs.js'
 
+/** A rerun that uploads a CSV: what prune and verify: strict need. */
+const FILE_RUN = { workflow_name: 'csa-lineage-builder-1', lineage_file: 'a.csv' }
 const S3 = {
   object_store: 's3',
   s3_access_key: 'AKIA1',
@@ -122,12 +124,52 @@ const bad: Array<[string, Record<string, string>, string]> = [
     { skip_unchanged: 'true', github_token: 'ghs_x' },
     'skip_unchanged'
   ],
+  ['prune without validation', { ...FILE_RUN, prune: 'true', validate: 'false' }, 'prune'],
+  ['prune without waiting', { ...FILE_RUN, prune: 'true', wait: 'false' }, 'prune'],
+  ['prune without a file', { prune: 'true' }, 'prune'],
+  [
+    'strict verify without validation',
+    { ...FILE_RUN, verify: 'strict', validate: 'false' },
+    'verify'
+  ],
+  ['strict verify without waiting', { ...FILE_RUN, verify: 'strict', wait: 'false' }, 'verify'],
+  ['strict verify without a file', { verify: 'strict' }, 'verify'],
   ['empty check name', { check_name: '  ' }, 'check_name'],
   ['pr_comment not a switch', { pr_comment: 'sometimes' }, 'pr_comment'],
   ['verify neither a switch nor strict', { verify: 'loud' }, 'verify'],
   ['search limit zero', { tenant_search_limit: '0' }, 'tenant_search_limit'],
   ['search limit text', { tenant_search_limit: 'all' }, 'tenant_search_limit']
 ]
+
+describe('prune and verify: strict need a validated CSV and a finished run', () => {
+  it('says what is missing and how to fix it, for each of them', () => {
+    expect(() =>
+      parseConfig(
+        rawInputs({
+          ...FILE_RUN,
+          prune: 'true',
+          verify: 'strict',
+          validate: 'false',
+          wait: 'false'
+        })
+      )
+    ).toThrow(
+      'prune: true needs a validated CSV and a finished run, but validate is false and wait is false; set validate: true and set wait: true, or remove prune: true'
+    )
+    expect(() => parseConfig(rawInputs({ verify: 'strict' }))).toThrow(
+      'verify: strict needs a validated CSV and a finished run, but lineage_file is not set; set lineage_file, or remove verify: strict'
+    )
+  })
+
+  it('verify: true (the default) and prune: false are left alone', () => {
+    const c = parseConfig(rawInputs({ ...FILE_RUN, validate: 'false', wait: 'false' }))
+    expect(c).toMatchObject({ verify: true, prune: false, validate: false, wait: false })
+    expect(parseConfig(rawInputs({ ...FILE_RUN, prune: 'true', verify: 'strict' }))).toMatchObject({
+      prune: true,
+      verify: 'strict'
+    })
+  })
+})
 
 describe('parseConfig rejects bad inputs with one line naming the input', () => {
   it.each(bad)('%s', (_name, inputs, input) => {
@@ -228,7 +270,7 @@ describe('parseConfig accepts good inputs', () => {
 
   it('verify is true by default, and takes strict or a switch', () => {
     expect(parseConfig(rawInputs()).verify).toBe(true)
-    expect(parseConfig(rawInputs({ verify: ' Strict ' })).verify).toBe('strict')
+    expect(parseConfig(rawInputs({ ...FILE_RUN, verify: ' Strict ' })).verify).toBe('strict')
     expect(parseConfig(rawInputs({ verify: 'off' })).verify).toBe(false)
     expect(() => parseConfig(rawInputs({ verify: 'loud' }))).toThrow(
       'got "loud"; use true, strict or false'

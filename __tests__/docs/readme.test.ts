@@ -95,6 +95,18 @@ describe('README', () => {
       )
   })
 
+  it('states what mode: auto does (src/run/resolve.ts): a named workflow that is missing is an error, never a create', () => {
+    const row = read('README.md')
+      .split('\n')
+      .find(l => l.startsWith('| Either | `mode: auto` |'))
+    expect(row).toBeDefined()
+    expect(row).toMatch(/With `workflow_name`: .*when it does not, the step fails/)
+    expect(row).toMatch(
+      /Without `workflow_name`: when no Lineage Builder workflow exists, one is created/
+    )
+    expect(row).not.toMatch(/if it exists, else create/)
+  })
+
   it('documents every phase the action reports', () => {
     for (const phase of [
       'Succeeded',

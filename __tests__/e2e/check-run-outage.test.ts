@@ -2,10 +2,13 @@
 // that is unreachable or slow never holds up the Atlan run, and an unreachable one is named as
 // such in one warning.
 import { describe, expect, it } from '@jest/globals'
-import { createServer } from 'node:net'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startGitHubSim } from '../../sim/github/server.js'
 import type { Simulator } from '../../sim/server.js'
-import { runAction } from '../helpers/action.js'
+import { parseCommandFile, runAction, startAction } from '../helpers/action.js'
 import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
 import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
 
@@ -110,4 +113,84 @@ describe('check run with the GitHub API unreachable or slow', () => {
       await gh.close()
     }
   })
+
+  it('never answering: outputs and summary are written before the step waits on the check run', async () => {
+    // Accepts every connection and answers nothing.
+    const sockets: Socket[] = []
+    const silent = createServer(socket => void sockets.push(socket.on('error', () => undefined)))
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    const dir = mkdtempSync(join(tmpdir(), 'silent-github-'))
+    const files = { output: join(dir, 'output'), summary: join(dir, 'summary') }
+    for (const f of Object.values(files)) writeFileSync(f, '')
+    try {
+      const s = await sim()
+      const { dir: cwd, inputs } = setUp(s)
+      const step = startAction({
+        cwd,
+        inputs,
+        env: {
+          GITHUB_API_URL: `http://127.0.0.1:${(silent.address() as { port: number }).port}`,
+          GITHUB_REPOSITORY: 'acme/lineage',
+          GITHUB_OUTPUT: files.output,
+          GITHUB_STEP_SUMMARY: files.summary
+        }
+      })
+      // Well before the check run's tries give up (three of 10 s each, 1 s and 4 s apart).
+      // Outputs, then the summary (written asynchronously): both, while the step still waits.
+      const written = await once(
+        () =>
+          parseCommandFile(readFileSync(files.output, 'utf8')).phase === 'Succeeded' &&
+          readFileSync(files.summary, 'utf8').includes('Succeeded'),
+        'written',
+        1000
+      )
+      const stillWaiting = step.child.exitCode === null
+      step.child.kill('SIGKILL')
+      await step.done
+      expect(written).toBe('written')
+      expect(stillWaiting).toBe(true)
+      expect(parseCommandFile(readFileSync(files.output, 'utf8'))).toMatchObject({
+        phase: 'Succeeded',
+        check_run_id: ''
+      })
+      expect(readFileSync(files.summary, 'utf8')).toContain('Succeeded')
+      expect(submits(s)).toBe(1)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>(resolve => silent.close(() => resolve()))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('answered only after the outputs were written: check_run_id is written then', async () => {
+    const gh = await startGitHubSim()
+    const dir = mkdtempSync(join(tmpdir(), 'late-github-'))
+    const output = join(dir, 'output')
+    writeFileSync(output, '')
+    try {
+      const s = await sim()
+      const { dir: cwd, inputs } = setUp(s)
+      const released = once(
+        () => parseCommandFile(readFileSync(output, 'utf8')).phase === 'Succeeded',
+        'outputs',
+        1000
+      )
+      gh.hold('checks/create', released)
+      const r = await runAction({
+        cwd,
+        inputs,
+        env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/lineage', GITHUB_OUTPUT: output }
+      })
+      expect(await released).toBe('outputs')
+      expect(r.code).toBe(0)
+      const outputs = parseCommandFile(readFileSync(output, 'utf8'))
+      const [check] = gh.checkRuns()
+      expect(check).toMatchObject({ status: 'completed', conclusion: 'success' })
+      expect(outputs.check_run_id).toBe(String(check.id))
+      expect(JSON.parse(outputs.result)).toMatchObject({ check_run_id: check.id })
+    } finally {
+      await gh.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -200,6 +200,39 @@ describe('on a pull request', () => {
     expectClean(second, s, [TOKEN])
   })
 
+  it("a copy of the marker by anyone else is never overwritten: the token's own comment is", async () => {
+    const { s, dir, wf, file, base, head } = await lineageRepo()
+    const inputs = { workflow_name: wf, lineage_file: file, dry_run: 'true' }
+    gh.pullRequest({ number: 7, headSha: head })
+    expect((await run(s, dir, inputs, prEnv(dir, 7, base, head))).code).toBe(0)
+    const marker = gh.comments()[0].body.split('\n')[0]
+    // On another pull request, someone (a person, another app) wrote comments starting with it.
+    gh.pullRequest({ number: 8, headSha: head })
+    gh.seedComments(8, [`${marker}\nforged by a person`])
+    gh.seedComments(8, [`${marker}\nwritten by another app`], {
+      login: 'renovate[bot]',
+      type: 'Bot'
+    })
+    const r = await run(s, dir, inputs, prEnv(dir, 8, base, head))
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Pull request comment created on #8.')
+    const on8 = gh.comments().filter(c => c.issue === 8)
+    expect(on8.map(c => [c.user.login, c.body.split('\n')[1]])).toEqual([
+      ['reviewer', 'forged by a person'],
+      ['renovate[bot]', 'written by another app'],
+      ['github-actions[bot]', expect.any(String)]
+    ])
+    expect(on8.slice(0, 2).every(c => c.history.length === 1)).toBe(true)
+    // GITHUB_TOKEN may not ask who it is: GitHub's 403, then github-actions[bot] is assumed.
+    expect(
+      gh
+        .requests()
+        .filter(q => q.route === 'user/get')
+        .map(q => q.status)
+    ).toEqual([403, 403])
+    expect(warnings(r)).toEqual([])
+  })
+
   it('403 (no pull-requests: write): one warning naming both ways out; the result is unchanged', async () => {
     const { s, dir, wf, file, base, head } = await lineageRepo()
     const inputs = { workflow_name: wf, lineage_file: file, dry_run: 'true' }
@@ -217,7 +250,11 @@ describe('on a pull request', () => {
     const result = (r: ActionRun) => ({ ...JSON.parse(r.outputs.result), checkRunId: undefined })
     expect(result(refused)).toEqual(result(off))
     expect(refused.outputs.phase).toBe('DryRun')
-    expect(gh.requests().map(q => q.route)).toEqual(['comments/list', 'comments/create'])
+    expect(gh.requests().map(q => q.route)).toEqual([
+      'user/get',
+      'comments/list',
+      'comments/create'
+    ])
   })
 
   it("a fork's pull request (read-only token): the warning says why; the step still passes", async () => {

@@ -1,6 +1,7 @@
 // skip_unchanged end to end: dist/index.js with the Actions cache at the GitHub simulator and
-// Atlan at its simulator. A marker means "this CSV, on this tenant, into this target, with these
-// settings, passed": another tenant, another target or a step that failed never skips.
+// Atlan at its simulator. The newest marker of a target says what the target holds: "the last step
+// that changed it passed with this CSV and these settings". A revert, another tenant, another
+// target, a workflow edited to read another file, or a step that failed never skips.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { startSimulator, type Simulator } from '../../sim/server.js'
@@ -85,7 +86,96 @@ describe('skip_unchanged keys', () => {
   })
 })
 
+describe('the newest step of a target decides', () => {
+  it('A, then B, then A again runs (Atlan reads B); A right after is skipped', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const wf = seed(s)
+    const inputs = { workflow_name: wf, lineage_file: 'orders.csv' }
+    const csvA = [HEADER, row('a', 'b')]
+    const csvB = [HEADER, row('a', 'c')]
+    writeCsv(dir, 'orders.csv', csvA)
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    writeCsv(dir, 'orders.csv', csvB)
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    writeCsv(dir, 'orders.csv', csvA)
+    const revert = await run(s, dir, inputs)
+    expect(revert.outputs.phase).toBe('Succeeded')
+    expect(s.objects().get('lineage/orders.csv')!.toString()).toBe(`${csvA.join('\n')}\n`)
+    const again = await run(s, dir, inputs)
+    expect(again.outputs.phase).toBe('Skipped')
+    expect(again.stdout).toContain(
+      `The last step that changed workflow ${wf} passed with orders.csv`
+    )
+    expect(submits(s)).toBe(3)
+  })
+
+  it('a step that changed the target and failed leaves it unknown: the earlier CSV runs again', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const wf = seed(s)
+    const inputs = { workflow_name: wf, lineage_file: 'orders.csv', verify: 'strict' }
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    expect((await run(s, dir, inputs)).code).toBe(0)
+    // B is uploaded and run, but verification fails the step: Atlan reads B all the same.
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'c')])
+    s.assets.dropProcesses = 1
+    expect((await run(s, dir, inputs)).code).toBe(1)
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const back = await run(s, dir, inputs)
+    expect(back.outputs.phase).toBe('Succeeded')
+    expect(submits(s)).toBe(3)
+  })
+
+  it('a workflow edited in the UI to read another key is not skipped', async () => {
+    const s = await sim({ indexLagMs: 0 })
+    const dir = workspace()
+    const wf = seed(s)
+    const inputs = { workflow_name: wf, lineage_file: 'orders.csv' }
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    s.editWorkflow(wf, { lineage_key: 'other.csv' })
+    const moved = await run(s, dir, inputs)
+    expect(moved.outputs.phase).toBe('Succeeded')
+    expect(s.objects().has('lineage/other.csv')).toBe(true)
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Skipped')
+  })
+
+  it('Direct upload: the repeat is skipped; a file chosen in the UI since is not', async () => {
+    const s = await sim({ indexLagMs: 0 })
+    const dir = workspace()
+    const wf = s.seed({ direct: { form: 'json', content: [HEADER, row('x', 'y')].join('\n') } })
+    const inputs = { workflow_name: wf, lineage_file: 'orders.csv' }
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Skipped')
+    // Someone points the workflow back at the seeded file in the UI.
+    const seeded = s.files()[0]
+    s.editWorkflow(wf, {
+      lineage_file: JSON.stringify({ fileKey: seeded.key, fileId: seeded.id })
+    })
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Skipped')
+    expect(submits(s)).toBe(2)
+  })
+})
+
 describe('the marker is saved only when the step passed', () => {
+  it('a dry run records nothing: A, a dry run of B, then A is skipped', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const wf = seed(s)
+    const inputs = { workflow_name: wf, lineage_file: 'orders.csv' }
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'c')])
+    expect((await run(s, dir, { ...inputs, dry_run: 'true' })).outputs.phase).toBe('DryRun')
+    expect(gh.cacheEntries()).toHaveLength(1)
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Skipped')
+    expect(submits(s)).toBe(1)
+  })
+
   it('a Succeeded run whose verification fails the step saves no marker: the repeat runs again', async () => {
     const s = await sim()
     const dir = workspace()
@@ -102,13 +192,14 @@ describe('the marker is saved only when the step passed', () => {
     const failed = await run(s, dir, inputs)
     expect(failed.outputs.phase).toBe('Succeeded')
     expect(failed.code).toBe(1)
-    expect(gh.cacheEntries()).toEqual([])
+    // It uploaded, so the target is marked unknown: no digest is recorded.
+    expect(gh.cacheEntries().map(e => e.key)).toEqual([expect.stringMatching(/-unknown-/)])
     // Re-running the job runs again (and this time passes and saves the marker).
     const again = await run(s, dir, inputs)
     expect(again.outputs.phase).toBe('Succeeded')
     expect(again.code).toBe(0)
     expect(submits(s)).toBe(2)
-    expect(gh.cacheEntries()).toHaveLength(1)
+    expect(gh.cacheEntries()).toHaveLength(2)
     expect((await run(s, dir, inputs)).outputs.phase).toBe('Skipped')
   })
 })

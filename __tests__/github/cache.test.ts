@@ -9,47 +9,53 @@ import {
   it,
   jest
 } from '@jest/globals'
+import * as cache from '@actions/cache'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   CACHE_UNAVAILABLE,
   createSkipCache,
-  skipKey,
+  skipMarker,
   type CacheApi
 } from '../../src/github/cache.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { setEnv, withoutProxy } from '../helpers/env.js'
 
 const CSV_SHA = 'f'.repeat(64)
+const MARKER = skipMarker({ target: 'x', csvSha256: CSV_SHA, settings: {} })
 
-describe('skipKey', () => {
+describe('skipMarker', () => {
+  const target = { tenant: 'https://t.atlan.com', workflow: 'wf' }
   const settings = { mode: 'rerun', options: { batchSize: 20, failOnErrors: true }, prefix: 'p' }
+  const marker = (p: { target?: unknown; csvSha256?: string; settings?: unknown } = {}) =>
+    skipMarker({ target, csvSha256: CSV_SHA, settings, ...p })
 
   it('is short, prefixed and deterministic', () => {
-    const key = skipKey({ csvSha256: CSV_SHA, settings })
-    expect(key).toMatch(/^atlan-lineage-[0-9a-f]{64}$/)
-    expect(skipKey({ csvSha256: CSV_SHA, settings })).toBe(key)
+    const m = marker()
+    expect(m.prefix).toMatch(/^atlan-lineage-v3-[0-9a-f]{64}-$/)
+    expect(m.digest).toMatch(/^[0-9a-f]{64}$/)
+    expect(marker()).toEqual(m)
   })
 
   it('does not depend on key order, at any depth', () => {
     const reordered = { prefix: 'p', options: { failOnErrors: true, batchSize: 20 }, mode: 'rerun' }
-    expect(skipKey({ csvSha256: CSV_SHA, settings: reordered })).toBe(
-      skipKey({ csvSha256: CSV_SHA, settings })
-    )
+    expect(marker({ settings: reordered })).toEqual(marker())
+    expect(marker({ target: { workflow: 'wf', tenant: 'https://t.atlan.com' } })).toEqual(marker())
   })
 
-  it('changes with the CSV, with any setting, and with array order', () => {
-    const key = skipKey({ csvSha256: CSV_SHA, settings })
-    expect(skipKey({ csvSha256: 'e'.repeat(64), settings })).not.toBe(key)
-    expect(
-      skipKey({
-        csvSha256: CSV_SHA,
-        settings: { ...settings, options: { batchSize: 21, failOnErrors: true } }
-      })
-    ).not.toBe(key)
-    expect(skipKey({ csvSha256: CSV_SHA, settings: { a: [1, 2] } })).not.toBe(
-      skipKey({ csvSha256: CSV_SHA, settings: { a: [2, 1] } })
+  it('the target changes the prefix; the CSV and any setting change the digest only', () => {
+    const m = marker()
+    expect(marker({ target: { ...target, workflow: 'other' } }).prefix).not.toBe(m.prefix)
+    for (const other of [
+      marker({ csvSha256: 'e'.repeat(64) }),
+      marker({ settings: { ...settings, options: { batchSize: 21, failOnErrors: true } } })
+    ]) {
+      expect(other.prefix).toBe(m.prefix)
+      expect(other.digest).not.toBe(m.digest)
+    }
+    expect(marker({ settings: { a: [1, 2] } }).digest).not.toBe(
+      marker({ settings: { a: [2, 1] } }).digest
     )
   })
 })
@@ -91,36 +97,75 @@ describe('skip cache against the simulated cache service', () => {
       ACTIONS_CACHE_URL: undefined,
       ACTIONS_RUNTIME_TOKEN: undefined,
       RUNNER_TEMP: runnerTemp,
+      GITHUB_RUN_ID: '77',
+      GITHUB_RUN_ATTEMPT: '2',
       ...vars
     })
   }
 
-  it.each(['v2', 'v1'] as const)('%s: a miss, then markDone, then a hit', async service => {
-    useEnv(sim.cacheEnv(service))
-    const warnings: string[] = []
-    const skip = createSkipCache({ warning: m => warnings.push(m) })
-    const key = skipKey({ csvSha256: CSV_SHA, settings: { service } })
+  it.each(['v2', 'v1'] as const)(
+    '%s: the newest marker of a target decides, whatever older ones say',
+    async service => {
+      useEnv(sim.cacheEnv(service))
+      const warnings: string[] = []
+      let now = 1_000
+      const skip = createSkipCache({ warning: m => warnings.push(m), now: () => now++ })
+      const target = { service }
+      const a = skipMarker({ target, csvSha256: CSV_SHA, settings: {} })
+      const b = skipMarker({ target, csvSha256: 'e'.repeat(64), settings: {} })
+      const elsewhere = skipMarker({ target: { service, x: 1 }, csvSha256: CSV_SHA, settings: {} })
 
-    expect(await skip.wasDone(key)).toBe(false)
-    expect(await skip.markDone(key)).toBe(true)
-    expect(await skip.wasDone(key)).toBe(true)
-    // Another settings object is another key.
-    expect(await skip.wasDone(skipKey({ csvSha256: CSV_SHA, settings: { service, x: 1 } }))).toBe(
-      false
-    )
+      expect(await skip.wasDone(a)).toBe(false)
+      expect(await skip.markDone(a.prefix, a.digest)).toBe(true)
+      expect(await skip.wasDone(a)).toBe(true)
+      expect(await skip.wasDone(b)).toBe(false)
+      // Another target has markers of its own.
+      expect(await skip.wasDone(elsewhere)).toBe(false)
+      // B passed after A: the target holds B, so A (a revert) is not done; B is.
+      expect(await skip.markDone(b.prefix, b.digest)).toBe(true)
+      expect(await skip.wasDone(a)).toBe(false)
+      expect(await skip.wasDone(b)).toBe(true)
+      // A again, then a step that may have changed the target without passing: nothing is done.
+      expect(await skip.markDone(a.prefix, a.digest)).toBe(true)
+      expect(await skip.wasDone(a)).toBe(true)
+      expect(await skip.markDone(a.prefix, undefined)).toBe(true)
+      expect(await skip.wasDone(a)).toBe(false)
 
-    expect(warnings).toEqual([])
-    expect(stdout.filter(l => /^::(warning|error)/.test(l))).toEqual([])
-    // The tar command line and the upload progress are debug lines, not log noise.
-    expect(stdout.join('')).toMatch(/^::debug::\[command\].*tar/m)
-    expect(
-      stdout.filter(l => /\[command\]|Sent \d+ of \d+/.test(l) && !l.startsWith('::debug::'))
-    ).toEqual([])
-    const entries = sim.cacheEntries().filter(e => e.key === key)
-    expect(entries).toEqual([expect.objectContaining({ service, finalized: true })])
-    expect(entries[0].size).toBeGreaterThan(0)
-    const cacheCalls = sim.requests().filter(q => q.route.startsWith('cache/'))
-    expect(cacheCalls.every(q => q.status < 300)).toBe(true)
+      expect(warnings).toEqual([])
+      expect(stdout.filter(l => /^::(warning|error)/.test(l))).toEqual([])
+      // The tar command line and the upload progress are debug lines, not log noise.
+      expect(stdout.join('')).toMatch(/^::debug::\[command\].*tar/m)
+      expect(
+        stdout.filter(l => /\[command\]|Sent \d+ of \d+/.test(l) && !l.startsWith('::debug::'))
+      ).toEqual([])
+      const entries = sim.cacheEntries().filter(e => e.key.startsWith(a.prefix))
+      expect(entries.map(e => e.key.slice(a.prefix.length).split('-')[0])).toEqual([
+        a.digest,
+        b.digest,
+        a.digest,
+        'unknown'
+      ])
+      // Every key is its own entry (entries are immutable), named by the run and the time.
+      expect(new Set(entries.map(e => e.key)).size).toBe(4)
+      expect(entries[0].key).toBe(`${a.prefix}${a.digest}-77-2-1000`)
+      expect(entries.every(e => e.service === service && e.finalized && e.size > 0)).toBe(true)
+      const cacheCalls = sim.requests().filter(q => q.route.startsWith('cache/'))
+      expect(cacheCalls.every(q => q.status < 300)).toBe(true)
+    }
+  )
+
+  it('matches a primary key as a prefix too, as GitHub does: the look-up key starts no marker', async () => {
+    useEnv(sim.cacheEnv('v2'))
+    const skip = createSkipCache({ warning: () => undefined })
+    const m = skipMarker({ target: 'prefix-match', csvSha256: CSV_SHA, settings: {} })
+    expect(await skip.markDone(m.prefix, m.digest)).toBe(true)
+    const lookup = (key: string) =>
+      cache.restoreCache([join(tmpdir(), 'atlan-lineage-skip', 'marker.json')], key, [], {
+        lookupOnly: true
+      })
+    const saved = sim.cacheEntries().find(e => e.key.startsWith(m.prefix))?.key
+    expect(await lookup(`${m.prefix}${m.digest}`)).toBe(saved)
+    expect(await lookup(`${m.prefix}newest`)).toBeUndefined()
   })
 
   it('without the cache service: one warning, wasDone false, markDone a no-op', async () => {
@@ -128,8 +173,8 @@ describe('skip cache against the simulated cache service', () => {
     const warnings: string[] = []
     const skip = createSkipCache({ warning: m => warnings.push(m) })
     const before = sim.requests().length
-    expect(await skip.wasDone('atlan-lineage-x')).toBe(false)
-    expect(await skip.markDone('atlan-lineage-x')).toBe(false)
+    expect(await skip.wasDone(MARKER)).toBe(false)
+    expect(await skip.markDone(MARKER.prefix, MARKER.digest)).toBe(false)
     expect(warnings).toEqual([CACHE_UNAVAILABLE])
     expect(sim.requests()).toHaveLength(before)
   })
@@ -138,7 +183,7 @@ describe('skip cache against the simulated cache service', () => {
     useEnv(sim.cacheEnv('v2'))
     sim.setFault('cache/lookup', 403, 1)
     const skip = createSkipCache({ warning: () => undefined })
-    await expect(skip.wasDone('atlan-lineage-refused')).resolves.toBe(false)
+    await expect(skip.wasDone(MARKER)).resolves.toBe(false)
     expect(stdout.filter(l => l.startsWith('::error'))).toEqual([])
   })
 
@@ -155,8 +200,8 @@ describe('skip cache against the simulated cache service', () => {
       }
     }
     const skip = createSkipCache({ api, warning: m => warnings.push(m) })
-    expect(await skip.wasDone('atlan-lineage-y')).toBe(false)
-    expect(await skip.markDone('atlan-lineage-y')).toBe(false)
+    expect(await skip.wasDone(MARKER)).toBe(false)
+    expect(await skip.markDone(MARKER.prefix, undefined)).toBe(false)
     expect(warnings).toEqual([`${CACHE_UNAVAILABLE} (boom)`])
   })
 })

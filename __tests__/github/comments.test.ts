@@ -47,16 +47,17 @@ const client = (_token = 'ghs_test_token', signal?: AbortSignal) =>
   })
 const MARKER = '<!-- atlan-lineage-action:pr-comment 0123456789abcdef -->'
 const pr = (number: number) => ({ owner: 'acme', repo: 'lineage', number })
+const BOT = 'github-actions[bot]'
 const onPr = (n: number) => sim.comments().filter(c => c.issue === n)
 
 describe('upsertComment', () => {
   it('creates the comment once, then updates it in place; an unchanged body is not written', async () => {
     const c = client()
-    const first = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\none`)
+    const first = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\none`, BOT)
     expect(first.action).toBe('created')
-    const second = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\ntwo`)
+    const second = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\ntwo`, BOT)
     expect(second).toEqual({ action: 'updated', id: first.id })
-    const third = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\ntwo`)
+    const third = await comments.upsertComment(c, pr(10), MARKER, `${MARKER}\ntwo`, BOT)
     expect(third).toEqual({ action: 'unchanged', id: first.id })
     expect(onPr(10)).toHaveLength(1)
     expect(onPr(10)[0]).toMatchObject({ body: `${MARKER}\ntwo`, history: [{}, {}] })
@@ -68,9 +69,9 @@ describe('upsertComment', () => {
       Array.from({ length: 250 }, (_, i) => `review ${i}`)
     )
     const c = client()
-    await comments.upsertComment(c, pr(11), MARKER, `${MARKER}\nfirst`)
+    await comments.upsertComment(c, pr(11), MARKER, `${MARKER}\nfirst`, BOT)
     sim.seedComments(11, ['later review'])
-    const again = await comments.upsertComment(c, pr(11), MARKER, `${MARKER}\nsecond`)
+    const again = await comments.upsertComment(c, pr(11), MARKER, `${MARKER}\nsecond`, BOT)
     expect(again.action).toBe('updated')
     expect(onPr(11).filter(x => x.body.startsWith(MARKER))).toHaveLength(1)
     const lists = sim.requests().filter(q => q.route === 'comments/list' && q.path.includes('/11/'))
@@ -84,17 +85,66 @@ describe('upsertComment', () => {
     ])
   })
 
-  it("prefers the bot's comment over a person's copy of the marker, and another marker is not ours", async () => {
-    sim.seedComments(12, [
-      `${MARKER}\npasted by a person`,
-      '<!-- atlan-lineage-action:pr-comment other -->'
-    ])
+  it("adopts only the token's own comment: a marker copied by a person or another bot is not ours", async () => {
+    sim.seedComments(12, [`${MARKER}\npasted by a person`])
+    sim.seedComments(12, [`${MARKER}\nanother app`], { login: 'renovate[bot]', type: 'Bot' })
+    sim.seedComments(12, ['<!-- atlan-lineage-action:pr-comment other -->'], {
+      login: BOT,
+      type: 'Bot'
+    })
     const c = client()
-    // No bot comment yet: the person's copy is the only one carrying the marker.
-    expect((await comments.findComment(c, pr(12), MARKER))?.id).toBe(onPr(12)[0].id)
-    await c.rest.issues.createComment({ ...pr(12), issue_number: 12, body: `${MARKER}\nbot` })
-    const bot = onPr(12).find(x => x.user.type === 'Bot')!
-    expect((await comments.findComment(c, pr(12), MARKER))?.id).toBe(bot.id)
+    expect(await comments.findComment(c, pr(12), MARKER, BOT)).toBeUndefined()
+    const made = await comments.upsertComment(c, pr(12), MARKER, `${MARKER}\nours`, BOT)
+    expect(made.action).toBe('created')
+    expect(onPr(12).map(x => x.body)).toEqual([
+      `${MARKER}\npasted by a person`,
+      `${MARKER}\nanother app`,
+      '<!-- atlan-lineage-action:pr-comment other -->',
+      `${MARKER}\nours`
+    ])
+    // Logins compare without case, as GitHub's do.
+    expect((await comments.findComment(c, pr(12), MARKER, 'GitHub-Actions[bot]'))?.id).toBe(made.id)
+  })
+})
+
+describe('tokenLogin', () => {
+  afterEach(() => sim.tokenUser(undefined))
+
+  it("GITHUB_TOKEN may not call GET /user (403): its comments are github-actions[bot]'s", async () => {
+    expect(await comments.tokenLogin(client())).toBe(BOT)
+    expect(
+      sim
+        .requests()
+        .filter(q => q.route === 'user/get')
+        .at(-1)?.status
+    ).toBe(403)
+  })
+
+  it("a personal access token is its user: only that user's marker comment is updated", async () => {
+    sim.tokenUser({ login: 'lineage-robot', type: 'User' })
+    const c = client()
+    expect(await comments.tokenLogin(c)).toBe('lineage-robot')
+    // A marker comment by github-actions[bot] (an earlier run with GITHUB_TOKEN) is not this token's.
+    sim.seedComments(13, [`${MARKER}\nold`], { login: BOT, type: 'Bot' })
+    const first = await comments.upsertComment(c, pr(13), MARKER, `${MARKER}\nnew`, 'lineage-robot')
+    expect(first.action).toBe('created')
+    const again = await comments.upsertComment(
+      c,
+      pr(13),
+      MARKER,
+      `${MARKER}\nnewer`,
+      'lineage-robot'
+    )
+    expect(again).toEqual({ action: 'updated', id: first.id })
+    expect(onPr(13).map(x => [x.user.login, x.body])).toEqual([
+      [BOT, `${MARKER}\nold`],
+      ['lineage-robot', `${MARKER}\nnewer`]
+    ])
+  })
+
+  it('any other failure of GET /user is not taken for GITHUB_TOKEN', async () => {
+    sim.setFault('user/get', 401, 1)
+    await expect(comments.tokenLogin(client())).rejects.toMatchObject({ status: 401 })
   })
 })
 

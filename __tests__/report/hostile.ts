@@ -88,11 +88,19 @@ export function expectInert(
   expect(blocks.filter(lang => lang !== 'mermaid' && lang !== 'json')).toEqual([])
 }
 
-/** Text that would notify people or teams if GitHub saw it as a mention. */
-export const MENTIONS = '@acme/security-team cc @octocat'
+/**
+ * Text that would notify people or teams if GitHub saw it as a mention, or link (and
+ * cross-reference) issues as a reference.
+ */
+export const MENTIONS = '@acme/security-team cc @octocat, see #123, acme/lineage#45 and GH-6'
 
-/** No live mention in the rendered Markdown: every `@` is followed by something no name starts with. */
+/**
+ * No live mention or issue reference in the rendered Markdown: every `@`, `#` and `GH-` is
+ * followed by something no name or number starts with.
+ */
 export function expectNoMentions(markdown: string): void {
   const text = render(markdown).replace(/<[^>]*>/g, ' ')
   expect(text.match(/@[A-Za-z0-9][\w/-]*/g) ?? []).toEqual([])
+  // `&#39;` is an HTML entity of the rendering, not text.
+  expect(text.match(/(?<!&)#\d+|\bGH-\d+/gi) ?? []).toEqual([])
 }

@@ -57,6 +57,18 @@ describe('forLog: one inert log line', () => {
 })
 
 describe('mdText: inline Markdown that shows the text and nothing else', () => {
+  it('issue references cannot link or cross-reference: #123, owner/repo#123, GH-123', () => {
+    expect(mdText('see #123, acme/lineage#45 and GH-6')).toBe(
+      'see \\#\u200b123, acme/lineage\\#\u200b45 and GH-\u200b6'
+    )
+    // What GitHub renders has no "#" or "GH-" directly before a digit, so no reference is found.
+    const html = render(mdText('#1 x#2 gh-3 (#4)'))
+    expect(html).not.toMatch(/#\d|GH-\d/i)
+    expect(html).toBe('<p>#\u200b1 x#\u200b2 gh-\u200b3 (#\u200b4)</p>\n')
+    // A heading marker or a word with "#" not before a digit is escaped as before, unbroken.
+    expect(mdText('# title C# #tag')).toBe('\\# title C\\# \\#tag')
+  })
+
   it('tables, HTML, links, code and emphasis are escaped; newlines folded', () => {
     expect(mdText('a|b\nc\r\nd\re')).toBe('a\\|b c d e')
     expect(mdText('<img src=x onerror=alert(1)> & *b* _i_ `c` [l](u) ~s~ @team $x$')).toBe(

@@ -2,7 +2,7 @@
 // and every input that changes what the step does belong to it; reporting inputs do not.
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
-import { skipKeyFor } from '../../src/run/plan.js'
+import { skipMarkerFor } from '../../src/run/plan.js'
 import { resolveTarget } from '../../src/run/resolve.js'
 import { settingsFor } from '../../src/run/settings.js'
 import { rawInputs } from '../helpers/inputs.js'
@@ -12,26 +12,38 @@ const SHA = 'a'.repeat(64)
 const WF = 'csa-lineage-builder-1714638976'
 const OTHER = 'csa-lineage-builder-1714638977'
 
-const storedWith = (failOnErrors: boolean) => ({
+const storedWith = (failOnErrors: boolean, stored: Record<string, unknown> = {}) => ({
   lineage_import_type: 'CLOUD',
   lineage_key: 'a.csv',
   cloud_source: '',
-  lineage_fail_on_errors: failOnErrors
+  lineage_fail_on_errors: failOnErrors,
+  ...stored
 })
 
-/** The key of a step with these inputs, its target resolved against a tenant holding WF and OTHER. */
-async function key(extra: Record<string, string> = {}, sha = SHA, failOnErrors = true) {
+/** The marker of a step with these inputs, its target resolved against a tenant holding WF and OTHER. */
+async function marker(
+  extra: Record<string, string> = {},
+  sha = SHA,
+  failOnErrors = true,
+  stored: Record<string, unknown> = {}
+) {
   const api = fakeApi()
   for (const name of [WF, OTHER])
-    api.workflows.push({ name, namespace: 'default', parameters: storedWith(failOnErrors) })
+    api.workflows.push({ name, namespace: 'default', parameters: storedWith(failOnErrors, stored) })
   const config = parseConfig(
     rawInputs({ workflow_name: WF, lineage_file: 'examples/lineage.csv', ...extra })
   )
   const target = await resolveTarget(api, config, 0)
-  return skipKeyFor(config, sha, target, settingsFor(config, target).options)
+  return skipMarkerFor(config, sha, target, settingsFor(config, target).options)
 }
 
-describe('skipKeyFor', () => {
+/** The whole marker as one string: prefix and digest. */
+async function key(...args: Parameters<typeof marker>) {
+  const m = await marker(...args)
+  return `${m.prefix}${m.digest}`
+}
+
+describe('skipMarkerFor', () => {
   it('is the same for the same step, whatever only reports', async () => {
     expect(await key()).toBe(await key())
     expect(
@@ -39,10 +51,36 @@ describe('skipKeyFor', () => {
     ).toBe(await key())
   })
 
-  it('changes with the tenant, the workflow and the CSV', async () => {
-    expect(await key({ atlan_base_url: 'https://other.atlan.com' })).not.toBe(await key())
-    expect(await key({ workflow_name: OTHER })).not.toBe(await key())
-    expect(await key({}, 'b'.repeat(64))).not.toBe(await key())
+  it('its prefix is the tenant and the workflow; the CSV changes the digest only', async () => {
+    const base = await marker()
+    expect((await marker({ atlan_base_url: 'https://other.atlan.com' })).prefix).not.toBe(
+      base.prefix
+    )
+    expect((await marker({ workflow_name: OTHER })).prefix).not.toBe(base.prefix)
+    const otherCsv = await marker({}, 'b'.repeat(64))
+    expect(otherCsv.prefix).toBe(base.prefix)
+    expect(otherCsv.digest).not.toBe(base.digest)
+  })
+
+  it('a workflow edited to read another key or Direct-upload file is another digest', async () => {
+    const base = await marker()
+    const movedKey = await marker({}, SHA, true, { lineage_key: 'b.csv' })
+    expect(movedKey.prefix).toBe(base.prefix)
+    expect(movedKey.digest).not.toBe(base.digest)
+    expect((await marker({}, SHA, true, { lineage_prefix: 'elsewhere' })).digest).not.toBe(
+      base.digest
+    )
+    const direct = (fileKey: string, fileId: string, extra = '') =>
+      marker({}, SHA, true, {
+        lineage_import_type: 'DIRECT',
+        lineage_file: `{"fileKey":"${fileKey}","fileId":"${fileId}"${extra}}`
+      })
+    const one = await direct('k1.csv', 'id1')
+    expect(one.digest).not.toBe(base.digest)
+    expect((await direct('k2.csv', 'id1')).digest).not.toBe(one.digest)
+    expect((await direct('k1.csv', 'id2')).digest).not.toBe(one.digest)
+    // Keys the run does not read leave it alone.
+    expect((await direct('k1.csv', 'id1', ',"fileName":"x.csv"')).digest).toBe(one.digest)
   })
 
   it('changes with every input that changes what the step does or whether it passes', async () => {

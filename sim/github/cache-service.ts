@@ -211,12 +211,17 @@ export class CacheService {
     return sendJson(res, 404, { message: `no such route: ${req.method} ${rest}` })
   }
 
-  /** Exact key first, then the newest entry whose key starts with a restore key. */
+  /**
+   * GitHub's documented matching: the exact key, then a partial match of the key (an entry whose
+   * key starts with it), then each restore key in order; of several partial matches, the most
+   * recently created entry. One scope (branch) only; GitHub then tries the default branch.
+   * https://docs.github.com/en/actions/reference/workflows-and-actions/dependency-caching#cache-key-matching
+   */
   private find(key: string, restoreKeys: string[], version: string): Entry | undefined {
     const ready = this.entries.filter(e => e.finalized && e.version === version).reverse()
     return (
       ready.find(e => e.key === key) ??
-      restoreKeys.map(k => ready.find(e => e.key.startsWith(k))).find(e => e !== undefined)
+      [key, ...restoreKeys].map(k => ready.find(e => e.key.startsWith(k))).find(e => e)
     )
   }
 

@@ -49,6 +49,9 @@ export class CommentStore {
   private readonly pulls = new Map<string, SimPullRequest>()
   private nextId = 2_000_000_001
 
+  /** Who the token writes as: GITHUB_TOKEN's bot unless a test gives it a user (a PAT). */
+  writer: SimUser = ACTION_USER
+
   constructor(private readonly webUrl: () => string) {}
 
   /** Adds or replaces a pull request; comments on numbers never added act as a same-repo PR's. */
@@ -89,7 +92,7 @@ export class CommentStore {
   create(owner: string, repo: string, issue: number, body: Record<string, unknown>): Reply {
     const refused = this.readOnly(owner, repo, issue) ?? tooLong(body.body, 'create')
     if (refused) return refused
-    const c = this.insert(owner, repo, issue, String(body.body), ACTION_USER)
+    const c = this.insert(owner, repo, issue, String(body.body), this.writer)
     return { status: 201, body: this.toApi(c) }
   }
 

@@ -6,12 +6,18 @@ import type { AddressInfo, Socket } from 'node:net'
 import { CacheService, type CacheStep, type SimCacheEntry } from './cache-service.js'
 import { CheckRunStore, type Reply, type SimCheckRun } from './check-runs.js'
 import { authScheme, BodyTooLarge, readBody, sendJson } from './http-util.js'
-import { CommentStore, type SimComment, type SimPullRequest } from './comments.js'
+import {
+  ACTION_USER,
+  CommentStore,
+  type SimComment,
+  type SimPullRequest,
+  type SimUser
+} from './comments.js'
 import { validateBody, validateQuery, type BodyViolation } from './openapi.js'
 
 export type { SimAnnotation, SimCheckRun, SimCheckRunState } from './check-runs.js'
 export type { SimCacheEntry } from './cache-service.js'
-export type { SimComment, SimPullRequest } from './comments.js'
+export type { SimComment, SimPullRequest, SimUser } from './comments.js'
 
 export type FaultRoute =
   | 'checks/create'
@@ -20,6 +26,7 @@ export type FaultRoute =
   | 'comments/create'
   | 'comments/update'
   | 'commits/pulls'
+  | 'user/get'
   | `cache/${CacheStep}`
 
 export interface FaultOptions {
@@ -56,8 +63,14 @@ export interface GitHubSim {
   comments(): SimComment[]
   /** A pull request of `repo` (default acme/lineage): its commits, whether merged, from a fork. */
   pullRequest(pr: SimPullRequest, repo?: string): void
-  /** Comments by someone else on pull request `issue` of acme/lineage. */
-  seedComments(issue: number, bodies: string[]): void
+  /** Comments by someone else (default a reviewer) on pull request `issue` of acme/lineage. */
+  seedComments(issue: number, bodies: string[], user?: SimUser): void
+  /**
+   * The token is a user's (a personal access token): GET /user answers with it and comments are
+   * written as it. By default the token is GITHUB_TOKEN: GET /user is refused (403) and comments
+   * are written as github-actions[bot].
+   */
+  tokenUser(user: SimUser | undefined): void
   /** Request bodies GitHub would reject; tests assert this is empty. */
   schemaViolations(): SchemaViolation[]
   cacheEntries(): SimCacheEntry[]
@@ -113,6 +126,12 @@ const ROUTES = [
     template: '/repos/{owner}/{repo}/issues/comments/{comment_id}'
   },
   {
+    route: 'user/get',
+    method: 'GET',
+    path: /^\/user$/,
+    template: '/user'
+  },
+  {
     route: 'commits/pulls',
     method: 'GET',
     path: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/,
@@ -143,6 +162,26 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     () => url,
     step => takeFault(`cache/${step}`)?.status
   )
+
+  let tokenUser: SimUser | undefined
+  /**
+   * GET /user: a user's token gets its user; GITHUB_TOKEN (an app installation token, no user)
+   * gets 403 "Resource not accessible by integration", as GitHub answers it
+   * (github.com/actions/create-github-app-token/issues/258 shows the reply).
+   */
+  function authenticatedUser(): Reply {
+    if (!tokenUser)
+      return {
+        status: 403,
+        body: {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          status: '403'
+        }
+      }
+    const { login, type } = tokenUser
+    return { status: 200, body: { login, id: 1, type, site_admin: false } }
+  }
 
   /** A request GitHub would reject: recorded, and answered 422 as GitHub does. */
   function invalid(
@@ -183,6 +222,8 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
         return { result: comments.update(owner, repo, Number(id), b) }
       case 'commits/pulls':
         return { result: comments.pullsOf(owner, repo, decodeURIComponent(id)) }
+      case 'user/get':
+        return { result: authenticatedUser() }
     }
   }
 
@@ -292,8 +333,12 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
       const [owner, name] = repo.split('/')
       comments.setPullRequest(owner, name, pr)
     },
-    seedComments(issue, bodies) {
-      comments.seed('acme', 'lineage', issue, bodies)
+    seedComments(issue, bodies, user) {
+      comments.seed('acme', 'lineage', issue, bodies, user)
+    },
+    tokenUser(user) {
+      tokenUser = user
+      comments.writer = user ?? ACTION_USER
     },
     schemaViolations: () => structuredClone(violations),
     cacheEntries: () => cache.list(),

@@ -122,6 +122,7 @@ export class AtlanClient {
   readonly #close?: () => Promise<void>
   #family?: Promise<Family>
   #source?: LineageSource
+  readonly #updated = new Map<string, WorkflowInfo>()
 
   constructor(opts: AtlanClientOptions) {
     let fetch = opts.fetch
@@ -354,7 +355,9 @@ export class AtlanClient {
         retry: 'submit',
         notFoundHint: `Atlan knows no workflow named ${name} any more (it may have been archived). Check workflow_name against the Atlan UI.`
       })
-      return toWorkflowInfo(res)
+      const stored = toWorkflowInfo(res)
+      this.#updated.set(name, stored)
+      return stored
     } catch (e) {
       if (!(e instanceof AtlanError) || e.status !== 403) throw e
       throw new AtlanError({
@@ -363,6 +366,11 @@ export class AtlanClient {
         hint: 'Pointing a Direct-upload workflow at a new file updates the workflow, which needs more than permission to run it: give the API token a persona or role that may edit (update) workflows (Admin → API tokens; e.g. the $admin or workflow admin role), or switch the workflow to object storage.'
       })
     }
+  }
+
+  /** The workflow as Atlan returned it after this client's last update of it, if any. */
+  updated(name: string): WorkflowInfo | undefined {
+    return this.#updated.get(name)
   }
 
   /** Link to the run in Atlan's UI. */

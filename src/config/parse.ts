@@ -213,10 +213,28 @@ function crossFieldProblems(p: Parsed): Problem[] {
       'github_token',
       'check_run needs a token; leave github_token at its default (${{ github.token }})'
     )
+  // Both act on the checked CSV's rows after the run has finished (docs: README "Lineage as
+  // code"): without either, prune would retire nothing and strict verification prove nothing.
+  for (const [input, setting] of [
+    ['prune', p.prune && 'prune: true'],
+    ['verify', p.verify === 'strict' && 'verify: strict']
+  ] as const) {
+    if (!setting) continue
+    const lacking = [
+      !p.lineage_file && ['lineage_file is not set', 'set lineage_file'],
+      !p.validate && ['validate is false', 'set validate: true'],
+      !p.wait && ['wait is false', 'set wait: true']
+    ].filter(x => x !== false)
+    if (lacking.length)
+      add(
+        input,
+        `${setting} needs a validated CSV and a finished run, but ${lacking.map(l => l[0]).join(' and ')}; ${lacking.map(l => l[1]).join(' and ')}, or remove ${setting}`
+      )
+  }
   if (p.skip_unchanged && !p.lineage_file)
     add(
       'skip_unchanged',
-      'it compares the CSV with the last successful run, so it needs lineage_file'
+      'it compares the CSV with the one the last step passed with, so it needs lineage_file'
     )
   return problems
 }

@@ -1,5 +1,7 @@
-// skip_unchanged: a cache entry keyed by the CSV and the effective settings marks a successful
-// run. Only the key matters; the entry holds a tiny marker file that is never downloaded.
+// skip_unchanged: a cache entry per step that changed a target records what the target holds now.
+// Entries are immutable, so each step saves its own key, `<target prefix><digest>-<unique>`, and
+// a look-up reads the newest key under the target's prefix. Only keys matter; the entry holds a
+// tiny marker file that is never downloaded.
 import * as cache from '@actions/cache'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -7,19 +9,41 @@ import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describeError, log } from '../report/untrusted.js'
 
-const SKIP_KEY_PREFIX = 'atlan-lineage-'
 // Part of every key: bump it to invalidate all markers if what goes into a key changes.
-const KEY_FORMAT = 'v2'
+const SKIP_KEY_PREFIX = 'atlan-lineage-v3-'
+/**
+ * What a step records when it may have changed its target without passing. Not hex, so it never
+ * equals a digest; `newest` below is not hex either, so the look-up's primary key never matches
+ * a saved key, exactly or as a prefix, and the newest key under the target's prefix decides.
+ */
+const UNKNOWN = 'unknown'
+const NEWEST = 'newest'
 
 export const CACHE_UNAVAILABLE =
   'skip_unchanged needs the Actions cache service, which this runner does not provide; running anyway'
 
-/** `atlan-lineage-<sha256>` of the CSV digest and the settings, independent of key order. */
-export function skipKey(p: { csvSha256: string; settings: unknown }): string {
-  const digest = createHash('sha256')
-    .update(`${KEY_FORMAT}\n${p.csvSha256}\n${stableJson(p.settings)}`)
-    .digest('hex')
-  return `${SKIP_KEY_PREFIX}${digest}`
+/** One step's marker: where its target's markers live, and what it records there when it passes. */
+export interface SkipMarker {
+  /** `atlan-lineage-v3-<sha256 of the target>-`: every marker of one target starts with it. */
+  prefix: string
+  /** sha256 of the CSV and the settings; hex only. */
+  digest: string
+}
+
+/** The marker of a step: `target` names what it changes, `settings` how; key order never matters. */
+export function skipMarker(p: {
+  target: unknown
+  csvSha256: string
+  settings: unknown
+}): SkipMarker {
+  return {
+    prefix: `${SKIP_KEY_PREFIX}${sha256(stableJson(p.target))}-`,
+    digest: sha256(`${p.csvSha256}\n${stableJson(p.settings)}`)
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
 }
 
 /** JSON with object keys sorted at every depth, so equal settings always hash alike. */
@@ -54,16 +78,24 @@ export interface CacheApi {
 }
 
 interface SkipCache {
-  /** True when a successful run with this key was recorded; false on a miss or any trouble. */
-  wasDone(key: string): Promise<boolean>
-  /** Record the key. True when saved; false (and at most one warning) otherwise. */
-  markDone(key: string): Promise<boolean>
+  /**
+   * True when the newest marker under the marker's prefix records its digest: the last step that
+   * changed this target passed with this CSV and these settings. False on a miss or any trouble.
+   */
+  wasDone(marker: SkipMarker): Promise<boolean>
+  /**
+   * Records what the target holds now: `digest` after a step that passed, undefined ("unknown")
+   * after one that may have changed it without passing. True when saved; false (and at most one
+   * warning) otherwise.
+   */
+  markDone(prefix: string, digest: string | undefined): Promise<boolean>
 }
 
 export function createSkipCache(
-  deps: { api?: CacheApi; warning?: (message: string) => void } = {}
+  deps: { api?: CacheApi; warning?: (message: string) => void; now?: () => number } = {}
 ): SkipCache {
   const api = deps.api ?? cache
+  const now = deps.now ?? Date.now
   const warning = deps.warning ?? log.warning
   let warned = false
   const warnOnce = (detail?: string): void => {
@@ -85,27 +117,33 @@ export function createSkipCache(
   }
 
   return {
-    async wasDone(key) {
+    async wasDone({ prefix, digest }) {
       const cacheApi = available()
       if (!cacheApi) return false
       try {
+        // Exact key first, then its prefixes, then the restore keys' prefixes, newest first: the
+        // primary key matches nothing, so the newest marker of this target is the answer.
         const hit = await quietly(() =>
-          cacheApi.restoreCache([markerPath()], key, [], { lookupOnly: true })
+          cacheApi.restoreCache([markerPath()], `${prefix}${NEWEST}`, [prefix], {
+            lookupOnly: true
+          })
         )
-        return hit === key
+        return hit?.startsWith(prefix) === true && hit.slice(prefix.length).split('-')[0] === digest
       } catch (error) {
         warnOnce(describeError(error))
         return false
       }
     },
-    async markDone(key) {
+    async markDone(prefix, digest) {
       const cacheApi = available()
       if (!cacheApi) return false
       try {
+        const at = now()
+        const key = `${prefix}${digest ?? UNKNOWN}-${uniqueSuffix(at)}`
         const path = markerPath()
         await mkdir(dirname(path), { recursive: true })
-        await writeFile(path, JSON.stringify({ key, at: new Date().toISOString() }))
-        // -1: not saved; @actions/cache has already said why (for example, the key exists).
+        await writeFile(path, JSON.stringify({ key, at: new Date(at).toISOString() }))
+        // -1: not saved; @actions/cache has already said why.
         return (await quietly(() => cacheApi.saveCache([path], key))) !== -1
       } catch (error) {
         warnOnce(describeError(error))
@@ -115,14 +153,24 @@ export function createSkipCache(
   }
 }
 
-const shared = createSkipCache()
-
-export function wasDone(key: string): Promise<boolean> {
-  return shared.wasDone(key)
+/**
+ * Entries are immutable: every step saves a key of its own. The run, its attempt and the time
+ * tell steps apart (a job re-run is another attempt; two steps of one job, another time).
+ */
+function uniqueSuffix(nowMs: number): string {
+  const part = (value: string | undefined, fallback: string) =>
+    (value ?? '').replace(/[^0-9A-Za-z]/g, '') || fallback
+  return `${part(process.env.GITHUB_RUN_ID, 'local')}-${part(process.env.GITHUB_RUN_ATTEMPT, '1')}-${nowMs}`
 }
 
-export function markDone(key: string): Promise<boolean> {
-  return shared.markDone(key)
+const shared = createSkipCache()
+
+export function wasDone(marker: SkipMarker): Promise<boolean> {
+  return shared.wasDone(marker)
+}
+
+export function markDone(prefix: string, digest: string | undefined): Promise<boolean> {
+  return shared.markDone(prefix, digest)
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   clampCheckText,
   clampText
 } from './check-limits.js'
-import type { Octokit } from './octokit.js'
+import { GitHubRequestTimeout, type Octokit } from './octokit.js'
 
 export type CheckConclusion =
   'success' | 'failure' | 'neutral' | 'cancelled' | 'timed_out' | 'skipped'
@@ -292,6 +292,7 @@ function cleanAnnotation(a: CheckAnnotation): CheckAnnotation {
  */
 export function networkFailure(error: unknown): string | undefined {
   if (!(error instanceof RequestError) || error.response !== undefined) return undefined
+  if (error.cause instanceof GitHubRequestTimeout) return error.cause.message
   const code = errorCode(error.cause)
   if (code) return networkCodeText(code) ?? code
   const cause = error.cause

@@ -4,13 +4,14 @@
 // GitHub refuses.
 import { RequestError } from '@octokit/request-error'
 import { apiMessage, networkFailure } from './checks.js'
-import type { Octokit } from './octokit.js'
+import { rateLimitWait, type Octokit } from './octokit.js'
 
 /** The slice of Octokit used here. */
 export type CommentsClient = Pick<Octokit, 'paginate'> & {
   rest: {
     issues: Pick<Octokit['rest']['issues'], 'listComments' | 'createComment' | 'updateComment'>
     repos: Pick<Octokit['rest']['repos'], 'listPullRequestsAssociatedWithCommit'>
+    users: Pick<Octokit['rest']['users'], 'getAuthenticated'>
   }
 }
 
@@ -31,18 +32,36 @@ interface Found {
   body: string
 }
 
+/** Who GITHUB_TOKEN writes as: the GitHub Actions app's bot user. */
+export const ACTIONS_BOT = 'github-actions[bot]'
+
 /**
- * Our comment on the pull request: the oldest whose body starts with `marker`, preferring one a
- * bot wrote (GITHUB_TOKEN writes as github-actions[bot]) over a copy someone pasted. All pages are
- * read before anything is created, so a comment is never made twice.
+ * The login our comments are written under: the token's own (GET /user), or, when GitHub refuses
+ * that call as it does for GITHUB_TOKEN (403 "Resource not accessible by integration": an app's
+ * installation token has no user), github-actions[bot]. Any other failure is thrown.
+ */
+export async function tokenLogin(client: CommentsClient): Promise<string> {
+  try {
+    return (await client.rest.users.getAuthenticated()).data.login
+  } catch (error) {
+    const refused = error instanceof RequestError && error.status === 403 && !rateLimitWait(error)
+    if (refused) return ACTIONS_BOT
+    throw error
+  }
+}
+
+/**
+ * Our comment on the pull request: the oldest whose body starts with `marker` and that `author`
+ * wrote. A copy of the marker by anyone else is not ours to overwrite. All pages are read before
+ * anything is created, so a comment is never made twice.
  */
 export async function findComment(
   client: CommentsClient,
   pr: PullRequestRef,
-  marker: string
+  marker: string,
+  author: string
 ): Promise<Found | undefined> {
   let pages = 0
-  let byPerson: Found | undefined
   const list = client.paginate.iterator(client.rest.issues.listComments, {
     owner: pr.owner,
     repo: pr.repo,
@@ -51,31 +70,30 @@ export async function findComment(
   })
   for await (const page of list) {
     for (const c of page.data) {
-      if (!c.body?.startsWith(marker)) continue
-      if (c.user?.type === 'Bot') return { id: c.id, body: c.body }
-      byPerson ??= { id: c.id, body: c.body }
+      // Logins are case-insensitive on GitHub.
+      if (c.body?.startsWith(marker) && c.user?.login.toLowerCase() === author.toLowerCase())
+        return { id: c.id, body: c.body }
     }
     // A bound on what one step reads; a full last page means there may be more.
-    if (++pages >= MAX_COMMENT_PAGES && page.data.length === 100) {
-      if (byPerson) return byPerson
+    if (++pages >= MAX_COMMENT_PAGES && page.data.length === 100)
       throw new CommentSearchLimit(
         `pull request #${pr.number} has more than ${MAX_COMMENT_PAGES * 100} comments`
       )
-    }
   }
-  return byPerson
+  return undefined
 }
 
 export type Upserted = { action: 'created' | 'updated' | 'unchanged'; id: number }
 
-/** Updates our comment (found by `marker`, which `body` starts with), or creates it. */
+/** Updates our comment (`author`'s, found by `marker`, which `body` starts with), or creates it. */
 export async function upsertComment(
   client: CommentsClient,
   pr: PullRequestRef,
   marker: string,
-  body: string
+  body: string,
+  author: string
 ): Promise<Upserted> {
-  const found = await findComment(client, pr, marker)
+  const found = await findComment(client, pr, marker, author)
   const where = { owner: pr.owner, repo: pr.repo }
   if (!found) {
     const made = await client.rest.issues.createComment({ ...where, issue_number: pr.number, body })

@@ -25,6 +25,22 @@ interface OctokitOptions {
   info?: (message: string) => void
   /** Aborts every request of this client (a time budget for a whole report surface). */
   signal?: AbortSignal
+  /** How long one request may go unanswered; default GITHUB_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number
+}
+
+/**
+ * One request's limit: a report surface must never hold the step up, and a GitHub API that
+ * accepts the connection but never answers would otherwise wait as long as the socket lives.
+ */
+export const GITHUB_REQUEST_TIMEOUT_MS = 10_000
+
+/** Why a request was abandoned; networkFailure (checks.ts) shows its message. */
+export class GitHubRequestTimeout extends Error {
+  override readonly name = 'TimeoutError'
+  constructor(readonly ms: number) {
+    super(`no answer within ${Math.round(ms / 100) / 10} s`)
+  }
 }
 
 // Every 4xx is an answer, not a glitch; rate limits (403/429) are the hook's job.
@@ -59,6 +75,31 @@ export function rateLimitWait(
   return undefined
 }
 
+/**
+ * Every request gets its own time limit, and the client's `signal` when one is given. Set per
+ * request, not in the constructor's `request` option, which would replace @actions/github's
+ * proxy-aware fetch (octokit merges that option shallowly).
+ */
+function timeoutPlugin(ms: number, outer?: AbortSignal) {
+  return (octokit: { hook: Octokit['hook'] }): void => {
+    octokit.hook.wrap('request', async (request, options) => {
+      const timer = new AbortController()
+      const timeout = setTimeout(() => timer.abort(new GitHubRequestTimeout(ms)), ms)
+      const before = options.request
+      const signals = [timer.signal, outer, before?.signal].filter(s => s !== undefined)
+      // Set on the options object itself: the hooks inside this one (token auth) read that
+      // object, not the argument passed on.
+      options.request = { ...before, signal: AbortSignal.any(signals) }
+      try {
+        return await request(options)
+      } finally {
+        clearTimeout(timeout)
+        options.request = before
+      }
+    })
+  }
+}
+
 export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit {
   const info = opts.info ?? log.info
   const maxWait = opts.maxRateLimitWaitS ?? 60
@@ -71,9 +112,10 @@ export function createOctokit(token: string, opts: OctokitOptions = {}): Octokit
       baseUrl: opts.baseUrl ?? apiBaseUrl(),
       userAgent: 'atlan-lineage-action',
       log: { debug: log.debug, info: log.debug, warn: info, error: info },
-      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base, retries: RETRIES },
-      ...(opts.signal ? { request: { signal: opts.signal } } : {})
+      retry: { doNotRetry: ALL_4XX, retryAfterBaseValue: base, retries: RETRIES }
     },
+    // Before retry, so each try gets its own limit (a plugin registered earlier wraps closer).
+    timeoutPlugin(opts.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS, opts.signal),
     retry
   )
   // Retry a rate limit once, and only when the wait is short: the check run is not worth

@@ -38,7 +38,12 @@ export function outputValues(result: ActionResult): Record<string, string> {
   return values
 }
 
-export function writeOutputs(result: ActionResult, secrets: readonly string[]): void {
+/** Writes every output, or only those named in `only` (a later write of a name wins). */
+export function writeOutputs(
+  result: ActionResult,
+  secrets: readonly string[],
+  only?: readonly string[]
+): void {
   const values = outputValues(result)
   const json: Record<string, string | number> = {}
   for (const [name, field] of OUTPUT_FIELDS) {
@@ -47,6 +52,8 @@ export function writeOutputs(result: ActionResult, secrets: readonly string[]): 
       json[name] = typeof v === 'number' ? v : String(v)
   }
   if (result.message) json.message = result.message
-  for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value, secrets))
-  core.setOutput('result', redact(JSON.stringify(json), secrets))
+  for (const [name, value] of Object.entries(values))
+    if (!only || only.includes(name)) core.setOutput(name, redact(value, secrets))
+  if (!only || only.includes('result'))
+    core.setOutput('result', redact(JSON.stringify(json), secrets))
 }

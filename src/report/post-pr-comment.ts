@@ -8,6 +8,7 @@ import {
   commentFailure,
   commentTimeout,
   pullsOfCommit,
+  tokenLogin,
   upsertComment,
   type CommentsClient
 } from '../github/comments.js'
@@ -147,7 +148,8 @@ export async function postPrComment(
       what = `comment on pull request #${target.number}`
       const body = renderPrComment(report, links)
       const pr = { owner, repo, number: target.number }
-      const done = await upsertComment(client, pr, marker, body)
+      const author = await tokenLogin(client)
+      const done = await upsertComment(client, pr, marker, body, author)
       log.info(`Pull request comment ${done.action} on #${target.number}.`)
       return
     }
@@ -160,10 +162,12 @@ export async function postPrComment(
       return
     }
     const body = renderMergeReport(report, links)
+    what = 'find who the token writes comments as'
+    const author = await tokenLogin(client)
     for (const p of merged) {
       what = `comment on pull request #${p.number}`
       const pr = { owner, repo, number: p.number }
-      const done = await upsertComment(client, pr, marker, body)
+      const done = await upsertComment(client, pr, marker, body, author)
       log.info(
         `Pull request comment ${done.action} on #${p.number} with the result after the merge.`
       )

@@ -97,17 +97,24 @@ export async function publish(input: PublishInput): Promise<void> {
   annotateFindings(input)
   // A step that ended before its target was known still gets its check run.
   input.checks?.begin()
-  await input.checks?.settled()
-  const result = { ...input.result, checkRunId: input.checks?.id ?? input.result.checkRunId }
-  writeOutputs(result, secrets)
+  // Outputs and summary first: nothing below waits on GitHub before they are written, so an
+  // API that never answers cannot cost them.
+  const known = { ...input.result, checkRunId: input.checks?.id ?? input.result.checkRunId }
+  writeOutputs(known, secrets)
 
   if (input.writeSummary) {
     try {
-      await core.summary.addRaw(redact(renderReport({ ...input, result }), secrets)).write()
+      await core.summary.addRaw(redact(renderReport({ ...input, result: known }), secrets)).write()
     } catch (err) {
       log.warning(`Could not write the job summary: ${describeError(err)}`)
     }
   }
+
+  await input.checks?.settled()
+  const result = { ...known, checkRunId: input.checks?.id ?? known.checkRunId }
+  // The check run was created meanwhile: its id is written again (the last value written wins).
+  if (result.checkRunId !== known.checkRunId)
+    writeOutputs(result, secrets, ['check_run_id', 'result'])
 
   if (input.checks) {
     const tenant = tenantFindings(input.tenant) // plan and verification findings

@@ -91,6 +91,11 @@ function escapeInline(t: string): string {
       .replace(/\b(www)\./gi, '$1\\.')
       // "@name" would notify a GitHub user (an e-mail address stays plain text too).
       .replace(/@/g, `@${ZWSP}`)
+      // "#123", "owner/repo#123" and "GH-123" would link (and cross-reference) an issue or pull
+      // request: GitHub finds references in the rendered text, so the backslash alone is not
+      // enough.
+      .replace(/\\#(?=\d)/g, `\\#${ZWSP}`)
+      .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWSP}`)
   )
 }
 

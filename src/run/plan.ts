@@ -5,7 +5,7 @@
 import { context } from '@actions/github'
 import type { AtlanClient } from '../atlan/client.js'
 import type { Config, LineageOptions } from '../config/types.js'
-import { skipKey, wasDone } from '../github/cache.js'
+import { markDone, skipMarker, wasDone, type SkipMarker } from '../github/cache.js'
 import { csvCheckedLine, csvProblem } from '../lineage/check.js'
 import type { ValidationResult } from '../lineage/csv-types.js'
 import type { LineageSource } from '../lineage/source.js'
@@ -15,7 +15,8 @@ import { logPlan } from '../report/plan.js'
 import { log } from '../report/untrusted.js'
 import type { CsvRead, CsvTap, TenantPlan, TenantStage } from '../tenant/stage.js'
 import type { ApplyInput } from './apply.js'
-import { resolveTarget, type Target } from './resolve.js'
+import type { WorkflowRef } from './api.js'
+import { resolveTarget, storageOf, type StorageTarget, type Target } from './resolve.js'
 import { settingsFor, type Settings } from './settings.js'
 import { CancelledError } from './signals.js'
 
@@ -51,8 +52,8 @@ export type PlanStop = { phase: 'Invalid' | 'Skipped'; message: string } | { err
 export interface Plan extends ApplyInput {
   settings: Settings
   csv?: CsvReport
-  /** skip_unchanged: the key to mark once the step passed. */
-  skipKey?: string
+  /** skip_unchanged: what recordSkip marks at the step's end (not for a dry run or a refusal). */
+  skip?: { marker: SkipMarker; csvSha256: string }
   /** The plan against the tenant (check_tenant, and for verify and prune), when it ran. */
   tenant?: TenantPlan
   /** Set when the step ends here; what the plan found before it is kept for the report. */
@@ -98,7 +99,9 @@ export async function plan(session: Session, signal: AbortSignal): Promise<Plan>
         : `Target: new workflow ${target.doc.metadata.name}.`
     )
     const tenant = checked && (await planTenant(session, target, settings, checked.read))
-    return { ...resolved, csv, csvSha256, skipKey: skip?.key, ...tenant }
+    // A dry run or a refused plan changes nothing in Atlan, so it has nothing to record.
+    const marks = skip && !config.dryRun && !tenant?.refusal ? skip : undefined
+    return { ...resolved, csv, csvSha256, skip: marks, ...tenant }
   } catch (error) {
     return { ...resolved, csv: checked?.report, stop: { error } }
   }
@@ -147,8 +150,8 @@ async function checkCsv(
 }
 
 /**
- * skip_unchanged: the key of this step, and (as the step's message) whether a step with the same
- * key passed before.
+ * skip_unchanged: this step's marker, and (as the step's message) whether the last step that
+ * changed this target passed with the same CSV and settings.
  */
 async function skipCheck(
   config: Config,
@@ -156,13 +159,41 @@ async function skipCheck(
   csvSha256: string | undefined,
   target: Target,
   settings: Settings
-): Promise<{ key: string; done?: string }> {
+): Promise<{ marker: SkipMarker; csvSha256: string; done?: string }> {
   // The validator's digest when it ran, else one streaming pass over the same handle.
-  const key = skipKeyFor(config, csvSha256 ?? (await source.sha256()), target, settings.options)
-  if (!(await wasDone(key))) return { key }
-  const done = `${config.lineageFile} and the settings are unchanged since the last successful run (skip_unchanged: true).`
+  const sha = csvSha256 ?? (await source.sha256())
+  const marker = skipMarkerFor(config, sha, target, settings.options)
+  if (!(await wasDone(marker))) return { marker, csvSha256: sha }
+  const done = `The last step that changed ${describeTarget(config, target)} passed with ${config.lineageFile} as it is now and the same settings: nothing to run (skip_unchanged: true).`
   log.info(done)
-  return { key, done }
+  return { marker, csvSha256: sha, done }
+}
+
+function describeTarget(config: Config, target: Target): string {
+  if (target.kind === 'rerun') return `workflow ${target.workflow.name}`
+  const at = createLocation(config)
+  return `${at.store} ${[at.bucket, at.prefix, at.key].filter(Boolean).join('/')}`
+}
+
+/**
+ * skip_unchanged, at the step's end (main.ts): records what the target holds now. A step that
+ * passed records its digest, with where its workflow reads the CSV after it (a Direct upload
+ * points it at a new file: `updated` is the workflow as the client's update left it). Any other
+ * step that went past the plan may have changed the target, so it records "unknown" and the next
+ * step runs whatever it holds.
+ */
+export async function recordSkip(
+  plan: Plan,
+  passed: boolean,
+  updated: (workflowName: string) => WorkflowRef | undefined
+): Promise<void> {
+  const { skip, config, target, settings } = plan
+  if (!skip) return
+  if (!passed) return void (await markDone(skip.marker.prefix, undefined))
+  const now = target.kind === 'rerun' ? updated(target.workflow.name) : undefined
+  const after = now ? { ...target, storage: storageOf(now.parameters, now.hasCredential) } : target
+  const { digest } = skipMarkerFor(config, skip.csvSha256, after, settings.options)
+  await markDone(skip.marker.prefix, digest)
 }
 
 /** The tenant plan (when the stage runs) and its fail_on_errors gate. */
@@ -202,25 +233,29 @@ function createLocation(config: Config) {
 }
 
 /**
- * skip_unchanged's key: "this CSV (its sha256), on this tenant (its origin), into this target (a
- * rerun's workflow, or a create's store, bucket and key), with these options (the ones the run
- * applies)", and every input that changes what the step does or whether it passes. A marker under
- * it means a step with all of these passed.
+ * skip_unchanged's marker. Its prefix is the target: this tenant (its origin) and a rerun's
+ * workflow, or a create's store, bucket and key. Its digest is what the step puts there: this CSV
+ * (its sha256), where the workflow reads it (a workflow edited in the UI to read another file or
+ * key is another digest), the options the run applies, and every input that changes what the step
+ * does or whether it passes.
  */
-export function skipKeyFor(
+export function skipMarkerFor(
   config: Config,
   csvSha256: string,
   target: Target,
   options: Required<LineageOptions>
-): string {
-  return skipKey({
-    csvSha256,
-    settings: {
+): SkipMarker {
+  return skipMarker({
+    target: {
       tenant: new URL(config.baseUrl).origin,
       target:
         target.kind === 'rerun'
           ? { workflow: target.workflow.name }
-          : { create: createLocation(config) },
+          : { create: createLocation(config) }
+    },
+    csvSha256,
+    settings: {
+      reads: readsFrom(target.storage),
       options,
       validate: config.validate,
       checkTenant: config.checkTenant,
@@ -231,4 +266,20 @@ export function skipKeyFor(
       wait: config.wait
     }
   })
+}
+
+/** Where a workflow reads its CSV: the store's key, or the Direct-upload file it names. */
+function readsFrom(storage: StorageTarget): unknown {
+  switch (storage.kind) {
+    case 'tenant':
+      return { tenant: storage.key }
+    case 'direct': {
+      const file = storage.file
+      if (!file) return { direct: storage.problem ?? '' }
+      if (file.form === 'plain') return { direct: file.key }
+      return { direct: { fileKey: file.value.fileKey, fileId: file.value.fileId } }
+    }
+    default:
+      return { [storage.kind]: storage.description }
+  }
 }
