@@ -28,10 +28,6 @@ export async function run(): Promise<void> {
   const thrown = thrownBy(stages)?.error
   if (thrown !== undefined && !(thrown instanceof ConfigError || thrown instanceof CancelledError))
     log.debug(thrown instanceof Error && thrown.stack ? thrown.stack : String(thrown))
-  // The marker says a step passed, not only that Atlan's run Succeeded (verify may fail the step).
-  const passed = result.phase === 'Succeeded' && !result.failed
-  if (stages.plan)
-    await recordSkip(stages.plan, passed, name => stages.session?.client.updated(name))
   // Only a cancelled (or killed) main step leaves a run for the post step to stop; a TimedOut
   // step whose stop failed (on_timeout: cancel) leaves it too, for one more try.
   if (!cancel.signal.aborted && result.phase !== 'TimedOut') saveInFlight(undefined)
@@ -43,6 +39,11 @@ export async function run(): Promise<void> {
   } catch (err) {
     log.warning(`Could not publish the report: ${describeError(err)}`)
   }
+  // skip_unchanged's marker says a step passed, not only that Atlan's run Succeeded (verify may
+  // fail the step). Saved after the report, so a slow cache service never delays the outputs.
+  const passed = result.phase === 'Succeeded' && !result.failed
+  if (stages.plan)
+    await recordSkip(stages.plan, passed, name => stages.session?.client.updated(name))
   await stages.session?.client.close()
   cancel.dispose()
   if (result.failed) log.setFailed(failureMessage(result))

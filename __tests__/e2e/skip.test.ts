@@ -3,6 +3,9 @@
 // that changed it passed with this CSV and these settings". A revert, another tenant, another
 // target, a workflow edited to read another file, or a step that failed never skips.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseCommandFile } from '../../scripts/action-runner.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { startSimulator, type Simulator } from '../../sim/server.js'
 import { runAction } from '../helpers/action.js'
@@ -202,4 +205,39 @@ describe('the marker is saved only when the step passed', () => {
     expect(gh.cacheEntries()).toHaveLength(2)
     expect((await run(s, dir, inputs)).outputs.phase).toBe('Skipped')
   })
+})
+
+describe('skip_unchanged and the report', () => {
+  it('a cache service slow to save the marker never holds up the outputs', async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const wf = seed(s)
+    const output = join(dir, 'github-output')
+    writeFileSync(output, '')
+    // The marker's save is answered only once the outputs are on disk (or after 20 s).
+    const written = async (): Promise<string> => {
+      for (let i = 0; i < 1000; i++) {
+        if (parseCommandFile(readFileSync(output, 'utf8')).phase === 'Succeeded') return 'outputs'
+        await new Promise(r => setTimeout(r, 20))
+      }
+      return 'gave up'
+    }
+    const released = written()
+    gh.hold('cache/reserve', released)
+    const r = await runAction({
+      cwd: dir,
+      inputs: inputsFor(s, { skip_unchanged: 'true', workflow_name: wf, lineage_file: file }),
+      env: {
+        GITHUB_API_URL: gh.url,
+        GITHUB_REPOSITORY: 'acme/lineage',
+        GITHUB_OUTPUT: output,
+        ...gh.cacheEnv()
+      }
+    })
+    expect(await released).toBe('outputs')
+    expect(r.code).toBe(0)
+    // The marker was still saved, after the outputs.
+    expect(gh.cacheEntries()).toHaveLength(1)
+  }, 60_000)
 })

@@ -41,8 +41,11 @@ export class CacheService {
 
   constructor(
     private readonly baseUrl: () => string,
-    /** Returns a status to answer with instead of serving the step, or undefined. */
-    private readonly fault: (step: CacheStep) => number | undefined
+    /**
+     * Resolves (after any hold on the step) to a status to answer with instead of serving the
+     * step, or undefined.
+     */
+    private readonly fault: (step: CacheStep) => Promise<number | undefined>
   ) {}
 
   list(): SimCacheEntry[] {
@@ -78,7 +81,7 @@ export class CacheService {
     const version = String(body.version ?? '')
     switch (method) {
       case 'GetCacheEntryDownloadURL': {
-        const status = this.fault('lookup')
+        const status = await this.fault('lookup')
         if (status) return twirpError(res, status, 'simulated fault')
         const restoreKeys = Array.isArray(body.restore_keys) ? body.restore_keys.map(String) : []
         const hit = this.find(key, restoreKeys, version)
@@ -90,7 +93,7 @@ export class CacheService {
         })
       }
       case 'CreateCacheEntry': {
-        const status = this.fault('reserve')
+        const status = await this.fault('reserve')
         if (status) return twirpError(res, status, 'simulated fault')
         if (this.entries.some(e => e.key === key && e.version === version)) {
           return twirpError(
@@ -103,7 +106,7 @@ export class CacheService {
         return sendJson(res, 200, { ok: true, signed_upload_url: this.blobUrl(entry) })
       }
       case 'FinalizeCacheEntryUpload': {
-        const status = this.fault('finalize')
+        const status = await this.fault('finalize')
         if (status) return twirpError(res, status, 'simulated fault')
         const entry = this.entries.find(e => e.key === key && e.version === version && !e.finalized)
         if (!entry)
@@ -123,7 +126,7 @@ export class CacheService {
   private async blob(req: IncomingMessage, res: ServerResponse, id: number): Promise<void> {
     const entry = this.entries.find(e => e.id === id)
     if (req.method === 'PUT') {
-      const status = this.fault('upload')
+      const status = await this.fault('upload')
       if (status) return sendEmpty(res, status)
       const data = await readBody(req, 64 * 1024 * 1024)
       if (!entry || entry.finalized) return sendEmpty(res, 404)
@@ -155,7 +158,7 @@ export class CacheService {
     rest: string
   ): Promise<void> {
     if (req.method === 'GET' && rest === 'cache') {
-      const status = this.fault('lookup')
+      const status = await this.fault('lookup')
       if (status) return sendJson(res, status, { message: 'simulated fault' })
       const [primary = '', ...restoreKeys] = (url.searchParams.get('keys') ?? '').split(',')
       const hit = this.find(primary, restoreKeys, url.searchParams.get('version') ?? '')
@@ -171,7 +174,7 @@ export class CacheService {
       return sendJson(res, 200, { totalCount: 0, artifactCaches: [] })
     }
     if (req.method === 'POST' && rest === 'caches') {
-      const status = this.fault('reserve')
+      const status = await this.fault('reserve')
       if (status) return sendJson(res, status, { message: 'simulated fault' })
       const body = parse(await readBody(req)) ?? {}
       const key = String(body.key ?? '')
@@ -186,7 +189,7 @@ export class CacheService {
     const match = /^caches\/(\d+)$/.exec(rest)
     const entry = match ? this.entries.find(e => e.id === Number(match[1])) : undefined
     if (match && req.method === 'PATCH') {
-      const status = this.fault('upload')
+      const status = await this.fault('upload')
       if (status) return sendJson(res, status, { message: 'simulated fault' })
       const chunk = await readBody(req, 64 * 1024 * 1024)
       const start = Number(/^bytes (\d+)-/.exec(req.headers['content-range'] ?? '')?.[1] ?? NaN)
@@ -199,7 +202,7 @@ export class CacheService {
       return sendEmpty(res, 204)
     }
     if (match && req.method === 'POST') {
-      const status = this.fault('finalize')
+      const status = await this.fault('finalize')
       if (status) return sendJson(res, status, { message: 'simulated fault' })
       const body = parse(await readBody(req)) ?? {}
       if (!entry || entry.finalized || Number(body.size) !== entry.data.length) {

@@ -160,7 +160,13 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
   const comments = new CommentStore(() => url)
   const cache = new CacheService(
     () => url,
-    step => takeFault(`cache/${step}`)?.status
+    async step => {
+      await holds
+        .get(`cache/${step}`)
+        ?.shift()
+        ?.catch(() => undefined)
+      return takeFault(`cache/${step}`)?.status
+    }
   )
 
   let tokenUser: SimUser | undefined
