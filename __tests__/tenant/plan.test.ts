@@ -259,6 +259,19 @@ describe('prune candidates', () => {
     expect(p.prune?.candidates).toEqual([])
   })
 
+  it('a head row whose Transformation Identity differs only in case still produces the process', async () => {
+    // Without case the run updates the stored process under its stored name (§10.9), and an
+    // unchanged write leaves its updateTime as it was (§10.10): prune has no proof it is gone.
+    const meta = new FakeMeta()
+    meta.process(DBT, 'etl_orders')
+    const head = { ...A_B, identity: 'ETL_Orders' }
+    const base = { ...A_B, identity: 'etl_orders' }
+    for (const caseSensitive of [false, true]) {
+      const p = await plan(meta, [head], { base: [base], caseSensitive })
+      expect(p.prune?.candidates).toEqual([])
+    }
+  })
+
   it('nothing under an ambiguous or a not-visible connection: counted, never a candidate', async () => {
     const meta = new FakeMeta()
     meta.process(DBT, suffixOf(REMOVED))

@@ -69,10 +69,13 @@ const hash = new Hash53()
 
 /**
  * A process compared between the head and the base version: its connection as the package
- * resolves it (connector and name without case, docs/atlan-contract.md §10.9) and its suffix.
+ * resolves it (connector and name without case, docs/atlan-contract.md §10.9) and its suffix,
+ * also without case: a run matching without case updates the stored process under its stored
+ * name, and leaves no trace of it when nothing changed (§10.9, §10.10), so a base process that
+ * differs from a head one only in case is never proven removed.
  */
 function processKey(p: LineageRow['process'], suffix: string): number {
-  return hash.start().addLower(p.connector).addLower(p.connection).add(suffix).digest()
+  return hash.start().addLower(p.connector).addLower(p.connection).addLower(suffix).digest()
 }
 
 export interface RowsOptions {
