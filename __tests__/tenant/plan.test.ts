@@ -201,8 +201,19 @@ describe('assets and processes', () => {
     expect((await plan(meta, [A_B])).assetsToCreate).toBe(1)
     const noCase = await plan(meta, [A_B], { caseSensitive: false })
     expect(noCase.assetsToCreate).toBe(0)
+    // One search without case for the names not found as spelled (the asset and the process),
+    // then one among the archived for the process, still not found.
     const lookups = meta.searches.filter(b => JSON.stringify(b).includes('case_insensitive'))
-    expect(lookups).toHaveLength(1)
+    expect(lookups).toHaveLength(2)
+  })
+
+  it('case_sensitive_match false: a process Atlan holds under another case will be updated, not created', async () => {
+    const meta = new FakeMeta()
+    meta.process(DBT, 'ETL_A_B')
+    const row = { ...A_B, identity: 'etl_a_b' }
+    expect(await plan(meta, [row])).toMatchObject({ processesToCreate: 1, processesToUpdate: 0 })
+    const noCase = await plan(meta, [row], { caseSensitive: false })
+    expect(noCase).toMatchObject({ processesToCreate: 0, processesToUpdate: 1 })
   })
 
   it('a reply with more entities than asked for is cut to what was asked, and the debug log says so', async () => {

@@ -50,7 +50,8 @@ export async function afterRun(
     plan && config.verify && !config.dryRun && run.phase === 'Succeeded'
       ? await verifyProcesses(meta, plan.expected, plan.rowsNotChecked, config.indexGraceMs, {
           ...deps,
-          searchLimit: config.tenantSearchLimit
+          searchLimit: config.tenantSearchLimit,
+          caseSensitive: plan.caseSensitive
         })
       : undefined
   if (plan && verification) logVerification(verification, plan, config.indexGraceMs, deps.log)
