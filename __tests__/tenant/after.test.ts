@@ -151,6 +151,24 @@ describe('retireProcesses', () => {
     ])
   })
 
+  it('leaves alone a process whose re-read does not prove it ACTIVE under the same GUID', async () => {
+    const meta = new FakeMeta()
+    const unstated = candidate(meta, 'unstated')
+    const other = candidate(meta, 'other')
+    const real = meta.entity.bind(meta)
+    meta.entity = async guid => {
+      const e = (await real(guid))!
+      if (guid === unstated.guid) return { ...e, status: undefined }
+      return { ...e, guid: 'another-guid' }
+    }
+    const res = await retireProcesses(meta, [unstated, other], ctx())
+    expect(meta.deletes).toEqual([])
+    expect(res.skipped.map(s => s.reason)).toEqual([
+      'Atlan did not say it is ACTIVE',
+      'Atlan answered its GUID with another-guid'
+    ])
+  })
+
   it('sends nothing for no candidates', async () => {
     const meta = new FakeMeta()
     expect(await retireProcesses(meta, [], ctx())).toMatchObject({ retired: [], requests: 0 })

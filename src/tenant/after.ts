@@ -227,7 +227,10 @@ export function whyKeep(
   ctx: PruneContext
 ): string | undefined {
   if (!now) return 'it no longer exists'
-  if (now.status && now.status !== 'ACTIVE') return `it is already ${now.status}`
+  // A delete needs proof (§10.11): a reply that does not say ACTIVE, or names another GUID, is none.
+  if (!now.status) return 'Atlan did not say it is ACTIVE'
+  if (now.status !== 'ACTIVE') return `it is already ${now.status}`
+  if (now.guid !== c.guid) return `Atlan answered its GUID with ${now.guid}`
   const qn = now.attributes?.qualifiedName
   if (now.typeName !== 'Process' || qn !== c.qualifiedName)
     return `its GUID now holds a ${now.typeName} named ${qn ?? '(no name)'}`
