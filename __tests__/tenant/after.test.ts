@@ -109,9 +109,12 @@ describe('retireProcesses', () => {
   it('leaves alone a process written after the plan looked at it (another CSV’s run)', async () => {
     const meta = new FakeMeta()
     const c = candidate(meta, 'moved')
-    // Another workflow writes the same process (half an hour ago: still before the plan began)
-    // between the plan's lookup and the re-read.
-    meta.onRead = () => void meta.process(DBT, 'moved', HOUR / 2)
+    // Another workflow writes the same process with a change (Atlas records no unchanged write,
+    // §10.10), half an hour ago: still before the plan began, between the lookup and the re-read.
+    meta.onRead = () => {
+      const e = meta.store.byGuid.get(c.guid)!
+      meta.store.put({ ...e, name: 'moved, as b.csv names it' }, 0, Date.now() - HOUR / 2)
+    }
     const res = await retireProcesses(meta, [c], ctx())
     expect(res.retired).toEqual([])
     expect(res.skipped[0].reason).toMatch(
