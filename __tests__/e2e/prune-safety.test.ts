@@ -203,6 +203,32 @@ it('a row moved, changed, from a.csv to b.csv in one push: a.csv’s step leaves
   expect(leaks(a.everything, [API_KEY])).toEqual([])
 })
 
+it('case_sensitive_match false: a row whose Transformation Identity changes case keeps its process, and verify finds it', async () => {
+  const s = await sim()
+  const wf = s.seed({
+    prefix: 'lineage',
+    key: 'lineage.csv',
+    options: { caseSensitive: false },
+    runs: [{ phase: 'Succeeded', durationS: 1 }]
+  })
+  // The run updates the stored process under its stored name, and records nothing when nothing
+  // else changed (docs/atlan-contract.md §10.9, §10.10).
+  const r = repo(
+    s,
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('m', 'n')] },
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('m', 'n', 'm > n', { 12: 'X_M_N' })] }
+  )
+  const before = live(s)
+  const res = await step(s, r, 'lineage.csv', wf)
+  expect(res.outputs.phase).toBe('Succeeded')
+  expect(deletes(s)).toEqual([])
+  expect(live(s)).toEqual(before)
+  expect(res.outputs).toMatchObject({ processes_missing: '0', processes_verified: '2' })
+  expect(JSON.parse(res.outputs.plan)).toMatchObject({ processesToRetire: [], processesToUpdate: 2 })
+  expect(res.summary).toMatch(/^## ✅ /m)
+  expectClean(res, s)
+})
+
 it('150 removed rows: the plan output lists 100 with the exact count; deletes go 20 at a time; each retired one is logged', async () => {
   const s = await sim()
   const wf = s.seed({
