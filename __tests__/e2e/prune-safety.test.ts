@@ -224,7 +224,10 @@ it('case_sensitive_match false: a row whose Transformation Identity changes case
   expect(deletes(s)).toEqual([])
   expect(live(s)).toEqual(before)
   expect(res.outputs).toMatchObject({ processes_missing: '0', processes_verified: '2' })
-  expect(JSON.parse(res.outputs.plan)).toMatchObject({ processesToRetire: [], processesToUpdate: 2 })
+  expect(JSON.parse(res.outputs.plan)).toMatchObject({
+    processesToRetire: [],
+    processesToUpdate: 2
+  })
   expect(res.summary).toMatch(/^## ✅ /m)
   expectClean(res, s)
 })

@@ -259,7 +259,11 @@ Table,snowflake,prod,db/s/a,a,Table,snowflake,prod,db/s/b,b,dbt,dbt-cloud,${iden
     applyLineageCsv(sim.assets, csv('M_B', 'a to b'), { ...opts, caseSensitive: false, at: 4000 })
     expect(sim.assets.active('default/dbt/1700000003/M_B')).toBeUndefined()
     expect(sim.assets.active(qn)?.updatedAt).toBe(3000)
-    applyLineageCsv(sim.assets, csv('M_B', 'a to b'), { ...opts, semantic: 'upsert', caseSensitive: false })
+    applyLineageCsv(sim.assets, csv('M_B', 'a to b'), {
+      ...opts,
+      semantic: 'upsert',
+      caseSensitive: false
+    })
     expect(sim.assets.active('default/dbt/1700000003/M_B')).toBeDefined()
   })
 })

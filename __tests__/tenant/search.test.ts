@@ -111,5 +111,7 @@ it('an empty page while the count says more: cut short, so absence is not proven
   const res = await readAll(m, from => allConnectionsQuery(from), log)
   expect(res).toMatchObject({ requests: 2, truncated: true })
   expect(res.entities).toHaveLength(2)
-  expect(log.lines.at(-1)).toMatch(/Atlan counted 5 hits but answered the page from 2 with none; stopped paging/)
+  expect(log.lines.at(-1)).toMatch(
+    /Atlan counted 5 hits but answered the page from 2 with none; stopped paging/
+  )
 })
