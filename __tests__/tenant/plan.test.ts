@@ -283,6 +283,15 @@ describe('prune candidates', () => {
     }
   })
 
+  it('a head row that still names the process by its Transformation Identity keeps it, though a side of it is broken', async () => {
+    // An empty Source Identity (a typo, with fail_on_errors false stored) drops the row from the
+    // run; the process it names is not proven removed.
+    const meta = new FakeMeta()
+    meta.process(DBT, 'x_a_b')
+    const p = await plan(meta, [{ ...A_B, srcIdentity: '' }], { base: [A_B] })
+    expect(p.prune?.candidates).toEqual([])
+  })
+
   it('nothing under an ambiguous or a not-visible connection: counted, never a candidate', async () => {
     const meta = new FakeMeta()
     meta.process(DBT, suffixOf(REMOVED))

@@ -132,7 +132,7 @@ export class TenantRows {
     c.procPair.push(i, pp)
     const keep = i === this.kept && this.strings.size < this.maxNames
     if (!keep && !this.processKeys) return
-    const suffix = pp < 0 ? undefined : processSuffix(partsOf(row))
+    const suffix = namesProcess(row) ? processSuffix(partsOf(row)) : undefined
     if (suffix !== undefined) this.processKeys?.set(processKey(p, suffix), 0)
     if (!keep) return
     this.kept++
@@ -141,8 +141,20 @@ export class TenantRows {
     c.srcId.push(i, name(sp, row.source.identity))
     c.tgtType.push(i, tp < 0 ? -1 : this.types.id(row.target.type))
     c.tgtId.push(i, name(tp, row.target.identity))
-    c.procSuffix.push(i, suffix === undefined ? -1 : this.strings.id(suffix))
+    c.procSuffix.push(i, pp < 0 ? -1 : this.strings.id(suffix!))
   }
+}
+
+/**
+ * Whether the row names a process whose qualifiedName the CSV alone gives (§10.6): a
+ * transformation connection, and a Transformation Identity or two mappable sides for the MD5
+ * rule. A head row that names one keeps it from prune, even when the run drops the row (a side
+ * it cannot map): that row was not proven removed.
+ */
+function namesProcess(row: LineageRow): boolean {
+  const p = row.process
+  if (blank(p.connector) || blank(p.connection)) return false
+  return p.identity !== '' || !(unmappable(row.source) || unmappable(row.target))
 }
 
 export function partsOf(row: LineageRow) {
