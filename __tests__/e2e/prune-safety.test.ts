@@ -132,6 +132,22 @@ describe('prune retires nothing when a record could not be read whole', () => {
   }, 150_000)
 })
 
+it('a head row with an empty Source Identity still names its process: prune keeps it', async () => {
+  const s = await sim()
+  const wf = lenient(s, 'lineage.csv')
+  const r = repo(
+    s,
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('c', 'd')] },
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('c', 'd', 'c > d', { 3: '' })] }
+  )
+  const before = live(s)
+  const res = await step(s, r, 'lineage.csv', wf)
+  expect(res.outputs.phase).toBe('Succeeded')
+  expect(deletes(s)).toEqual([])
+  expect(live(s)).toEqual(before)
+  expect(JSON.parse(res.outputs.plan).processesToRetire).toEqual([])
+})
+
 it('nothing under an ambiguous connection (two ACTIVE dbt/dbt-cloud)', async () => {
   const s = await sim()
   const wf = s.seed({
