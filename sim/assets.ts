@@ -68,6 +68,19 @@ const SKIP_SCRUBBING = new Set([
   'connectionQualifiedName'
 ])
 
+/** Whether writing `e` over `old` would change any of its attributes. */
+function unchanged(old: Entity, e: Partial<Entity>): boolean {
+  const content = (x: Partial<Entity>) => {
+    const { guid, seq, visibleAt, updatedAt, deletedAt, ...rest } = x
+    void [guid, seq, visibleAt, updatedAt, deletedAt]
+    return rest
+  }
+  const a: Record<string, unknown> = content(old)
+  const b: Record<string, unknown> = content(e)
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)])
+  return [...keys].every(k => JSON.stringify(a[k]) === JSON.stringify(b[k]))
+}
+
 export class AssetStore {
   readonly byQualifiedName = new Map<string, Entity>()
   readonly byGuid = new Map<string, Entity>()
@@ -92,7 +105,9 @@ export class AssetStore {
 
   /**
    * Stores (or replaces) an entity; visible to searches after `lagMs`. Writing the qualifiedName of
-   * an archived entity restores it under its GUID, as the package's importer does (§10.9).
+   * an archived entity restores it under its GUID, as the package's importer does (§10.9). A write
+   * that changes nothing of an ACTIVE entity is skipped, as Atlas skips it: its updateTime stays
+   * (§10.10).
    */
   put(
     e: Omit<Entity, 'guid' | 'seq' | 'visibleAt' | 'updatedAt'>,
@@ -100,6 +115,7 @@ export class AssetStore {
     at = Date.now()
   ): Entity {
     const old = this.byQualifiedName.get(e.qualifiedName)
+    if (old && old.deletedAt === undefined && unchanged(old, e)) return old
     const entity: Entity = {
       ...e,
       guid: old?.guid ?? randomUUID(),

@@ -101,10 +101,17 @@ export function applyLineageCsv(
       store.dropProcesses--
       continue
     }
+    const qualifiedName = `${tConn.qualifiedName}/${suffix}`
+    // Without case, and unless assets are created in full, the importer matches every asset it
+    // writes, processes too, and writes a match under its stored name (§10.9).
+    const stored =
+      opts.caseSensitive || opts.semantic === 'upsert'
+        ? undefined
+        : store.active(qualifiedName, false)
     store.put(
       {
         typeName: 'Process',
-        qualifiedName: `${tConn.qualifiedName}/${suffix}`,
+        qualifiedName: stored?.qualifiedName ?? qualifiedName,
         name,
         connectorName: tConn.connectorName,
         connectionQualifiedName: tConn.qualifiedName,

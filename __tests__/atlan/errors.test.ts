@@ -92,7 +92,7 @@ describe('HTTP status mapping', () => {
       'read assets',
       /persona with read access to the connections/
     ],
-    ['GET /api/meta/entity/guid/g-1', 'read assets', /persona with read access/],
+    ['GET /api/meta/entity/guid/g-1', 'read processes', /reads each process again.*prune: false/],
     ['DELETE /api/meta/entity/bulk', 'delete processes', /prune: false/]
   ])('403 on %s names its own permission (%s)', (endpoint, what, hint) => {
     const p = permissionFor(endpoint)

@@ -132,6 +132,22 @@ describe('prune retires nothing when a record could not be read whole', () => {
   }, 150_000)
 })
 
+it('a head row with an empty Source Identity still names its process: prune keeps it', async () => {
+  const s = await sim()
+  const wf = lenient(s, 'lineage.csv')
+  const r = repo(
+    s,
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('c', 'd')] },
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('c', 'd', 'c > d', { 3: '' })] }
+  )
+  const before = live(s)
+  const res = await step(s, r, 'lineage.csv', wf)
+  expect(res.outputs.phase).toBe('Succeeded')
+  expect(deletes(s)).toEqual([])
+  expect(live(s)).toEqual(before)
+  expect(JSON.parse(res.outputs.plan).processesToRetire).toEqual([])
+})
+
 it('nothing under an ambiguous connection (two ACTIVE dbt/dbt-cloud)', async () => {
   const s = await sim()
   const wf = s.seed({
@@ -161,7 +177,7 @@ it('nothing under an ambiguous connection (two ACTIVE dbt/dbt-cloud)', async () 
   expectClean(res, s)
 })
 
-it('a row moved from a.csv to b.csv in one push: a.csv’s step leaves the process b.csv’s run just wrote', async () => {
+it('a row moved, changed, from a.csv to b.csv in one push: a.csv’s step leaves the process b.csv’s run just wrote', async () => {
   const s = await sim()
   const wfA = s.seed({
     prefix: 'lineage',
@@ -173,11 +189,13 @@ it('a row moved from a.csv to b.csv in one push: a.csv’s step leaves the proce
     key: 'b.csv',
     runs: [{ phase: 'Succeeded', durationS: 1 }]
   })
-  const moved = row('m', 'n', 'm > n', { 12: '' })
+  // The same Transformation Identity (the same process) under another name: b.csv's run changes
+  // the process, so Atlan records the write (an unchanged one it skips: docs/atlan-contract.md
+  // §10.10, and README "A process belongs to one CSV").
   const r = repo(
     s,
-    { 'a.csv': [HEADER, row('a', 'b'), moved], 'b.csv': [HEADER, row('x', 'y')] },
-    { 'a.csv': [HEADER, row('a', 'b')], 'b.csv': [HEADER, row('x', 'y'), moved] }
+    { 'a.csv': [HEADER, row('a', 'b'), row('m', 'n')], 'b.csv': [HEADER, row('x', 'y')] },
+    { 'a.csv': [HEADER, row('a', 'b')], 'b.csv': [HEADER, row('x', 'y'), row('m', 'n', 'm to n')] }
   )
   const movedQn = s.assets
     .list()
@@ -199,6 +217,35 @@ it('a row moved from a.csv to b.csv in one push: a.csv’s step leaves the proce
   expect(a.outputs.processes_retired).toBe('0')
   expect(a.summary).toMatch(/^## ⚠️ /m)
   expect(leaks(a.everything, [API_KEY])).toEqual([])
+})
+
+it('case_sensitive_match false: a row whose Transformation Identity changes case keeps its process, and verify finds it', async () => {
+  const s = await sim()
+  const wf = s.seed({
+    prefix: 'lineage',
+    key: 'lineage.csv',
+    options: { caseSensitive: false },
+    runs: [{ phase: 'Succeeded', durationS: 1 }]
+  })
+  // The run updates the stored process under its stored name, and records nothing when nothing
+  // else changed (docs/atlan-contract.md §10.9, §10.10).
+  const r = repo(
+    s,
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('m', 'n')] },
+    { 'lineage.csv': [HEADER, row('a', 'b'), row('m', 'n', 'm > n', { 12: 'X_M_N' })] }
+  )
+  const before = live(s)
+  const res = await step(s, r, 'lineage.csv', wf)
+  expect(res.outputs.phase).toBe('Succeeded')
+  expect(deletes(s)).toEqual([])
+  expect(live(s)).toEqual(before)
+  expect(res.outputs).toMatchObject({ processes_missing: '0', processes_verified: '2' })
+  expect(JSON.parse(res.outputs.plan)).toMatchObject({
+    processesToRetire: [],
+    processesToUpdate: 2
+  })
+  expect(res.summary).toMatch(/^## ✅ /m)
+  expectClean(res, s)
 })
 
 it('150 removed rows: the plan output lists 100 with the exact count; deletes go 20 at a time; each retired one is logged', async () => {

@@ -23,6 +23,7 @@ function hostilePlan(n = 3): Plan {
   const list = <T>(make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i))
   return {
     inputHandling: 'partial',
+    caseSensitive: true,
     startedAt: 0,
     connections: { found: 1, hidden: 1, ambiguous: n, missing: n, unseen: n },
     connectionsMissing: list(i => issue(i + 2)),

@@ -72,6 +72,7 @@ function tenant(): TenantReport {
     showPlan: true,
     plan: {
       inputHandling: 'partial',
+      caseSensitive: true,
       startedAt: 0,
       coverage: { searchLimit: 100, rows: 2, of: 2, firstLine: 2, lastLine: 3, rowsNotLookedUp: 0 },
       connections: { found: 1, hidden: 0, ambiguous: 0, missing: 0, unseen: 0 },

@@ -241,4 +241,29 @@ Table,snowflake,prod,db/s/a,a,Table,snowflake,prod,db/s/b,b,dbt,dbt-cloud,m_b,a 
     applyLineageCsv(sim.assets, csv, opts)
     expect(sim.assets.active(p.qualifiedName)?.guid).toBe(p.guid)
   })
+
+  it('a write that changes nothing leaves the updateTime; without case a process is written under its stored name', async () => {
+    sim = await startSimulator()
+    const csv = (identity: string, name: string) =>
+      `Source Type,Source Connector,Source Connection,Source Identity,Source Name,Target Type,Target Connector,Target Connection,Target Identity,Target Name,Transformation Connector,Transformation Connection,Transformation Identity,Transformation Name
+Table,snowflake,prod,db/s/a,a,Table,snowflake,prod,db/s/b,b,dbt,dbt-cloud,${identity},${name}
+`
+    const opts = { semantic: 'partial', caseSensitive: true, separator: ',', lagMs: 0 }
+    applyLineageCsv(sim.assets, csv('m_b', 'a > b'), { ...opts, at: 1000 })
+    const qn = 'default/dbt/1700000003/m_b'
+    applyLineageCsv(sim.assets, csv('m_b', 'a > b'), { ...opts, at: 2000 })
+    expect(sim.assets.active(qn)?.updatedAt).toBe(1000)
+    applyLineageCsv(sim.assets, csv('m_b', 'a to b'), { ...opts, at: 3000 })
+    expect(sim.assets.active(qn)?.updatedAt).toBe(3000)
+
+    applyLineageCsv(sim.assets, csv('M_B', 'a to b'), { ...opts, caseSensitive: false, at: 4000 })
+    expect(sim.assets.active('default/dbt/1700000003/M_B')).toBeUndefined()
+    expect(sim.assets.active(qn)?.updatedAt).toBe(3000)
+    applyLineageCsv(sim.assets, csv('M_B', 'a to b'), {
+      ...opts,
+      semantic: 'upsert',
+      caseSensitive: false
+    })
+    expect(sim.assets.active('default/dbt/1700000003/M_B')).toBeDefined()
+  })
 })

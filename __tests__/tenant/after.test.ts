@@ -109,9 +109,12 @@ describe('retireProcesses', () => {
   it('leaves alone a process written after the plan looked at it (another CSV’s run)', async () => {
     const meta = new FakeMeta()
     const c = candidate(meta, 'moved')
-    // Another workflow writes the same process (half an hour ago: still before the plan began)
-    // between the plan's lookup and the re-read.
-    meta.onRead = () => void meta.process(DBT, 'moved', HOUR / 2)
+    // Another workflow writes the same process with a change (Atlas records no unchanged write,
+    // §10.10), half an hour ago: still before the plan began, between the lookup and the re-read.
+    meta.onRead = () => {
+      const e = meta.store.byGuid.get(c.guid)!
+      meta.store.put({ ...e, name: 'moved, as b.csv names it' }, 0, Date.now() - HOUR / 2)
+    }
     const res = await retireProcesses(meta, [c], ctx())
     expect(res.retired).toEqual([])
     expect(res.skipped[0].reason).toMatch(
@@ -148,6 +151,24 @@ describe('retireProcesses', () => {
     expect(res.skipped.map(s => s.reason)).toEqual([
       'workflow csa-lineage-builder-9 last wrote it, not csa-lineage-builder-1714638976',
       'Atlan did not say when it was last written'
+    ])
+  })
+
+  it('leaves alone a process whose re-read does not prove it ACTIVE under the same GUID', async () => {
+    const meta = new FakeMeta()
+    const unstated = candidate(meta, 'unstated')
+    const other = candidate(meta, 'other')
+    const real = meta.entity.bind(meta)
+    meta.entity = async guid => {
+      const e = (await real(guid))!
+      if (guid === unstated.guid) return { ...e, status: undefined }
+      return { ...e, guid: 'another-guid' }
+    }
+    const res = await retireProcesses(meta, [unstated, other], ctx())
+    expect(meta.deletes).toEqual([])
+    expect(res.skipped.map(s => s.reason)).toEqual([
+      'Atlan did not say it is ACTIVE',
+      'Atlan answered its GUID with another-guid'
     ])
   })
 

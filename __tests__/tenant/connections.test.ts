@@ -65,3 +65,20 @@ it('two scrubbed connections of one name, both guid -1: ambiguous, not one hidde
     atlanName: 'prod'
   })
 })
+
+it('a scrubbed hit of the older form, its attributes cleared, proves nothing: it may be the very connection', async () => {
+  // Atlas's API notes (§10.8): guid -1, no name. The by-name search answered it, so it is one of
+  // the names asked for, and no one can say which.
+  const cleared: EntityHeader = {
+    typeName: 'Connection',
+    guid: '-1',
+    scrubbed: true,
+    attributes: {}
+  }
+  const m = meta({
+    byName: () => [cleared],
+    all: () => ({ count: 1, entities: [cleared] })
+  })
+  const res = await resolveConnections(m, [{ connector: 'snowflake', name: 'prod' }], debugLog())
+  expect(res.states[0]).toMatchObject({ kind: 'unseen' })
+})

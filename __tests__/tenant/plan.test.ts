@@ -201,8 +201,19 @@ describe('assets and processes', () => {
     expect((await plan(meta, [A_B])).assetsToCreate).toBe(1)
     const noCase = await plan(meta, [A_B], { caseSensitive: false })
     expect(noCase.assetsToCreate).toBe(0)
+    // One search without case for the names not found as spelled (the asset and the process),
+    // then one among the archived for the process, still not found.
     const lookups = meta.searches.filter(b => JSON.stringify(b).includes('case_insensitive'))
-    expect(lookups).toHaveLength(1)
+    expect(lookups).toHaveLength(2)
+  })
+
+  it('case_sensitive_match false: a process Atlan holds under another case will be updated, not created', async () => {
+    const meta = new FakeMeta()
+    meta.process(DBT, 'ETL_A_B')
+    const row = { ...A_B, identity: 'etl_a_b' }
+    expect(await plan(meta, [row])).toMatchObject({ processesToCreate: 1, processesToUpdate: 0 })
+    const noCase = await plan(meta, [row], { caseSensitive: false })
+    expect(noCase).toMatchObject({ processesToCreate: 0, processesToUpdate: 1 })
   })
 
   it('a reply with more entities than asked for is cut to what was asked, and the debug log says so', async () => {
@@ -256,6 +267,28 @@ describe('prune candidates', () => {
     const meta = new FakeMeta()
     meta.process(DBT, 'x_a_b')
     const p = await plan(meta, [{ ...A_B, procConnection: 'DBT-Cloud' }], { base: [A_B] })
+    expect(p.prune?.candidates).toEqual([])
+  })
+
+  it('a head row whose Transformation Identity differs only in case still produces the process', async () => {
+    // Without case the run updates the stored process under its stored name (§10.9), and an
+    // unchanged write leaves its updateTime as it was (§10.10): prune has no proof it is gone.
+    const meta = new FakeMeta()
+    meta.process(DBT, 'etl_orders')
+    const head = { ...A_B, identity: 'ETL_Orders' }
+    const base = { ...A_B, identity: 'etl_orders' }
+    for (const caseSensitive of [false, true]) {
+      const p = await plan(meta, [head], { base: [base], caseSensitive })
+      expect(p.prune?.candidates).toEqual([])
+    }
+  })
+
+  it('a head row that still names the process by its Transformation Identity keeps it, though a side of it is broken', async () => {
+    // An empty Source Identity (a typo, with fail_on_errors false stored) drops the row from the
+    // run; the process it names is not proven removed.
+    const meta = new FakeMeta()
+    meta.process(DBT, 'x_a_b')
+    const p = await plan(meta, [{ ...A_B, srcIdentity: '' }], { base: [A_B] })
     expect(p.prune?.candidates).toEqual([])
   })
 

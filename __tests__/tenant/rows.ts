@@ -17,6 +17,8 @@ export interface RowSpec {
   /** Transformation Identity; '' for the MD5 rule. */
   identity?: string
   name?: string
+  /** The source's Identity, default db/s/<src> ('' leaves the source unmappable). */
+  srcIdentity?: string
 }
 
 function side(name: string, connection: string): AssetRef {
@@ -26,7 +28,7 @@ function side(name: string, connection: string): AssetRef {
 export function lineageRow(r: RowSpec): LineageRow {
   return {
     line: r.line,
-    source: side(r.src, r.connection ?? 'prod'),
+    source: { ...side(r.src, r.connection ?? 'prod'), identity: r.srcIdentity ?? `db/s/${r.src}` },
     target: side(r.tgt, r.connection ?? 'prod'),
     process: {
       connector: r.procConnector ?? 'dbt',

@@ -91,3 +91,27 @@ it('keeps scrubbed headers of the older form (guid -1): never a repeat, never dr
   expect(res).toMatchObject({ requests: 2, truncated: false })
   expect(res.entities).toHaveLength(1502)
 })
+
+it('a page shorter than asked while the count says more: reads on from what it got', async () => {
+  // A server may answer fewer hits than asked for; the rest are on the next pages.
+  const all = Array.from({ length: 700 }, (_, i) => entity(i))
+  const { m, bodies } = meta(b => ({
+    count: all.length,
+    entities: all.slice(b.dsl.from, b.dsl.from + Math.min(b.dsl.size, 300))
+  }))
+  const res = await readAll(m, from => allConnectionsQuery(from), debugLog())
+  expect(bodies.map(b => b.dsl.from)).toEqual([0, 300, 600])
+  expect(res).toMatchObject({ requests: 3, truncated: false })
+  expect(res.entities).toHaveLength(700)
+})
+
+it('an empty page while the count says more: cut short, so absence is not proven', async () => {
+  const { m } = meta(b => ({ count: 5, entities: b.dsl.from === 0 ? [entity(0), entity(1)] : [] }))
+  const log = debugLog()
+  const res = await readAll(m, from => allConnectionsQuery(from), log)
+  expect(res).toMatchObject({ requests: 2, truncated: true })
+  expect(res.entities).toHaveLength(2)
+  expect(log.lines.at(-1)).toMatch(
+    /Atlan counted 5 hits but answered the page from 2 with none; stopped paging/
+  )
+})

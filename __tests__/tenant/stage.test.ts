@@ -95,7 +95,7 @@ describe('prune', () => {
     const { meta } = tenant()
     const baseNote =
       'the checkout lacks the base commit abc1234 (it is a shallow clone): use actions/checkout with fetch-depth: 0'
-    const { report } = await run(
+    const { report, outcome, log } = await run(
       stage({ prune: 'true' }, { ...READ, baseRead: false, baseNote }),
       meta
     )
@@ -103,6 +103,9 @@ describe('prune', () => {
     expect(report.pruneNote).toBe(
       `prune: nothing was retired because no base version of the CSV was read: ${baseNote}.`
     )
+    // Asked for and not done, for a reason the user can fix: a warning, so never a ✅ title.
+    expect(log.text('warning')).toContain(report.pruneNote)
+    expect(outcome.flagged).toBe(true)
   })
 
   it.each([

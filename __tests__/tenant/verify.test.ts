@@ -125,3 +125,17 @@ it('a cancelled job ends verify: the wait is cut short and nothing is called mis
   expect(v).toMatchObject({ verified: 1, missing: [], unverified: 1 })
   expect(v.stopped).toMatch(/The job was cancelled/)
 })
+
+it('case_sensitive_match false: a process Atlan holds under another case is found, not missing', async () => {
+  // Without case the run updates the stored process under its stored name (§10.9).
+  const meta = new FakeMeta()
+  meta.process(DBT, 'p1')
+  meta.process(DBT, 'P2')
+  const noCase = await verifyProcesses(meta, expected(), 0, 0, {
+    ...clock().deps,
+    caseSensitive: false
+  })
+  expect(noCase).toMatchObject({ verified: 2, missing: [] })
+  const exact = await verifyProcesses(meta, expected(), 0, 0, clock().deps)
+  expect(exact.missing).toEqual([{ qualifiedName: `${DBT}/p2`, line: 3 }])
+})

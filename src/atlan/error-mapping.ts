@@ -49,6 +49,12 @@ const PERMISSIONS: ReadonlyArray<{ method?: string; path: RegExp } & Permission>
     hint: 'prune soft-deletes the processes of removed rows: the token needs delete permission on them (the API-token role has it on every Process unless a persona denies it). Or set prune: false.'
   },
   {
+    method: 'GET',
+    path: /^meta\/entity\/guid\//,
+    what: 'read processes',
+    hint: 'prune reads each process again just before deleting it: the token needs read permission on them (the API-token role has it on every Process unless a persona denies it). Or set prune: false.'
+  },
+  {
     path: /^meta\//,
     what: 'read assets',
     hint: "The tenant check, verify and prune read Atlan's assets: give the API token a persona with read access to the connections the CSV names (Admin → API access → the token → Personas). Or set check_tenant, verify and prune to false."

@@ -19,6 +19,8 @@ export interface TenantAfter {
   pruned?: PruneResult
   /** Why prune did nothing although asked (a run that did not succeed, no base version). */
   pruneNote?: string
+  /** The note is a warning: prune could not act for a reason the user can fix. */
+  pruneWarned?: boolean
   /** The verification's missing processes, as findings on the CSV lines that expect them. */
   verifyFindings: Finding[]
   /** The stage's step outputs: the plan's and what verify and prune found. */
@@ -50,11 +52,12 @@ export async function afterRun(
     plan && config.verify && !config.dryRun && run.phase === 'Succeeded'
       ? await verifyProcesses(meta, plan.expected, plan.rowsNotChecked, config.indexGraceMs, {
           ...deps,
-          searchLimit: config.tenantSearchLimit
+          searchLimit: config.tenantSearchLimit,
+          caseSensitive: plan.caseSensitive
         })
       : undefined
   if (plan && verification) logVerification(verification, plan, config.indexGraceMs, deps.log)
-  const { pruned, pruneNote } =
+  const { pruned, pruneNote, pruneWarned } =
     config.prune && !config.dryRun ? await prune(meta, planned, run, deps.log) : {}
   const missing = verification?.missing.length ?? 0
   return {
@@ -86,7 +89,7 @@ export async function afterRun(
       verification?.stopped !== undefined ||
       pruned?.stopped !== undefined ||
       (pruned !== undefined && pruned.skipped.length + pruned.notDeleted.length > 0) ||
-      plan?.prune?.blocked !== undefined
+      pruneWarned === true
   }
 }
 
@@ -96,7 +99,7 @@ async function prune(
   planned: TenantPlan | undefined,
   run: { phase: string; workflowName?: string },
   log: Logger
-): Promise<Pick<TenantAfter, 'pruned' | 'pruneNote'>> {
+): Promise<Pick<TenantAfter, 'pruned' | 'pruneNote' | 'pruneWarned'>> {
   if (run.phase !== 'Succeeded')
     return { pruneNote: `prune: nothing was retired because the run ended ${run.phase}.` }
   const plan = planned?.plan
@@ -110,12 +113,12 @@ async function prune(
     // A base commit was known but not read: the user asked for prune and can fix this.
     const pruneNote = `prune: nothing was retired because no base version of the CSV was read: ${planned.baseNote}.`
     log.warning(pruneNote)
-    return { pruneNote }
+    return { pruneNote, pruneWarned: true }
   }
   const candidates = plan.prune
   if (candidates?.blocked) {
     log.warning(candidates.blocked)
-    return { pruneNote: candidates.blocked }
+    return { pruneNote: candidates.blocked, pruneWarned: true }
   }
   if (!candidates) return {}
   const pruned = await retireProcesses(
@@ -226,7 +229,10 @@ export function whyKeep(
   ctx: PruneContext
 ): string | undefined {
   if (!now) return 'it no longer exists'
-  if (now.status && now.status !== 'ACTIVE') return `it is already ${now.status}`
+  // A delete needs proof (§10.11): a reply that does not say ACTIVE, or names another GUID, is none.
+  if (!now.status) return 'Atlan did not say it is ACTIVE'
+  if (now.status !== 'ACTIVE') return `it is already ${now.status}`
+  if (now.guid !== c.guid) return `Atlan answered its GUID with ${now.guid}`
   const qn = now.attributes?.qualifiedName
   if (now.typeName !== 'Process' || qn !== c.qualifiedName)
     return `its GUID now holds a ${now.typeName} named ${qn ?? '(no name)'}`

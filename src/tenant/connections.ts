@@ -86,13 +86,17 @@ export async function resolveConnections(
   // A search cut short (past Elasticsearch's window, or a server repeating pages) may have left
   // out the very connection a pair names: absence is then not proven (§10.8, §10.12).
   let incomplete = false
-  const seen = (entities: EntityHeader[]): Conn[] => {
+  // A by-name hit hidden without its name (the older scrubbed form, §10.8) is one of the names
+  // asked for, and no one can say which: none of them is then proven absent.
+  let unnamedHidden = false
+  const seen = (entities: EntityHeader[], byName = false): Conn[] => {
     const conns: Conn[] = []
     for (const e of entities) {
       if (e.scrubbed === true) out.scrubSeen = true
       else readableGuids.add(e.guid)
       const c = toConn(e)
       if (c) conns.push(c)
+      else if (byName && e.scrubbed === true) unnamedHidden = true
     }
     return conns
   }
@@ -105,7 +109,7 @@ export async function resolveConnections(
       const res = await readAll(meta, from => connectionsByNameQuery(batch, from), log)
       out.requests += res.requests
       incomplete ||= res.truncated
-      for (const c of seen(res.entities)) {
+      for (const c of seen(res.entities, true)) {
         const k = key(c.connector, c.name)
         const list = byKey.get(k) ?? []
         // By qualifiedName: scrubbed headers of the older form all carry guid -1 (§10.8).
@@ -124,7 +128,7 @@ export async function resolveConnections(
       out.requests += all.requests
       incomplete ||= all.truncated
       const listed = seen(all.entities)
-      const proven = out.scrubSeen && !incomplete
+      const proven = out.scrubSeen && !incomplete && !unnamedHidden
       for (const id of absent) {
         const nearMatches = near(pairs[id], listed)
         out.states[id] = { kind: proven ? 'missing' : 'unseen', nearMatches }

@@ -123,8 +123,9 @@ async function pass(
 
 /**
  * What a plan has looked up so far, chunk by chunk within its budget: processes and assets by
- * exact name (ACTIVE, then archived), and with `caseSensitive` false the assets not found so,
- * without case. A chunk counts only when every name of it was answered.
+ * exact name (ACTIVE, then archived), and with `caseSensitive` false the names not found so,
+ * without case (the run matches processes without case too, §10.9). A chunk counts only when
+ * every name of it was answered.
  */
 export class CheckedNames {
   private readonly exact = new Map<string, Found>()
@@ -143,26 +144,28 @@ export class CheckedNames {
     return this.asked.has(qualifiedName)
   }
 
-  /** A process (or any name) as spelled. */
-  process(qualifiedName: string): Found | undefined {
+  /** A name as spelled: prune's candidates are exactly the name the package gives (§10.6). */
+  spelled(qualifiedName: string): Found | undefined {
     return this.exact.get(qualifiedName)
   }
 
-  /** An asset as spelled, else (caseSensitive false) without case. */
-  asset(qualifiedName: string): Found | undefined {
+  /** A head asset or process as the run matches it: as spelled, else (caseSensitive false) without case. */
+  matched(qualifiedName: string): Found | undefined {
     return this.exact.get(qualifiedName) ?? this.noCase.get(qualifiedName.toLowerCase())
   }
 
-  /** Looks up one chunk; false when the budget ran out first (then none of it counts). */
-  async check(assets: string[], processes: string[]): Promise<boolean> {
+  /**
+   * Looks up one chunk; false when the budget ran out first (then none of it counts). `loose`:
+   * names that may also be matched without case (the head's assets and processes, not prune's
+   * candidates).
+   */
+  async check(assets: string[], processes: string[], loose = true): Promise<boolean> {
     const { meta, log, budget } = this
-    const exact = await lookupQualifiedNames(meta, [...assets, ...processes], log, {
-      archived: true,
-      budget
-    })
+    const names = [...assets, ...processes]
+    const exact = await lookupQualifiedNames(meta, names, log, { archived: true, budget })
     this.requests += exact.requests
     if (exact.unasked.length) return false
-    const rest = this.caseSensitive ? [] : assets.filter(qn => !exact.found.has(qn))
+    const rest = this.caseSensitive || !loose ? [] : names.filter(qn => !exact.found.has(qn))
     const noCase = rest.length
       ? await lookupQualifiedNames(meta, rest, log, { noCase: true, archived: true, budget })
       : undefined

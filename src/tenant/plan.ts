@@ -92,6 +92,8 @@ export interface Limit {
 
 export interface Plan {
   inputHandling: InputHandling
+  /** case_sensitive_match as the run applies it: verify matches processes as the run does. */
+  caseSensitive: boolean
   /** When the plan began (epoch ms): prune skips processes written after it. */
   startedAt: number
   connections: ConnectionCounts
@@ -309,7 +311,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
     const chunk = removed.list
       .slice(removedChecked, removedChecked + chunkSize())
       .map(r => r.qualifiedName)
-    if (!chunk.length || !(await names.check([], chunk))) break
+    if (!chunk.length || !(await names.check([], chunk, false))) break
     removedChecked += chunk.length
   }
 
@@ -372,7 +374,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
         label: k.label,
         type: rows.types.values[rows.get(k.type, i)],
         qn,
-        hit: names.asset(qn)
+        hit: names.matched(qn)
       }
     })
     const absent = sides.filter(s => !s.hit || s.hit.archived)
@@ -410,7 +412,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
       })
     }
     if (!expected.has(p)) expected.set(p, line)
-    const hit = names.process(p)
+    const hit = names.matched(p)
     if (!hit) create.add(p)
     else if (hit.archived) restore.add(p)
     else update.add(p)
@@ -432,6 +434,7 @@ export async function buildPlan(meta: MetaApi, input: PlanInput): Promise<Plan> 
   const first = (s: Set<string>) => [...s].slice(0, MAX_LISTED)
   return {
     inputHandling: handling,
+    caseSensitive: input.caseSensitive,
     startedAt: input.now,
     connections: counts,
     connectionsMissing,
@@ -510,7 +513,7 @@ function retireFrom(
   const candidates: RetireCandidate[] = []
   let notFound = 0
   for (const r of removed) {
-    const hit = names.process(r.qualifiedName)
+    const hit = names.spelled(r.qualifiedName)
     if (!hit || hit.archived || hit.typeName !== 'Process') {
       notFound++
       continue

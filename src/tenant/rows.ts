@@ -69,10 +69,13 @@ const hash = new Hash53()
 
 /**
  * A process compared between the head and the base version: its connection as the package
- * resolves it (connector and name without case, docs/atlan-contract.md §10.9) and its suffix.
+ * resolves it (connector and name without case, docs/atlan-contract.md §10.9) and its suffix,
+ * also without case: a run matching without case updates the stored process under its stored
+ * name, and leaves no trace of it when nothing changed (§10.9, §10.10), so a base process that
+ * differs from a head one only in case is never proven removed.
  */
 function processKey(p: LineageRow['process'], suffix: string): number {
-  return hash.start().addLower(p.connector).addLower(p.connection).add(suffix).digest()
+  return hash.start().addLower(p.connector).addLower(p.connection).addLower(suffix).digest()
 }
 
 export interface RowsOptions {
@@ -129,7 +132,7 @@ export class TenantRows {
     c.procPair.push(i, pp)
     const keep = i === this.kept && this.strings.size < this.maxNames
     if (!keep && !this.processKeys) return
-    const suffix = pp < 0 ? undefined : processSuffix(partsOf(row))
+    const suffix = namesProcess(row) ? processSuffix(partsOf(row)) : undefined
     if (suffix !== undefined) this.processKeys?.set(processKey(p, suffix), 0)
     if (!keep) return
     this.kept++
@@ -138,8 +141,20 @@ export class TenantRows {
     c.srcId.push(i, name(sp, row.source.identity))
     c.tgtType.push(i, tp < 0 ? -1 : this.types.id(row.target.type))
     c.tgtId.push(i, name(tp, row.target.identity))
-    c.procSuffix.push(i, suffix === undefined ? -1 : this.strings.id(suffix))
+    c.procSuffix.push(i, pp < 0 ? -1 : this.strings.id(suffix!))
   }
+}
+
+/**
+ * Whether the row names a process whose qualifiedName the CSV alone gives (§10.6): a
+ * transformation connection, and a Transformation Identity or two mappable sides for the MD5
+ * rule. A head row that names one keeps it from prune, even when the run drops the row (a side
+ * it cannot map): that row was not proven removed.
+ */
+function namesProcess(row: LineageRow): boolean {
+  const p = row.process
+  if (blank(p.connector) || blank(p.connection)) return false
+  return p.identity !== '' || !(unmappable(row.source) || unmappable(row.target))
 }
 
 export function partsOf(row: LineageRow) {

@@ -1,8 +1,9 @@
 // Reads what a search asked for (docs/atlan-contract.md §10.12): a reply with more entities than
 // the page size is cut to that size (and the debug log says so), and a search pages on while
 // Atlan's count says there is more, up to Elasticsearch's window, and only while the pages bring
-// new entities (a page that repeats one is a server that ignores `from`). Entities are appended
-// one by one: a reply is never spread into a function call, whatever its size.
+// new entities (a page that repeats one is a server that ignores `from`; an empty one, a count
+// that promised more). A search stopped so says it was cut short. Entities are appended one by
+// one: a reply is never spread into a function call, whatever its size.
 import { MAX_WINDOW, type EntityHeader, type MetaApi, type SearchBody } from '../atlan/meta.js'
 import type { Logger } from '../runtime.js'
 
@@ -59,9 +60,15 @@ export async function readAll(
       )
       return { entities, requests, truncated: true }
     }
+    // A page may hold fewer hits than asked for: the next one starts after what it held.
     from += res.entities.length
-    const more = res.count > from && res.entities.length === body.dsl.size
-    if (!more) return { entities, requests, truncated: false }
+    if (res.count <= from) return { entities, requests, truncated: false }
+    if (res.entities.length === 0) {
+      log.debug(
+        `Atlan counted ${res.count} hits but answered the page from ${from} with none; stopped paging.`
+      )
+      return { entities, requests, truncated: true }
+    }
     if (from + body.dsl.size > MAX_WINDOW) {
       log.debug(`Atlan counted ${res.count} hits; read the first ${from}.`)
       return { entities, requests, truncated: true }

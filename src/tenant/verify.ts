@@ -34,6 +34,11 @@ export type VerifyDeps = Pick<Clock, 'now' | 'sleep'> & {
   searchLimit?: number
   /** The job's cancellation: verify stops waiting for the index and asks nothing more. */
   signal?: AbortSignal
+  /**
+   * case_sensitive_match as the run applied it (default true). Without case the run updates a
+   * stored process under its stored name (docs/atlan-contract.md §10.9): look it up without case.
+   */
+  caseSensitive?: boolean
 }
 
 export async function verifyProcesses(
@@ -49,10 +54,13 @@ export async function verifyProcesses(
   let requests = 0
   let wait = 1000
   let notAsked: Set<string> | undefined
+  const noCase = deps.caseSensitive === false
+  // The lookup keys what it found by the lowercased name when it matches without case.
+  const key = noCase ? (qn: string) => qn.toLowerCase() : (qn: string) => qn
   for (;;) {
     let found: Map<string, { archived: boolean }>
     try {
-      const res = await lookupQualifiedNames(meta, remaining, deps.log, { budget })
+      const res = await lookupQualifiedNames(meta, remaining, deps.log, { budget, noCase })
       requests += res.requests
       found = res.found
       // Names the first round could not ask were never looked up; later rounds re-ask missing ones.
@@ -73,7 +81,7 @@ export async function verifyProcesses(
       }
     }
     remaining = remaining.filter(qn => {
-      const hit = found.get(qn)
+      const hit = found.get(key(qn))
       return !hit || hit.archived
     })
     const left = deadline - deps.now()
