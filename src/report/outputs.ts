@@ -2,6 +2,13 @@
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
 import type { ActionResult } from './result.js'
+import { bound } from './untrusted.js'
+
+/**
+ * Longest `message` in `result`: it may be Atlan's own text (a run's status message), which has
+ * no length limit, and GitHub takes at most 1 MB per output (README "Outputs").
+ */
+export const MESSAGE_LIMIT = 4000
 
 const OUTPUT_FIELDS: Array<[string, keyof ActionResult]> = [
   ['workflow_name', 'workflowName'],
@@ -51,7 +58,7 @@ export function writeOutputs(
     if (v !== undefined && name !== 'workflow_json' && name !== 'plan')
       json[name] = typeof v === 'number' ? v : String(v)
   }
-  if (result.message) json.message = result.message
+  if (result.message) json.message = bound(result.message, MESSAGE_LIMIT)
   for (const [name, value] of Object.entries(values))
     if (!only || only.includes(name)) core.setOutput(name, redact(value, secrets))
   if (!only || only.includes('result'))
