@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCommandFile } from '../../scripts/action-runner.js'
+import { CACHE_UNAVAILABLE } from '../../src/github/cache.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { startSimulator, type Simulator } from '../../sim/server.js'
 import { runAction } from '../helpers/action.js'
@@ -238,6 +239,31 @@ describe('skip_unchanged and the report', () => {
     expect(await released).toBe('outputs')
     expect(r.code).toBe(0)
     // The marker was still saved, after the outputs.
+    expect(gh.cacheEntries()).toHaveLength(1)
+  }, 60_000)
+})
+
+describe('skip_unchanged and a cache service that never answers', () => {
+  it("a look-up left unanswered holds up neither the run nor the step's end", async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const wf = seed(s)
+    // The look-up is answered only once the step has exited (or after 40 s).
+    let exited = (): void => undefined
+    const released = new Promise<string>(resolve => {
+      exited = () => resolve('exited')
+      setTimeout(() => resolve('gave up'), 40_000).unref()
+    })
+    gh.hold('cache/lookup', released)
+    const r = await run(s, dir, { workflow_name: wf, lineage_file: file })
+    exited()
+    expect(await released).toBe('exited')
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(r.code).toBe(0)
+    expect(submits(s)).toBe(1)
+    expect(r.stdout).toContain(`::warning::${CACHE_UNAVAILABLE} (no answer within 5 s)`)
+    // The marker was still saved.
     expect(gh.cacheEntries()).toHaveLength(1)
   }, 60_000)
 })
