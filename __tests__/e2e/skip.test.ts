@@ -164,6 +164,29 @@ describe('the newest step of a target decides', () => {
   })
 })
 
+describe('a Direct-upload update whose reply was lost', () => {
+  it('the step is recorded as unknown, never as the file the workflow read before', async () => {
+    const s = await sim({ indexLagMs: 0 })
+    const dir = workspace()
+    const wf = s.seed({ direct: { form: 'json', content: [HEADER, row('x', 'y')].join('\n') } })
+    const inputs = { workflow_name: wf, lineage_file: 'orders.csv' }
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    // Atlan stores the update, then the connection resets: a fresh read shows the new file.
+    s.addFault({ route: 'update', kind: 'reset', perform: true })
+    const first = await run(s, dir, inputs)
+    expect(first.outputs.phase).toBe('Succeeded')
+    expect(first.stdout).toMatch(/Atlan did not confirm the update/)
+    // Someone points the workflow back at the seeded file (the old CSV) in the UI.
+    const seeded = s.files()[0]
+    s.editWorkflow(wf, {
+      lineage_file: JSON.stringify({ fileKey: seeded.key, fileId: seeded.id })
+    })
+    // The workflow reads the old CSV: this CSV runs again.
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    expect(submits(s)).toBe(2)
+  })
+})
+
 describe('the marker is saved only when the step passed', () => {
   it('a dry run records nothing: A, a dry run of B, then A is skipped', async () => {
     const s = await sim()
