@@ -6,9 +6,14 @@ import { run } from './main.js'
 import { cleanup } from './post.js'
 import { isPostStep, loadInFlight, markMainStarted } from './run/state.js'
 
+const EXIT_GRACE_MS = 2000
+
 if (isPostStep()) {
   if (loadInFlight()) void cleanup()
 } else {
   markMainStarted()
-  void run()
+  // The step ends when run() does. A request given up on but never answered (a cache service
+  // that holds its connection open, src/github/cache.ts) would otherwise keep the process, and
+  // the job, waiting on its socket; the grace lets the last log lines reach the runner.
+  void run().finally(() => setTimeout(() => process.exit(), EXIT_GRACE_MS).unref())
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCommandFile } from '../../scripts/action-runner.js'
+import { CACHE_UNAVAILABLE } from '../../src/github/cache.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { startSimulator, type Simulator } from '../../sim/server.js'
 import { runAction } from '../helpers/action.js'
@@ -163,6 +164,29 @@ describe('the newest step of a target decides', () => {
   })
 })
 
+describe('a Direct-upload update whose reply was lost', () => {
+  it('the step is recorded as unknown, never as the file the workflow read before', async () => {
+    const s = await sim({ indexLagMs: 0 })
+    const dir = workspace()
+    const wf = s.seed({ direct: { form: 'json', content: [HEADER, row('x', 'y')].join('\n') } })
+    const inputs = { workflow_name: wf, lineage_file: 'orders.csv' }
+    writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    // Atlan stores the update, then the connection resets: a fresh read shows the new file.
+    s.addFault({ route: 'update', kind: 'reset', perform: true })
+    const first = await run(s, dir, inputs)
+    expect(first.outputs.phase).toBe('Succeeded')
+    expect(first.stdout).toMatch(/Atlan did not confirm the update/)
+    // Someone points the workflow back at the seeded file (the old CSV) in the UI.
+    const seeded = s.files()[0]
+    s.editWorkflow(wf, {
+      lineage_file: JSON.stringify({ fileKey: seeded.key, fileId: seeded.id })
+    })
+    // The workflow reads the old CSV: this CSV runs again.
+    expect((await run(s, dir, inputs)).outputs.phase).toBe('Succeeded')
+    expect(submits(s)).toBe(2)
+  })
+})
+
 describe('the marker is saved only when the step passed', () => {
   it('a dry run records nothing: A, a dry run of B, then A is skipped', async () => {
     const s = await sim()
@@ -238,6 +262,31 @@ describe('skip_unchanged and the report', () => {
     expect(await released).toBe('outputs')
     expect(r.code).toBe(0)
     // The marker was still saved, after the outputs.
+    expect(gh.cacheEntries()).toHaveLength(1)
+  }, 60_000)
+})
+
+describe('skip_unchanged and a cache service that never answers', () => {
+  it("a look-up left unanswered holds up neither the run nor the step's end", async () => {
+    const s = await sim()
+    const dir = workspace()
+    const file = writeCsv(dir, 'orders.csv', [HEADER, row('a', 'b')])
+    const wf = seed(s)
+    // The look-up is answered only once the step has exited (or after 40 s).
+    let exited = (): void => undefined
+    const released = new Promise<string>(resolve => {
+      exited = () => resolve('exited')
+      setTimeout(() => resolve('gave up'), 40_000).unref()
+    })
+    gh.hold('cache/lookup', released)
+    const r = await run(s, dir, { workflow_name: wf, lineage_file: file })
+    exited()
+    expect(await released).toBe('exited')
+    expect(r.outputs.phase).toBe('Succeeded')
+    expect(r.code).toBe(0)
+    expect(submits(s)).toBe(1)
+    expect(r.stdout).toContain(`::warning::${CACHE_UNAVAILABLE} (no answer within 5 s)`)
+    // The marker was still saved.
     expect(gh.cacheEntries()).toHaveLength(1)
   }, 60_000)
 })

@@ -91,6 +91,26 @@ describe('the update changes only lineage_file', () => {
     expect(r.stdout).not.toContain('Maximum call stack')
     expect(routes(s)).toEqual(['workflows.search'])
   })
+
+  it('a template holding lineage_file twice is refused before anything is uploaded', async () => {
+    const s = await sim()
+    // The plan sees one lineage_file (a JSON parse keeps the last); the text the update edits has two.
+    const text = source(OLD_FILE).replace(
+      '{"name": "cloud_source"',
+      `{"name": "lineage_file", "value": ${JSON.stringify(OLD_FILE)}}, {"name": "cloud_source"`
+    )
+    expect(text).not.toBe(source(OLD_FILE))
+    s.seed({ sourceText: text })
+    const r = await run(s)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `::error::.*Workflow ${WF} is a Direct-upload workflow, but its lineage_file argument appears more than once.*did not upload anything`
+      )
+    )
+    expect(routes(s)).toEqual(['workflows.search', 'workflows.search'])
+    expect(s.files()).toHaveLength(0)
+  })
 })
 
 describe('an edit saved in Atlan between the read and the write', () => {

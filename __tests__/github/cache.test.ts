@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   CACHE_UNAVAILABLE,
+  LOOKUP_LIMIT_MS,
+  SAVE_LIMIT_MS,
   createSkipCache,
   skipMarker,
   type CacheApi
@@ -201,7 +203,78 @@ describe('skip cache against the simulated cache service', () => {
     }
     const skip = createSkipCache({ api, warning: m => warnings.push(m) })
     expect(await skip.wasDone(MARKER)).toBe(false)
-    expect(await skip.markDone(MARKER.prefix, undefined)).toBe(false)
+    expect(await skip.markDone(MARKER.prefix, MARKER.digest)).toBe(false)
     expect(warnings).toEqual([`${CACHE_UNAVAILABLE} (boom)`])
+    // Failing to record "unknown" is the one failure that can make a later skip wrong: it is said.
+    expect(await skip.markDone(MARKER.prefix, undefined)).toBe(false)
+    expect(warnings).toHaveLength(2)
+    expect(warnings[1]).toMatch(
+      /^skip_unchanged could not record .* \(boom again\): .* may be skipped/
+    )
+  })
+})
+
+describe('a cache service that never answers', () => {
+  // The injected sleep ends the time limit when the test says so; the cache calls never settle.
+  const never = () => new Promise<never>(() => undefined)
+  const hung: CacheApi = { isFeatureAvailable: () => true, restoreCache: never, saveCache: never }
+  let restore: () => void
+  beforeEach(() => {
+    restore = setEnv({ ACTIONS_RUNTIME_TOKEN: 'token' })
+  })
+  afterEach(() => restore())
+
+  /** A sleep that ends when the test calls expire(); `asked` resolves to the limit it was given. */
+  function limits() {
+    let expire = (): void => undefined
+    let ask = (_ms: number): void => undefined
+    const asked = new Promise<number>(resolve => (ask = resolve))
+    const sleep = (ms: number) =>
+      new Promise<void>(resolve => {
+        ask(ms)
+        expire = resolve
+      })
+    return { asked, sleep, expire: () => expire() }
+  }
+
+  it('a look-up is a miss once its time limit passes, with one warning naming it', async () => {
+    const warnings: string[] = []
+    const time = limits()
+    const skip = createSkipCache({ api: hung, sleep: time.sleep, warning: m => warnings.push(m) })
+    const answer = skip.wasDone(MARKER)
+    expect(await time.asked).toBe(LOOKUP_LIMIT_MS)
+    time.expire()
+    await expect(answer).resolves.toBe(false)
+    expect(warnings).toEqual([
+      `${CACHE_UNAVAILABLE} (no answer within ${LOOKUP_LIMIT_MS / 1000} s)`
+    ])
+  })
+
+  it('a save is given up once its time limit passes, and says a later skip may be wrong', async () => {
+    const warnings: string[] = []
+    const time = limits()
+    const skip = createSkipCache({ api: hung, sleep: time.sleep, warning: m => warnings.push(m) })
+    const saved = skip.markDone(MARKER.prefix, undefined)
+    expect(await time.asked).toBe(SAVE_LIMIT_MS)
+    time.expire()
+    await expect(saved).resolves.toBe(false)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain(`no answer within ${SAVE_LIMIT_MS / 1000} s`)
+  })
+
+  it('an answer within the limit ends the wait for it', async () => {
+    let aborted: AbortSignal | undefined
+    const sleep = (_ms: number, signal?: AbortSignal) => {
+      aborted = signal
+      return new Promise<void>(() => undefined)
+    }
+    const api: CacheApi = {
+      isFeatureAvailable: () => true,
+      restoreCache: async () => `${MARKER.prefix}${MARKER.digest}-1-1-1`,
+      saveCache: async () => 1
+    }
+    const skip = createSkipCache({ api, sleep, warning: () => undefined })
+    await expect(skip.wasDone(MARKER)).resolves.toBe(true)
+    expect(aborted?.aborted).toBe(true)
   })
 })

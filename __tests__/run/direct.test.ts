@@ -448,6 +448,40 @@ describe('apply with a Direct-upload workflow', () => {
     expect(api.calls.some(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))).toBe(false)
   })
 
+  it('a template this action cannot edit safely is refused before the upload: nothing uploaded', async () => {
+    const { api, deps } = setup()
+    // The index's parameters show one lineage_file (the last); the template holds it twice.
+    const twice = swap(
+      JSON.stringify(template(JSON_FILE)),
+      '{"name":"field_separator"',
+      `{"name":"lineage_file","value":${JSON.stringify(JSON_FILE)}},{"name":"field_separator"`
+    )
+    api.templates.set(WF, twice)
+    await expect(resolveAndApply(deps, config())).rejects.toThrow(
+      /Direct-upload workflow, but its lineage_file argument appears more than once.*did not upload anything/
+    )
+    expect(api.calls.some(c => /^(uploadDirect|updateWorkflow|rerun)/.test(c))).toBe(false)
+  })
+
+  it('a template that became uneditable after the upload says the uploaded file is unused', async () => {
+    const { api, deps } = setup()
+    const upload = api.uploadDirect
+    api.uploadDirect = async (...args) => {
+      const file = await upload(...args)
+      api.templates.set(WF, JSON.stringify(template('[1,2]')))
+      return file
+    }
+    const thrown = await resolveAndApply(deps, config()).catch((e: unknown) => e)
+    expect(thrown).toBeInstanceOf(Error)
+    const message = (thrown as Error).message
+    expect(message).toMatch(/its lineage_file is JSON but not an object/)
+    expect(message).toMatch(
+      /did not change or run it \(the uploaded file, key key-1\.csv, is unused\)/
+    )
+    expect(message).not.toMatch(/did not upload anything/)
+    expect(api.calls).not.toContain(`updateWorkflow ${WF}`)
+  })
+
   it('a stored lineage_file 20,000 levels deep is refused while resolving: nothing uploaded, no stack overflow', async () => {
     const { api, deps } = setup('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000))
     await expect(resolveAndApply(deps, config())).rejects.toThrow(

@@ -373,6 +373,25 @@ describe('the plan output', () => {
     expect(json.listLimit).toBe(100)
     expect(JSON.stringify(json).length).toBeLessThan(400_000)
   })
+
+  it('stays under its budget in bytes, not only in characters: names of three-byte characters', async () => {
+    const meta = new FakeMeta()
+    // 表 is one UTF-16 character but three bytes of UTF-8, and GitHub's 1 MB per output is bytes.
+    const wide = (c: string, i: number) => `${c}${i}_${'表'.repeat(20_000)}`
+    const rows = (c: string, n: number, line: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        line: line + i,
+        src: wide(c, i),
+        tgt: wide(c, i + n)
+      }))
+    const head = [...rows('new', 100, 2), ...rows('old', 100, 200)]
+    const removed = rows('gone', 100, 400)
+    for (const r of [...head.slice(100), ...removed]) meta.process(DBT, `x_${r.src}_${r.tgt}`)
+    const json = planJson(await plan(meta, head, { base: [...head, ...removed] }))
+    expect(json.counts).toMatchObject({ create: 100, update: 100, processesToRetire: 100 })
+    expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThanOrEqual(900_000)
+    expect(json.listLimit).toBeLessThan(100)
+  })
 })
 
 it('TABLEAU is a default connection the tests hide', () => {

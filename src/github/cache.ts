@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { EOL, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describeError, log } from '../report/untrusted.js'
+import { systemClock, type Clock } from '../runtime.js'
 
 // Part of every key: bump it to invalidate all markers if what goes into a key changes.
 const SKIP_KEY_PREFIX = 'atlan-lineage-v3-'
@@ -21,6 +22,35 @@ const NEWEST = 'newest'
 
 export const CACHE_UNAVAILABLE =
   'skip_unchanged needs the Actions cache service, which this runner does not provide; running anyway'
+
+/**
+ * How long a look-up, and a save, may take. @actions/cache sets no time limit on its requests and
+ * retries a failing service for half a minute: the look-up comes before the run, the save before
+ * the step ends, and neither is worth holding them up for. A look-up given up is a miss.
+ */
+export const LOOKUP_LIMIT_MS = 5_000
+export const SAVE_LIMIT_MS = 15_000
+
+/** A cache call that took longer than its limit. */
+class NoAnswer extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms / 1000} s`)
+  }
+}
+
+/** `call`'s answer, or NoAnswer once `ms` have passed; the timer ends with the call. */
+async function within<T>(ms: number, sleep: Clock['sleep'], call: () => Promise<T>): Promise<T> {
+  const done = new AbortController()
+  const expired = sleep(ms, done.signal).then(() => {
+    throw new NoAnswer(ms)
+  })
+  try {
+    return await Promise.race([call(), expired])
+  } finally {
+    done.abort()
+    expired.catch(() => undefined)
+  }
+}
 
 /** One step's marker: where its target's markers live, and what it records there when it passes. */
 export interface SkipMarker {
@@ -92,10 +122,16 @@ interface SkipCache {
 }
 
 export function createSkipCache(
-  deps: { api?: CacheApi; warning?: (message: string) => void; now?: () => number } = {}
+  deps: {
+    api?: CacheApi
+    warning?: (message: string) => void
+    now?: () => number
+    sleep?: Clock['sleep']
+  } = {}
 ): SkipCache {
   const api = deps.api ?? cache
   const now = deps.now ?? Date.now
+  const sleep = deps.sleep ?? systemClock.sleep
   const warning = deps.warning ?? log.warning
   let warned = false
   const warnOnce = (detail?: string): void => {
@@ -124,9 +160,11 @@ export function createSkipCache(
         // Exact key first, then its prefixes, then the restore keys' prefixes, newest first: the
         // primary key matches nothing, so the newest marker of this target is the answer.
         const hit = await quietly(() =>
-          cacheApi.restoreCache([markerPath()], `${prefix}${NEWEST}`, [prefix], {
-            lookupOnly: true
-          })
+          within(LOOKUP_LIMIT_MS, sleep, () =>
+            cacheApi.restoreCache([markerPath()], `${prefix}${NEWEST}`, [prefix], {
+              lookupOnly: true
+            })
+          )
         )
         return hit?.startsWith(prefix) === true && hit.slice(prefix.length).split('-')[0] === digest
       } catch (error) {
@@ -144,13 +182,30 @@ export function createSkipCache(
         await mkdir(dirname(path), { recursive: true })
         await writeFile(path, JSON.stringify({ key, at: new Date(at).toISOString() }))
         // -1: not saved; @actions/cache has already said why.
-        return (await quietly(() => cacheApi.saveCache([path], key))) !== -1
+        const saved = await quietly(() =>
+          within(SAVE_LIMIT_MS, sleep, () => cacheApi.saveCache([path], key))
+        )
+        if (saved === -1 && digest === undefined) warning(unknownNotSaved())
+        return saved !== -1
       } catch (error) {
-        warnOnce(describeError(error))
+        if (digest === undefined) warning(unknownNotSaved(describeError(error)))
+        else warnOnce(describeError(error))
         return false
       }
     }
   }
+}
+
+/**
+ * The one save whose failure can make a later skip wrong: the marker before this step's stays the
+ * newest, and it may name the CSV of a step that passed before this one changed the target.
+ */
+function unknownNotSaved(detail?: string): string {
+  return (
+    `skip_unchanged could not record that this step may have changed its target without passing${detail ? ` (${detail})` : ''}: ` +
+    'a later step with the CSV and settings of the last step that passed may be skipped although the target no longer holds them. ' +
+    'Run the next step for this target with skip_unchanged: false, or re-run until one passes.'
+  )
 }
 
 /**

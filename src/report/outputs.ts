@@ -2,6 +2,16 @@
 import * as core from '@actions/core'
 import { redact } from '../config/redact.js'
 import type { ActionResult } from './result.js'
+import { bound } from './untrusted.js'
+
+/**
+ * Longest output value, and `message` in `result`. Fields may be Atlan's own text (a run's status
+ * message, its start and end times), which has no length limit, and GitHub takes at most 1 MB per
+ * output (README "Outputs"). `plan` has a budget of its own (tenant/plan.ts planJson), and
+ * `workflow_json` is built from the inputs.
+ */
+export const MESSAGE_LIMIT = 4000
+const UNBOUNDED = new Set(['plan', 'workflow_json'])
 
 const OUTPUT_FIELDS: Array<[string, keyof ActionResult]> = [
   ['workflow_name', 'workflowName'],
@@ -33,7 +43,8 @@ export function outputValues(result: ActionResult): Record<string, string> {
   const values: Record<string, string> = {}
   for (const [name, field] of OUTPUT_FIELDS) {
     const v = result[field]
-    values[name] = v === undefined ? '' : String(v)
+    const text = v === undefined ? '' : String(v)
+    values[name] = UNBOUNDED.has(name) ? text : bound(text, MESSAGE_LIMIT)
   }
   return values
 }
@@ -48,10 +59,10 @@ export function writeOutputs(
   const json: Record<string, string | number> = {}
   for (const [name, field] of OUTPUT_FIELDS) {
     const v = result[field]
-    if (v !== undefined && name !== 'workflow_json' && name !== 'plan')
-      json[name] = typeof v === 'number' ? v : String(v)
+    if (v !== undefined && !UNBOUNDED.has(name))
+      json[name] = typeof v === 'number' ? v : values[name]
   }
-  if (result.message) json.message = result.message
+  if (result.message) json.message = bound(result.message, MESSAGE_LIMIT)
   for (const [name, value] of Object.entries(values))
     if (!only || only.includes(name)) core.setOutput(name, redact(value, secrets))
   if (!only || only.includes('result'))

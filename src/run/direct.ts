@@ -100,12 +100,38 @@ export function describeDirectFile(value: unknown): string {
   return `fileKey ${shownId(f.value.fileKey)}, fileId ${shownId(f.value.fileId)}`
 }
 
-export function unreadableDirectFile(workflowName: string, why: string): ConfigError {
+/** `uploaded`: the file this step already uploaded, which the workflow was not pointed at. */
+export function unreadableDirectFile(
+  workflowName: string,
+  why: string,
+  uploaded?: Pick<AtlanFile, 'key'>
+): ConfigError {
+  const done = uploaded
+    ? `did not change or run it (the uploaded file, key ${shownId(uploaded.key)}, is unused)`
+    : 'did not upload anything'
   return new ConfigError(
-    `Workflow ${workflowName} is a Direct-upload workflow, but ${why}, so this action cannot tell which file it reads and did not upload anything. ` +
+    `Workflow ${workflowName} is a Direct-upload workflow, but ${why}, so this action cannot tell which file it reads and ${done}. ` +
       'Upload a file to it once in the Atlan UI (edit the workflow, Input → Direct upload), or use another workflow_name.',
     'workflow_name'
   )
+}
+
+/**
+ * Before anything is uploaded: the template as stored can be pointed at a new file. The plan saw
+ * only the run arguments the index parses (the last of duplicates), not the template's text,
+ * which is what the update edits (§10.3); pointAtFile checks it again after the upload.
+ */
+export async function assertEditable(
+  api: Pick<AtlanApi, 'readTemplate'>,
+  workflowName: string
+): Promise<void> {
+  const read = await api.readTemplate(workflowName)
+  if (!read)
+    throw new Error(
+      `Workflow ${workflowName} was not found when reading it before the upload; nothing was uploaded or run. Check it in the Atlan UI.`
+    )
+  const edit = editLineageFile(read.text, { key: '', id: '' })
+  if (typeof edit === 'string') throw unreadableDirectFile(workflowName, edit)
 }
 
 /** Where the run task's arguments sit (docs/atlan-contract.md §5.2), which is where runs read them. */
@@ -172,7 +198,7 @@ export async function pointAtFile(
       )
     assertSettingsAsPlanned(workflowName, read, file, planned)
     const edit = editLineageFile(read.text, file)
-    if (typeof edit === 'string') throw unreadableDirectFile(workflowName, edit)
+    if (typeof edit === 'string') throw unreadableDirectFile(workflowName, edit, file)
     // An update whose reply was lost (then refused as a conflict when resent) was stored.
     if (before !== undefined && edit.before === edit.now) return { before, now: edit.now }
     before = edit.before

@@ -191,6 +191,10 @@ export async function recordSkip(
   if (!skip) return
   if (!passed) return void (await markDone(skip.marker.prefix, undefined))
   const now = target.kind === 'rerun' ? updated(target.workflow.name) : undefined
+  // A Direct upload's update whose reply was lost leaves no stored workflow to read the new file
+  // from (docs/atlan-contract.md §10.3): the target is recorded as unknown, never as the old file.
+  if (target.storage.kind === 'direct' && !now)
+    return void (await markDone(skip.marker.prefix, undefined))
   const after = now ? { ...target, storage: storageOf(now.parameters, now.hasCredential) } : target
   const { digest } = skipMarkerFor(config, skip.csvSha256, after, settings.options)
   await markDone(skip.marker.prefix, digest)

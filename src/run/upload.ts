@@ -9,7 +9,7 @@ import { ConfigError } from '../config/errors.js'
 import type { AppliedOptions, Config } from '../config/types.js'
 import type { Clock, Logger } from '../runtime.js'
 import { RECENT_RUNS, type AtlanApi } from './api.js'
-import { describeDirectFile, pointAtFile, shownId } from './direct.js'
+import { assertEditable, describeDirectFile, pointAtFile, shownId } from './direct.js'
 import { followRun, isTerminal } from './follow.js'
 import type { Target } from './resolve.js'
 
@@ -25,7 +25,7 @@ export type UploadStop =
 
 /** Where the target's workflow reads its CSV, as this action writes it. */
 interface Store {
-  /** Refuses, before anything is sent, a file this store does not take. */
+  /** Refuses, before anything is sent, a file (or a workflow) this store cannot take. */
   check(file: string): Promise<void>
   /** Sends the file (and points the workflow at it); returns what the summary should note. */
   put(file: string): Promise<string[]>
@@ -79,7 +79,10 @@ function storeOf(
       }
     case 'direct':
       return {
-        check: checkDirectSize,
+        check: async file => {
+          await checkDirectSize(file)
+          await assertEditable(api, opts.workflowName)
+        },
         put: async file => {
           const uploaded = await api.uploadDirect(file, opts.csvSha256)
           log.info(

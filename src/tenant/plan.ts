@@ -525,18 +525,18 @@ function retireFrom(
 
 /**
  * The plan as the `plan` output: exact counts, and at most MAX_LISTED names of each kind (fewer
- * when they would pass `maxChars`).
+ * when they would pass `maxBytes` of UTF-8, which is what GitHub's limit counts).
  */
-export function planJson(plan: Plan, maxChars = MAX_PLAN_JSON): Record<string, unknown> {
+export function planJson(plan: Plan, maxBytes = MAX_PLAN_JSON): Record<string, unknown> {
   // GitHub takes at most 1 MB per output: names come from the CSV and the tenant, so each is cut
   // and, if the lists still weigh too much, they are shortened (listLimit says to what).
   for (let limit = MAX_LISTED; ; limit = Math.floor(limit / 2)) {
     const json = bounded(planJsonListing(plan, limit)) as Record<string, unknown>
-    if (limit === 0 || JSON.stringify(json).length <= maxChars) return json
+    if (limit === 0 || Buffer.byteLength(JSON.stringify(json)) <= maxBytes) return json
   }
 }
 
-/** Under GitHub's 1 MB limit per step output, with room for the other outputs' framing. */
+/** Bytes of UTF-8 under GitHub's 1 MB limit per step output, with room for the framing. */
 const MAX_PLAN_JSON = 900_000
 /** Longest name the plan output keeps whole; longer ones end in an ellipsis. */
 const MAX_NAME = 1_000
