@@ -142,6 +142,35 @@ describe('tokenLogin', () => {
     ])
   })
 
+  it("an app's installation token has no user either: GraphQL's viewer names its bot, whose comment is updated", async () => {
+    // As actions/create-github-app-token makes it: comments are written as "<app>[bot]".
+    const app = { login: 'lineage-app[bot]', type: 'Bot' } as const
+    sim.tokenUser(app)
+    const c = client()
+    expect(await comments.tokenLogin(c)).toBe(app.login)
+    const first = await comments.upsertComment(c, pr(14), MARKER, `${MARKER}\none`, app.login)
+    const again = await comments.upsertComment(
+      c,
+      pr(14),
+      MARKER,
+      `${MARKER}\ntwo`,
+      await comments.tokenLogin(c)
+    )
+    expect(again).toEqual({ action: 'updated', id: first.id })
+    expect(onPr(14).map(x => [x.user.login, x.body])).toEqual([[app.login, `${MARKER}\ntwo`]])
+    expect(
+      sim
+        .requests()
+        .filter(q => q.route === 'user/get')
+        .at(-1)?.status
+    ).toBe(403)
+  })
+
+  it('GitHub refusing the viewer query too: github-actions[bot] is assumed, as before', async () => {
+    sim.setFault('graphql', 403, 1)
+    expect(await comments.tokenLogin(client())).toBe(BOT)
+  })
+
   it('any other failure of GET /user is not taken for GITHUB_TOKEN', async () => {
     sim.setFault('user/get', 401, 1)
     await expect(comments.tokenLogin(client())).rejects.toMatchObject({ status: 401 })

@@ -49,7 +49,7 @@ export class CommentStore {
   private readonly pulls = new Map<string, SimPullRequest>()
   private nextId = 2_000_000_001
 
-  /** Who the token writes as: GITHUB_TOKEN's bot unless a test gives it a user (a PAT). */
+  /** Who the token writes as: GITHUB_TOKEN's bot unless a test gives it a user (a PAT) or an app's bot. */
   writer: SimUser = ACTION_USER
 
   constructor(private readonly webUrl: () => string) {}

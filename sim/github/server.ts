@@ -1,6 +1,6 @@
 // A loopback GitHub for tests: the REST API of check runs, issue comments and a commit's pull
-// requests (bodies and query parameters validated against GitHub's OpenAPI description), and the
-// Actions cache service. Point GITHUB_API_URL at `url` and apply `cacheEnv()` to process.env.
+// requests (bodies and query parameters validated against GitHub's OpenAPI description), GraphQL's
+// `viewer`, and the Actions cache service. Point GITHUB_API_URL at `url` and apply `cacheEnv()` to process.env.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { CacheService, type CacheStep, type SimCacheEntry } from './cache-service.js'
@@ -27,6 +27,7 @@ export type FaultRoute =
   | 'comments/update'
   | 'commits/pulls'
   | 'user/get'
+  | 'graphql'
   | `cache/${CacheStep}`
 
 export interface FaultOptions {
@@ -66,9 +67,10 @@ export interface GitHubSim {
   /** Comments by someone else (default a reviewer) on pull request `issue` of acme/lineage. */
   seedComments(issue: number, bodies: string[], user?: SimUser): void
   /**
-   * The token is a user's (a personal access token): GET /user answers with it and comments are
-   * written as it. By default the token is GITHUB_TOKEN: GET /user is refused (403) and comments
-   * are written as github-actions[bot].
+   * Who the token is; comments are written as it. A `User` is a personal access token: GET /user
+   * answers with it. A `Bot` is another app's installation token (`<app>[bot]`, as
+   * actions/create-github-app-token makes): GET /user is refused (403). By default the token is
+   * GITHUB_TOKEN, the github-actions[bot] app's. GraphQL's `viewer` names every kind.
    */
   tokenUser(user: SimUser | undefined): void
   /** Request bodies GitHub would reject; tests assert this is empty. */
@@ -169,14 +171,14 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     }
   )
 
-  let tokenUser: SimUser | undefined
   /**
-   * GET /user: a user's token gets its user; GITHUB_TOKEN (an app installation token, no user)
-   * gets 403 "Resource not accessible by integration", as GitHub answers it
-   * (github.com/actions/create-github-app-token/issues/258 shows the reply).
+   * GET /user: a user's token gets its user; an app's installation token (GITHUB_TOKEN, or one
+   * from actions/create-github-app-token) has no user and gets 403 "Resource not accessible by
+   * integration", as GitHub answers it (github.com/actions/create-github-app-token/issues/258
+   * shows the reply).
    */
   function authenticatedUser(): Reply {
-    if (!tokenUser)
+    if (comments.writer.type === 'Bot')
       return {
         status: 403,
         body: {
@@ -185,8 +187,27 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
           status: '403'
         }
       }
-    const { login, type } = tokenUser
+    const { login, type } = comments.writer
     return { status: 200, body: { login, id: 1, type, site_admin: false } }
+  }
+
+  /**
+   * POST /graphql (GHES: /api/graphql), the `viewer { login }` query only: the token's login for
+   * every kind of token, an app's bot included (`github-actions[bot]` for GITHUB_TOKEN; the CI of
+   * github.com/CatChen/token-who-am-i-action asserts both). Anything else is answered the way
+   * GraphQL reports a query it cannot run: 200 with `errors`.
+   */
+  function graphql(body: unknown): Reply {
+    const query = (body as { query?: unknown } | undefined)?.query
+    if (
+      typeof query === 'string' &&
+      /^\s*(?:query\b[^{]*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query)
+    )
+      return { status: 200, body: { data: { viewer: { login: comments.writer.login } } } }
+    return {
+      status: 200,
+      body: { errors: [{ message: 'The simulator answers only { viewer { login } }.' }] }
+    }
   }
 
   /** A request GitHub would reject: recorded, and answered 422 as GitHub does. */
@@ -242,6 +263,8 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     const where = new URL(path, 'http://sim.invalid')
     // GHES serves the REST API under /api/v3.
     const apiPath = where.pathname.replace(/^\/api\/v3(?=\/)/, '')
+    if (req.method === 'POST' && /^(?:\/api)?\/graphql$/.test(where.pathname))
+      return graphqlRequest(req, res, entry)
     const match = ROUTES.map(r => ({ r, m: r.method === req.method && r.path.exec(apiPath) })).find(
       x => x.m
     )
@@ -287,6 +310,21 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
       })
     }
     return reply(res, entry, result, headers)
+  }
+
+  async function graphqlRequest(req: IncomingMessage, res: ServerResponse, entry: SimRequest) {
+    entry.route = 'graphql'
+    const raw = await readBody(req)
+    try {
+      entry.body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined
+    } catch {
+      return reply(res, entry, { status: 400, body: { message: 'Problems parsing JSON' } })
+    }
+    if (entry.auth === 'none')
+      return reply(res, entry, { status: 401, body: { message: 'Requires authentication' } })
+    const fault = takeFault('graphql')
+    if (fault) return reply(res, entry, ...githubFault(fault.status, fault.opts))
+    return reply(res, entry, graphql(entry.body))
   }
 
   const server = createServer((req, res) => {
@@ -343,7 +381,6 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
       comments.seed('acme', 'lineage', issue, bodies, user)
     },
     tokenUser(user) {
-      tokenUser = user
       comments.writer = user ?? ACTION_USER
     },
     schemaViolations: () => structuredClone(violations),

@@ -7,7 +7,7 @@ import { apiMessage, networkFailure } from './checks.js'
 import { rateLimitWait, type Octokit } from './octokit.js'
 
 /** The slice of Octokit used here. */
-export type CommentsClient = Pick<Octokit, 'paginate'> & {
+export type CommentsClient = Pick<Octokit, 'paginate' | 'graphql'> & {
   rest: {
     issues: Pick<Octokit['rest']['issues'], 'listComments' | 'createComment' | 'updateComment'>
     repos: Pick<Octokit['rest']['repos'], 'listPullRequestsAssociatedWithCommit'>
@@ -36,18 +36,29 @@ interface Found {
 export const ACTIONS_BOT = 'github-actions[bot]'
 
 /**
- * The login our comments are written under: the token's own (GET /user), or, when GitHub refuses
- * that call as it does for GITHUB_TOKEN (403 "Resource not accessible by integration": an app's
- * installation token has no user), github-actions[bot]. Any other failure is thrown.
+ * The login our comments are written under: the token's own user (GET /user, a personal access
+ * token), else its app's bot. An app's installation token (GITHUB_TOKEN, or one from
+ * actions/create-github-app-token) has no user, and GitHub refuses GET /user with 403 "Resource
+ * not accessible by integration"; GraphQL's `viewer` still names its bot (`<app>[bot]`), so an
+ * app's comment is found again instead of added on every push. Should that query fail too,
+ * github-actions[bot] (GITHUB_TOKEN's) is assumed. Any other failure of GET /user is thrown.
  */
 export async function tokenLogin(client: CommentsClient): Promise<string> {
   try {
     return (await client.rest.users.getAuthenticated()).data.login
   } catch (error) {
     const refused = error instanceof RequestError && error.status === 403 && !rateLimitWait(error)
-    if (refused) return ACTIONS_BOT
-    throw error
+    if (!refused) throw error
   }
+  try {
+    const { viewer } = await client.graphql<{ viewer?: { login?: unknown } }>(
+      'query { viewer { login } }'
+    )
+    if (typeof viewer?.login === 'string' && viewer.login) return viewer.login
+  } catch {
+    // Not known: GITHUB_TOKEN, the usual case, is assumed below.
+  }
+  return ACTIONS_BOT
 }
 
 /**
