@@ -197,21 +197,49 @@ describe('commentFailure', () => {
     })
 
   it('403 names both ways out, and a fork names why its token is read-only', () => {
-    const text = comments.commentFailure(
-      refused(403, 'Resource not accessible by integration'),
-      'comment on pull request #7',
-      true
+    const error = refused(403, 'Resource not accessible by integration')
+    expect(comments.commentFailure(error, 'comment on pull request #7')).toBe(
+      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration). To fix: add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off. The step's result is unchanged."
     )
-    expect(text).toBe(
-      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration); on a pull request from a fork the token is read-only. To fix: add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off. The step's result is unchanged."
+    // A permission cannot make a fork's token writable: the advice is the one that works there.
+    expect(comments.commentFailure(error, 'comment on pull request #7', true)).toBe(
+      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration); on a pull request from a fork the token is read-only, whatever the job's permissions. To fix: set pr_comment: false for pull requests from forks, for example pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; the repository's own pull requests need `permissions: pull-requests: write`. The step's result is unchanged."
     )
-    expect(comments.commentFailure(refused(403, 'x'), 'y')).not.toMatch(/fork/)
   })
 
   it('a rate limit is not taken for a missing permission', () => {
     const text = comments.commentFailure(refused(403, 'API rate limit exceeded'), 'comment')
     expect(text).not.toMatch(/permissions/)
     expect(text).toMatch(/could not comment \(HTTP 403: API rate limit exceeded\)/)
+  })
+})
+
+describe('commentTarget', () => {
+  const pr = (eventName: string) =>
+    post.commentTarget({
+      eventName,
+      sha: 'f'.repeat(40),
+      ref: 'refs/pull/9/merge',
+      payload: {
+        pull_request: {
+          number: 9,
+          base: { repo: { full_name: 'acme/lineage' } },
+          head: { sha: 'a'.repeat(40), repo: { full_name: 'contributor/lineage' } }
+        }
+      },
+      serverUrl: 'http://127.0.0.1:9',
+      runId: 1,
+      runAttempt: 1,
+      workflow: 'Lineage'
+    })
+
+  it("a fork's read-only token is pull_request's; pull_request_target runs with the base's", () => {
+    expect(pr('pull_request')).toMatchObject({ kind: 'pull_request', number: 9, fork: true })
+    expect(pr('pull_request_target')).toMatchObject({
+      kind: 'pull_request',
+      number: 9,
+      fork: false
+    })
   })
 })
 

@@ -144,6 +144,10 @@ export async function pullsOfCommit(
 export const PR_COMMENT_FIX =
   'add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off'
 
+/** A fork's pull_request token stays read-only whatever the job asks for: skip the comment there. */
+export const PR_COMMENT_FORK_FIX =
+  "set pr_comment: false for pull requests from forks, for example pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; the repository's own pull requests need `permissions: pull-requests: write`"
+
 /** The warning for a GitHub that did not answer within the comment's time budget. */
 export function commentTimeout(what: string, budget: string): string {
   return `Pull request comment skipped: GitHub did not answer within ${budget} when asked to ${what}. The step's result is unchanged.`
@@ -151,7 +155,8 @@ export function commentTimeout(what: string, budget: string): string {
 
 /**
  * The one warning for a comment that could not be made: what GitHub said and what to do. `what`
- * names the call ("create the comment on pull request #7"); `fork` adds why a fork's token fails.
+ * names the call ("create the comment on pull request #7"); `fork`: a pull_request event from a
+ * fork, whose token no permission makes writable.
  */
 export function commentFailure(error: unknown, what: string, fork = false): string {
   const head = 'Pull request comment skipped'
@@ -165,8 +170,9 @@ export function commentFailure(error: unknown, what: string, fork = false): stri
   const message = apiMessage(error)
   const detail = `${status !== undefined ? `HTTP ${status}: ` : ''}${message}`
   if (status === 403 && !/rate limit/i.test(message)) {
-    const why = fork ? '; on a pull request from a fork the token is read-only' : ''
-    return `${head}: GitHub refused to ${what} (${detail})${why}. To fix: ${PR_COMMENT_FIX}. ${tail}`
+    if (fork)
+      return `${head}: GitHub refused to ${what} (${detail}); on a pull request from a fork the token is read-only, whatever the job's permissions. To fix: ${PR_COMMENT_FORK_FIX}. ${tail}`
+    return `${head}: GitHub refused to ${what} (${detail}). To fix: ${PR_COMMENT_FIX}. ${tail}`
   }
   if (status === 404)
     return `${head}: GitHub could not find where to ${what} (${detail}). Check that github_token belongs to this repository, or set pr_comment: false. ${tail}`
