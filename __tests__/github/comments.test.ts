@@ -281,6 +281,25 @@ describe('postPrComment', () => {
     expect(onPr(30)).toHaveLength(0)
   })
 
+  it('after a push, only a pull request merged into the pushed branch gets the result', async () => {
+    const sha = '4'.repeat(40)
+    // Closed without merging, though its commit reached main (pushed there directly); open;
+    // merged, but into another branch: none of them merged this push.
+    sim.pullRequest({ number: 40, headSha: sha, closed: true })
+    sim.pullRequest({ number: 41, commits: [sha] })
+    sim.pullRequest({ number: 42, mergeCommitSha: sha, baseRef: 'release' })
+    const warnings: string[] = []
+    const push = event({ eventName: 'push', sha, ref: 'refs/heads/main' })
+    await post.postPrComment(input(), { event: push, client, warning: m => warnings.push(m) })
+    expect([40, 41, 42].flatMap(onPr)).toEqual([])
+    // Merged into main: it gets the result.
+    sim.pullRequest({ number: 43, mergeCommitSha: sha })
+    await post.postPrComment(input(), { event: push, client, warning: m => warnings.push(m) })
+    expect([40, 41, 42].flatMap(onPr)).toEqual([])
+    expect(onPr(43)).toHaveLength(1)
+    expect(warnings).toEqual([])
+  })
+
   it('comments on nothing for other events, for a tag push, or with pr_comment: false', async () => {
     const before = sim.requests().length
     const warnings: string[] = []

@@ -32,6 +32,8 @@ export interface SimPullRequest {
   baseRef?: string
   /** Set once merged: the commit the merge (or squash, or the last rebased commit) made. */
   mergeCommitSha?: string
+  /** Closed without being merged (`merged_at` stays null). */
+  closed?: boolean
   /** Other commits of the pull request, for the commit look-up. */
   commits?: string[]
 }
@@ -182,7 +184,7 @@ export class CommentStore {
     return {
       id: 900_000 + pr.number,
       number: pr.number,
-      state: pr.mergeCommitSha ? 'closed' : 'open',
+      state: pr.mergeCommitSha || pr.closed ? 'closed' : 'open',
       title: `Pull request ${pr.number}`,
       html_url: `${this.webUrl()}/${full}/pull/${pr.number}`,
       merged_at: pr.mergeCommitSha ? new Date().toISOString() : null,
