@@ -188,12 +188,18 @@ describe('on a pull request', () => {
     expect(updated.body).toContain('**1 added, 1 removed, 0 changed**')
     expect(updated.body).toContain(`commit ${head2.slice(0, 12)}`)
     expect(second.stdout).toContain('Pull request comment updated on #7.')
-    // Looked up (listed) before each write.
+    // Looked up (listed) before each write, and after the create (the oldest of ours stays).
     const routes = gh
       .requests()
       .map(q => q.route)
       .filter(r => r.startsWith('comments/'))
-    expect(routes).toEqual(['comments/list', 'comments/create', 'comments/list', 'comments/update'])
+    expect(routes).toEqual([
+      'comments/list',
+      'comments/create',
+      'comments/list',
+      'comments/list',
+      'comments/update'
+    ])
     expect(gh.comments()).toHaveLength(3) // the two reviews are untouched
     expect(submits(s)).toBe(0)
     expectClean(first, s, [TOKEN])

@@ -75,14 +75,33 @@ describe('upsertComment', () => {
     expect(again.action).toBe('updated')
     expect(onPr(11).filter(x => x.body.startsWith(MARKER))).toHaveLength(1)
     const lists = sim.requests().filter(q => q.route === 'comments/list' && q.path.includes('/11/'))
+    // Looked for, looked up again after the create (the oldest of ours stays), then found.
     expect(lists.map(q => new URL(q.path, sim.url).searchParams.get('page') ?? '1')).toEqual([
-      '1',
-      '2',
-      '3',
-      '1',
-      '2',
-      '3'
+      ...['1', '2', '3'],
+      ...['1', '2', '3'],
+      ...['1', '2', '3']
     ])
+  })
+
+  it('two steps that both found nothing (two workflows, quick pushes) leave one comment: the oldest', async () => {
+    const c = client()
+    // The first step's create is answered only after the second step has listed and created.
+    let release: () => void = () => undefined
+    sim.hold('comments/create', new Promise<void>(r => (release = r)))
+    const first = comments.upsertComment(c, pr(15), MARKER, `${MARKER}\nfirst`, BOT)
+    await new Promise<void>(resolve => {
+      const poll = () =>
+        sim.requests().some(q => q.route === 'comments/create' && q.path.includes('/15/'))
+          ? resolve()
+          : setTimeout(poll, 5)
+      poll()
+    })
+    const second = await comments.upsertComment(c, pr(15), MARKER, `${MARKER}\nsecond`, BOT)
+    release()
+    const late = await first
+    expect(second.action).toBe('created')
+    expect(late).toEqual({ action: 'updated', id: second.id })
+    expect(onPr(15).map(x => [x.id, x.body])).toEqual([[second.id, `${MARKER}\nfirst`]])
   })
 
   it("adopts only the token's own comment: a marker copied by a person or another bot is not ours", async () => {

@@ -1,6 +1,6 @@
 // Pull requests and their comments as GitHub keeps them (docs.github.com/rest/issues/comments,
 // docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit): comments in
-// ascending id order, listed in pages with a Link header; bodies of at most 65,536 characters; a
+// ascending id order (created, updated, deleted), listed in pages with a Link header; bodies of at most 65,536 characters; a
 // pull request from a fork whose token is read-only refuses every write.
 import type { Reply } from './check-runs.js'
 
@@ -107,6 +107,16 @@ export class CommentStore {
     c.updated_at = new Date().toISOString()
     c.history.push({ method: 'PATCH', length: c.body.length })
     return { status: 200, body: this.toApi(c) }
+  }
+
+  /** DELETE: 204 with no body; a fork's read-only token is refused like any write. */
+  remove(owner: string, repo: string, id: number): Reply {
+    const c = this.comments.get(id)
+    if (!c || c.owner !== owner || c.repo !== repo) return notFound()
+    const refused = this.readOnly(owner, repo, c.issue)
+    if (refused) return refused
+    this.comments.delete(id)
+    return { status: 204, body: undefined }
   }
 
   /**

@@ -25,6 +25,7 @@ export type FaultRoute =
   | 'comments/list'
   | 'comments/create'
   | 'comments/update'
+  | 'comments/delete'
   | 'commits/pulls'
   | 'user/get'
   | 'graphql'
@@ -124,6 +125,12 @@ const ROUTES = [
   {
     route: 'comments/update',
     method: 'PATCH',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    template: '/repos/{owner}/{repo}/issues/comments/{comment_id}'
+  },
+  {
+    route: 'comments/delete',
+    method: 'DELETE',
     path: /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
     template: '/repos/{owner}/{repo}/issues/comments/{comment_id}'
   },
@@ -247,6 +254,8 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
         return { result: comments.create(owner, repo, Number(id), b) }
       case 'comments/update':
         return { result: comments.update(owner, repo, Number(id), b) }
+      case 'comments/delete':
+        return { result: comments.remove(owner, repo, Number(id)) }
       case 'commits/pulls':
         return { result: comments.pullsOf(owner, repo, decodeURIComponent(id)) }
       case 'user/get':
@@ -291,7 +300,7 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
 
     const { r } = match
     const problems =
-      r.method === 'GET'
+      r.method === 'GET' || r.method === 'DELETE'
         ? validateQuery(r.method, r.template, where.searchParams)
         : [
             ...validateQuery(r.method, r.template, where.searchParams),

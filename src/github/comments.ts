@@ -9,7 +9,10 @@ import { rateLimitWait, type Octokit } from './octokit.js'
 /** The slice of Octokit used here. */
 export type CommentsClient = Pick<Octokit, 'paginate' | 'graphql'> & {
   rest: {
-    issues: Pick<Octokit['rest']['issues'], 'listComments' | 'createComment' | 'updateComment'>
+    issues: Pick<
+      Octokit['rest']['issues'],
+      'listComments' | 'createComment' | 'updateComment' | 'deleteComment'
+    >
     repos: Pick<Octokit['rest']['repos'], 'listPullRequestsAssociatedWithCommit'>
     users: Pick<Octokit['rest']['users'], 'getAuthenticated'>
   }
@@ -96,7 +99,13 @@ export async function findComment(
 
 export type Upserted = { action: 'created' | 'updated' | 'unchanged'; id: number }
 
-/** Updates our comment (`author`'s, found by `marker`, which `body` starts with), or creates it. */
+/**
+ * Updates our comment (`author`'s, found by `marker`, which `body` starts with), or creates it.
+ * Two steps that looked at the same time (two workflows on one pull request, quick pushes) may
+ * both find nothing and both create: so after a create the oldest of ours is looked up again, and
+ * when it is another's, ours is removed and its body goes there. Only the oldest ever stays, as
+ * every step sees the same oldest.
+ */
 export async function upsertComment(
   client: CommentsClient,
   pr: PullRequestRef,
@@ -104,15 +113,19 @@ export async function upsertComment(
   body: string,
   author: string
 ): Promise<Upserted> {
-  const found = await findComment(client, pr, marker, author)
   const where = { owner: pr.owner, repo: pr.repo }
-  if (!found) {
-    const made = await client.rest.issues.createComment({ ...where, issue_number: pr.number, body })
-    return { action: 'created', id: made.data.id }
+  const update = async (found: Found): Promise<Upserted> => {
+    if (found.body === body) return { action: 'unchanged', id: found.id }
+    await client.rest.issues.updateComment({ ...where, comment_id: found.id, body })
+    return { action: 'updated', id: found.id }
   }
-  if (found.body === body) return { action: 'unchanged', id: found.id }
-  await client.rest.issues.updateComment({ ...where, comment_id: found.id, body })
-  return { action: 'updated', id: found.id }
+  const found = await findComment(client, pr, marker, author)
+  if (found) return update(found)
+  const made = await client.rest.issues.createComment({ ...where, issue_number: pr.number, body })
+  const oldest = await findComment(client, pr, marker, author)
+  if (!oldest || oldest.id === made.data.id) return { action: 'created', id: made.data.id }
+  await client.rest.issues.deleteComment({ ...where, comment_id: made.data.id })
+  return update(oldest)
 }
 
 export interface CommitPull {
