@@ -1,7 +1,8 @@
 // Pull requests and their comments as GitHub keeps them (docs.github.com/rest/issues/comments,
 // docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit): comments in
-// ascending id order (created, updated, deleted), listed in pages with a Link header; bodies of at most 65,536 characters; a
-// pull request from a fork whose token is read-only refuses every write.
+// ascending id order (created, updated, deleted), listed in pages with a Link header; bodies of
+// at most 65,536 characters; a pull request from a fork whose token is read-only refuses every
+// write.
 import type { Reply } from './check-runs.js'
 
 export interface SimUser {
@@ -51,7 +52,7 @@ export class CommentStore {
   private readonly pulls = new Map<string, SimPullRequest>()
   private nextId = 2_000_000_001
 
-  /** Who the token writes as: GITHUB_TOKEN's bot unless a test gives it a user (a PAT) or an app's bot. */
+  /** Who the token writes as: GITHUB_TOKEN's bot, or a test's user (a PAT) or app bot. */
   writer: SimUser = ACTION_USER
 
   constructor(private readonly webUrl: () => string) {}

@@ -1,6 +1,7 @@
 // A loopback GitHub for tests: the REST API of check runs, issue comments and a commit's pull
 // requests (bodies and query parameters validated against GitHub's OpenAPI description), GraphQL's
-// `viewer`, and the Actions cache service. Point GITHUB_API_URL at `url` and apply `cacheEnv()` to process.env.
+// `viewer`, and the Actions cache service. Point GITHUB_API_URL at `url` and apply `cacheEnv()`
+// to process.env.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { CacheService, type CacheStep, type SimCacheEntry } from './cache-service.js'

@@ -157,9 +157,11 @@ export async function pullsOfCommit(
 export const PR_COMMENT_FIX =
   'add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off'
 
-/** A fork's pull_request token stays read-only whatever the job asks for: skip the comment there. */
+/** A fork's pull_request token stays read-only whatever the job asks for: no comment there. */
 export const PR_COMMENT_FORK_FIX =
-  "set pr_comment: false for pull requests from forks, for example pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; the repository's own pull requests need `permissions: pull-requests: write`"
+  'set pr_comment: false for pull requests from forks, for example ' +
+  'pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; ' +
+  "the repository's own pull requests need `permissions: pull-requests: write`"
 
 /** The warning for a GitHub that did not answer within the comment's time budget. */
 export function commentTimeout(what: string, budget: string): string {
