@@ -190,6 +190,28 @@ describe('other workflow YAML', () => {
     expect(checked).toBeGreaterThanOrEqual(2)
   })
 
+  it("the README's workflow for pull requests and pushes keeps them in different concurrency groups", () => {
+    // GitHub keeps one pending run per group and cancels the one before: a pull request's dry
+    // run sharing the pushes' group would cancel a push's pending run, and main's CSV would
+    // never be applied.
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    let checked = 0
+    for (const [, block] of readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)) {
+      const wf = parse(block) as Workflow
+      if (!wf || typeof wf !== 'object' || !('jobs' in wf) || typeof wf.on !== 'object') continue
+      const events = Object.keys(wf.on ?? {})
+      if (!events.includes('push') || !events.some(e => e.startsWith('pull_request'))) continue
+      for (const { job } of actionSteps(wf)) {
+        const concurrency = wf.jobs[job].concurrency
+        if (concurrency === undefined) continue
+        const group = typeof concurrency === 'string' ? concurrency : JSON.stringify(concurrency)
+        expect(group).toMatch(/\$\{\{[^}]*github\.(event_name|event\.pull_request\.number|ref)\b/)
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(1)
+  })
+
   it('CI runs the action itself (uses: ./) as a dry run in create mode', () => {
     const text = readFileSync(join(repoRoot, '.github', 'workflows', 'ci.yml'), 'utf8')
     const wf = parse(text) as Workflow

@@ -188,12 +188,18 @@ describe('on a pull request', () => {
     expect(updated.body).toContain('**1 added, 1 removed, 0 changed**')
     expect(updated.body).toContain(`commit ${head2.slice(0, 12)}`)
     expect(second.stdout).toContain('Pull request comment updated on #7.')
-    // Looked up (listed) before each write.
+    // Looked up (listed) before each write, and after the create (the oldest of ours stays).
     const routes = gh
       .requests()
       .map(q => q.route)
       .filter(r => r.startsWith('comments/'))
-    expect(routes).toEqual(['comments/list', 'comments/create', 'comments/list', 'comments/update'])
+    expect(routes).toEqual([
+      'comments/list',
+      'comments/create',
+      'comments/list',
+      'comments/list',
+      'comments/update'
+    ])
     expect(gh.comments()).toHaveLength(3) // the two reviews are untouched
     expect(submits(s)).toBe(0)
     expectClean(first, s, [TOKEN])
@@ -233,6 +239,24 @@ describe('on a pull request', () => {
     expect(warnings(r)).toEqual([])
   })
 
+  it("an app's token (actions/create-github-app-token): its bot's comment is updated, not added again", async () => {
+    const { s, dir, repo, wf, file, base, head } = await lineageRepo()
+    gh.tokenUser({ login: 'lineage-app[bot]', type: 'Bot' })
+    gh.pullRequest({ number: 12, headSha: head })
+    const inputs = { workflow_name: wf, lineage_file: file, dry_run: 'true' }
+    expect((await run(s, dir, inputs, prEnv(dir, 12, base, head))).code).toBe(0)
+    writeCsv(dir, 'lineage.csv', [...HEAD, row('x', 'y')])
+    const head2 = repo.commitAll('another row')
+    const second = await run(s, dir, inputs, prEnv(dir, 12, base, head2))
+    expect(second.code).toBe(0)
+    expect(second.stdout).toContain('Pull request comment updated on #12.')
+    const on12 = gh.comments().filter(c => c.issue === 12)
+    expect(on12.map(c => [c.user.login, c.history.map(h => h.method)])).toEqual([
+      ['lineage-app[bot]', ['POST', 'PATCH']]
+    ])
+    expect(warnings(second)).toEqual([])
+  })
+
   it('403 (no pull-requests: write): one warning naming both ways out; the result is unchanged', async () => {
     const { s, dir, wf, file, base, head } = await lineageRepo()
     const inputs = { workflow_name: wf, lineage_file: file, dry_run: 'true' }
@@ -250,8 +274,10 @@ describe('on a pull request', () => {
     const result = (r: ActionRun) => ({ ...JSON.parse(r.outputs.result), checkRunId: undefined })
     expect(result(refused)).toEqual(result(off))
     expect(refused.outputs.phase).toBe('DryRun')
+    // GITHUB_TOKEN has no user (403): GraphQL's viewer names its bot.
     expect(gh.requests().map(q => q.route)).toEqual([
       'user/get',
+      'graphql',
       'comments/list',
       'comments/create'
     ])

@@ -75,14 +75,33 @@ describe('upsertComment', () => {
     expect(again.action).toBe('updated')
     expect(onPr(11).filter(x => x.body.startsWith(MARKER))).toHaveLength(1)
     const lists = sim.requests().filter(q => q.route === 'comments/list' && q.path.includes('/11/'))
+    // Looked for, looked up again after the create (the oldest of ours stays), then found.
     expect(lists.map(q => new URL(q.path, sim.url).searchParams.get('page') ?? '1')).toEqual([
-      '1',
-      '2',
-      '3',
-      '1',
-      '2',
-      '3'
+      ...['1', '2', '3'],
+      ...['1', '2', '3'],
+      ...['1', '2', '3']
     ])
+  })
+
+  it('two steps that both found nothing (two workflows, quick pushes) leave one comment: the oldest', async () => {
+    const c = client()
+    // The first step's create is answered only after the second step has listed and created.
+    let release: () => void = () => undefined
+    sim.hold('comments/create', new Promise<void>(r => (release = r)))
+    const first = comments.upsertComment(c, pr(15), MARKER, `${MARKER}\nfirst`, BOT)
+    await new Promise<void>(resolve => {
+      const poll = () =>
+        sim.requests().some(q => q.route === 'comments/create' && q.path.includes('/15/'))
+          ? resolve()
+          : setTimeout(poll, 5)
+      poll()
+    })
+    const second = await comments.upsertComment(c, pr(15), MARKER, `${MARKER}\nsecond`, BOT)
+    release()
+    const late = await first
+    expect(second.action).toBe('created')
+    expect(late).toEqual({ action: 'updated', id: second.id })
+    expect(onPr(15).map(x => [x.id, x.body])).toEqual([[second.id, `${MARKER}\nfirst`]])
   })
 
   it("adopts only the token's own comment: a marker copied by a person or another bot is not ours", async () => {
@@ -142,6 +161,35 @@ describe('tokenLogin', () => {
     ])
   })
 
+  it("an app's installation token has no user either: GraphQL's viewer names its bot, whose comment is updated", async () => {
+    // As actions/create-github-app-token makes it: comments are written as "<app>[bot]".
+    const app = { login: 'lineage-app[bot]', type: 'Bot' } as const
+    sim.tokenUser(app)
+    const c = client()
+    expect(await comments.tokenLogin(c)).toBe(app.login)
+    const first = await comments.upsertComment(c, pr(14), MARKER, `${MARKER}\none`, app.login)
+    const again = await comments.upsertComment(
+      c,
+      pr(14),
+      MARKER,
+      `${MARKER}\ntwo`,
+      await comments.tokenLogin(c)
+    )
+    expect(again).toEqual({ action: 'updated', id: first.id })
+    expect(onPr(14).map(x => [x.user.login, x.body])).toEqual([[app.login, `${MARKER}\ntwo`]])
+    expect(
+      sim
+        .requests()
+        .filter(q => q.route === 'user/get')
+        .at(-1)?.status
+    ).toBe(403)
+  })
+
+  it('GitHub refusing the viewer query too: github-actions[bot] is assumed, as before', async () => {
+    sim.setFault('graphql', 403, 1)
+    expect(await comments.tokenLogin(client())).toBe(BOT)
+  })
+
   it('any other failure of GET /user is not taken for GITHUB_TOKEN', async () => {
     sim.setFault('user/get', 401, 1)
     await expect(comments.tokenLogin(client())).rejects.toMatchObject({ status: 401 })
@@ -168,21 +216,49 @@ describe('commentFailure', () => {
     })
 
   it('403 names both ways out, and a fork names why its token is read-only', () => {
-    const text = comments.commentFailure(
-      refused(403, 'Resource not accessible by integration'),
-      'comment on pull request #7',
-      true
+    const error = refused(403, 'Resource not accessible by integration')
+    expect(comments.commentFailure(error, 'comment on pull request #7')).toBe(
+      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration). To fix: add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off. The step's result is unchanged."
     )
-    expect(text).toBe(
-      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration); on a pull request from a fork the token is read-only. To fix: add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off. The step's result is unchanged."
+    // A permission cannot make a fork's token writable: the advice is the one that works there.
+    expect(comments.commentFailure(error, 'comment on pull request #7', true)).toBe(
+      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration); on a pull request from a fork the token is read-only, whatever the job's permissions. To fix: set pr_comment: false for pull requests from forks, for example pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; the repository's own pull requests need `permissions: pull-requests: write`. The step's result is unchanged."
     )
-    expect(comments.commentFailure(refused(403, 'x'), 'y')).not.toMatch(/fork/)
   })
 
   it('a rate limit is not taken for a missing permission', () => {
     const text = comments.commentFailure(refused(403, 'API rate limit exceeded'), 'comment')
     expect(text).not.toMatch(/permissions/)
     expect(text).toMatch(/could not comment \(HTTP 403: API rate limit exceeded\)/)
+  })
+})
+
+describe('commentTarget', () => {
+  const pr = (eventName: string) =>
+    post.commentTarget({
+      eventName,
+      sha: 'f'.repeat(40),
+      ref: 'refs/pull/9/merge',
+      payload: {
+        pull_request: {
+          number: 9,
+          base: { repo: { full_name: 'acme/lineage' } },
+          head: { sha: 'a'.repeat(40), repo: { full_name: 'contributor/lineage' } }
+        }
+      },
+      serverUrl: 'http://127.0.0.1:9',
+      runId: 1,
+      runAttempt: 1,
+      workflow: 'Lineage'
+    })
+
+  it("a fork's read-only token is pull_request's; pull_request_target runs with the base's", () => {
+    expect(pr('pull_request')).toMatchObject({ kind: 'pull_request', number: 9, fork: true })
+    expect(pr('pull_request_target')).toMatchObject({
+      kind: 'pull_request',
+      number: 9,
+      fork: false
+    })
   })
 })
 
@@ -222,6 +298,25 @@ describe('postPrComment', () => {
       "Pull request comment skipped: GitHub did not answer within 200ms when asked to comment on pull request #30. The step's result is unchanged."
     ])
     expect(onPr(30)).toHaveLength(0)
+  })
+
+  it('after a push, only a pull request merged into the pushed branch gets the result', async () => {
+    const sha = '4'.repeat(40)
+    // Closed without merging, though its commit reached main (pushed there directly); open;
+    // merged, but into another branch: none of them merged this push.
+    sim.pullRequest({ number: 40, headSha: sha, closed: true })
+    sim.pullRequest({ number: 41, commits: [sha] })
+    sim.pullRequest({ number: 42, mergeCommitSha: sha, baseRef: 'release' })
+    const warnings: string[] = []
+    const push = event({ eventName: 'push', sha, ref: 'refs/heads/main' })
+    await post.postPrComment(input(), { event: push, client, warning: m => warnings.push(m) })
+    expect([40, 41, 42].flatMap(onPr)).toEqual([])
+    // Merged into main: it gets the result.
+    sim.pullRequest({ number: 43, mergeCommitSha: sha })
+    await post.postPrComment(input(), { event: push, client, warning: m => warnings.push(m) })
+    expect([40, 41, 42].flatMap(onPr)).toEqual([])
+    expect(onPr(43)).toHaveLength(1)
+    expect(warnings).toEqual([])
   })
 
   it('comments on nothing for other events, for a tag push, or with pr_comment: false', async () => {

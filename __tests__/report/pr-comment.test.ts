@@ -232,6 +232,11 @@ describe('renderMergeReport', () => {
     expect(md.split('\n')[0]).toBe(commentMarker(config()))
     expect(md).toContain(`## ✅ Atlan Lineage Builder: Succeeded · [run ${WF}-x](${runUrl})`)
     expect(md).toContain(`the push of commit ${'c'.repeat(12)} to main ran the Lineage Builder`)
+    // The same body may create the first comment on a pull request (none was made before the
+    // merge): it promises no earlier version.
+    expect(md).toContain(
+      'If this comment showed the plan before the merge, that version is in its edit history.'
+    )
     expect(md).toContain('- **Phase:** Succeeded')
     expect(md).toContain(`- **Run:** [${WF}-x](${runUrl})`)
     expect(md).toContain('- **Processes verified:** 5 · **missing:** 1 · **not checked:** 2')

@@ -46,6 +46,17 @@ describe('forLog: one inert log line', () => {
     )
   })
 
+  it('every bidi control (Unicode Bidi_Control: embeddings, overrides, isolates, marks) is replaced', () => {
+    const bidi = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e]
+      .concat([0x2066, 0x2067, 0x2068, 0x2069])
+      .map(c => String.fromCharCode(c))
+    for (const c of bidi) {
+      expect(forLog(`a${c}b`)).toBe('a\uFFFDb')
+      expect(mdText(`a${c}b`)).toBe('a\uFFFDb')
+      expect(plain(`a${c}b`, 10)).toBe('a\uFFFDb')
+    }
+  })
+
   it('is bounded, and redacts before it cuts', () => {
     registerSecret('s3cr3t-VALUE-0123456789')
     expect(forLog('x'.repeat(10_000))).toHaveLength(4000)

@@ -1,7 +1,8 @@
 // Pull requests and their comments as GitHub keeps them (docs.github.com/rest/issues/comments,
 // docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit): comments in
-// ascending id order, listed in pages with a Link header; bodies of at most 65,536 characters; a
-// pull request from a fork whose token is read-only refuses every write.
+// ascending id order (created, updated, deleted), listed in pages with a Link header; bodies of
+// at most 65,536 characters; a pull request from a fork whose token is read-only refuses every
+// write.
 import type { Reply } from './check-runs.js'
 
 export interface SimUser {
@@ -32,6 +33,8 @@ export interface SimPullRequest {
   baseRef?: string
   /** Set once merged: the commit the merge (or squash, or the last rebased commit) made. */
   mergeCommitSha?: string
+  /** Closed without being merged (`merged_at` stays null). */
+  closed?: boolean
   /** Other commits of the pull request, for the commit look-up. */
   commits?: string[]
 }
@@ -49,7 +52,7 @@ export class CommentStore {
   private readonly pulls = new Map<string, SimPullRequest>()
   private nextId = 2_000_000_001
 
-  /** Who the token writes as: GITHUB_TOKEN's bot unless a test gives it a user (a PAT). */
+  /** Who the token writes as: GITHUB_TOKEN's bot, or a test's user (a PAT) or app bot. */
   writer: SimUser = ACTION_USER
 
   constructor(private readonly webUrl: () => string) {}
@@ -105,6 +108,16 @@ export class CommentStore {
     c.updated_at = new Date().toISOString()
     c.history.push({ method: 'PATCH', length: c.body.length })
     return { status: 200, body: this.toApi(c) }
+  }
+
+  /** DELETE: 204 with no body; a fork's read-only token is refused like any write. */
+  remove(owner: string, repo: string, id: number): Reply {
+    const c = this.comments.get(id)
+    if (!c || c.owner !== owner || c.repo !== repo) return notFound()
+    const refused = this.readOnly(owner, repo, c.issue)
+    if (refused) return refused
+    this.comments.delete(id)
+    return { status: 204, body: undefined }
   }
 
   /**
@@ -182,7 +195,7 @@ export class CommentStore {
     return {
       id: 900_000 + pr.number,
       number: pr.number,
-      state: pr.mergeCommitSha ? 'closed' : 'open',
+      state: pr.mergeCommitSha || pr.closed ? 'closed' : 'open',
       title: `Pull request ${pr.number}`,
       html_url: `${this.webUrl()}/${full}/pull/${pr.number}`,
       merged_at: pr.mergeCommitSha ? new Date().toISOString() : null,

@@ -22,6 +22,12 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {}
 ): void {
+  // 204 No Content (a delete) has no body at all.
+  if (status === 204) {
+    res.writeHead(status, headers)
+    res.end()
+    return
+  }
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

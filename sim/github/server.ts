@@ -1,6 +1,7 @@
 // A loopback GitHub for tests: the REST API of check runs, issue comments and a commit's pull
-// requests (bodies and query parameters validated against GitHub's OpenAPI description), and the
-// Actions cache service. Point GITHUB_API_URL at `url` and apply `cacheEnv()` to process.env.
+// requests (bodies and query parameters validated against GitHub's OpenAPI description), GraphQL's
+// `viewer`, and the Actions cache service. Point GITHUB_API_URL at `url` and apply `cacheEnv()`
+// to process.env.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { CacheService, type CacheStep, type SimCacheEntry } from './cache-service.js'
@@ -25,8 +26,10 @@ export type FaultRoute =
   | 'comments/list'
   | 'comments/create'
   | 'comments/update'
+  | 'comments/delete'
   | 'commits/pulls'
   | 'user/get'
+  | 'graphql'
   | `cache/${CacheStep}`
 
 export interface FaultOptions {
@@ -66,9 +69,10 @@ export interface GitHubSim {
   /** Comments by someone else (default a reviewer) on pull request `issue` of acme/lineage. */
   seedComments(issue: number, bodies: string[], user?: SimUser): void
   /**
-   * The token is a user's (a personal access token): GET /user answers with it and comments are
-   * written as it. By default the token is GITHUB_TOKEN: GET /user is refused (403) and comments
-   * are written as github-actions[bot].
+   * Who the token is; comments are written as it. A `User` is a personal access token: GET /user
+   * answers with it. A `Bot` is another app's installation token (`<app>[bot]`, as
+   * actions/create-github-app-token makes): GET /user is refused (403). By default the token is
+   * GITHUB_TOKEN, the github-actions[bot] app's. GraphQL's `viewer` names every kind.
    */
   tokenUser(user: SimUser | undefined): void
   /** Request bodies GitHub would reject; tests assert this is empty. */
@@ -126,6 +130,12 @@ const ROUTES = [
     template: '/repos/{owner}/{repo}/issues/comments/{comment_id}'
   },
   {
+    route: 'comments/delete',
+    method: 'DELETE',
+    path: /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    template: '/repos/{owner}/{repo}/issues/comments/{comment_id}'
+  },
+  {
     route: 'user/get',
     method: 'GET',
     path: /^\/user$/,
@@ -169,14 +179,14 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     }
   )
 
-  let tokenUser: SimUser | undefined
   /**
-   * GET /user: a user's token gets its user; GITHUB_TOKEN (an app installation token, no user)
-   * gets 403 "Resource not accessible by integration", as GitHub answers it
-   * (github.com/actions/create-github-app-token/issues/258 shows the reply).
+   * GET /user: a user's token gets its user; an app's installation token (GITHUB_TOKEN, or one
+   * from actions/create-github-app-token) has no user and gets 403 "Resource not accessible by
+   * integration", as GitHub answers it (github.com/actions/create-github-app-token/issues/258
+   * shows the reply).
    */
   function authenticatedUser(): Reply {
-    if (!tokenUser)
+    if (comments.writer.type === 'Bot')
       return {
         status: 403,
         body: {
@@ -185,8 +195,27 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
           status: '403'
         }
       }
-    const { login, type } = tokenUser
+    const { login, type } = comments.writer
     return { status: 200, body: { login, id: 1, type, site_admin: false } }
+  }
+
+  /**
+   * POST /graphql (GHES: /api/graphql), the `viewer { login }` query only: the token's login for
+   * every kind of token, an app's bot included (`github-actions[bot]` for GITHUB_TOKEN; the CI of
+   * github.com/CatChen/token-who-am-i-action asserts both). Anything else is answered the way
+   * GraphQL reports a query it cannot run: 200 with `errors`.
+   */
+  function graphql(body: unknown): Reply {
+    const query = (body as { query?: unknown } | undefined)?.query
+    if (
+      typeof query === 'string' &&
+      /^\s*(?:query\b[^{]*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query)
+    )
+      return { status: 200, body: { data: { viewer: { login: comments.writer.login } } } }
+    return {
+      status: 200,
+      body: { errors: [{ message: 'The simulator answers only { viewer { login } }.' }] }
+    }
   }
 
   /** A request GitHub would reject: recorded, and answered 422 as GitHub does. */
@@ -226,6 +255,8 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
         return { result: comments.create(owner, repo, Number(id), b) }
       case 'comments/update':
         return { result: comments.update(owner, repo, Number(id), b) }
+      case 'comments/delete':
+        return { result: comments.remove(owner, repo, Number(id)) }
       case 'commits/pulls':
         return { result: comments.pullsOf(owner, repo, decodeURIComponent(id)) }
       case 'user/get':
@@ -242,6 +273,8 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
     const where = new URL(path, 'http://sim.invalid')
     // GHES serves the REST API under /api/v3.
     const apiPath = where.pathname.replace(/^\/api\/v3(?=\/)/, '')
+    if (req.method === 'POST' && /^(?:\/api)?\/graphql$/.test(where.pathname))
+      return graphqlRequest(req, res, entry)
     const match = ROUTES.map(r => ({ r, m: r.method === req.method && r.path.exec(apiPath) })).find(
       x => x.m
     )
@@ -268,7 +301,7 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
 
     const { r } = match
     const problems =
-      r.method === 'GET'
+      r.method === 'GET' || r.method === 'DELETE'
         ? validateQuery(r.method, r.template, where.searchParams)
         : [
             ...validateQuery(r.method, r.template, where.searchParams),
@@ -287,6 +320,21 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
       })
     }
     return reply(res, entry, result, headers)
+  }
+
+  async function graphqlRequest(req: IncomingMessage, res: ServerResponse, entry: SimRequest) {
+    entry.route = 'graphql'
+    const raw = await readBody(req)
+    try {
+      entry.body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined
+    } catch {
+      return reply(res, entry, { status: 400, body: { message: 'Problems parsing JSON' } })
+    }
+    if (entry.auth === 'none')
+      return reply(res, entry, { status: 401, body: { message: 'Requires authentication' } })
+    const fault = takeFault('graphql')
+    if (fault) return reply(res, entry, ...githubFault(fault.status, fault.opts))
+    return reply(res, entry, graphql(entry.body))
   }
 
   const server = createServer((req, res) => {
@@ -343,7 +391,6 @@ export async function startGitHubSim(opts: { port?: number } = {}): Promise<GitH
       comments.seed('acme', 'lineage', issue, bodies, user)
     },
     tokenUser(user) {
-      tokenUser = user
       comments.writer = user ?? ACTION_USER
     },
     schemaViolations: () => structuredClone(violations),

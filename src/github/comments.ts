@@ -7,9 +7,12 @@ import { apiMessage, networkFailure } from './checks.js'
 import { rateLimitWait, type Octokit } from './octokit.js'
 
 /** The slice of Octokit used here. */
-export type CommentsClient = Pick<Octokit, 'paginate'> & {
+export type CommentsClient = Pick<Octokit, 'paginate' | 'graphql'> & {
   rest: {
-    issues: Pick<Octokit['rest']['issues'], 'listComments' | 'createComment' | 'updateComment'>
+    issues: Pick<
+      Octokit['rest']['issues'],
+      'listComments' | 'createComment' | 'updateComment' | 'deleteComment'
+    >
     repos: Pick<Octokit['rest']['repos'], 'listPullRequestsAssociatedWithCommit'>
     users: Pick<Octokit['rest']['users'], 'getAuthenticated'>
   }
@@ -36,18 +39,29 @@ interface Found {
 export const ACTIONS_BOT = 'github-actions[bot]'
 
 /**
- * The login our comments are written under: the token's own (GET /user), or, when GitHub refuses
- * that call as it does for GITHUB_TOKEN (403 "Resource not accessible by integration": an app's
- * installation token has no user), github-actions[bot]. Any other failure is thrown.
+ * The login our comments are written under: the token's own user (GET /user, a personal access
+ * token), else its app's bot. An app's installation token (GITHUB_TOKEN, or one from
+ * actions/create-github-app-token) has no user, and GitHub refuses GET /user with 403 "Resource
+ * not accessible by integration"; GraphQL's `viewer` still names its bot (`<app>[bot]`), so an
+ * app's comment is found again instead of added on every push. Should that query fail too,
+ * github-actions[bot] (GITHUB_TOKEN's) is assumed. Any other failure of GET /user is thrown.
  */
 export async function tokenLogin(client: CommentsClient): Promise<string> {
   try {
     return (await client.rest.users.getAuthenticated()).data.login
   } catch (error) {
     const refused = error instanceof RequestError && error.status === 403 && !rateLimitWait(error)
-    if (refused) return ACTIONS_BOT
-    throw error
+    if (!refused) throw error
   }
+  try {
+    const { viewer } = await client.graphql<{ viewer?: { login?: unknown } }>(
+      'query { viewer { login } }'
+    )
+    if (typeof viewer?.login === 'string' && viewer.login) return viewer.login
+  } catch {
+    // Not known: GITHUB_TOKEN, the usual case, is assumed below.
+  }
+  return ACTIONS_BOT
 }
 
 /**
@@ -85,7 +99,13 @@ export async function findComment(
 
 export type Upserted = { action: 'created' | 'updated' | 'unchanged'; id: number }
 
-/** Updates our comment (`author`'s, found by `marker`, which `body` starts with), or creates it. */
+/**
+ * Updates our comment (`author`'s, found by `marker`, which `body` starts with), or creates it.
+ * Two steps that looked at the same time (two workflows on one pull request, quick pushes) may
+ * both find nothing and both create: so after a create the oldest of ours is looked up again, and
+ * when it is another's, ours is removed and its body goes there. Only the oldest ever stays, as
+ * every step sees the same oldest.
+ */
 export async function upsertComment(
   client: CommentsClient,
   pr: PullRequestRef,
@@ -93,15 +113,19 @@ export async function upsertComment(
   body: string,
   author: string
 ): Promise<Upserted> {
-  const found = await findComment(client, pr, marker, author)
   const where = { owner: pr.owner, repo: pr.repo }
-  if (!found) {
-    const made = await client.rest.issues.createComment({ ...where, issue_number: pr.number, body })
-    return { action: 'created', id: made.data.id }
+  const update = async (found: Found): Promise<Upserted> => {
+    if (found.body === body) return { action: 'unchanged', id: found.id }
+    await client.rest.issues.updateComment({ ...where, comment_id: found.id, body })
+    return { action: 'updated', id: found.id }
   }
-  if (found.body === body) return { action: 'unchanged', id: found.id }
-  await client.rest.issues.updateComment({ ...where, comment_id: found.id, body })
-  return { action: 'updated', id: found.id }
+  const found = await findComment(client, pr, marker, author)
+  if (found) return update(found)
+  const made = await client.rest.issues.createComment({ ...where, issue_number: pr.number, body })
+  const oldest = await findComment(client, pr, marker, author)
+  if (!oldest || oldest.id === made.data.id) return { action: 'created', id: made.data.id }
+  await client.rest.issues.deleteComment({ ...where, comment_id: made.data.id })
+  return update(oldest)
 }
 
 export interface CommitPull {
@@ -133,6 +157,12 @@ export async function pullsOfCommit(
 export const PR_COMMENT_FIX =
   'add `permissions: pull-requests: write` to the job, or set pr_comment: false to turn the comment off'
 
+/** A fork's pull_request token stays read-only whatever the job asks for: no comment there. */
+export const PR_COMMENT_FORK_FIX =
+  'set pr_comment: false for pull requests from forks, for example ' +
+  'pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; ' +
+  "the repository's own pull requests need `permissions: pull-requests: write`"
+
 /** The warning for a GitHub that did not answer within the comment's time budget. */
 export function commentTimeout(what: string, budget: string): string {
   return `Pull request comment skipped: GitHub did not answer within ${budget} when asked to ${what}. The step's result is unchanged.`
@@ -140,7 +170,8 @@ export function commentTimeout(what: string, budget: string): string {
 
 /**
  * The one warning for a comment that could not be made: what GitHub said and what to do. `what`
- * names the call ("create the comment on pull request #7"); `fork` adds why a fork's token fails.
+ * names the call ("create the comment on pull request #7"); `fork`: a pull_request event from a
+ * fork, whose token no permission makes writable.
  */
 export function commentFailure(error: unknown, what: string, fork = false): string {
   const head = 'Pull request comment skipped'
@@ -154,8 +185,9 @@ export function commentFailure(error: unknown, what: string, fork = false): stri
   const message = apiMessage(error)
   const detail = `${status !== undefined ? `HTTP ${status}: ` : ''}${message}`
   if (status === 403 && !/rate limit/i.test(message)) {
-    const why = fork ? '; on a pull request from a fork the token is read-only' : ''
-    return `${head}: GitHub refused to ${what} (${detail})${why}. To fix: ${PR_COMMENT_FIX}. ${tail}`
+    if (fork)
+      return `${head}: GitHub refused to ${what} (${detail}); on a pull request from a fork the token is read-only, whatever the job's permissions. To fix: ${PR_COMMENT_FORK_FIX}. ${tail}`
+    return `${head}: GitHub refused to ${what} (${detail}). To fix: ${PR_COMMENT_FIX}. ${tail}`
   }
   if (status === 404)
     return `${head}: GitHub could not find where to ${what} (${detail}). Check that github_token belongs to this repository, or set pr_comment: false. ${tail}`

@@ -71,8 +71,11 @@ export function commentTarget(ev: CommentEvent): Target | undefined {
     return {
       kind: 'pull_request',
       number,
-      // A head in another repository (or in a fork since deleted) gets a read-only token.
-      fork: head === null || (head !== undefined && base !== undefined && head !== base),
+      // Under pull_request, a head in another repository (or in a fork since deleted) gets a
+      // read-only token; pull_request_target runs with the base repository's token.
+      fork:
+        ev.eventName === 'pull_request' &&
+        (head === null || (head !== undefined && base !== undefined && head !== base)),
       headSha: typeof sha === 'string' ? sha : undefined
     }
   }

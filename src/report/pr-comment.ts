@@ -162,7 +162,7 @@ export function renderMergeReport(input: PrCommentInput, links: CommentLinks): s
   ].join('')
   const parts = [
     heading(input),
-    `**After the merge:** the push of ${pushed} ran the Lineage Builder. What this comment showed before the merge is in its edit history.`
+    `**After the merge:** the push of ${pushed} ran the Lineage Builder. If this comment showed the plan before the merge, that version is in its edit history.`
   ]
   if (r.message) parts.push(`> ${mdText(r.message, 2000)}`)
   const facts = [

@@ -11,10 +11,11 @@ export const LOG_LIMIT = 4000
 
 // The runner's line reader ends a line at LF, CR or CRLF; Unicode separators are folded too.
 const BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g
-// C0/C1 controls (ANSI escapes could hide or recolour text) and bidi overrides (reorder it).
+// C0/C1 controls (ANSI escapes could hide or recolour text) and every bidi control: embeddings,
+// overrides, isolates and marks (they reorder it).
 const CONTROLS =
   // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Bidi_Control}]/gu
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 const ZWSP = '\u200b'
 
