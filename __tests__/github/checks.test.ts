@@ -137,6 +137,7 @@ describe('CheckRunReporter against the simulator', () => {
     expect(warnings[0]).toContain('Resource not accessible by integration')
     expect(warnings[0]).toContain('permissions: checks: write')
     expect(warnings[0]).toContain('forks the token is read-only')
+    expect(warnings[0]).toContain(`check_run: ${checks.NOT_A_FORK_PULL_REQUEST}`)
     expect(r.enabled).toBe(false)
     expect(sim.requests().filter(q => q.path.startsWith('/repos/forbidden/'))).toHaveLength(1)
   })

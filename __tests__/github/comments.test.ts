@@ -222,7 +222,7 @@ describe('commentFailure', () => {
     )
     // A permission cannot make a fork's token writable: the advice is the one that works there.
     expect(comments.commentFailure(error, 'comment on pull request #7', true)).toBe(
-      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration); on a pull request from a fork the token is read-only, whatever the job's permissions. To fix: set pr_comment: false for pull requests from forks, for example pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; the repository's own pull requests need `permissions: pull-requests: write`. The step's result is unchanged."
+      "Pull request comment skipped: GitHub refused to comment on pull request #7 (HTTP 403: Resource not accessible by integration); on a pull request from a fork the token is read-only, whatever the job's permissions. To fix: set pr_comment: false for pull requests from forks, for example pr_comment: ${{ github.event_name != 'pull_request' || !github.event.pull_request.head.repo.fork }}; the repository's own pull requests need `permissions: pull-requests: write`. The step's result is unchanged."
     )
   })
 

@@ -67,9 +67,19 @@ interface CheckRunReporterOptions {
   maxAnnotations?: number
 }
 
+/**
+ * An input value that is false only on a pull_request from a fork, whose token no permission makes
+ * writable; true on every other event (a push has no github.event.pull_request, so a comparison
+ * of its fields alone would be false there too). `__tests__/docs/fork-expression.test.ts`
+ * evaluates it with GitHub's own expression library.
+ */
+export const NOT_A_FORK_PULL_REQUEST =
+  "${{ github.event_name != 'pull_request' || !github.event.pull_request.head.repo.fork }}"
+
 /** For a 403: the token may not write checks. */
 const PERMISSION_FIX =
-  'add `permissions: checks: write` to the job; on pull requests from forks the token is read-only, so the check run is skipped'
+  'add `permissions: checks: write` to the job; on pull requests from forks the token is read-only whatever the permissions, so the check run is skipped there ' +
+  `(to skip it without this warning: check_run: ${NOT_A_FORK_PULL_REQUEST})`
 
 /** For a 404: GitHub could not find the repository or commit for this token. */
 const NOT_FOUND_FIX =

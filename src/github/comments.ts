@@ -3,7 +3,7 @@
 // own signal (createOctokit's `signal`) bounds them in time; the messages say what to do when
 // GitHub refuses.
 import { RequestError } from '@octokit/request-error'
-import { apiMessage, networkFailure } from './checks.js'
+import { apiMessage, NOT_A_FORK_PULL_REQUEST, networkFailure } from './checks.js'
 import { rateLimitWait, type Octokit } from './octokit.js'
 
 /** The slice of Octokit used here. */
@@ -160,7 +160,7 @@ export const PR_COMMENT_FIX =
 /** A fork's pull_request token stays read-only whatever the job asks for: no comment there. */
 export const PR_COMMENT_FORK_FIX =
   'set pr_comment: false for pull requests from forks, for example ' +
-  'pr_comment: ${{ github.event.pull_request.head.repo.full_name == github.repository }}; ' +
+  `pr_comment: ${NOT_A_FORK_PULL_REQUEST}; ` +
   "the repository's own pull requests need `permissions: pull-requests: write`"
 
 /** The warning for a GitHub that did not answer within the comment's time budget. */
