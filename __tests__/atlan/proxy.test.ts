@@ -10,6 +10,7 @@ import { AtlanClient } from '../../src/atlan/client.js'
 import { AtlanError } from '../../src/atlan/errors.js'
 import { proxyFor, redactProxyUrl } from '../../src/atlan/transport.js'
 import { runAction } from '../helpers/action.js'
+import { closedPort } from '../helpers/closed-port.js'
 import { inputsFor, message, sim } from '../helpers/e2e.js'
 import { setEnv, withoutProxy } from '../helpers/env.js'
 import { API_KEY, MemoryLog } from './fakes.js'
@@ -177,11 +178,7 @@ describe('proxy naming', () => {
 describe('rows 17 and the network messages', () => {
   it('a refused proxy is named (without its credentials), and nothing says "request id"', async () => {
     const s = await sim()
-    // A port with nothing listening: bind, note the port, close.
-    const probe = http.createServer()
-    await new Promise<void>(r => probe.listen(0, '127.0.0.1', r))
-    const port = (probe.address() as AddressInfo).port
-    await new Promise(r => probe.close(r))
+    const port = await closedPort()
     const proxy = `http://proxyuser:pr0xy-PASS@127.0.0.1:${port}`
     const run = await runAction({
       inputs: inputsFor(s, { workflow_name: 'csa-lineage-builder-1', timeout: '5s' }),

@@ -8,20 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startGitHubSim } from '../../sim/github/server.js'
 import type { Simulator } from '../../sim/server.js'
+import { closedPort } from '../helpers/closed-port.js'
 import { parseCommandFile, runAction, startAction } from '../helpers/action.js'
 import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
 import { expectClean, inputsFor, routes, sim, submits } from '../helpers/e2e.js'
 
 const TOKEN = 'ghs_e2eGitHubToken000222'
-
-/** A 127.0.0.1 port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
-}
 
 function setUp(s: Simulator) {
   const dir = workspace()

@@ -5,13 +5,13 @@
 // the push; a refusal is one warning and leaves the step's result alone; hostile text stays inert.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { initRepo, type GitRepo } from '../../scripts/git-repo.js'
 import { startGitHubSim, type GitHubSim } from '../../sim/github/server.js'
 import { applyLineageCsv } from '../../sim/lineage-apply.js'
 import type { Simulator } from '../../sim/server.js'
 import { runAction, type ActionRun } from '../helpers/action.js'
+import { closedPort } from '../helpers/closed-port.js'
 import { HEADER, row, workspace, writeCsv } from '../helpers/csv.js'
 import { expectClean, inputsFor, sim, submits } from '../helpers/e2e.js'
 import {
@@ -87,15 +87,6 @@ const pushEnv = (dir: string, before: string, after: string, branch = 'main') =>
       GITHUB_REF: `refs/heads/${branch}`
     }
   )
-
-/** A 127.0.0.1 port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
-}
 
 const warnings = (r: ActionRun) => r.stdout.split('\n').filter(l => l.startsWith('::warning'))
 
