@@ -41,7 +41,7 @@ function repo(s: Simulator, base: Record<string, string[]>, head: Record<string,
   git(dir, 'config', 'user.name', 'CI')
   for (const [name, lines] of Object.entries(base)) {
     writeCsv(dir, name, lines)
-    applied(s, dir, name)
+    if (name.endsWith('.csv')) applied(s, dir, name)
   }
   git(dir, 'add', '.')
   git(dir, 'commit', '-qm', 'base')
@@ -177,46 +177,86 @@ it('nothing under an ambiguous connection (two ACTIVE dbt/dbt-cloud)', async () 
   expectClean(res, s)
 })
 
-it('a row moved, changed, from a.csv to b.csv in one push: a.csv’s step leaves the process b.csv’s run just wrote', async () => {
-  const s = await sim()
-  const wfA = s.seed({
-    prefix: 'lineage',
-    key: 'a.csv',
-    runs: [{ phase: 'Succeeded', durationS: 1 }]
-  })
-  const wfB = s.seed({
-    prefix: 'lineage',
-    key: 'b.csv',
-    runs: [{ phase: 'Succeeded', durationS: 1 }]
-  })
-  // The same Transformation Identity (the same process) under another name: b.csv's run changes
-  // the process, so Atlan records the write (an unchanged one it skips: docs/atlan-contract.md
-  // §10.10, and README "A process belongs to one CSV").
-  const r = repo(
-    s,
-    { 'a.csv': [HEADER, row('a', 'b'), row('m', 'n')], 'b.csv': [HEADER, row('x', 'y')] },
-    { 'a.csv': [HEADER, row('a', 'b')], 'b.csv': [HEADER, row('x', 'y'), row('m', 'n', 'm to n')] }
-  )
-  const movedQn = s.assets
-    .list()
-    .find(e => e.typeName === 'Process' && e.name === 'm > n')!.qualifiedName
-  const b = await step(s, r, 'b.csv', wfB)
-  expect(b.outputs.phase).toBe('Succeeded')
-  const a = await step(s, r, 'a.csv', wfA)
-  expect(a.outputs.phase).toBe('Succeeded')
-  expect(deletes(s)).toEqual([])
-  expect(s.assets.active(movedQn)).toBeDefined()
-  expect(JSON.parse(a.outputs.plan).processesToRetire).toEqual([
-    { qualifiedName: movedQn, baseLine: 3 }
-  ])
-  expect(a.stdout).toMatch(
-    new RegExp(
-      `::warning::prune left ${movedQn} \\(removed line 3\\) alone: it was written at \\S+, after this step's plan began \\(another CSV's run may have written it\\)\\.`
+describe('a row moved from a.csv to b.csv in one push: a.csv’s step keeps its process', () => {
+  async function setUp(
+    movedInHead: string,
+    extraBase: Record<string, string[]> = {},
+    extraHead = {}
+  ) {
+    const s = await sim()
+    const wf = (key: string) =>
+      s.seed({ prefix: 'lineage', key, runs: [{ phase: 'Succeeded', durationS: 1 }] })
+    const wfA = wf('a.csv')
+    const wfB = wf('b.csv')
+    const r = repo(
+      s,
+      {
+        'a.csv': [HEADER, row('a', 'b'), row('m', 'n')],
+        'b.csv': [HEADER, row('x', 'y')],
+        ...extraBase
+      },
+      {
+        'a.csv': [HEADER, row('a', 'b')],
+        'b.csv': [HEADER, row('x', 'y'), movedInHead],
+        ...extraHead
+      }
     )
-  )
-  expect(a.outputs.processes_retired).toBe('0')
-  expect(a.summary).toMatch(/^## ⚠️ /m)
-  expect(leaks(a.everything, [API_KEY])).toEqual([])
+    const movedQn = s.assets
+      .list()
+      .find(e => e.typeName === 'Process' && e.name === 'm > n')!.qualifiedName
+    return { s, r, wfA, wfB, movedQn }
+  }
+
+  // Unchanged, b.csv's step first: Atlan records no write that changes nothing
+  // (docs/atlan-contract.md §10.10), so only the other CSV of the push shows where the row went.
+  it('unchanged, after b.csv’s step: another changed file that is no CSV is passed over', async () => {
+    const { s, r, wfA, wfB, movedQn } = await setUp(
+      row('m', 'n'),
+      { 'notes.txt': ['lineage notes'] },
+      { 'notes.txt': ['lineage notes, edited'] }
+    )
+    const b = await step(s, r, 'b.csv', wfB)
+    expect(b.outputs.phase).toBe('Succeeded')
+    const a = await step(s, r, 'a.csv', wfA)
+    expect(a.outputs.phase).toBe('Succeeded')
+    expect(deletes(s)).toEqual([])
+    expect(s.assets.active(movedQn)).toBeDefined()
+    expect(JSON.parse(a.outputs.plan).processesToRetire).toEqual([])
+    expect(a.stdout).toContain(
+      'prune keeps 1 process(es) of removed rows that another CSV changed in this push still names (b.csv): those rows moved there (first at line 3 of the base version).'
+    )
+    expect(a.outputs.processes_retired).toBe('0')
+    expect(leaks(a.everything, [API_KEY])).toEqual([])
+  })
+
+  it('changed, and separated by semicolons, before b.csv’s step', async () => {
+    const semi = (line: string) => line.split(',').join(';')
+    const { s, r, wfA, movedQn } = await setUp(
+      row('m', 'n', 'm to n'),
+      { 'b.csv': [HEADER, row('x', 'y')].map(semi) },
+      { 'b.csv': [HEADER, row('x', 'y'), row('m', 'n', 'm to n')].map(semi) }
+    )
+    const a = await step(s, r, 'a.csv', wfA)
+    expect(a.outputs.phase).toBe('Succeeded')
+    expect(deletes(s)).toEqual([])
+    expect(s.assets.active(movedQn)).toBeDefined()
+    expect(a.stdout).toContain('prune keeps 1 process(es) of removed rows')
+  })
+
+  it('another lineage CSV of the push that cannot be read whole: nothing is retired, and the plan says why', async () => {
+    const { s, r, wfA, movedQn } = await setUp(
+      row('m', 'n'),
+      { 'c.csv': [HEADER, row('p', 'q')] },
+      { 'c.csv': [HEADER, row('p', 'q'), `"stray${row('r', 's')}`] }
+    )
+    const a = await step(s, r, 'a.csv', wfA)
+    expect(a.outputs.phase).toBe('Succeeded')
+    expect(deletes(s)).toEqual([])
+    expect(s.assets.active(movedQn)).toBeDefined()
+    expect(JSON.parse(a.outputs.plan).prune.blocked).toBe(
+      'prune retires nothing: c.csv, also changed in this push, could not be read whole (quote errors, oversized records or field counts), so a row moved there cannot be told from a removed one.'
+    )
+  })
 })
 
 it('case_sensitive_match false: a row whose Transformation Identity changes case keeps its process, and verify finds it', async () => {

@@ -106,6 +106,35 @@ export async function readBaseVersion(opts: {
   return showToFile(cwd, spec)
 }
 
+/**
+ * The files a push changed, as absolute paths: those added or modified between the base commit
+ * and the checkout's working tree (deleted files are gone). Another lineage CSV among them may
+ * hold a row moved out of this one (tenant/moved-rows.ts).
+ */
+export async function changedSince(
+  cwd: string,
+  baseSha: string
+): Promise<{ files: string[] } | { missing: string }> {
+  if (!/^[0-9a-f]{4,64}$/i.test(baseSha))
+    return { missing: `the base commit id ${JSON.stringify(baseSha)} is not a commit sha` }
+  const top = await git(cwd, ['rev-parse', '--show-toplevel'])
+  if (top.code !== 0) return { missing: `${cwd} is not a git checkout` }
+  const root = top.stdout.trim()
+  const diff = await git(root, [
+    'diff',
+    '--name-only',
+    '-z',
+    '--no-renames',
+    '--diff-filter=AM',
+    baseSha,
+    '--'
+  ])
+  if (diff.code !== 0)
+    return { missing: `git diff against ${short(baseSha)} failed (${diff.stderr || 'no output'})` }
+  const files = diff.stdout.split('\0').filter(f => f !== '')
+  return { files: files.map(f => nodePath.join(root, f)) }
+}
+
 /** The base version, being copied out of git; read it with `for await`, or `close()` it unread. */
 export interface BaseVersion extends AsyncIterable<Uint8Array> {
   /** Removes the copy (iterating to the end, or stopping early, does it too). */

@@ -23,6 +23,8 @@ export interface CsvCheck extends CsvFileCheck {
    * known, even when the file is too large to diff. Prune relies on it (tenant/stage.ts).
    */
   baseRead: boolean
+  /** The base commit, when the base version was read (prune's moved-row guard lists the push's files). */
+  baseSha?: string
   /** Records of the head version not read whole (quote errors, oversized, field counts; all of them after a fatal header). */
   headUnread: number
   /** The same for the base version, when one was read. */
@@ -133,6 +135,7 @@ export async function checkLineageFile(
     diff,
     baseNote,
     baseRead,
+    baseSha: baseRead ? baseSha : undefined,
     headUnread: unread(checked.validation),
     baseUnread,
     preview: mermaid =>

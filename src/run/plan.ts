@@ -131,11 +131,14 @@ async function checkCsv(
     checkPreview: csv.preview(false),
     counts: csvCounts(csv)
   }
-  const read = {
+  const read: CsvRead = {
     baseRead: csv.baseRead,
     baseNote: csv.baseNote,
     headUnread: csv.headUnread,
-    baseUnread: csv.baseUnread
+    baseUnread: csv.baseUnread,
+    push: csv.baseSha
+      ? { workspace, lineageFile: source.absolute, baseSha: csv.baseSha, signal }
+      : undefined
   }
   const problem = csvProblem(csv)
   if (!problem) return { report, read }

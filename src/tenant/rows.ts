@@ -74,7 +74,10 @@ const hash = new Hash53()
  * name, and leaves no trace of it when nothing changed (§10.9, §10.10), so a base process that
  * differs from a head one only in case is never proven removed.
  */
-function processKey(p: LineageRow['process'], suffix: string): number {
+function processKey(
+  p: Pick<LineageRow['process'], 'connector' | 'connection'>,
+  suffix: string
+): number {
   return hash.start().addLower(p.connector).addLower(p.connection).addLower(suffix).digest()
 }
 
@@ -157,6 +160,11 @@ function namesProcess(row: LineageRow): boolean {
   return p.identity !== '' || !(unmappable(row.source) || unmappable(row.target))
 }
 
+/** The key of the process a row names, as prune compares them; undefined when it names none. */
+export function namedProcessKey(row: LineageRow): number | undefined {
+  return namesProcess(row) ? processKey(row.process, processSuffix(partsOf(row))) : undefined
+}
+
 export function partsOf(row: LineageRow) {
   const p = row.process
   return {
@@ -200,6 +208,23 @@ export class BaseProcesses {
   ) {
     if (!head.processKeys) throw new Error('BaseProcesses needs TenantRows with processKeys')
     this.headKeys = head.processKeys
+  }
+
+  /**
+   * Takes out, and returns, the removed processes that `named` (keys from namedProcessKey) still
+   * has: another CSV of the push names them, so their rows moved there.
+   */
+  takeNamedIn(named: KeyTable): RemovedProcess[] {
+    const pairs = this.head.pairs.list
+    const taken: RemovedProcess[] = []
+    let left = 0
+    for (const r of this.removed) {
+      const { connector, name } = pairs[r.pair]
+      if (named.has(processKey({ connector, connection: name }, r.suffix))) taken.push(r)
+      else this.removed[left++] = r
+    }
+    this.removed.length = left
+    return taken
   }
 
   readonly add = (row: LineageRow): void => {

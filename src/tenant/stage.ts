@@ -7,6 +7,7 @@ import { INPUT_HANDLINGS, type AppliedOptions, type Config } from '../config/typ
 import type { LineageRow } from '../lineage/csv-types.js'
 import type { Logger } from '../runtime.js'
 import { buildPlan, type Plan } from './plan.js'
+import { otherLineageCsvs, type MovedRowsInput } from './moved-rows.js'
 import { BaseProcesses, TenantRows } from './rows.js'
 
 export interface CsvTap {
@@ -24,6 +25,8 @@ export interface CsvRead {
   headUnread: number
   /** The same for the base version. */
   baseUnread: number
+  /** The push the base version came from: its other lineage CSVs may hold moved rows (prune). */
+  push?: Omit<MovedRowsInput, 'separator'>
 }
 
 /** The plan against the tenant, for the report, the fail_on_errors gate and after.ts. */
@@ -83,6 +86,25 @@ export class TenantStage {
   }
 
   /**
+   * Keeps from prune the removed rows another lineage CSV of the same push names (a row moved
+   * there, §10.10); returns why prune must retire nothing when those CSVs cannot all be read.
+   */
+  private async keepMovedRows(csv: CsvRead, log: Logger): Promise<string | undefined> {
+    if (!this.base?.removed.length || !csv.push) return undefined
+    const others = await otherLineageCsvs({
+      ...csv.push,
+      separator: this.config.options.fieldSeparator
+    })
+    if ('blocked' in others) return `prune retires nothing: ${others.blocked}.`
+    const moved = this.base.takeNamedIn(others.named)
+    if (moved.length > 0)
+      log.info(
+        `prune keeps ${moved.length} process(es) of removed rows that another CSV changed in this push still names (${others.files.join(', ')}): those rows moved there (first at line ${moved[0].line} of the base version).`
+      )
+    return undefined
+  }
+
+  /**
    * Before the upload, once the CSV pass (`csv`) is over: the plan with the input_handling and
    * case_sensitive_match the run applies (a rerun's stored ones). Connections named in the CSV
    * that do not exist are returned as `missing`; whether that stops the run is the caller's
@@ -98,11 +120,14 @@ export class TenantStage {
     const inputHandling = INPUT_HANDLINGS.includes(options.inputHandling)
       ? options.inputHandling
       : this.config.options.inputHandling
+    const pruneBlocked = this.base
+      ? (this.pruneBlocked(csv) ?? (await this.keepMovedRows(csv, deps.log)))
+      : undefined
     const plan = await buildPlan(meta, {
       rows: this.rows,
       headPairs: this.headPairs ?? this.rows.pairs.list.length,
       base: this.base,
-      pruneBlocked: this.base ? this.pruneBlocked(csv) : undefined,
+      pruneBlocked,
       inputHandling,
       rerunOf: options.rerunOf,
       caseSensitive: options.caseSensitive,
