@@ -128,15 +128,15 @@ describe('upsertComment', () => {
 
 describe('tokenLogin', () => {
   afterEach(() => sim.tokenUser(undefined))
+  const lastStatus = (route: string) =>
+    sim
+      .requests()
+      .filter(q => q.route === route)
+      .at(-1)?.status
 
   it("GITHUB_TOKEN may not call GET /user (403): its comments are github-actions[bot]'s", async () => {
     expect(await comments.tokenLogin(client())).toBe(BOT)
-    expect(
-      sim
-        .requests()
-        .filter(q => q.route === 'user/get')
-        .at(-1)?.status
-    ).toBe(403)
+    expect(lastStatus('user/get')).toBe(403)
   })
 
   it("a personal access token is its user: only that user's marker comment is updated", async () => {
@@ -177,12 +177,7 @@ describe('tokenLogin', () => {
     )
     expect(again).toEqual({ action: 'updated', id: first.id })
     expect(onPr(14).map(x => [x.user.login, x.body])).toEqual([[app.login, `${MARKER}\ntwo`]])
-    expect(
-      sim
-        .requests()
-        .filter(q => q.route === 'user/get')
-        .at(-1)?.status
-    ).toBe(403)
+    expect(lastStatus('user/get')).toBe(403)
   })
 
   it('GitHub refusing the viewer query too: github-actions[bot] is assumed, as before', async () => {
