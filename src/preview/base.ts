@@ -46,17 +46,8 @@ function git(cwd: string, args: string[]): Promise<GitResult> {
 
 const short = (sha: string): string => sha.slice(0, 12)
 
-/**
- * Copies `git show <baseSha>:<path>` (raw blob bytes: git applies no textconv to a blob unless
- * asked) to a temporary file, and reads it from there. `path` is relative to `cwd` or absolute; it must lie inside the repository.
- * Returns `{missing}` when the commit is not in the checkout or the file did not exist then.
- */
-export async function readBaseVersion(opts: {
-  cwd: string
-  path: string
-  baseSha: string
-}): Promise<BaseVersion | BaseMissing> {
-  const { cwd, baseSha } = opts
+/** The top of the checkout `cwd` is in, once `baseSha` is known to look like a commit id. */
+async function repositoryOf(cwd: string, baseSha: string): Promise<{ root: string } | BaseMissing> {
   if (!/^[0-9a-f]{4,64}$/i.test(baseSha)) {
     return {
       reason: 'invalid-sha',
@@ -70,7 +61,23 @@ export async function readBaseVersion(opts: {
       missing: `${cwd} is not a git checkout, so the base version cannot be read (git: ${top.stderr || 'failed'})`
     }
   }
-  const root = top.stdout.trim()
+  return { root: top.stdout.trim() }
+}
+
+/**
+ * Copies `git show <baseSha>:<path>` (raw blob bytes: git applies no textconv to a blob unless
+ * asked) to a temporary file, and reads it from there. `path` is relative to `cwd` or absolute; it must lie inside the repository.
+ * Returns `{missing}` when the commit is not in the checkout or the file did not exist then.
+ */
+export async function readBaseVersion(opts: {
+  cwd: string
+  path: string
+  baseSha: string
+}): Promise<BaseVersion | BaseMissing> {
+  const { cwd, baseSha } = opts
+  const repo = await repositoryOf(cwd, baseSha)
+  if ('missing' in repo) return repo
+  const { root } = repo
   const rel = nodePath
     .relative(root, nodePath.resolve(cwd, opts.path))
     .split(nodePath.sep)
@@ -115,11 +122,9 @@ export async function changedSince(
   cwd: string,
   baseSha: string
 ): Promise<{ files: string[] } | { missing: string }> {
-  if (!/^[0-9a-f]{4,64}$/i.test(baseSha))
-    return { missing: `the base commit id ${JSON.stringify(baseSha)} is not a commit sha` }
-  const top = await git(cwd, ['rev-parse', '--show-toplevel'])
-  if (top.code !== 0) return { missing: `${cwd} is not a git checkout` }
-  const root = top.stdout.trim()
+  const repo = await repositoryOf(cwd, baseSha)
+  if ('missing' in repo) return { missing: repo.missing }
+  const { root } = repo
   const diff = await git(root, [
     'diff',
     '--name-only',

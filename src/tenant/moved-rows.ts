@@ -52,7 +52,7 @@ export async function otherLineageCsvs(input: MovedRowsInput): Promise<OtherCsvs
       if (source.absolute === input.lineageFile) continue
       const read = await readNamed(source, input, named)
       if (read === 'not-lineage') continue
-      if (read !== 'read') return { blocked: read }
+      if (read !== 'read') return read
       files.push(source.relative)
     } finally {
       await source.close()
@@ -66,13 +66,15 @@ async function readNamed(
   source: LineageSource,
   input: MovedRowsInput,
   named: KeyTable
-): Promise<'read' | 'not-lineage' | string> {
+): Promise<'read' | 'not-lineage' | { blocked: string }> {
   const sniffed = await sniffSeparator(source, input)
   if (sniffed === 'not-lineage') return sniffed
-  if (sniffed === undefined)
-    return `${source.relative}, also changed in this push, looks like a lineage CSV but its header could not be read, so a row moved there cannot be told from a removed one`
+  if (sniffed === 'unsplittable')
+    return {
+      blocked: `${source.relative}, also changed in this push, looks like a lineage CSV but its header could not be read, so a row moved there cannot be told from a removed one`
+    }
   const v = await validateCsv(source.reusedChunks(input.signal), {
-    separator: sniffed,
+    separator: sniffed.separator,
     caseSensitive: true,
     rowsOnly: true,
     onRow: row => {
@@ -81,19 +83,21 @@ async function readNamed(
     }
   })
   if (v.fatal !== undefined || (v.recordsUnread ?? 0) > 0)
-    return `${source.relative}, also changed in this push, could not be read whole (quote errors, oversized records or field counts), so a row moved there cannot be told from a removed one`
+    return {
+      blocked: `${source.relative}, also changed in this push, could not be read whole (quote errors, oversized records or field counts), so a row moved there cannot be told from a removed one`
+    }
   return 'read'
 }
 
 /**
  * The separator under which the first line holds every required column; 'not-lineage' when no
- * separator shows even a few known columns; undefined for a file that looks like a lineage CSV
- * but splits under none.
+ * separator shows even a few known columns; 'unsplittable' for a file that looks like a lineage
+ * CSV but splits under none.
  */
 async function sniffSeparator(
   source: LineageSource,
   input: MovedRowsInput
-): Promise<string | 'not-lineage' | undefined> {
+): Promise<{ separator: string } | 'not-lineage' | 'unsplittable'> {
   let first: Uint8Array | undefined
   for await (const chunk of source.chunks(input.signal)) {
     first = chunk
@@ -108,9 +112,9 @@ async function sniffSeparator(
   let looksLike = false
   for (const sep of [input.separator, ...SEPARATORS.filter(s => s !== input.separator)]) {
     const cells = line.split(sep).map(c => c.trim().replace(/^"(.*)"$/, '$1'))
-    if (REQUIRED_COLUMNS.every(col => cells.includes(col))) return sep
+    if (REQUIRED_COLUMNS.every(col => cells.includes(col))) return { separator: sep }
     if (cells.filter(c => known.has(normalizeHeader(c))).length >= LOOKS_LIKE_LINEAGE)
       looksLike = true
   }
-  return looksLike ? undefined : 'not-lineage'
+  return looksLike ? 'unsplittable' : 'not-lineage'
 }
